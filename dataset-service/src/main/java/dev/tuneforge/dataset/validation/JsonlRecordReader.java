@@ -3,8 +3,10 @@ package dev.tuneforge.dataset.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tuneforge.dataset.record.ChatRecord;
 import dev.tuneforge.dataset.record.DatasetFormat;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,6 +40,8 @@ public final class JsonlRecordReader {
     public record Summary(DatasetFormat format, long lines, long records, long blankLines, long errors) {
     }
 
+    private static final int SNIFF_BYTES = 8 * 1024;
+
     private final ValidationOptions options;
 
     public JsonlRecordReader(ValidationOptions options) {
@@ -46,7 +50,18 @@ public final class JsonlRecordReader {
 
     public Summary read(InputStream in, Visitor visitor) throws IOException {
         Pass pass = new Pass(visitor);
-        long lines = new LineReader(options.maxLineBytes()).read(in, pass);
+        // Sniff the head as git and file(1) do: NUL bytes there mean a binary (or UTF-16) file, which
+        // is reported once instead of as a run of confusing per-line errors, and is not read further.
+        byte[] head = in.readNBytes(SNIFF_BYTES);
+        for (byte b : head) {
+            if (b == 0) {
+                pass.fail(new ValidationError(1, ErrorKind.BINARY_CONTENT, "the file is binary (NUL bytes in its first "
+                        + SNIFF_BYTES / 1024 + " KiB), not UTF-8 JSONL text; UTF-16 files must be converted to UTF-8"));
+                return new Summary(null, 0, 0, 0, 1);
+            }
+        }
+        InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), in);
+        long lines = new LineReader(options.maxLineBytes()).read(all, pass);
         if (pass.records == 0 && pass.errors == 0) {
             pass.fail(new ValidationError(0, ErrorKind.EMPTY_FILE,
                     lines == 0 ? "the file is empty" : "the file has only blank lines"));

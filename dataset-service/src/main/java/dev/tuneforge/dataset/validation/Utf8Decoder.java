@@ -44,7 +44,7 @@ final class Utf8Decoder {
         }
         if (result.isError()) {
             throw new RecordException(ErrorKind.INVALID_UTF8,
-                    "invalid UTF-8 at byte " + (in.position() - offset) + " of the line");
+                    "invalid UTF-8 at byte offset " + (in.position() - offset) + " of the line");
         }
         chars.flip();
         return chars.toString();
