@@ -143,8 +143,7 @@ class JsonlValidatorTest {
 
     @Test
     void nulBytesLaterInATextFileFailOnlyTheirLine() throws IOException {
-        byte[] head = (CHAT + "
-").repeat(400).getBytes(StandardCharsets.UTF_8); // past the 8 KiB sniff
+        byte[] head = (CHAT + "\n").repeat(400).getBytes(StandardCharsets.UTF_8); // past the 8 KiB sniff
         byte[] bad = {'{', 0, '}', '\n'};
         byte[] all = new byte[head.length + bad.length];
         System.arraycopy(head, 0, all, 0, head.length);
