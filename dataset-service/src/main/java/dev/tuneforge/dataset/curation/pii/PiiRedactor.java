@@ -40,7 +40,7 @@ public final class PiiRedactor {
             "(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
                     + "(?!\\w|\\.\\d)");
     private static final Pattern PHONE = Pattern.compile(
-            "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]\\d{2,4}){1,4}(?!\\w)"
+            "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]\\d{2,8}){1,4}(?!\\w)"
                     + "|\\+\\d{8,15}(?!\\w)");
 
     private static final String[] SECRET_PREFIXES = {"AKIA", "ASIA", "sk-", "gh", "xox", "AIza"};
