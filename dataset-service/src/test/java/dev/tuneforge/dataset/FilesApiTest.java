@@ -49,7 +49,9 @@ class FilesApiTest {
         .body("validation.valid_records", equalTo(2)).body("created_at", notNullValue())
         .extract().path("id");
     given().get("/v1/files/" + id).then().statusCode(200).body("status", equalTo("processed"));
-    byte[] back = given().get("/v1/files/" + id + "/content").then().statusCode(200).extract().asByteArray();
+    // The OpenAI SDKs send "Accept: application/binary" for file content.
+    byte[] back = given().accept("application/binary").get("/v1/files/" + id + "/content").then().statusCode(200)
+        .extract().asByteArray();
     assertArrayEquals(content, back);
     given().get("/v1/files").then().statusCode(200).body("object", equalTo("list")).body("data.id", hasItem(id));
     given().delete("/v1/files/" + id).then().statusCode(200).body("deleted", equalTo(true));

@@ -59,7 +59,7 @@ public class FilesResource {
 
   @GET
   @Path("/{id}/content")
-  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Produces(MediaType.WILDCARD) // SDKs ask for application/binary, browsers for */*: always octets
   public Response content(@PathParam("id") String id) {
     FileObject file = files.find(id).orElseThrow(() -> noSuchFile(id));
     StreamingOutput body = out -> {
@@ -67,7 +67,7 @@ public class FilesResource {
         in.transferTo(out);
       }
     };
-    return Response.ok(body).header("Content-Length", file.bytes())
+    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Length", file.bytes())
         .header("Content-Disposition", "attachment; filename=\"" + file.filename().replace("\"", "") + "\"").build();
   }
 
