@@ -1,6 +1,7 @@
 // Checks the files API with the official OpenAI Node SDK, unchanged, against a running TuneForge:
-//   ./tuneforge up && (cd /tmp && npm install openai) && NODE_PATH=/tmp/node_modules node scripts/openai-sdk-files.mjs
-// (run from a folder whose node_modules has openai; not part of the test suite, which needs no Node).
+//   ./tuneforge up
+//   mkdir -p /tmp/sdk && cp scripts/openai-sdk-files.mjs /tmp/sdk/ && cd /tmp/sdk && npm install openai && node openai-sdk-files.mjs
+// Not part of the test suite, which needs no Node; last run: openai 7.57.0, every call passed.
 import OpenAI from "openai";
 import fs from "fs";
 const client = new OpenAI({ apiKey: "unused", baseURL: "http://127.0.0.1:8080/v1" });
