@@ -29,6 +29,7 @@ TEMPLATES = {
     "mistral-v0.2": ("<s>", "</s>"),
     "zephyr": ("<s>", "</s>"),
     "features": ("<s>", "</s>"),
+    "whitespace": ("<s>", "</s>"),
 }
 
 

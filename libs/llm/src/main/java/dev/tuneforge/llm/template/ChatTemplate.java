@@ -234,11 +234,11 @@ public final class ChatTemplate {
         .withNestedInterpretationEnabled(false) // never re-render {{ }} found in message content
         .withFailOnUnknownTokens(false)
         .withElResolver(resolver)
+        .withExecutionMode(new TemplateGlobals.PythonOutputMode())
         .withLegacyOverrides(LegacyOverrides.newBuilder()
             .withUseNaturalOperatorPrecedence(true)
             .withEvaluateMapKeys(true)
             .withKeepNullableLoopValues(true)
-            .withUsePyishObjectMapper(true)
             .build())
         .build();
     Jinjava jinjava = new Jinjava(config);

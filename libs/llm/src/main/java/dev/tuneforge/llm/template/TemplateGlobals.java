@@ -1,6 +1,10 @@
 package dev.tuneforge.llm.template;
 
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.tag.Tag;
 import com.hubspot.jinjava.tree.Node;
@@ -99,6 +103,15 @@ final class TemplateGlobals {
     public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
       String chars = args.length > 0 ? args[0] : null;
       return PythonStrings.strip(PyRepr.str(var), chars);
+    }
+  }
+
+  /** Prints {@code {{ value }}} as Python's {@code str(value)} ({@code True}, not {@code true}). */
+  static final class PythonOutputMode implements ExecutionMode {
+    @Override
+    public void prepareContext(Context context) {
+      context.setExpressionStrategy((ExpressionStrategy) (token, interpreter) -> new RenderedOutputNode(
+          PyRepr.str(interpreter.resolveELExpression(token.getExpr(), token.getLineNumber()))));
     }
   }
 
