@@ -38,6 +38,7 @@ TEXTS = [
     "line one\nline two\r\n\ttabbed",
     "zyxwvut qqq 0042",
     "<tool> is a plain added token",
+    "Hello world " * 100,  # ~800 tokens: longer than DJL's default max length of 512
 ]
 
 
@@ -95,7 +96,11 @@ def build(name, tok, config):
         "conversation": conversation,
         "renderedWithGenerationPrompt": hf.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True),
     }
-    (d / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if isinstance(config.get("chat_template"), list):
+        expected["renderedByName"] = {
+            entry["name"]: hf.apply_chat_template(conversation, tokenize=False, chat_template=entry["name"])
+            for entry in config["chat_template"]}
+    (d / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return hf
 
 
