@@ -239,6 +239,7 @@ public final class ChatTemplate {
             .withUseNaturalOperatorPrecedence(true)
             .withEvaluateMapKeys(true)
             .withKeepNullableLoopValues(true)
+            .withParseWhitespaceControlStrictly(true) // {{ -3 }} is minus three, not a marker
             .build())
         .build();
     Jinjava jinjava = new Jinjava(config);
@@ -250,6 +251,9 @@ public final class ChatTemplate {
     globals.registerFilter(new TemplateGlobals.ToJsonFilter());
     globals.registerFilter(new TemplateGlobals.TrimFilter());
     globals.registerTag(new TemplateGlobals.GenerationTag());
+    globals.registerFilter(new TemplateGlobals.PySliceFilter());
+    globals.registerFilter(new TemplateGlobals.StringFilter());
+    globals.registerExpTest(new TemplateGlobals.IterableTest());
     return jinjava;
   }
 }
