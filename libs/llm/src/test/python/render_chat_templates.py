@@ -62,11 +62,27 @@ for name, (bos, eos) in TEMPLATES.items():
                 case["error"] = e.message
             cases.append(case)
 
+# Small expressions (expressions.json) exercising Jinja2 features one at a time, rendered with one
+# fixed conversation; the Java side must match them too.
+EXPRESSION_MESSAGES = [
+    {"role": "system", "content": "Sys prompt here"},
+    {"role": "user", "content": "Hello there"},
+    {"role": "assistant", "content": "Hi!"},
+]
+expressions = []
+for entry in json.loads((DIR / "expressions.json").read_text(encoding="utf-8")):
+    rendered, _ = chat_template_utils.render_jinja_template(
+        conversations=[EXPRESSION_MESSAGES], chat_template=entry["template"],
+        add_generation_prompt=False, bos_token="<s>", eos_token="</s>")
+    expressions.append({"template": entry["template"], "output": rendered[0]})
+
 out = {
     "generatedWith": {"transformers": transformers.__version__, "jinja2": jinja2.__version__},
     "now": FIXED_NOW.isoformat(),
     "templates": {name: {"bosToken": bos, "eosToken": eos} for name, (bos, eos) in TEMPLATES.items()},
     "cases": cases,
+    "expressionMessages": EXPRESSION_MESSAGES,
+    "expressions": expressions,
 }
 (DIR / "expected.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(len(cases), "cases,", sum("error" in c for c in cases), "errors")

@@ -40,6 +40,14 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}; {@code tools} is left
  * undefined. Conformance is checked against fixtures rendered by transformers itself.
  *
+ * <p>Known differences from Jinja2, none used by the conformance templates: Jinjava has one null
+ * for both {@code none} and undefined, so {@code {{ none }}} and a null content print "" (Python:
+ * "None"), {@code x is defined} is false for a variable set to none, and {@code none|default(d)}
+ * gives d; {@code and}/{@code or} print booleans rather than an operand; {@code ~} prints
+ * {@code true}; tuples print as lists; {@code %} formatting, {@code *} repetition and chained
+ * comparisons ({@code 1 < x < 3}) are unsupported. Loop filters ({@code for x in y if z}) and
+ * {@code for ... else}, which Jinjava would render wrongly, are refused with an error.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ChatTemplate {
@@ -239,6 +247,7 @@ public final class ChatTemplate {
             .withUseNaturalOperatorPrecedence(true)
             .withEvaluateMapKeys(true)
             .withKeepNullableLoopValues(true)
+            .withParseWhitespaceControlStrictly(true) // {{ -3 }} is minus three, not a marker
             .build())
         .build();
     Jinjava jinjava = new Jinjava(config);
@@ -250,6 +259,9 @@ public final class ChatTemplate {
     globals.registerFilter(new TemplateGlobals.ToJsonFilter());
     globals.registerFilter(new TemplateGlobals.TrimFilter());
     globals.registerTag(new TemplateGlobals.GenerationTag());
+    globals.registerFilter(new TemplateGlobals.PySliceFilter());
+    globals.registerFilter(new TemplateGlobals.StringFilter());
+    globals.registerExpTest(new TemplateGlobals.IterableTest());
     return jinjava;
   }
 }

@@ -47,6 +47,7 @@ final class JinjaSource {
       texts.add(src.substring(pos, open));
       pos = readTag(src, open, tags);
     }
+    rejectUnsupported(tags);
     // texts.get(i) precedes tags.get(i); texts has one more element than tags.
     StringBuilder out = new StringBuilder(src.length());
     boolean lineStarting = true;
@@ -77,6 +78,62 @@ final class JinjaSource {
       appendText(out, text);
       if (i < tags.size()) {
         appendTag(out, tags.get(i));
+      }
+    }
+    return out.toString();
+  }
+
+  private static final Pattern FOR_WITH_FILTER =
+      Pattern.compile("\\s*for\\s.+\\sin\\s.+\\sif\\s.+", Pattern.DOTALL);
+
+  /**
+   * Constructs Jinjava would silently render differently ({@code for ... if ...} loop filters and
+   * {@code for ... else}) are refused: a wrong prompt is worse than a clear error.
+   */
+  private static void rejectUnsupported(List<Tag> tags) {
+    java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
+    for (Tag tag : tags) {
+      if (tag.kind != Kind.BLOCK) {
+        continue;
+      }
+      String inner = stripStrings(tag.inner).strip();
+      String word = inner.split("\\s+", 2)[0];
+      switch (word) {
+        case "for" -> {
+          if (FOR_WITH_FILTER.matcher(" " + inner).matches()) {
+            throw new ChatTemplateException("unsupported in chat templates here: a loop filter"
+                + " ({% for x in y if z %}); use {% if %} inside the loop: {%" + tag.inner + "%}");
+          }
+          open.push("for");
+        }
+        case "if" -> open.push("if");
+        case "else" -> {
+          if ("for".equals(open.peek())) {
+            throw new ChatTemplateException("unsupported in chat templates here: {% else %} of a"
+                + " for loop");
+          }
+        }
+        case "endfor", "endif" -> {
+          if (!open.isEmpty()) {
+            open.pop();
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** The expression with string literals blanked, so keywords inside quotes are not seen. */
+  private static String stripStrings(String expr) {
+    StringBuilder out = new StringBuilder(expr.length());
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = PyExpressions.endOfString(expr, i);
+        out.append("''");
+        i = end - 1;
+      } else {
+        out.append(c);
       }
     }
     return out.toString();
@@ -203,8 +260,8 @@ final class JinjaSource {
 
   private static void appendTag(StringBuilder out, Tag tag) {
     switch (tag.kind) {
-      case VARIABLE -> out.append("{{").append(tag.inner).append("}}");
-      case BLOCK -> out.append("{%").append(tag.inner).append("%}");
+      case VARIABLE -> out.append("{{").append(PyExpressions.rewrite(tag.inner)).append("}}");
+      case BLOCK -> out.append("{%").append(PyExpressions.rewrite(tag.inner)).append("%}");
       case COMMENT -> { } // comments render nothing
       case RAW -> out.append("{% raw %}").append(tag.rawBody).append("{% endraw %}");
     }

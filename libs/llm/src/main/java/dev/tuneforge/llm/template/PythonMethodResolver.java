@@ -80,6 +80,7 @@ final class PythonMethodResolver extends ELResolver {
       case "removeprefix" -> s.startsWith(str(a, 0)) ? s.substring(str(a, 0).length()) : s;
       case "removesuffix" -> s.endsWith(str(a, 0)) && !str(a, 0).isEmpty()
           ? s.substring(0, s.length() - str(a, 0).length()) : s;
+      case "format" -> format(s, a);
       case "isspace" -> !s.isEmpty() && PythonStrings.strip(s, null).isEmpty();
       case "isdigit" -> !s.isEmpty() && s.chars().allMatch(Character::isDigit);
       case "isalpha" -> !s.isEmpty() && s.codePoints().allMatch(Character::isLetter);
@@ -158,6 +159,31 @@ final class PythonMethodResolver extends ELResolver {
     return n;
   }
 
+  /** {@code str.format} with {@code {}} and {@code {0}} fields (no format specs). */
+  private static String format(String s, Object[] a) {
+    StringBuilder out = new StringBuilder();
+    int auto = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c == '{' || c == '}') && i + 1 < s.length() && s.charAt(i + 1) == c) {
+        out.append(c);
+        i++;
+      } else if (c == '{') {
+        int end = s.indexOf('}', i);
+        if (end < 0) {
+          throw new ChatTemplateException("Single '{' encountered in format string");
+        }
+        String field = s.substring(i + 1, end);
+        int index = field.isEmpty() ? auto++ : Integer.parseInt(field);
+        out.append(PyRepr.str(index < a.length ? a[index] : null));
+        i = end;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   private static String join(String sep, Object[] a) {
     List<String> parts = new ArrayList<>();
     if (a.length > 0 && a[0] instanceof Iterable<?> it) {
@@ -196,8 +222,20 @@ final class PythonMethodResolver extends ELResolver {
     return null;
   }
 
+  /** {@code text[i]} with Python's negative indices; Jinjava has no string subscripts. */
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
+    Integer index = property instanceof Number n ? Integer.valueOf(n.intValue())
+        : property instanceof String p && p.matches("-?\\d{1,9}") ? Integer.valueOf(p) : null;
+    if (base instanceof String s && index != null) {
+      int[] cps = s.codePoints().toArray();
+      int i = index < 0 ? index + cps.length : index;
+      if (i < 0 || i >= cps.length) {
+        throw new ChatTemplateException("string index out of range");
+      }
+      context.setPropertyResolved(true);
+      return new String(Character.toChars(cps[i]));
+    }
     return null;
   }
 

@@ -106,6 +106,89 @@ final class TemplateGlobals {
     }
   }
 
+  /** {@code value[start:stop:step]} with Python's semantics, for lists and strings. */
+  static final class PySliceFilter implements Filter {
+    @Override
+    public String getName() {
+      return "__pyslice";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return filter(var, interpreter, (Object[]) args, Map.of());
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args,
+        Map<String, Object> kwargs) {
+      java.util.List<?> items = var instanceof String s
+          ? s.codePoints().mapToObj(cp -> new String(Character.toChars(cp))).toList()
+          : var instanceof java.util.Collection<?> c ? new java.util.ArrayList<>(c) : null;
+      if (items == null) {
+        throw new IllegalArgumentException("cannot slice " + PyRepr.repr(var));
+      }
+      int n = items.size();
+      int step = args.length > 2 && args[2] != null ? ((Number) args[2]).intValue() : 1;
+      if (step == 0) {
+        throw new IllegalArgumentException("slice step cannot be zero");
+      }
+      int start = bound(args.length > 0 ? args[0] : null, n, step, true);
+      int stop = bound(args.length > 1 ? args[1] : null, n, step, false);
+      java.util.List<Object> out = new java.util.ArrayList<>();
+      for (int i = start; step > 0 ? i < stop : i > stop; i += step) {
+        out.add(items.get(i));
+      }
+      if (var instanceof String) {
+        return String.join("", out.stream().map(String::valueOf).toList());
+      }
+      return out;
+    }
+
+    /** Python's slice.indices(): clamps a start/stop to the valid range for the step sign. */
+    private static int bound(Object value, int n, int step, boolean isStart) {
+      if (value == null) {
+        return step > 0 ? (isStart ? 0 : n) : (isStart ? n - 1 : -1);
+      }
+      int v = ((Number) value).intValue();
+      if (v < 0) {
+        v += n;
+        if (v < 0) {
+          return step > 0 ? 0 : -1;
+        }
+      } else if (v >= n) {
+        return step > 0 ? n : n - 1;
+      }
+      return v;
+    }
+  }
+
+  /** Jinja2's {@code string} filter: Python {@code str()} ({@code True}, {@code None}). */
+  static final class StringFilter implements Filter {
+    @Override
+    public String getName() {
+      return "string";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return var == null ? "None" : PyRepr.str(var);
+    }
+  }
+
+  /** Jinja2's {@code iterable} test: strings are iterable too (Llama 3.x's tool branch). */
+  static final class IterableTest implements com.hubspot.jinjava.lib.exptest.ExpTest {
+    @Override
+    public String getName() {
+      return "iterable";
+    }
+
+    @Override
+    public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+      return var instanceof String || var instanceof Iterable<?> || var instanceof Map<?, ?>
+          || (var != null && var.getClass().isArray());
+    }
+  }
+
   /** Prints {@code {{ value }}} as Python's {@code str(value)} ({@code True}, not {@code true}). */
   static final class PythonOutputMode implements ExecutionMode {
     @Override

@@ -61,6 +61,20 @@ class ChatTemplateBehaviourTest {
   }
 
   @Test
+  void constructsJinjavaWouldRenderDifferentlyAreRefused() {
+    for (String source : List.of(
+        "{% for m in messages if m.role != 'system' %}{{ m.role }}{% endfor %}",
+        "{% for m in messages %}{{ m.role }}{% else %}none{% endfor %}")) {
+      assertThrows(ChatTemplateException.class, () -> ChatTemplate.of(source, null, null), source);
+    }
+    // an else of an if inside a loop, and 'if' inside a string of a for tag, are fine
+    assertEquals("s!u", ChatTemplate.of("{% for m in messages %}{% if loop.first %}{{ m.role[0] }}!"
+        + "{% else %}{{ m.role[0] }}{% endif %}{% endfor %}", null, null).render(SYSTEM_FIRST, false));
+    assertEquals("3", ChatTemplate.of("{% for m in messages + [' if x'] %}{% endfor %}"
+        + "{{ (messages + [' if x']) | length }}", null, null).render(SYSTEM_FIRST, false));
+  }
+
+  @Test
   void strftimeNowReadsTheInjectedClock() {
     ChatTemplate t = ChatTemplate.of("{{ strftime_now('%d %b %Y %H:%M') }}", null, null)
         .withClock(Clock.fixed(Instant.parse("2031-02-03T04:05:00Z"), ZoneOffset.UTC));

@@ -88,6 +88,22 @@ class ChatTemplateConformanceTest {
     return tests.stream();
   }
 
+  @TestFactory
+  Stream<DynamicTest> expressionsEvaluateLikeJinja2() throws IOException {
+    JsonNode expected = JSON.readTree(resource("chat-templates").resolve("expected.json").toFile());
+    List<ChatMessage> messages = new ArrayList<>();
+    expected.get("expressionMessages").forEach(m -> messages.add(
+        new ChatMessage(m.get("role").asText(), m.get("content").asText())));
+    assertTrue(expected.get("expressions").size() >= 40, "fixture has all expressions");
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode e : expected.get("expressions")) {
+      String template = e.get("template").asText();
+      tests.add(dynamicTest(template, () -> assertEquals(e.get("output").asText(),
+          ChatTemplate.of(template, "<s>", "</s>").render(messages, false))));
+    }
+    return tests.stream();
+  }
+
   private static String text(JsonNode node) {
     return node == null || node.isNull() ? null : node.asText();
   }
