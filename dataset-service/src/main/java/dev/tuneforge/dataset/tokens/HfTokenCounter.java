@@ -4,10 +4,10 @@ import dev.tuneforge.dataset.curation.TokenCounter;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
 
 /** Token counts with a base model's own tokenizer, without special tokens (what the text costs). */
-final class HfTokenCounter implements TokenCounter {
+public final class HfTokenCounter implements TokenCounter {
   private final Tokenizer tokenizer;
 
-  HfTokenCounter(Tokenizer tokenizer) {
+  public HfTokenCounter(Tokenizer tokenizer) {
     this.tokenizer = tokenizer;
   }
 

@@ -50,6 +50,14 @@ class CurationBenchmarkTest {
         Measurement fast = measure("exact dedup + PII redact + length filter + split", base);
         Measurement near = measure("… + near-dup removal (MinHash 128, word 5-shingles, threshold 0.8)",
                 base.toBuilder().nearDedup(true).build());
+        // The same fast path counting with a real byte-level BPE tokenizer (HF tokenizers through DJL),
+        // as the service does when `tokenizer` names a base model.
+        try (var tokenizer = dev.tuneforge.llm.tokenizer.Tokenizer.load(
+                java.nio.file.Path.of("../libs/llm/src/test/resources/tokenizers/bpe-chatml"))) {
+            Measurement hf = measure("exact dedup + PII redact + length filter (HF BPE tokenizer) + split", base,
+                    new dev.tuneforge.dataset.tokens.HfTokenCounter(tokenizer));
+            assertEquals(RECORDS, hf.report.recordsRead());
+        }
 
         assertTrue(fast.report.rule("exact_dedup").dropped() > 0);
         assertTrue(fast.report.rule("pii").changed() > 0);
@@ -61,6 +69,11 @@ class CurationBenchmarkTest {
     }
 
     private static Measurement measure(String label, CurationOptions options) throws IOException {
+        return measure(label, options, new WhitespaceTokenCounter());
+    }
+
+    private static Measurement measure(String label, CurationOptions options, dev.tuneforge.dataset.curation.TokenCounter tokens)
+            throws IOException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long baseline = memory.getHeapMemoryUsage().getUsed();
@@ -76,7 +89,7 @@ class CurationBenchmarkTest {
             probeNanos[0] += System.nanoTime() - t;
         });
         long start = System.nanoTime();
-        CurationResult result = new CurationPipeline(options, new WhitespaceTokenCounter())
+        CurationResult result = new CurationPipeline(options, tokens)
                 .run(new CurationInput("synthetic", input), DISCARD, DISCARD);
         double seconds = (System.nanoTime() - start - probeNanos[0]) / 1e9;
         CurationReport r = result.report();
