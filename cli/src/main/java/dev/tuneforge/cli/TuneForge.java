@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Down.class,
       dev.tuneforge.cli.local.LocalCommands.Status.class,
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
+      dev.tuneforge.cli.demo.DemoCommand.class,
     })
 public final class TuneForge implements Runnable {
 

@@ -38,7 +38,9 @@ public record Component(String name, int port, List<String> command, Map<String,
         "TUNEFORGE_S3_ACCESS_KEY", stackConfig.get("tuneforge.s3.access-key"),
         "TUNEFORGE_S3_SECRET_KEY", stackConfig.get("tuneforge.s3.secret-key"),
         "TUNEFORGE_S3_BUCKET", stackConfig.get("tuneforge.s3.bucket"),
-        "QUARKUS_HTTP_PORT", String.valueOf(port)));
+        "QUARKUS_HTTP_PORT", String.valueOf(port),
+        // The embedded mode is for this machine only; containers and pods bind every interface.
+        "QUARKUS_HTTP_HOST", "127.0.0.1"));
   }
 
   /** The four services with their ports and heaps (the trainer holds model weights). */
