@@ -87,6 +87,11 @@ public record DoubleQuantizedScales(byte[] codes, float[] absmax2, float offset)
         return codes.length + 4L * absmax2.length + 4;
     }
 
+    /** The codes without a copy, for uploading (callers must not modify it). */
+    byte[] codesView() {
+        return codes;
+    }
+
     @Override
     public byte[] codes() {
         return codes.clone();

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,23 +52,31 @@ public final class Nf4DeviceTensor implements AutoCloseable {
 
     static Nf4DeviceTensor upload(Nf4Tensor t, NDManager manager, Nf4Codebook codebook) {
         int blocks = t.scales().blocks();
-        byte[] packed = t.packed();
-        byte[] padded = new byte[blocks * (Nf4.BLOCK_SIZE / 2)];
-        java.util.Arrays.fill(padded, packed.length, padded.length, Nf4.pack(Nf4.ZERO_CODE, Nf4.ZERO_CODE));
-        System.arraycopy(packed, 0, padded, 0, packed.length);
-        NDArray codes = manager.create(java.nio.ByteBuffer.wrap(padded), new Shape(padded.length), DataType.UINT8);
+        // straight from the tensor's own array into one direct buffer, which libtorch then uses
+        // without copying: no heap copies, so loading a model does not raise the heap high-water mark
+        NDArray codes = uint8(manager, t.packedView(), blocks * (Nf4.BLOCK_SIZE / 2),
+                Nf4.pack(Nf4.ZERO_CODE, Nf4.ZERO_CODE));
         Shape shape = new Shape(t.shape());
         if (t.scales() instanceof DoubleQuantizedScales dq) {
             float[] scales2 = dq.absmax2();
-            byte[] qcodes = new byte[scales2.length * DoubleQuantizedScales.GROUP_SIZE];
-            System.arraycopy(dq.codes(), 0, qcodes, 0, blocks);
-            NDArray absmaxCodes = manager.create(java.nio.ByteBuffer.wrap(qcodes), new Shape(qcodes.length), DataType.UINT8);
+            NDArray absmaxCodes = uint8(manager, dq.codesView(), scales2.length * DoubleQuantizedScales.GROUP_SIZE, (byte) 0);
             NDArray groupScales = manager.create(scales2, new Shape(scales2.length, 1));
             NDArray offset = manager.create(new float[] {dq.offset()}, new Shape(1));
             return new Nf4DeviceTensor(shape, t.size(), blocks, codebook, codes, null, absmaxCodes, groupScales, offset);
         }
         NDArray absmax = manager.create(t.scales().absmax(), new Shape(blocks));
         return new Nf4DeviceTensor(shape, t.size(), blocks, codebook, codes, absmax, null, null, null);
+    }
+
+    /** A (length) uint8 array holding {@code data} followed by {@code pad} bytes. */
+    private static NDArray uint8(NDManager manager, byte[] data, int length, byte pad) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());
+        buf.put(data);
+        while (buf.hasRemaining()) {
+            buf.put(pad);
+        }
+        buf.rewind();
+        return manager.create(buf, new Shape(length), DataType.UINT8);
     }
 
     /**

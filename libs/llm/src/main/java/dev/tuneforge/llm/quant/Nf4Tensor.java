@@ -132,6 +132,11 @@ public final class Nf4Tensor {
         return packed.clone();
     }
 
+    /** The packed codes without a copy, for uploading (callers must not modify it). */
+    byte[] packedView() {
+        return packed;
+    }
+
     public BlockScales scales() {
         return scales;
     }
