@@ -1,6 +1,7 @@
 package dev.tuneforge.llm.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.llm.model.LinearLayer;
 import java.util.LinkedHashMap;
@@ -61,7 +62,13 @@ public final class LoraLinear implements LinearLayer {
     this.loraA = loraA;
     this.loraB = loraB;
     this.scale = scale;
-    this.scaleArray = weight.getManager().create(scale).toType(weight.getDataType(), false);
+    // Created directly in the weight's dtype: a converted temporary would stay on the model's manager.
+    this.scaleArray = weight.getDataType() == DataType.FLOAT64
+        ? weight.getManager().create(scale) : weight.getManager().create((float) scale);
+    if (scaleArray.getDataType() != weight.getDataType()) {
+      throw new IllegalArgumentException(name + ": LoRA needs a float32 or float64 weight, got "
+          + weight.getDataType());
+    }
     this.dropout = dropout;
   }
 

@@ -77,8 +77,8 @@ public final class LoraLinearFactory implements LinearFactory {
     }
     NDManager m = weight.getManager();
     DataType dtype = weight.getDataType(); // float32 normally; float64 in gradient checks
-    NDArray loraA = m.create(a, new Shape(r, in)).toType(dtype, false); // [r, in]
-    NDArray loraB = m.create(b, new Shape(out, r)).toType(dtype, false); // [out, r]
+    NDArray loraA = onManager(m, a, new Shape(r, in), dtype); // [r, in]
+    NDArray loraB = onManager(m, b, new Shape(out, r), dtype); // [out, r]
     loraA.setName(moduleName + ".lora_A.weight");
     loraB.setName(moduleName + ".lora_B.weight");
     LoraDropout dropout = config.dropout() > 0
@@ -86,6 +86,18 @@ public final class LoraLinearFactory implements LinearFactory {
     LoraLinear layer = new LoraLinear(moduleName, weight, bias, loraA, loraB, config.scale(), dropout);
     layers.add(layer);
     return layer;
+  }
+
+  /** A float32 Java array as an array of {@code dtype} on {@code m}, leaving no temporary there. */
+  private static NDArray onManager(NDManager m, float[] data, Shape shape, DataType dtype) {
+    if (dtype == DataType.FLOAT32) {
+      return m.create(data, shape);
+    }
+    try (NDManager tmp = m.newSubManager()) {
+      NDArray converted = tmp.create(data, shape).toType(dtype, false);
+      converted.attach(m);
+      return converted;
+    }
   }
 
   public LoraConfig config() {
