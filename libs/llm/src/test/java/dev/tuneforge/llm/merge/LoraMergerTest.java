@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.llm.Fixtures;
 import dev.tuneforge.llm.lora.LoraWeights;
 import dev.tuneforge.llm.model.CausalLM;
@@ -160,5 +162,41 @@ class LoraMergerTest {
         Fixtures.reference("mistral-f32"), PeftFixtures.adapter("mistral-lora"), out));
     assertTrue(e.getMessage().contains("not empty"), e.getMessage());
     assertEquals("x", Files.readString(out.resolve("keep.txt")));
+  }
+
+  @Test
+  void aShardedBaseIsMergedIntoTheSameShardsAndIndex() throws IOException {
+    Path single = Fixtures.reference("mistral-f32");
+    Path sharded = Files.createDirectories(dir.resolve("sharded"));
+    for (String f : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
+      Files.copy(single.resolve(f), sharded.resolve(f));
+    }
+    Map<String, FloatTensor> first = new LinkedHashMap<>();
+    Map<String, FloatTensor> second = new LinkedHashMap<>();
+    ObjectNode index = new ObjectMapper().createObjectNode();
+    ObjectNode map = index.putObject("weight_map");
+    try (SafetensorsFile f = SafetensorsFile.open(single.resolve("model.safetensors"))) {
+      for (TensorInfo t : f.tensors().values()) {
+        boolean one = !t.name().startsWith("model.layers.1.");
+        (one ? first : second).put(t.name(), new FloatTensor(t.shape(), f.readFloats(t.name())));
+        map.put(t.name(), one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+      }
+    }
+    SafetensorsWriter.write(sharded.resolve("model-00001-of-00002.safetensors"), first, DType.F32);
+    SafetensorsWriter.write(sharded.resolve("model-00002-of-00002.safetensors"), second, DType.F32);
+    Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toPrettyString());
+
+    Path fromShards = LoraMerger.merge(sharded, PeftFixtures.adapter("mistral-lora"), dir.resolve("a")).out();
+    Path fromSingle = LoraMerger.merge(single, PeftFixtures.adapter("mistral-lora"), dir.resolve("b")).out();
+    assertTrue(Files.exists(fromShards.resolve("model-00001-of-00002.safetensors")));
+    assertTrue(Files.exists(fromShards.resolve("model-00002-of-00002.safetensors")));
+    assertFalse(Files.exists(fromShards.resolve("model.safetensors")));
+    assertArrayEquals(Files.readAllBytes(sharded.resolve("model.safetensors.index.json")),
+        Files.readAllBytes(fromShards.resolve("model.safetensors.index.json")));
+    int[] ids = Fixtures.ints(PeftFixtures.expected("mistral-lora").get("sequences").get(1).get("ids"));
+    try (CausalLM a = ModelLoader.load(new LocalModelSource(fromShards));
+        CausalLM b = ModelLoader.load(new LocalModelSource(fromSingle))) {
+      assertArrayEquals(Scorer.logprobs(b, ids), Scorer.logprobs(a, ids));
+    }
   }
 }
