@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     description = "Fine-tune large language models: local engine commands and the platform's client.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      dev.tuneforge.cli.local.LocalCommands.Up.class,
+      dev.tuneforge.cli.local.LocalCommands.Down.class,
+      dev.tuneforge.cli.local.LocalCommands.Status.class,
+      dev.tuneforge.cli.local.LocalCommands.Stack.class,
+      dev.tuneforge.cli.demo.DemoCommand.class,
     })
 public final class TuneForge implements Runnable {
 
@@ -22,6 +27,23 @@ public final class TuneForge implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TuneForge()).execute(args));
+    CommandLine cli = new CommandLine(new TuneForge());
+    // Expected failures (a taken port, a missing build, a bad file) print one clear line, not a stack trace.
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("tuneforge: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** The checkout the launcher runs from ({@code tuneforge.home}, set by the tuneforge script). */
+  public static java.nio.file.Path home() {
+    return java.nio.file.Path.of(System.getProperty("tuneforge.home", ".")).toAbsolutePath().normalize();
+  }
+
+  /** Where local data lives: TUNEFORGE_DATA, default ./.tuneforge under the checkout. */
+  public static java.nio.file.Path dataDir() {
+    String env = System.getenv("TUNEFORGE_DATA");
+    return env != null && !env.isBlank() ? java.nio.file.Path.of(env) : home().resolve(".tuneforge");
   }
 }

@@ -1,0 +1,304 @@
+package dev.tuneforge.dataset.curation;
+
+import dev.tuneforge.dataset.curation.dedup.ContentHash;
+import dev.tuneforge.dataset.curation.dedup.LongHashSet;
+import dev.tuneforge.dataset.curation.dedup.LshBands;
+import dev.tuneforge.dataset.curation.dedup.MinHasher;
+import dev.tuneforge.dataset.curation.dedup.NearDuplicateIndex;
+import dev.tuneforge.dataset.curation.dedup.TextNormaliser;
+import dev.tuneforge.dataset.curation.output.ChatJsonlWriter;
+import dev.tuneforge.dataset.curation.output.PartInfo;
+import dev.tuneforge.dataset.curation.pii.PiiFindings;
+import dev.tuneforge.dataset.curation.pii.PiiKind;
+import dev.tuneforge.dataset.curation.pii.PiiRedactor;
+import dev.tuneforge.dataset.curation.report.CurationReport;
+import dev.tuneforge.dataset.curation.report.DedupState;
+import dev.tuneforge.dataset.curation.report.RuleStats;
+import dev.tuneforge.dataset.curation.report.TokenHistogram;
+import dev.tuneforge.dataset.record.ChatRecord;
+import dev.tuneforge.dataset.record.Message;
+import dev.tuneforge.dataset.validation.JsonlRecordReader;
+import dev.tuneforge.dataset.validation.ValidationError;
+import dev.tuneforge.dataset.validation.ValidationOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Curates JSONL uploads into train and validation JSONL in one streaming pass. Each record flows
+ * through the rules in this order, each optional and each counted in the report:
+ * <ol>
+ *   <li>invalid: lines that are not valid records are skipped (the upload was validated before, but
+ *       curation never trusts that);</li>
+ *   <li>blocklist: drop on a blocked word or pattern (checked before redaction, so a blocked address
+ *       still matches);</li>
+ *   <li>pii: redact or drop; later rules see the redacted text, so records differing only in an
+ *       email address count as duplicates;</li>
+ *   <li>length: drop outside [min_tokens, max_tokens]; before dedup so rejected records cost no
+ *       dedup memory;</li>
+ *   <li>exact_dedup, then near_dedup (the cheap test first);</li>
+ *   <li>split by content hash, or everything from the explicit validation inputs to validation.</li>
+ * </ol>
+ * Explicit validation inputs are read first and share the dedup state, so a training record that
+ * repeats a validation record is dropped from train: the evaluation set stays intact and unleaked.
+ *
+ * <p>Memory: one record at a time plus the dedup tables ({@link DedupState} reports their size).
+ * One instance per run; not thread-safe.
+ */
+public final class CurationPipeline {
+
+    private final CurationOptions options;
+    private final TokenCounter tokens;
+    private final ValidationOptions validation;
+
+    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation) {
+        this.options = options.requireValid();
+        this.tokens = tokens;
+        this.validation = validation;
+    }
+
+    public CurationPipeline(CurationOptions options, TokenCounter tokens) {
+        this(options, tokens, ValidationOptions.defaults());
+    }
+
+    /**
+     * Curates {@code trainInputs} (split by {@code validation_ratio}) and {@code validationInputs}
+     * (all to validation; then the ratio must be 0) and writes both splits. The output streams are
+     * flushed, not closed.
+     */
+    public CurationResult run(List<CurationInput> trainInputs, List<CurationInput> validationInputs,
+                              OutputStream trainOut, OutputStream validationOut) throws IOException {
+        if (!validationInputs.isEmpty() && options.validationRatio() > 0) {
+            throw new InvalidOptionsException(List.of(new OptionError("validation_ratio",
+                    "must be 0 when a validation file is given, was " + options.validationRatio())));
+        }
+        Run run = new Run(new ChatJsonlWriter(trainOut), new ChatJsonlWriter(validationOut));
+        for (CurationInput input : validationInputs) {
+            run.read(input, true);
+        }
+        for (CurationInput input : trainInputs) {
+            run.read(input, false);
+        }
+        return run.finish();
+    }
+
+    /** Convenience for the common case: one file, split by ratio. */
+    public CurationResult run(CurationInput input, OutputStream trainOut, OutputStream validationOut)
+            throws IOException {
+        return run(List.of(input), List.of(), trainOut, validationOut);
+    }
+
+    /** The state of one run: writers, dedup tables and counters. */
+    private final class Run {
+        private final ChatJsonlWriter trainWriter;
+        private final ChatJsonlWriter validationWriter;
+        private final Blocklist blocklist = new Blocklist(options.blocklistWords(), options.blocklistPatterns());
+        private final PiiRedactor redactor = options.pii() == PiiAction.OFF ? null : new PiiRedactor();
+        private final PiiFindings findings = new PiiFindings();
+        private final PiiFindings excerptFindings = new PiiFindings();
+        private final long[] piiTotals = new long[PiiKind.values().length];
+        private final TextNormaliser normaliser = new TextNormaliser();
+        private final ContentHash hash = new ContentHash();
+        private final LongHashSet exact = options.exactDedup() ? new LongHashSet(1 << 16) : null;
+        private final MinHasher minHasher;
+        private final NearDuplicateIndex near;
+        private final SplitAssigner splitter = new SplitAssigner(options.validationRatio(), options.seed());
+        private final TokenHistogram histogram = new TokenHistogram();
+        private final Map<String, Long> roles = new LinkedHashMap<>();
+
+        private final RuleStats invalid;
+        private final RuleStats blocked;
+        private final RuleStats pii;
+        private final RuleStats length;
+        private final RuleStats exactDup;
+        private final RuleStats nearDup;
+        private long recordsRead;
+        private long invalidLines;
+        private long trainRecords;
+        private long validationRecords;
+
+        Run(ChatJsonlWriter trainWriter, ChatJsonlWriter validationWriter) {
+            this.trainWriter = trainWriter;
+            this.validationWriter = validationWriter;
+            int n = options.sampleSize();
+            invalid = new RuleStats("invalid", true, n);
+            blocked = new RuleStats("blocklist", !blocklist.isEmpty(), n);
+            pii = new RuleStats("pii", redactor != null, n);
+            length = new RuleStats("length", options.minTokens() != null || options.maxTokens() != null, n);
+            exactDup = new RuleStats("exact_dedup", options.exactDedup(), n);
+            nearDup = new RuleStats("near_dedup", options.nearDedup(), n);
+            if (options.nearDedup()) {
+                minHasher = new MinHasher(options.minhashPermutations(), options.seed(), options.shingle(),
+                        options.shingleSize());
+                near = new NearDuplicateIndex(LshBands.optimal(options.nearDedupThreshold(),
+                        options.minhashPermutations()), options.seed());
+            } else {
+                minHasher = null;
+                near = null;
+            }
+            for (String role : List.of(Message.SYSTEM, Message.USER, Message.ASSISTANT)) {
+                roles.put(role, 0L);
+            }
+        }
+
+        void read(CurationInput input, boolean explicitValidation) throws IOException {
+            String fileId = input.fileId();
+            new JsonlRecordReader(validation).read(input.content(), new JsonlRecordReader.Visitor() {
+                @Override
+                public void record(long line, ChatRecord record) throws IOException {
+                    accept(fileId, line, record.messages(), explicitValidation);
+                }
+
+                @Override
+                public void error(ValidationError error) {
+                    invalidLines++;
+                    invalid.dropped(fileId, error.line(), error.kind() + ": " + error.message(), null);
+                }
+            });
+        }
+
+        private void accept(String fileId, long line, List<Message> messages, boolean explicitValidation)
+                throws IOException {
+            recordsRead++;
+            if (!blocklist.isEmpty()) {
+                for (Message m : messages) {
+                    String hit = blocklist.firstMatch(m.content());
+                    if (hit != null) {
+                        blocked.dropped(fileId, line, "matched " + hit, excerpt(messages));
+                        return;
+                    }
+                }
+            }
+            if (redactor != null) {
+                messages = redact(fileId, line, messages);
+                if (messages == null) {
+                    return;
+                }
+            }
+            int count = 0;
+            for (Message m : messages) {
+                count += tokens.count(m.content());
+            }
+            if (options.minTokens() != null && count < options.minTokens()) {
+                length.dropped(fileId, line, count + " tokens < min_tokens " + options.minTokens(), excerpt(messages));
+                return;
+            }
+            if (options.maxTokens() != null && count > options.maxTokens()) {
+                length.dropped(fileId, line, count + " tokens > max_tokens " + options.maxTokens(), excerpt(messages));
+                return;
+            }
+            String key = normaliser.key(messages);
+            hash.update(key);
+            if (exact != null && !exact.add(hash.dedup())) {
+                exactDup.dropped(fileId, line, "same normalised text as an earlier record", excerpt(messages));
+                return;
+            }
+            if (near != null && !near.addIfNew(minHasher.signature(key))) {
+                nearDup.dropped(fileId, line, "shares an LSH band with an earlier record (Jaccard near or above "
+                        + options.nearDedupThreshold() + ")", excerpt(messages));
+                return;
+            }
+            if (explicitValidation || splitter.isValidation(hash.split())) {
+                validationWriter.write(messages);
+                validationRecords++;
+            } else {
+                trainWriter.write(messages);
+                trainRecords++;
+            }
+            histogram.add(count);
+            for (Message m : messages) {
+                roles.merge(m.role(), 1L, Long::sum);
+            }
+        }
+
+        /** The redacted turns, or null when the record was dropped for PII. */
+        private List<Message> redact(String fileId, long line, List<Message> messages) {
+            findings.reset();
+            List<Message> out = messages;
+            for (int i = 0; i < messages.size(); i++) {
+                Message m = messages.get(i);
+                String redacted = redactor.redact(m.content(), findings);
+                if (redacted != m.content()) {
+                    if (out == messages) {
+                        out = new ArrayList<>(messages);
+                    }
+                    out.set(i, m.withContent(redacted));
+                }
+            }
+            if (!findings.any()) {
+                return messages;
+            }
+            for (PiiKind kind : PiiKind.values()) {
+                piiTotals[kind.ordinal()] += findings.count(kind);
+            }
+            if (options.pii() == PiiAction.DROP) {
+                pii.dropped(fileId, line, findings.describe(), render(out));
+                return null;
+            }
+            pii.changed(fileId, line, findings.describe(), render(out));
+            return out;
+        }
+
+        /** A sample excerpt, redacted when PII handling is on so the report never shows what curation hides. */
+        private String excerpt(List<Message> messages) {
+            String text = render(messages);
+            return redactor == null ? text : redactor.redact(text, excerptFindings);
+        }
+
+        CurationResult finish() throws IOException {
+            PartInfo train = trainWriter.finish();
+            PartInfo valid = validationWriter.finish();
+            Map<String, Long> piiByKind = new LinkedHashMap<>();
+            for (PiiKind kind : PiiKind.values()) {
+                piiByKind.put(kind.name().toLowerCase(), piiTotals[kind.ordinal()]);
+            }
+            long exactBytes = exact == null ? 0 : exact.memoryBytes();
+            long nearBytes = near == null ? 0 : near.memoryBytes();
+            DedupState state = new DedupState(exact == null ? 0 : exact.size(), exactBytes,
+                    near == null ? 0 : near.bands().bands(), near == null ? 0 : near.bands().rows(), nearBytes,
+                    recordsRead == 0 ? 0 : (double) (exactBytes + nearBytes) / recordsRead);
+            CurationReport report = new CurationReport(recordsRead, invalidLines, trainRecords + validationRecords,
+                    trainRecords, validationRecords,
+                    List.of(invalid.report(), blocked.report(), pii.report(), length.report(), exactDup.report(),
+                            nearDup.report()),
+                    piiByKind, histogram.snapshot(), Map.copyOf(roles), state);
+            String optionsJson = options.canonicalJson();
+            return new CurationResult(report, train, valid, optionsJson, contentHash(optionsJson, train, valid));
+        }
+    }
+
+    static String render(List<Message> messages) {
+        StringBuilder sb = new StringBuilder();
+        for (Message m : messages) {
+            if (sb.length() > 0) {
+                sb.append(" | ");
+            }
+            sb.append(m.role()).append(": ").append(m.content(), 0, Math.min(m.content().length(), 200));
+            if (sb.length() > 400) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    static String contentHash(String optionsJson, PartInfo train, PartInfo validation) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(optionsJson.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            sha.update(train.sha256().getBytes(StandardCharsets.US_ASCII));
+            sha.update((byte) '\n');
+            sha.update(validation.sha256().getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
+    }
+}

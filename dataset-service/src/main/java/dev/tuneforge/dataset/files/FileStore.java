@@ -1,0 +1,85 @@
+package dev.tuneforge.dataset.files;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.storage.ObjectNotFoundException;
+import dev.tuneforge.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Files in the bucket: {@code files/<id>/content} holds the bytes, {@code files/<id>/file.json}
+ * the {@link FileObject}. The JSON is written after the content and deleted before it, so a file
+ * is listed only while it is complete.
+ */
+@ApplicationScoped
+public class FileStore {
+
+  /** Ids are generated here; anything else in a path (dots, slashes) is refused before S3 sees it. */
+  static final Pattern ID = Pattern.compile("file-[a-z0-9]{24}");
+
+  @Inject ObjectStore store;
+  @Inject ObjectMapper json;
+
+  static String contentKey(String id) {
+    return "files/" + id + "/content";
+  }
+
+  static String objectKey(String id) {
+    return "files/" + id + "/file.json";
+  }
+
+  public static boolean isValidId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
+  public void save(FileObject file) {
+    try {
+      store.putBytes(objectKey(file.id()), json.writeValueAsBytes(file), "application/json");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Optional<FileObject> find(String id) {
+    if (!isValidId(id)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(store.getBytes(objectKey(id)), FileObject.class));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every complete file, newest first. */
+  public List<FileObject> list() {
+    List<FileObject> files = new ArrayList<>();
+    for (String key : store.list("files/")) {
+      if (key.endsWith("/file.json")) {
+        String id = key.substring("files/".length(), key.length() - "/file.json".length());
+        find(id).ifPresent(files::add);
+      }
+    }
+    files.sort(Comparator.comparingLong(FileObject::createdAt).reversed().thenComparing(FileObject::id));
+    return files;
+  }
+
+  public InputStream openContent(String id) {
+    return store.get(contentKey(id));
+  }
+
+  public void delete(String id) {
+    store.delete(objectKey(id)); // invisible first, then the bytes
+    store.delete(contentKey(id));
+  }
+}

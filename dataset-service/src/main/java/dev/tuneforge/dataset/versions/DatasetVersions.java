@@ -1,0 +1,104 @@
+package dev.tuneforge.dataset.versions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.storage.Manifests;
+import dev.tuneforge.storage.ObjectNotFoundException;
+import dev.tuneforge.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Dataset versions in the bucket: {@code datasets/<name>/v<n>/} with train.jsonl,
+ * validation.jsonl, report.json and manifest.json (written last). A version without a manifest is
+ * an interrupted write and does not exist for readers; versions are never overwritten.
+ */
+@ApplicationScoped
+public class DatasetVersions {
+
+  @Inject ObjectStore store;
+  @Inject ObjectMapper json;
+
+  public static String prefix(String name, String version) {
+    return "datasets/" + name + "/" + version + "/";
+  }
+
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (String n : store.listChildren("datasets/")) {
+      if (DatasetNames.isValid(n) && !versions(n).isEmpty()) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
+  /** Complete versions of {@code name}, oldest first (v1, v2, …). */
+  public List<String> versions(String name) {
+    List<String> versions = new ArrayList<>();
+    for (String v : store.listChildren("datasets/" + name + "/")) {
+      if (DatasetNames.isValidVersion(v) && Manifests.isComplete(store, prefix(name, v))) {
+        versions.add(v);
+      }
+    }
+    versions.sort(Comparator.comparingInt(DatasetVersions::number));
+    return versions;
+  }
+
+  /** The number the next version gets: one past every version folder, complete or not, so none is reused. */
+  public int nextNumber(String name) {
+    int max = 0;
+    for (String v : store.listChildren("datasets/" + name + "/")) {
+      if (DatasetNames.isValidVersion(v)) {
+        max = Math.max(max, number(v));
+      }
+    }
+    return max + 1;
+  }
+
+  public Optional<ObjectNode> manifest(String name, String version) {
+    if (!DatasetNames.isValid(name) || !DatasetNames.isValidVersion(version)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Manifests.read(store, prefix(name, version)));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  public JsonNode report(String name, String version) {
+    try {
+      return json.readTree(store.getBytes(prefix(name, version) + "report.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The existing version of {@code name} whose content hash is {@code contentHash}, if any. */
+  public Optional<String> findByContentHash(String name, String contentHash) {
+    for (String v : versions(name)) {
+      Optional<ObjectNode> m = manifest(name, v);
+      if (m.isPresent() && contentHash.equals(m.get().path("content_hash").asText())) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public InputStream openSplit(String name, String version, String split) {
+    return store.get(prefix(name, version) + split + ".jsonl");
+  }
+
+  static int number(String version) {
+    return Integer.parseInt(version.substring(1));
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tuneforge.events;
+
+import java.util.List;
+
+/** A dataset version was curated and stored completely (manifest written) at {@code uri}. */
+public record DatasetCurated(
+    String name,
+    String version,
+    String sha256,
+    long trainCount,
+    long validationCount,
+    long droppedCount,
+    String uri,
+    List<String> sourceFileIds,
+    @Nullable String requestId)
+    implements Event {
+  @Override
+  public String key() {
+    return name;
+  }
+}
