@@ -133,6 +133,29 @@ class DatasetsApiTest {
   }
 
   @Test
+  void lengthFilterCountsWithTheBaseModelsTokenizer() throws Exception {
+    // A base model's tokenizer in the bucket, as the registry stores models (HF layout).
+    var store = io.quarkus.arc.Arc.container().instance(dev.tuneforge.storage.ObjectStore.class).get();
+    java.nio.file.Path tok = java.nio.file.Path.of("../libs/llm/src/test/resources/tokenizers/bpe-chatml");
+    store.putFile("models/tiny-chatml/tokenizer.json", tok.resolve("tokenizer.json"));
+    store.putFile("models/tiny-chatml/tokenizer_config.json", tok.resolve("tokenizer_config.json"));
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      sb.append("{\"messages\":[{\"role\":\"user\",\"content\":\"hi ").append(i)
+          .append("\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}\n");
+    }
+    sb.append("{\"messages\":[{\"role\":\"user\",\"content\":\"").append("a long question about many things ".repeat(40))
+        .append("\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}\n");
+    String file = uploadFile(sb.toString());
+    curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "tiny-chatml", "max_tokens", 60)))
+        .statusCode(201).body("manifest.counts.train", equalTo(12));
+    given().get("/v1/datasets/by-tokens/versions/v1").then()
+        .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1));
+    curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "no-such-model", "max_tokens", 60)))
+        .statusCode(400).body("error.message", containsString("no-such-model"));
+  }
+
+  @Test
   void curationRequestedOverKafkaIsAnsweredWithItsRequestId() {
     String file = uploadFile(chats(15, 0, "kafka"));
     TestKafka.send(Topics.DATASET_REQUESTS, new DatasetCurationRequested("req-42", "from-kafka", List.of(file), Map.of("validation_ratio", 0.2)));

@@ -9,6 +9,7 @@ import dev.tuneforge.dataset.curation.TokenCounter;
 import dev.tuneforge.dataset.curation.WhitespaceTokenCounter;
 import dev.tuneforge.dataset.files.FileObject;
 import dev.tuneforge.dataset.files.FileStore;
+import dev.tuneforge.dataset.tokens.Tokenizers;
 import dev.tuneforge.dataset.validation.ValidationOptions;
 import dev.tuneforge.storage.Manifests;
 import dev.tuneforge.storage.ObjectStore;
@@ -46,6 +47,7 @@ public class Curator {
   @Inject FileStore files;
   @Inject DatasetVersions versions;
   @Inject ObjectMapper json;
+  @Inject Tokenizers tokenizers;
 
   @ConfigProperty(name = "tuneforge.files.max-line-bytes", defaultValue = "4194304")
   int maxLineBytes;
@@ -201,18 +203,20 @@ public class Curator {
   }
 
   /** Token counts for the length filter; a named tokenizer must exist (no silent fallback). */
-  private static TokenCounter tokenCounter(CurationOptions options, List<String> reasons) {
+  private TokenCounter tokenCounter(CurationOptions options, List<String> reasons) {
     boolean lengthFilter = options.minTokens() != null || options.maxTokens() != null;
     if (options.tokenizer() == null) {
       if (lengthFilter) {
-        reasons.add("options.tokenizer: min_tokens/max_tokens need a tokenizer to count with");
+        reasons.add("options.tokenizer: min_tokens/max_tokens need a tokenizer to count with"
+            + " (a base model's name, or 'whitespace')");
       }
-      return new WhitespaceTokenCounter();
+      return new WhitespaceTokenCounter(); // feeds only the report's histogram
     }
-    if (options.tokenizer().equals("whitespace")) {
-      return new WhitespaceTokenCounter();
+    String[] problem = new String[1];
+    var counter = tokenizers.find(options.tokenizer(), problem);
+    if (counter.isEmpty()) {
+      reasons.add("options.tokenizer: " + problem[0]);
     }
-    reasons.add("options.tokenizer: unknown tokenizer '" + options.tokenizer() + "' (available: whitespace)");
-    return null;
+    return counter.orElse(null);
   }
 }

@@ -54,7 +54,9 @@ class ComposeFileTest {
     for (String service : SERVICES) {
       JsonNode s = services.get(service);
       assertTrue(s != null, service + " is missing from docker-compose.yml");
-      assertTrue(Files.exists(ROOT.resolve(service).resolve("Dockerfile")), service + "/Dockerfile");
+      JsonNode build = s.get("build");
+      assertEquals("./" + service, build.get("context").asText());
+      assertTrue(Files.exists(ROOT.resolve(service).resolve(build.get("dockerfile").asText())), service + " Dockerfile");
       JsonNode env = s.get("environment");
       for (String key : requiredKeys()) {
         JsonNode v = env.get(envName(key));

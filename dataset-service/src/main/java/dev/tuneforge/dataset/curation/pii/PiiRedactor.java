@@ -43,7 +43,9 @@ public final class PiiRedactor {
             "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]\\d{2,8}){1,4}(?!\\w)"
                     + "|\\+\\d{8,15}(?!\\w)");
 
-    private static final String[] SECRET_PREFIXES = {"AKIA", "ASIA", "sk-", "gh", "xox", "AIza"};
+    /** Literal starts of the SECRET alternatives; plain "gh" would send most English text to the regex. */
+    private static final String[] SECRET_PREFIXES = {"AKIA", "ASIA", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+        "github_pat_", "xox", "AIza"};
 
     /**
      * Returns the text with every finding replaced, adding to {@code findings}; the very same

@@ -1,9 +1,11 @@
 package dev.tuneforge.llm.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.tuneforge.llm.config.ModelConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -160,8 +162,21 @@ public final class CausalLM implements AutoCloseable {
     ForwardContext ctx = ForwardContext.of(step, config.rmsNormEps(), config.headDim());
     NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
     Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
+    // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
+    // its own scope and keep only its output, so peak memory is one layer's activations, not all.
+    boolean scoped = !gradientRecording();
     for (DecoderLayer layer : layers) {
-      x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
+      if (!scoped) {
+        x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
+        continue;
+      }
+      NDArray in = x;
+      try (NDManager scope = step.newSubManager()) {
+        scope.tempAttachAll(in); // ops on the input land in the scope
+        x = layer.forward(ctx, in, tables, bias, cache); // [B, T, D]
+        x.attach(step);
+      }
+      in.close();
     }
     x = finalNorm.forward(x, ctx.eps());
     if (lastOnly) {
@@ -194,6 +209,10 @@ public final class CausalLM implements AutoCloseable {
     NDArray pos = Masks.longs(step, Masks.positions(valid));
     NDArray bias = Masks.bias(step, valid, t, t, config.slidingWindow());
     return forward(step, idArray, pos, bias, null, false);
+  }
+
+  private static boolean gradientRecording() {
+    return !"PyTorch".equals(Engine.getInstance().getEngineName()) || JniUtils.isGradMode();
   }
 
   /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */

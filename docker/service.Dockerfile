@@ -1,4 +1,4 @@
-# The Quarkus fast-jar built by `mvn -B -DskipTests package`.
+# Any Quarkus service: the fast-jar built by `mvn -B -DskipTests package`, with the service folder as build context.
 FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY target/quarkus-app/lib/ /app/lib/

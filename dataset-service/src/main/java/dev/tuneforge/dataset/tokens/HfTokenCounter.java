@@ -1,0 +1,18 @@
+package dev.tuneforge.dataset.tokens;
+
+import dev.tuneforge.dataset.curation.TokenCounter;
+import dev.tuneforge.llm.tokenizer.Tokenizer;
+
+/** Token counts with a base model's own tokenizer, without special tokens (what the text costs). */
+final class HfTokenCounter implements TokenCounter {
+  private final Tokenizer tokenizer;
+
+  HfTokenCounter(Tokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  @Override
+  public int count(String text) {
+    return tokenizer.encode(text, false).length;
+  }
+}

@@ -1,0 +1,267 @@
+package dev.tuneforge.llm.template;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.tuneforge.llm.tokenizer.TokenizerConfig;
+import dev.tuneforge.llm.tokenizer.TokenizerException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * A model's chat template, rendered as transformers' {@code apply_chat_template(...,
+ * tokenize=False)} renders it — byte for byte, since one differing newline changes the tokens a
+ * model is trained on.
+ *
+ * <p>Why it is built this way: templates are Jinja2 programs written against Python. Jinjava
+ * parses the same syntax, but differs in what matters here, so each difference is closed in one
+ * place: Jinja2's whitespace rules ({@code trim_blocks}, {@code lstrip_blocks}, {@code -}/{@code +}
+ * markers, dropped final newline) are applied to the source by {@link JinjaSource} before Jinjava
+ * parses it; Python string and dict methods and the sandbox are in {@link PythonMethodResolver};
+ * transformers' globals ({@code raise_exception}, {@code strftime_now} on an injectable clock) and
+ * its {@code tojson}/{@code trim} are in {@link TemplateGlobals}; values print as Python's
+ * {@code str()} ({@link PyRepr}). The variables are transformers': {@code messages},
+ * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}; {@code tools} is left
+ * undefined. Conformance is checked against fixtures rendered by transformers itself.
+ *
+ * <p>Known differences from Jinja2, none used by the conformance templates: Jinjava has one null
+ * for both {@code none} and undefined, so {@code {{ none }}} and a null content print "" (Python:
+ * "None"), {@code x is defined} is false for a variable set to none, and {@code none|default(d)}
+ * gives d; {@code and}/{@code or} print booleans rather than an operand; {@code ~} prints
+ * {@code true}; tuples print as lists; {@code %} formatting, {@code *} repetition and chained
+ * comparisons ({@code 1 < x < 3}) are unsupported. Loop filters ({@code for x in y if z}) and
+ * {@code for ... else}, which Jinjava would render wrongly, are refused with an error.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ChatTemplate {
+
+  public static final String TEMPLATE_FILE = "chat_template.jinja";
+  public static final String TEMPLATE_DIR = "additional_chat_templates";
+  public static final String DEFAULT_NAME = "default";
+
+  private static final Jinjava JINJAVA = createJinjava();
+
+  private final String source;
+  private final String prepared;
+  private final String bosToken;
+  private final String eosToken;
+  private final Clock clock;
+
+  private ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
+    this.source = Objects.requireNonNull(source, "template");
+    this.prepared = JinjaSource.preprocess(source);
+    this.bosToken = bosToken;
+    this.eosToken = eosToken;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A template from its source; {@code bosToken}/{@code eosToken} may be null (none). */
+  public static ChatTemplate of(String template, String bosToken, String eosToken) {
+    return new ChatTemplate(template, bosToken, eosToken, Clock.systemDefaultZone());
+  }
+
+  /** The default template of a model directory; see {@link #load(Path, String)}. */
+  public static ChatTemplate load(Path modelDir) {
+    return load(modelDir, null);
+  }
+
+  /**
+   * The template called {@code name} (null: "default") of a model directory, looked up as
+   * transformers does: {@code chat_template.jinja} and {@code additional_chat_templates/*.jinja}
+   * when present, else the {@code chat_template} of {@code tokenizer_config.json} (a string, or a
+   * list of {@code {"name", "template"}}). bos/eos come from {@code tokenizer_config.json}.
+   *
+   * @throws ChatTemplateException naming the file or field when there is no such template
+   */
+  public static ChatTemplate load(Path modelDir, String name) {
+    TokenizerConfig config;
+    try {
+      config = TokenizerConfig.read(modelDir);
+    } catch (TokenizerException e) {
+      throw new ChatTemplateException(e.getMessage(), e);
+    }
+    Map<String, String> templates = templateFiles(modelDir);
+    String origin = modelDir.resolve(TEMPLATE_FILE) + " / " + modelDir.resolve(TEMPLATE_DIR);
+    if (templates.isEmpty()) {
+      templates = config.chatTemplates();
+      origin = config.file() + " field \"chat_template\"";
+    }
+    if (templates.isEmpty()) {
+      throw new ChatTemplateException("no chat template in " + modelDir + ": "
+          + config.file().getFileName() + " has no \"chat_template\" field and there is no "
+          + TEMPLATE_FILE);
+    }
+    String template;
+    if (name != null) {
+      template = templates.get(name);
+      if (template == null) {
+        throw new ChatTemplateException("no chat template named \"" + name + "\" in " + origin
+            + "; available: " + templates.keySet());
+      }
+    } else {
+      template = templates.get(DEFAULT_NAME);
+      if (template == null) {
+        throw new ChatTemplateException(origin + " has several chat templates " + templates.keySet()
+            + " and none named \"" + DEFAULT_NAME + "\": choose one by name");
+      }
+    }
+    return new ChatTemplate(template, config.bosToken().orElse(null),
+        config.eosToken().orElse(null), Clock.systemDefaultZone());
+  }
+
+  /** This template with {@code strftime_now} reading {@code clock} (for deterministic tests). */
+  public ChatTemplate withClock(Clock clock) {
+    return new ChatTemplate(source, bosToken, eosToken, clock);
+  }
+
+  /** The template source as published. */
+  public String source() {
+    return source;
+  }
+
+  public String bosToken() {
+    return bosToken;
+  }
+
+  public String eosToken() {
+    return eosToken;
+  }
+
+  /**
+   * Renders a conversation.
+   *
+   * @param addGenerationPrompt append the header that starts the assistant's reply
+   * @throws ChatTemplateException with the template's own message when it calls
+   *     {@code raise_exception}, or with Jinjava's errors when the template is broken
+   */
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    return render(messages, addGenerationPrompt, Map.of());
+  }
+
+  /**
+   * Renders a conversation with extra template variables (transformers' {@code **kwargs} of
+   * {@code apply_chat_template}, e.g. {@code tools} or {@code date_string}).
+   */
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt,
+      Map<String, ?> variables) {
+    Map<String, Object> context = new HashMap<>(variables);
+    List<Map<String, Object>> turns = new ArrayList<>(messages.size());
+    for (ChatMessage m : messages) {
+      Map<String, Object> turn = new LinkedHashMap<>();
+      turn.put("role", m.role());
+      turn.put("content", m.content());
+      turns.add(turn);
+    }
+    context.put("messages", turns);
+    context.put("add_generation_prompt", addGenerationPrompt);
+    if (bosToken != null) {
+      context.put("bos_token", bosToken);
+    }
+    if (eosToken != null) {
+      context.put("eos_token", eosToken);
+    }
+    // Defined as variables too, so that `strftime_now is defined` holds as in transformers.
+    context.put("raise_exception", "<function raise_exception>");
+    context.put("strftime_now", "<function strftime_now>");
+
+    TemplateGlobals.RenderState state = new TemplateGlobals.RenderState(clock);
+    TemplateGlobals.RenderState previous = TemplateGlobals.STATE.get();
+    TemplateGlobals.STATE.set(state);
+    RenderResult result;
+    try {
+      result = JINJAVA.renderForResult(prepared, context);
+    } finally {
+      if (previous == null) {
+        TemplateGlobals.STATE.remove();
+      } else {
+        TemplateGlobals.STATE.set(previous);
+      }
+    }
+    if (state.raised != null) {
+      throw new ChatTemplateException(state.raised, true, null);
+    }
+    List<TemplateError> fatal = result.getErrors().stream()
+        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+        .collect(Collectors.toList());
+    if (!fatal.isEmpty()) {
+      throw new ChatTemplateException("chat template failed: " + fatal.stream()
+          .map(e -> "line " + e.getLineno() + ": " + e.getMessage())
+          .collect(Collectors.joining("; ")));
+    }
+    return result.getOutput();
+  }
+
+  private static Map<String, String> templateFiles(Path modelDir) {
+    Map<String, String> templates = new LinkedHashMap<>();
+    try {
+      Path single = modelDir.resolve(TEMPLATE_FILE);
+      if (Files.isRegularFile(single)) {
+        templates.put(DEFAULT_NAME, Files.readString(single, StandardCharsets.UTF_8));
+      }
+      Path dir = modelDir.resolve(TEMPLATE_DIR);
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jinja")).sorted()
+              .toList()) {
+            String fileName = f.getFileName().toString();
+            templates.put(fileName.substring(0, fileName.length() - ".jinja".length()),
+                Files.readString(f, StandardCharsets.UTF_8));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read chat templates in " + modelDir, e);
+    }
+    return templates;
+  }
+
+  private static Jinjava createJinjava() {
+    CompositeELResolver resolver = new CompositeELResolver();
+    resolver.add(new PythonMethodResolver());
+    resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+    JinjavaConfig config = JinjavaConfig.newBuilder()
+        .withTrimBlocks(false) // JinjaSource has applied Jinja2's rules already
+        .withLstripBlocks(false)
+        .withNestedInterpretationEnabled(false) // never re-render {{ }} found in message content
+        .withFailOnUnknownTokens(false)
+        .withElResolver(resolver)
+        .withExecutionMode(new TemplateGlobals.PythonOutputMode())
+        .withLegacyOverrides(LegacyOverrides.newBuilder()
+            .withUseNaturalOperatorPrecedence(true)
+            .withEvaluateMapKeys(true)
+            .withKeepNullableLoopValues(true)
+            .withParseWhitespaceControlStrictly(true) // {{ -3 }} is minus three, not a marker
+            .build())
+        .build();
+    Jinjava jinjava = new Jinjava(config);
+    var globals = jinjava.getGlobalContext();
+    globals.registerFunction(new ELFunctionDefinition("", "raise_exception",
+        TemplateGlobals.class, "raiseException", Object.class));
+    globals.registerFunction(new ELFunctionDefinition("", "strftime_now",
+        TemplateGlobals.class, "strftimeNow", String.class));
+    globals.registerFilter(new TemplateGlobals.ToJsonFilter());
+    globals.registerFilter(new TemplateGlobals.TrimFilter());
+    globals.registerTag(new TemplateGlobals.GenerationTag());
+    globals.registerFilter(new TemplateGlobals.PySliceFilter());
+    globals.registerFilter(new TemplateGlobals.StringFilter());
+    globals.registerExpTest(new TemplateGlobals.IterableTest());
+    return jinjava;
+  }
+}
