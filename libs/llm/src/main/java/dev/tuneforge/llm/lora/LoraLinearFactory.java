@@ -1,0 +1,144 @@
+package dev.tuneforge.llm.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.model.Linear;
+import dev.tuneforge.llm.model.LinearFactory;
+import dev.tuneforge.llm.model.LinearLayer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link LoraLinear} for every module the {@link LoraConfig} targets and a plain
+ * {@link Linear} for the rest, while the model is built. A and B come either fresh (Kaiming-uniform
+ * A, zero B) or from an adapter; with an adapter, a targeted module the adapter lacks or holds with
+ * the wrong shape is recorded (not thrown mid-build) so the loader can report every problem at once.
+ */
+public final class LoraLinearFactory implements LinearFactory {
+  private final LoraConfig config;
+  private final Map<String, LoraWeights> adapter; // null: fresh initialisation
+  private final List<LoraLinear> layers = new ArrayList<>();
+  private final List<String> missing = new ArrayList<>();
+  private final List<String> wrongShape = new ArrayList<>();
+  private final java.util.Set<String> consulted = new java.util.HashSet<>();
+
+  private LoraLinearFactory(LoraConfig config, Map<String, LoraWeights> adapter) {
+    this.config = config;
+    this.adapter = adapter;
+  }
+
+  /** New LoRA layers for training: A Kaiming-uniform from the seed, B zero. */
+  public static LoraLinearFactory fresh(LoraConfig config) {
+    return new LoraLinearFactory(config, null);
+  }
+
+  /** LoRA layers holding an adapter's factors, by HF module name. */
+  public static LoraLinearFactory fromAdapter(LoraConfig config, Map<String, LoraWeights> byModule) {
+    return new LoraLinearFactory(config, Map.copyOf(byModule));
+  }
+
+  @Override
+  public LinearLayer create(String moduleName, NDArray weight, NDArray bias) {
+    if (!config.targets(moduleName)) {
+      return new Linear(moduleName, weight, bias);
+    }
+    int out = (int) weight.getShape().get(0);
+    int in = (int) weight.getShape().get(1);
+    int r = config.r();
+    float[] a;
+    float[] b;
+    if (adapter == null) {
+      a = LoraInit.kaimingUniformA(config.seed(), moduleName, r, in);
+      b = LoraInit.zeroB(out, r);
+    } else {
+      consulted.add(moduleName);
+      LoraWeights w = adapter.get(moduleName);
+      if (w == null) {
+        missing.add(moduleName + ".lora_A.weight");
+        missing.add(moduleName + ".lora_B.weight");
+        return new Linear(moduleName, weight, bias);
+      }
+      long[] wantA = {r, in};
+      long[] wantB = {out, r};
+      if (!Arrays.equals(w.a().shape(), wantA) || !Arrays.equals(w.b().shape(), wantB)) {
+        wrongShape.add(moduleName + " (lora_A " + Arrays.toString(w.a().shape()) + ", expected "
+            + Arrays.toString(wantA) + "; lora_B " + Arrays.toString(w.b().shape()) + ", expected "
+            + Arrays.toString(wantB) + ")");
+        return new Linear(moduleName, weight, bias);
+      }
+      a = w.a().data();
+      b = w.b().data();
+    }
+    NDManager m = weight.getManager();
+    DataType dtype = weight.getDataType(); // float32 normally; float64 in gradient checks
+    NDArray loraA = onManager(m, a, new Shape(r, in), dtype); // [r, in]
+    NDArray loraB = onManager(m, b, new Shape(out, r), dtype); // [out, r]
+    loraA.setName(moduleName + ".lora_A.weight");
+    loraB.setName(moduleName + ".lora_B.weight");
+    LoraDropout dropout = config.dropout() > 0
+        ? new LoraDropout(config.dropout(), config.seed(), moduleName) : null;
+    LoraLinear layer = new LoraLinear(moduleName, weight, bias, loraA, loraB, config.scale(), dropout);
+    layers.add(layer);
+    return layer;
+  }
+
+  /** A float32 Java array as an array of {@code dtype} on {@code m}, leaving no temporary there. */
+  private static NDArray onManager(NDManager m, float[] data, Shape shape, DataType dtype) {
+    if (dtype == DataType.FLOAT32) {
+      return m.create(data, shape);
+    }
+    try (NDManager tmp = m.newSubManager()) {
+      NDArray converted = tmp.create(data, shape).toType(dtype, false);
+      converted.attach(m);
+      return converted;
+    }
+  }
+
+  public LoraConfig config() {
+    return config;
+  }
+
+  /** The LoRA layers built so far, in build order. */
+  public List<LoraLinear> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
+  /** The trainable tensors ({@code lora_A}/{@code lora_B}) by name, in build order. */
+  public Map<String, NDArray> trainableParameters() {
+    Map<String, NDArray> p = new LinkedHashMap<>();
+    for (LoraLinear l : layers) {
+      l.parameters().forEach((n, a) -> {
+        if (LoraParameters.isLora(n)) {
+          p.put(n, a);
+        }
+      });
+    }
+    return p;
+  }
+
+  /** Switches dropout on (training) or off (evaluation) in every LoRA layer. */
+  public void setTraining(boolean training) {
+    layers.forEach(l -> l.setTraining(training));
+  }
+
+  /** Adapter tensors a targeted module needed but the adapter lacked. */
+  public List<String> missing() {
+    return List.copyOf(missing);
+  }
+
+  /** Modules the model targeted and looked up in the adapter (adapter modules outside are unexpected). */
+  public java.util.Set<String> consulted() {
+    return java.util.Set.copyOf(consulted);
+  }
+
+  /** Targeted modules whose adapter tensors had the wrong shape. */
+  public List<String> wrongShapes() {
+    return List.copyOf(wrongShape);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.tuneforge.llm.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.config.ModelConfig;
+import dev.tuneforge.llm.lora.LoraConfig;
+import dev.tuneforge.llm.lora.LoraWeights;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.peft.PeftAdapter;
+import dev.tuneforge.llm.peft.PeftNames;
+import dev.tuneforge.llm.safetensors.DType;
+import dev.tuneforge.llm.safetensors.FloatTensor;
+import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
+import dev.tuneforge.llm.safetensors.SafetensorsFile;
+import dev.tuneforge.llm.safetensors.SafetensorsWriter;
+import dev.tuneforge.llm.safetensors.TensorInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Folds a LoRA adapter into its base model, {@code W' = W + scale·B·A}, and writes a complete HF
+ * model folder: the base's safetensors files with the same names, sharding and dtype (F32, F16 or
+ * BF16, rounded to nearest even once from the float32 sum), every other file (config.json,
+ * tokenizer files, index) copied unchanged. The folder is assembled under a temporary name and
+ * renamed into place at the end, so a reader never sees half a merged model.
+ *
+ * <p>Memory: one shard at a time, widened to float32 in Java arrays.
+ */
+public final class LoraMerger {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LoraMerger() {}
+
+  /** What a merge did. */
+  public record Result(Path out, int modulesMerged, DType dtype, double scale) {}
+
+  public static Result merge(Path baseDir, Path adapterDir, Path outDir) {
+    PeftAdapter adapter = PeftAdapter.read(adapterDir);
+    LoraConfig lora = adapter.config().lora();
+    LocalModelSource base = new LocalModelSource(baseDir);
+    ModelConfig config = ModelLoader.config(base);
+    Architecture arch = ModelLoader.architecture(config.modelType());
+    arch.validate(config);
+    checkAdapterFits(adapter, lora, LinearModules.of(arch, config), arch.expectedTensors(config));
+    if (Files.exists(outDir) && !isEmptyDir(outDir)) {
+      throw new IllegalArgumentException("output folder " + outDir + " exists and is not empty");
+    }
+    Path tmp = outDir.toAbsolutePath().resolveSibling(outDir.getFileName() + ".partial");
+    deleteRecursively(tmp);
+    DType dtype;
+    try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(base)) {
+      ckpt.validate(arch.expectedTensors(config), name -> arch.ignorable(name, config));
+      dtype = ckpt.storedDtype();
+      Files.createDirectories(tmp);
+      List<String> shards = shardFiles(base);
+      for (String f : base.listFiles()) {
+        Path src = base.resolve(f);
+        if (!shards.contains(f) && Files.isRegularFile(src) && !isPickle(f)) {
+          Files.copy(src, tmp.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+      for (String shard : shards) {
+        writeMergedShard(base.resolve(shard), tmp.resolve(shard), adapter.weights(), lora.scale());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write merged model to " + tmp, e);
+    }
+    try {
+      if (Files.exists(outDir)) {
+        Files.delete(outDir); // empty, checked above
+      }
+      Files.move(tmp, outDir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + tmp + " to " + outDir, e);
+    }
+    return new Result(outDir, adapter.weights().size(), dtype, lora.scale());
+  }
+
+  /**
+   * Every adapter module must be a linear layer of the base targeted by the adapter's own config,
+   * with {@code A [r, in]}, {@code B [out, r]} matching the base weight {@code [out, in]}; every
+   * targeted linear must have factors. Problems are reported together, by tensor name.
+   */
+  static void checkAdapterFits(PeftAdapter adapter, LoraConfig lora, List<String> linears,
+      Map<String, long[]> expected) {
+    List<String> missing = new ArrayList<>();
+    List<String> wrongShape = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    for (String m : linears) {
+      if (lora.targets(m) && !adapter.weights().containsKey(m)) {
+        missing.add(PeftNames.loraA(m));
+        missing.add(PeftNames.loraB(m));
+      }
+    }
+    for (LoraWeights w : adapter.weights().values()) {
+      String m = w.module();
+      if (!linears.contains(m) || !lora.targets(m)) {
+        unexpected.add(PeftNames.loraA(m));
+        unexpected.add(PeftNames.loraB(m));
+        continue;
+      }
+      long[] weight = expected.get(m + ".weight"); // [out, in]
+      long[] wantA = {lora.r(), weight[1]};
+      long[] wantB = {weight[0], lora.r()};
+      if (!Arrays.equals(w.a().shape(), wantA)) {
+        wrongShape.add(PeftNames.loraA(m) + " " + Arrays.toString(w.a().shape()) + " (expected " + Arrays.toString(wantA) + ")");
+      }
+      if (!Arrays.equals(w.b().shape(), wantB)) {
+        wrongShape.add(PeftNames.loraB(m) + " " + Arrays.toString(w.b().shape()) + " (expected " + Arrays.toString(wantB) + ")");
+      }
+    }
+    if (missing.isEmpty() && wrongShape.isEmpty() && unexpected.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder("adapter does not match the base model:");
+    if (!missing.isEmpty()) {
+      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
+    }
+    if (!wrongShape.isEmpty()) {
+      sb.append("\n  wrong shapes: ").append(String.join(", ", wrongShape));
+    }
+    if (!unexpected.isEmpty()) {
+      sb.append("\n  unexpected tensors (module absent or not in target_modules): ")
+          .append(String.join(", ", unexpected));
+    }
+    throw new IllegalArgumentException(sb.toString());
+  }
+
+  private static void writeMergedShard(Path src, Path dst, Map<String, LoraWeights> adapter, double scale) {
+    try (SafetensorsFile f = SafetensorsFile.open(src)) {
+      Map<String, FloatTensor> out = new LinkedHashMap<>();
+      DType dtype = null;
+      for (TensorInfo t : f.tensors().values()) {
+        if (dtype != null && dtype != t.dtype()) {
+          throw new IllegalArgumentException(src + " mixes dtypes " + dtype + " and " + t.dtype()
+              + " (tensor " + t.name() + "); merging keeps one dtype per file");
+        }
+        dtype = t.dtype();
+        float[] data = f.readFloats(t.name());
+        String module = t.name().endsWith(".weight")
+            ? t.name().substring(0, t.name().length() - ".weight".length()) : null;
+        LoraWeights w = module == null ? null : adapter.get(module);
+        if (w != null) {
+          addScaledProduct(data, w, scale);
+        }
+        out.put(t.name(), new FloatTensor(t.shape(), data));
+      }
+      SafetensorsWriter.write(dst, out, dtype == null ? DType.F32 : dtype,
+          f.metadata().isEmpty() ? Map.of("format", "pt") : f.metadata());
+    }
+  }
+
+  /** {@code W [out, in] += scale · B [out, r] · A [r, in]}, each entry summed in double. */
+  static void addScaledProduct(float[] weight, LoraWeights w, double scale) {
+    int r = w.rank();
+    int out = (int) w.b().shape()[0];
+    int in = (int) w.a().shape()[1];
+    float[] a = w.a().data();
+    float[] b = w.b().data();
+    double[] row = new double[in];
+    for (int o = 0; o < out; o++) {
+      Arrays.fill(row, 0.0);
+      for (int k = 0; k < r; k++) {
+        double bk = b[o * r + k];
+        int base = k * in;
+        for (int i = 0; i < in; i++) {
+          row[i] += bk * a[base + i];
+        }
+      }
+      int wb = o * in;
+      for (int i = 0; i < in; i++) {
+        weight[wb + i] = (float) (weight[wb + i] + scale * row[i]);
+      }
+    }
+  }
+
+  /** The safetensors files of the base, as listed by its index or the single file. */
+  private static List<String> shardFiles(LocalModelSource base) throws IOException {
+    if (base.exists(SafetensorsCheckpoint.INDEX)) {
+      JsonNode map = JSON.readTree(Files.readString(base.resolve(SafetensorsCheckpoint.INDEX))).get("weight_map");
+      TreeSet<String> names = new TreeSet<>();
+      map.fields().forEachRemaining(e -> names.add(e.getValue().asText()));
+      return List.copyOf(names);
+    }
+    if (base.exists(SafetensorsCheckpoint.SINGLE)) {
+      return List.of(SafetensorsCheckpoint.SINGLE);
+    }
+    return base.listFiles().stream().filter(n -> n.endsWith(".safetensors")).toList();
+  }
+
+  private static boolean isPickle(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")
+        || n.endsWith(".pkl") || n.endsWith(".pickle");
+  }
+
+  private static boolean isEmptyDir(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove stale " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.tuneforge.llm.peft;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.tuneforge.llm.lora.LoraLinear;
+import dev.tuneforge.llm.lora.LoraLinearFactory;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.model.ModelSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Loads a base model with a PEFT LoRA adapter on top: the adapter's modules are built as
+ * {@link LoraLinear} layers holding its factors. After the build, every mismatch between the model
+ * and the adapter (a targeted module without tensors, tensors for a module the model lacks or the
+ * config does not target, wrong shapes) is reported in one error, each by name.
+ */
+public final class AdapterLoader {
+  private AdapterLoader() {}
+
+  /** A model with an adapter applied, and the factory that holds its LoRA layers. */
+  public record Adapted(CausalLM model, LoraLinearFactory lora, AdapterConfig config) implements AutoCloseable {
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+
+  public static Adapted load(ModelSource base, Path adapterDir) {
+    return load(base, PeftAdapter.read(adapterDir), Engine.getInstance().defaultDevice());
+  }
+
+  public static Adapted load(ModelSource base, PeftAdapter adapter, Device device) {
+    LoraLinearFactory factory = LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights());
+    CausalLM model = ModelLoader.load(base, device, factory);
+    Set<String> consulted = factory.consulted();
+    List<String> unexpected = new ArrayList<>();
+    for (String module : adapter.weights().keySet()) {
+      if (!consulted.contains(module)) {
+        unexpected.add(PeftNames.loraA(module));
+        unexpected.add(PeftNames.loraB(module));
+      }
+    }
+    List<String> missing = factory.missing().stream().map(n -> PeftNames.PREFIX + n).toList();
+    if (missing.isEmpty() && unexpected.isEmpty() && factory.wrongShapes().isEmpty()) {
+      return new Adapted(model, factory, adapter.config());
+    }
+    model.close();
+    StringBuilder sb = new StringBuilder("adapter does not match the base model " + base.describe() + ":");
+    if (!missing.isEmpty()) {
+      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
+    }
+    if (!factory.wrongShapes().isEmpty()) {
+      sb.append("\n  wrong shapes: ").append(String.join(", ", factory.wrongShapes()));
+    }
+    if (!unexpected.isEmpty()) {
+      sb.append("\n  unexpected tensors (module absent or not in target_modules): ")
+          .append(String.join(", ", unexpected));
+    }
+    throw new IllegalArgumentException(sb.toString());
+  }
+}
