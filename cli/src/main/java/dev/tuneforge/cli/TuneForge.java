@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Status.class,
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
+      dev.tuneforge.cli.model.ModelCommand.class,
     })
 public final class TuneForge implements Runnable {
 
