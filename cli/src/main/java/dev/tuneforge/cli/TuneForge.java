@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
+      dev.tuneforge.cli.model.ModelCommand.class,
     })
 public final class TuneForge implements Runnable {
 

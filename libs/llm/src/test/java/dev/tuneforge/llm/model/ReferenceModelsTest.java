@@ -9,7 +9,18 @@ import dev.tuneforge.llm.generate.Generation;
 import dev.tuneforge.llm.generate.GenerationConfig;
 import dev.tuneforge.llm.generate.Generator;
 import dev.tuneforge.llm.score.Scorer;
+import dev.tuneforge.llm.safetensors.DType;
+import dev.tuneforge.llm.safetensors.FloatTensor;
+import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
+import dev.tuneforge.llm.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -19,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code src/test/python/make_reference_models.py}).
  */
 class ReferenceModelsTest {
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(strings = {"llama3-bf16", "mistral-f32", "qwen2-bf16", "qwen3-bf16"})
@@ -46,6 +58,30 @@ class ReferenceModelsTest {
       Generation g = new Generator(model)
           .generate(Fixtures.ints(greedy.get("prompt")), GenerationConfig.greedy(want.length), null);
       assertArrayEquals(want, g.tokens());
+    }
+  }
+
+  /**
+   * The same weights re-written by the project's writer in F32 and BF16 (lossless here: the BF16
+   * fixtures hold bf16 values, so both encodings are exact) still match the transformers reference.
+   */
+  @ParameterizedTest
+  @CsvSource({"llama3-bf16,F32", "llama3-bf16,BF16", "mistral-f32,F32", "qwen2-bf16,F32",
+      "qwen2-bf16,BF16", "qwen3-bf16,F32", "qwen3-bf16,BF16"})
+  void checkpointRewrittenByTheProjectWriterMatchesTransformers(String name, DType dtype) throws IOException {
+    Path src = Fixtures.reference(name);
+    Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+    try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(new LocalModelSource(src))) {
+      c.tensors().forEach((n, info) -> tensors.put(n, new FloatTensor(info.shape(), c.readFloats(n))));
+    }
+    SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors, dtype);
+    Files.copy(src.resolve("config.json"), tmp.resolve("config.json"));
+    JsonNode seq = Fixtures.expected(name).get("sequences").get(1);
+    try (CausalLM model = ModelLoader.load(new LocalModelSource(tmp))) {
+      float[] actual = Scorer.logprobs(model, Fixtures.ints(seq.get("ids")));
+      for (int i = 0; i < actual.length; i++) {
+        assertEquals(seq.get("logprobs").get(i).asDouble(), actual[i], 1e-4, name + " logprob " + i);
+      }
     }
   }
 
