@@ -79,10 +79,10 @@ public final class ModelCommand implements Runnable {
     abstract void run(PrintWriter out) throws IOException;
   }
 
-  static void refuseAdapter(Path adapter) {
-    if (adapter != null) {
-      throw new IllegalArgumentException("adapters are not yet supported");
-    }
+  /** The base model, with the PEFT adapter in {@code adapter} applied when one is given. */
+  static CausalLM load(Path model, Path adapter) {
+    LocalModelSource source = new LocalModelSource(model);
+    return adapter == null ? ModelLoader.load(source) : dev.tuneforge.llm.peft.AdapterLoader.load(source, adapter).model();
   }
 
   static List<ChatMessage> readChat(Path file) throws IOException {
@@ -141,7 +141,7 @@ public final class ModelCommand implements Runnable {
 
   @Command(name = "generate", description = "Print the model's completion of a prompt or chat.")
   public static final class Generate extends Base {
-    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (not yet supported).")
+    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
     Path adapter;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -161,7 +161,6 @@ public final class ModelCommand implements Runnable {
 
     @Override
     void run(PrintWriter out) throws IOException {
-      refuseAdapter(adapter);
       try (Tokenizer tokenizer = Tokenizer.load(model)) {
         int[] ids;
         if (input.chat != null) {
@@ -170,7 +169,7 @@ public final class ModelCommand implements Runnable {
         } else {
           ids = tokenizer.encode(input.prompt);
         }
-        try (CausalLM lm = ModelLoader.load(new LocalModelSource(model))) {
+        try (CausalLM lm = load(model, adapter)) {
           Set<Integer> eos = new LinkedHashSet<>(lm.config().eosTokenIds());
           Arrays.stream(tokenizer.eosIds()).forEach(eos::add);
           GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, 0, topP, seed, eos, List.of());
@@ -205,7 +204,7 @@ public final class ModelCommand implements Runnable {
 
   @Command(name = "score", description = "Print {\"tokens\":[...],\"logprobs\":[...]}: log p(token[i+1] | tokens[..i]).")
   public static final class Score extends Base {
-    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (not yet supported).")
+    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
     Path adapter;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -213,7 +212,6 @@ public final class ModelCommand implements Runnable {
 
     @Override
     void run(PrintWriter out) throws IOException {
-      refuseAdapter(adapter);
       int[] ids;
       if (input.text != null) {
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
@@ -223,7 +221,7 @@ public final class ModelCommand implements Runnable {
         ids = input.ids;
       }
       float[] logprobs;
-      try (CausalLM lm = ModelLoader.load(new LocalModelSource(model))) {
+      try (CausalLM lm = load(model, adapter)) {
         logprobs = Scorer.logprobs(lm, ids);
       }
       ObjectNode result = JSON.createObjectNode();
