@@ -59,7 +59,8 @@ public final class ModelCommand implements Runnable {
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF model folder (config.json, *.safetensors, tokenizer files).")
+    @Option(names = "--model", required = true, paramLabel = "DIR", converter = ModelFolderConverter.class,
+        description = "HF model folder (config.json, *.safetensors, tokenizer files), local or s3://BUCKET/PREFIX/.")
     Path model;
 
     @Override

@@ -147,6 +147,34 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies every object directly under {@code prefix} (a folder such as a model in HF layout) into
+   * {@code dir}, and returns {@code dir}. When the prefix has a manifest, only a complete artifact is
+   * accepted and every file must match its sha256.
+   */
+  public Path downloadFolder(String prefix, Path dir) {
+    String p = prefix.endsWith("/") ? prefix : prefix + "/";
+    List<String> keys = list(p).stream().filter(k -> !k.substring(p.length()).contains("/")).toList();
+    if (keys.isEmpty()) {
+      throw new ObjectNotFoundException(uri(p));
+    }
+    com.fasterxml.jackson.databind.JsonNode files = null;
+    if (keys.contains(p + Manifests.MANIFEST)) {
+      files = Manifests.read(this, p).get("files");
+    }
+    for (String key : keys) {
+      String name = key.substring(p.length());
+      String sha = download(key, dir.resolve(name));
+      if (files != null && !name.equals(Manifests.MANIFEST)) {
+        var expected = files.get(name);
+        if (expected != null && !expected.path("sha256").asText().equals(sha)) {
+          throw new StorageException(uri(key) + " does not match its manifest's sha256");
+        }
+      }
+    }
+    return dir;
+  }
+
   public Optional<Long> sizeOf(String key) {
     try {
       return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());

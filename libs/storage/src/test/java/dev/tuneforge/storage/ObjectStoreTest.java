@@ -86,6 +86,21 @@ class ObjectStoreTest {
   }
 
   @Test
+  void folderDownloadChecksTheManifest() throws Exception {
+    String prefix = "t/model/";
+    StoredObject config = store.putBytes(prefix + "config.json", "{}".getBytes(StandardCharsets.UTF_8), null);
+    store.putBytes(prefix + "sub/ignored.txt", "x".getBytes(StandardCharsets.UTF_8), null);
+    Manifests.write(store, prefix, List.of(config), Map.of());
+    Path dir = store.downloadFolder("t/model", ObjectStoreTest.dir.resolve("model"));
+    assertEquals("{}", Files.readString(dir.resolve("config.json")));
+    assertFalse(Files.exists(dir.resolve("sub")));
+    store.putBytes(prefix + "config.json", "{\"x\":1}".getBytes(StandardCharsets.UTF_8), null);
+    var e = assertThrows(StorageException.class, () -> store.downloadFolder(prefix, ObjectStoreTest.dir.resolve("model2")));
+    assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    assertThrows(ObjectNotFoundException.class, () -> store.downloadFolder("t/none/", ObjectStoreTest.dir.resolve("none")));
+  }
+
+  @Test
   void downloadWritesTheFileAndReturnsItsSha() throws Exception {
     store.putBytes("t/dl/x.txt", "xyz".getBytes(StandardCharsets.UTF_8), null);
     Path target = dir.resolve("dl/x.txt");
