@@ -162,6 +162,38 @@ public final class CurationPipeline {
                     invalid.dropped(fileId, error.line(), error.kind() + ": " + error.message(), null);
                 }
             });
+            flush(); // every record of this input is decided before the next input starts
+        }
+
+        /** A record past blocklist and PII, waiting for its token count. */
+        private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
+        }
+
+        /** Records whose turns are counted in one call; big enough to feed a parallel tokenizer. */
+        private static final int BATCH = 512;
+        private final List<Pending> pending = new ArrayList<>(BATCH);
+
+        /** Counts the pending records' tokens in one call, then applies the remaining rules in order. */
+        private void flush() throws IOException {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<String> texts = new ArrayList<>();
+            for (Pending p : pending) {
+                for (Message m : p.messages()) {
+                    texts.add(m.content());
+                }
+            }
+            int[] counts = tokens.countAll(texts);
+            int t = 0;
+            for (Pending p : pending) {
+                int count = 0;
+                for (int i = 0; i < p.messages().size(); i++) {
+                    count += counts[t++];
+                }
+                decide(p.fileId(), p.line(), p.messages(), p.explicitValidation(), count);
+            }
+            pending.clear();
         }
 
         private void accept(String fileId, long line, List<Message> messages, boolean explicitValidation)
@@ -182,10 +214,15 @@ public final class CurationPipeline {
                     return;
                 }
             }
-            int count = 0;
-            for (Message m : messages) {
-                count += tokens.count(m.content());
+            pending.add(new Pending(fileId, line, messages, explicitValidation));
+            if (pending.size() == BATCH) {
+                flush();
             }
+        }
+
+        /** Length filter, dedup and split for one record whose token count is known. */
+        private void decide(String fileId, long line, List<Message> messages, boolean explicitValidation, int count)
+                throws IOException {
             if (options.minTokens() != null && count < options.minTokens()) {
                 length.dropped(fileId, line, count + " tokens < min_tokens " + options.minTokens(), excerpt(messages));
                 return;

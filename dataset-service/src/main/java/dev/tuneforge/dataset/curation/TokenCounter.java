@@ -7,4 +7,16 @@ package dev.tuneforge.dataset.curation;
 @FunctionalInterface
 public interface TokenCounter {
     int count(String text);
+
+    /**
+     * Counts of many texts at once, in order. The pipeline hands over a few hundred records' turns
+     * per call so a native tokenizer can encode them in parallel across cores.
+     */
+    default int[] countAll(java.util.List<String> texts) {
+        int[] counts = new int[texts.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = count(texts.get(i));
+        }
+        return counts;
+    }
 }

@@ -15,4 +15,9 @@ public final class HfTokenCounter implements TokenCounter {
   public int count(String text) {
     return tokenizer.encode(text, false).length;
   }
+
+  @Override
+  public int[] countAll(java.util.List<String> texts) {
+    return tokenizer.countTokens(texts, false);
+  }
 }

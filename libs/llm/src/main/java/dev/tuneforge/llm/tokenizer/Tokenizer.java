@@ -85,6 +85,28 @@ public final class Tokenizer implements AutoCloseable {
     return tokenizer;
   }
 
+  /**
+   * Token counts of many texts, in order, from one native batch call (HF tokenizers encodes a batch
+   * in parallel across cores). Same counts as {@code encode(text, addSpecialTokens).length}.
+   */
+  public int[] countTokens(java.util.List<String> texts, boolean addSpecialTokens) {
+    int[] counts = new int[texts.size()];
+    if (texts.isEmpty()) {
+      return counts;
+    }
+    long[] encodings = TokenizersLibrary.LIB.batchEncode(hf.getHandle(), texts.toArray(new String[0]), addSpecialTokens);
+    try {
+      for (int i = 0; i < encodings.length; i++) {
+        counts[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]).length;
+      }
+    } finally {
+      for (long e : encodings) {
+        TokenizersLibrary.LIB.deleteEncoding(e);
+      }
+    }
+    return counts;
+  }
+
   /** Ids as HF {@code tokenizer(text)["input_ids"]}: the post-processor adds special tokens. */
   public int[] encode(String text) {
     return encode(text, true);
