@@ -1,0 +1,157 @@
+package dev.tuneforge.llm.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.KvCache;
+import dev.tuneforge.llm.model.Masks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Autoregressive decoding with a preallocated KV cache. Several prompts run as one batch: prompts
+ * are left-padded, padding slots are masked out of attention and positions count real tokens only,
+ * so each row decodes as if it were alone. Each row draws from its own random stream split from
+ * the seed, so a row's sample depends only on the seed and its index.
+ */
+public final class Generator {
+  private static final int PAD_ID = 0;
+  private final CausalLM model;
+
+  public Generator(CausalLM model) {
+    this.model = model;
+  }
+
+  public Generation generate(int[] prompt, GenerationConfig c, Function<int[], String> decoder) {
+    return generate(List.of(prompt), c, decoder).get(0);
+  }
+
+  /**
+   * @param decoder turns generated ids into text (needed for stop strings), or null
+   */
+  public List<Generation> generate(List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    if (decoder == null && !c.stopStrings().isEmpty()) {
+      throw new IllegalArgumentException("stop strings need a decoder");
+    }
+    int b = prompts.size();
+    int p = 0;
+    for (int[] prompt : prompts) {
+      if (prompt.length == 0) {
+        throw new IllegalArgumentException("empty prompt");
+      }
+      p = Math.max(p, prompt.length);
+    }
+    int vocab = model.config().vocabSize();
+    int capacity = p + Math.max(c.maxNewTokens(), 1);
+    long[][] ids = new long[b][p];
+    boolean[][] valid = new boolean[b][capacity];
+    long[] nextPos = new long[b];
+    for (int i = 0; i < b; i++) {
+      int[] prompt = prompts.get(i);
+      int pad = p - prompt.length;
+      for (int j = 0; j < p; j++) {
+        int id = j < pad ? PAD_ID : prompt[j - pad];
+        if (id < 0 || id >= vocab) {
+          throw new IllegalArgumentException("prompt " + i + " has token id " + id + " outside the vocabulary");
+        }
+        ids[i][j] = id;
+        valid[i][j] = j >= pad;
+      }
+      nextPos[i] = prompt.length;
+    }
+    List<List<Integer>> out = new ArrayList<>();
+    FinishReason[] reasons = new FinishReason[b];
+    String[] texts = new String[b];
+    SplittableRandom root = new SplittableRandom(c.seed());
+    SplittableRandom[] rngs = new SplittableRandom[b];
+    for (int i = 0; i < b; i++) {
+      out.add(new ArrayList<>());
+      rngs[i] = root.split();
+    }
+    if (c.maxNewTokens() == 0) {
+      return finish(out, reasons, texts, decoder);
+    }
+    try (KvCache cache = new KvCache(model.manager(), model.config(), b, capacity)) {
+      float[] logits;
+      try (NDManager step = model.newStepManager()) {
+        boolean[][] promptValid = new boolean[b][];
+        for (int i = 0; i < b; i++) {
+          promptValid[i] = Arrays.copyOf(valid[i], p);
+        }
+        long[][] pos = Masks.positions(promptValid);
+        NDArray bias = Masks.bias(step, valid, p, p, model.config().slidingWindow());
+        logits = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true)
+            .toFloatArray(); // [B, 1, V]
+      }
+      for (int n = 0; n < c.maxNewTokens(); n++) {
+        long[][] next = new long[b][1];
+        long[][] positions = new long[b][1];
+        boolean anyActive = false;
+        for (int i = 0; i < b; i++) {
+          next[i][0] = PAD_ID;
+          positions[i][0] = nextPos[i];
+          if (reasons[i] != null) {
+            continue;
+          }
+          int token = Sampler.sample(logits, i * vocab, vocab, c, rngs[i]);
+          if (c.eosIds().contains(token)) {
+            reasons[i] = FinishReason.EOS;
+            continue;
+          }
+          out.get(i).add(token);
+          next[i][0] = token;
+          if (!c.stopStrings().isEmpty()) {
+            String text = decoder.apply(toArray(out.get(i)));
+            for (String stop : c.stopStrings()) {
+              int at = text.indexOf(stop);
+              if (at >= 0) {
+                reasons[i] = FinishReason.STOP_STRING;
+                texts[i] = text.substring(0, at);
+                break;
+              }
+            }
+          }
+          if (reasons[i] == null && out.get(i).size() == c.maxNewTokens()) {
+            reasons[i] = FinishReason.LENGTH;
+          }
+          anyActive |= reasons[i] == null;
+        }
+        if (!anyActive) {
+          break;
+        }
+        int slot = cache.length();
+        for (int i = 0; i < b; i++) {
+          valid[i][slot] = true;
+          nextPos[i]++;
+        }
+        try (NDManager step = model.newStepManager()) {
+          NDArray bias = Masks.bias(step, valid, 1, slot + 1, model.config().slidingWindow());
+          logits = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true)
+              .toFloatArray(); // [B, 1, V]
+        }
+      }
+    }
+    return finish(out, reasons, texts, decoder);
+  }
+
+  private static List<Generation> finish(List<List<Integer>> out, FinishReason[] reasons, String[] texts,
+      Function<int[], String> decoder) {
+    List<Generation> result = new ArrayList<>();
+    for (int i = 0; i < out.size(); i++) {
+      int[] tokens = toArray(out.get(i));
+      String text = texts[i] != null ? texts[i] : decoder == null ? null : decoder.apply(tokens);
+      result.add(new Generation(tokens, text, reasons[i] == null ? FinishReason.LENGTH : reasons[i]));
+    }
+    return result;
+  }
+
+  private static int[] toArray(List<Integer> l) {
+    return l.stream().mapToInt(Integer::intValue).toArray();
+  }
+}

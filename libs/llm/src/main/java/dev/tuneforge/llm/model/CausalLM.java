@@ -1,0 +1,231 @@
+package dev.tuneforge.llm.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.tuneforge.llm.config.ModelConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A decoder-only causal language model: embedding, pre-norm decoder layers, final norm, LM head.
+ * Parameters live on the model's {@link NDManager}; every forward runs on a caller-owned step
+ * manager ({@link #newStepManager()}) that parameters are lent to for the call, so everything the
+ * forward creates is freed when the step closes. The forward uses only differentiable NDArray ops
+ * and 0-d scalar arrays, so it can run under a gradient collector.
+ */
+public final class CausalLM implements AutoCloseable {
+  private final ModelConfig config;
+  private final Architecture architecture;
+  private final NDManager manager;
+  private final NDArray embed; // [V, D]
+  private final List<DecoderLayer> layers;
+  private final RmsNorm finalNorm;
+  private final LinearLayer lmHead; // weight [V, D]; the embedding itself when tied
+  private final Rope rope;
+  private final String storedDtype;
+
+  private CausalLM(ModelConfig config, Architecture architecture, NDManager manager, NDArray embed,
+      List<DecoderLayer> layers, RmsNorm finalNorm, LinearLayer lmHead, String storedDtype) {
+    this.config = config;
+    this.architecture = architecture;
+    this.manager = manager;
+    this.embed = embed;
+    this.layers = List.copyOf(layers);
+    this.finalNorm = finalNorm;
+    this.lmHead = lmHead;
+    this.rope = new Rope(config.ropeInverseFrequencies());
+    this.storedDtype = storedDtype;
+  }
+
+  /**
+   * Assembles a model from tensors fetched by HF name.
+   *
+   * @param weights HF tensor name → float32 array on {@code manager}
+   * @param linears decides the implementation of each projection (plain or LoRA)
+   */
+  public static CausalLM build(ModelConfig c, Architecture arch, Function<String, NDArray> weights,
+      LinearFactory linears, NDManager manager, String storedDtype) {
+    TensorNames n = arch.names();
+    NDArray embed = weights.apply(n.embed() + ".weight");
+    List<DecoderLayer> layers = new java.util.ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      final int layer = i;
+      Function<String, LinearLayer> lin = (module) -> {
+        String name = n.inLayer(layer, module);
+        boolean biased = module.equals(n.o()) ? c.outputBias()
+            : module.equals(n.q()) || module.equals(n.k()) || module.equals(n.v()) ? c.qkvBias()
+            : c.mlpBias();
+        return linears.create(name, weights.apply(name + ".weight"),
+            biased ? weights.apply(name + ".bias") : null);
+      };
+      Function<String, RmsNorm> norm = (module) -> {
+        String name = n.inLayer(layer, module);
+        return new RmsNorm(name, weights.apply(name + ".weight"));
+      };
+      Attention attn = new Attention(i, lin.apply(n.q()), lin.apply(n.k()), lin.apply(n.v()),
+          lin.apply(n.o()), c.qkNorm() ? norm.apply(n.qNorm()) : null,
+          c.qkNorm() ? norm.apply(n.kNorm()) : null, c.numHeads(), c.numKvHeads(), c.headDim());
+      Mlp mlp = new Mlp(lin.apply(n.gate()), lin.apply(n.up()), lin.apply(n.down()));
+      layers.add(new DecoderLayer(norm.apply(n.inputNorm()), attn, norm.apply(n.postAttentionNorm()), mlp));
+    }
+    RmsNorm finalNorm = new RmsNorm(n.finalNorm(), weights.apply(n.finalNorm() + ".weight"));
+    LinearLayer head = c.tieWordEmbeddings()
+        ? new Linear(n.embed(), embed, null) // same array as the embedding: one parameter
+        : linears.create(n.lmHead(), weights.apply(n.lmHead() + ".weight"), null);
+    return new CausalLM(c, arch, manager, embed, layers, finalNorm, head, storedDtype);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Architecture architecture() {
+    return architecture;
+  }
+
+  /** The manager that owns the parameters. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The dtype the checkpoint stored (compute is always float32). */
+  public String storedDtype() {
+    return storedDtype;
+  }
+
+  public List<DecoderLayer> layers() {
+    return layers;
+  }
+
+  /** A child of the model's manager for one forward (or one training step). */
+  public NDManager newStepManager() {
+    return manager.newSubManager();
+  }
+
+  /** Every tensor by HF name; a tied head is listed once, as the embedding. */
+  public Map<String, NDArray> parameters() {
+    Map<String, NDArray> p = new LinkedHashMap<>();
+    TensorNames n = architecture.names();
+    p.put(n.embed() + ".weight", embed);
+    for (DecoderLayer l : layers) {
+      Attention a = l.attention();
+      p.put(l.inputNorm().name() + ".weight", l.inputNorm().weight());
+      p.putAll(a.q().parameters());
+      p.putAll(a.k().parameters());
+      p.putAll(a.v().parameters());
+      p.putAll(a.o().parameters());
+      if (a.qNorm() != null) {
+        p.put(a.qNorm().name() + ".weight", a.qNorm().weight());
+        p.put(a.kNorm().name() + ".weight", a.kNorm().weight());
+      }
+      p.put(l.postAttentionNorm().name() + ".weight", l.postAttentionNorm().weight());
+      p.putAll(l.mlp().gate().parameters());
+      p.putAll(l.mlp().up().parameters());
+      p.putAll(l.mlp().down().parameters());
+    }
+    p.put(finalNorm.name() + ".weight", finalNorm.weight());
+    if (!config.tieWordEmbeddings()) {
+      p.putAll(lmHead.parameters());
+    }
+    return Collections.unmodifiableMap(p);
+  }
+
+  /** Number of parameters (a tied head counted once). */
+  public long parameterCount() {
+    return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+  }
+
+  /**
+   * One forward pass.
+   *
+   * @param step manager for this call; parameters are lent to it until it closes
+   * @param ids token ids {@code [B, T]} int64
+   * @param positions position ids {@code [B, T]} int64
+   * @param bias additive attention mask {@code [B, 1, 1, T, S]} (see {@link Masks#bias})
+   * @param cache KV cache (then {@code S = cache.length() + T}; advanced by {@code T}) or null
+   * @param lastOnly compute logits for the last position only (generation)
+   * @return logits {@code [B, T, V]} ({@code [B, 1, V]} when {@code lastOnly}) on {@code step}
+   */
+  public NDArray forward(NDManager step, NDArray ids, NDArray positions, NDArray bias,
+      KvCache cache, boolean lastOnly) {
+    lendParameters(step);
+    if (cache != null) {
+      cache.attachTo(step);
+    }
+    ForwardContext ctx = ForwardContext.of(step, config.rmsNormEps(), config.headDim());
+    NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
+    Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
+    // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
+    // its own scope and keep only its output, so peak memory is one layer's activations, not all.
+    boolean scoped = !gradientRecording();
+    for (DecoderLayer layer : layers) {
+      if (!scoped) {
+        x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
+        continue;
+      }
+      NDArray in = x;
+      try (NDManager scope = step.newSubManager()) {
+        scope.tempAttachAll(in); // ops on the input land in the scope
+        x = layer.forward(ctx, in, tables, bias, cache); // [B, T, D]
+        x.attach(step);
+      }
+      in.close();
+    }
+    x = finalNorm.forward(x, ctx.eps());
+    if (lastOnly) {
+      x = x.get(new NDIndex(":, -1:, :")); // [B, 1, D]
+    }
+    NDArray logits = lmHead.forward(x); // [B, T, V]
+    if (cache != null) {
+      cache.advance((int) ids.getShape().get(1));
+    }
+    return logits;
+  }
+
+  /**
+   * Full-sequence forward without cache.
+   *
+   * @param ids {@code [B][T]} token ids (rows equally long; pad with any id)
+   * @param valid {@code [B][T]} true for real tokens (left or right padding), or null for none
+   * @return logits {@code [B, T, V]} on {@code step}
+   */
+  public NDArray forward(NDManager step, long[][] ids, boolean[][] valid) {
+    int b = ids.length;
+    int t = ids[0].length;
+    if (valid == null) {
+      valid = new boolean[b][t];
+      for (boolean[] row : valid) {
+        java.util.Arrays.fill(row, true);
+      }
+    }
+    NDArray idArray = Masks.longs(step, ids);
+    NDArray pos = Masks.longs(step, Masks.positions(valid));
+    NDArray bias = Masks.bias(step, valid, t, t, config.slidingWindow());
+    return forward(step, idArray, pos, bias, null, false);
+  }
+
+  private static boolean gradientRecording() {
+    return !"PyTorch".equals(Engine.getInstance().getEngineName()) || JniUtils.isGradMode();
+  }
+
+  /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */
+  private void lendParameters(NDManager step) {
+    for (NDArray p : parameters().values()) {
+      if (p.getManager() != step) {
+        step.tempAttachAll(p);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tuneforge.llm.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Chooses the implementation of each linear layer when the model is built: plain for inference,
+ * LoRA-wrapped for the modules a fine-tuning run targets (decided by HF module name).
+ */
+@FunctionalInterface
+public interface LinearFactory {
+
+  /**
+   * @param moduleName HF module name, e.g. {@code model.layers.3.self_attn.v_proj}
+   * @param weight {@code [out, in]} on the model's manager
+   * @param bias {@code [out]} or null
+   */
+  LinearLayer create(String moduleName, NDArray weight, NDArray bias);
+
+  static LinearFactory plain() {
+    return Linear::new;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.tuneforge.llm.model;
+
+/**
+ * The HF module names of a decoder-only family. Each architecture package declares its own table;
+ * tensor names are {@code module + ".weight"} / {@code ".bias"}, layer modules are prefixed with
+ * {@code String.format(layer, index)}.
+ *
+ * @param embed token embedding, {@code [V, D]}
+ * @param layer prefix format of layer {@code N}, e.g. {@code model.layers.%d.}
+ * @param q query projection, {@code [H*d, D]}
+ * @param k key projection, {@code [KV*d, D]}
+ * @param v value projection, {@code [KV*d, D]}
+ * @param o output projection, {@code [D, H*d]}
+ * @param qNorm per-head query norm {@code [d]}, or null when the family has none
+ * @param kNorm per-head key norm {@code [d]}, or null
+ * @param inputNorm norm before attention, {@code [D]}
+ * @param postAttentionNorm norm before the MLP, {@code [D]}
+ * @param gate MLP gate projection, {@code [I, D]}
+ * @param up MLP up projection, {@code [I, D]}
+ * @param down MLP down projection, {@code [D, I]}
+ * @param finalNorm final norm, {@code [D]}
+ * @param lmHead output head {@code [V, D]} (absent when tied to {@code embed})
+ */
+public record TensorNames(
+    String embed,
+    String layer,
+    String q,
+    String k,
+    String v,
+    String o,
+    String qNorm,
+    String kNorm,
+    String inputNorm,
+    String postAttentionNorm,
+    String gate,
+    String up,
+    String down,
+    String finalNorm,
+    String lmHead) {
+
+  public String inLayer(int index, String module) {
+    return String.format(layer, index) + module;
+  }
+}

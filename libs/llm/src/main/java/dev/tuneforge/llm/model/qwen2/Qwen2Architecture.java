@@ -1,0 +1,38 @@
+package dev.tuneforge.llm.model.qwen2;
+
+import dev.tuneforge.llm.config.ModelType;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.TensorNames;
+
+/** Qwen2 / Qwen2.5: q, k and v projections always carry a bias, o does not. */
+public final class Qwen2Architecture implements Architecture {
+
+  /** HF module names of {@code Qwen2ForCausalLM} (transformers/models/qwen2/modeling_qwen2.py). */
+  public static final TensorNames NAMES =
+      new TensorNames(
+          "model.embed_tokens",
+          "model.layers.%d.",
+          "self_attn.q_proj",
+          "self_attn.k_proj",
+          "self_attn.v_proj",
+          "self_attn.o_proj",
+          null,
+          null,
+          "input_layernorm",
+          "post_attention_layernorm",
+          "mlp.gate_proj",
+          "mlp.up_proj",
+          "mlp.down_proj",
+          "model.norm",
+          "lm_head");
+
+  @Override
+  public ModelType type() {
+    return ModelType.QWEN2;
+  }
+
+  @Override
+  public TensorNames names() {
+    return NAMES;
+  }
+}

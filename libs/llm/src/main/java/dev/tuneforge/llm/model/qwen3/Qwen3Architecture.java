@@ -1,0 +1,41 @@
+package dev.tuneforge.llm.model.qwen3;
+
+import dev.tuneforge.llm.config.ModelType;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.TensorNames;
+
+/**
+ * Qwen3: per-head RMSNorm ({@code q_norm}, {@code k_norm} over {@code head_dim}) on queries and
+ * keys before RoPE; {@code head_dim} is explicit and may differ from hidden / heads.
+ */
+public final class Qwen3Architecture implements Architecture {
+
+  /** HF module names of {@code Qwen3ForCausalLM} (transformers/models/qwen3/modeling_qwen3.py). */
+  public static final TensorNames NAMES =
+      new TensorNames(
+          "model.embed_tokens",
+          "model.layers.%d.",
+          "self_attn.q_proj",
+          "self_attn.k_proj",
+          "self_attn.v_proj",
+          "self_attn.o_proj",
+          "self_attn.q_norm",
+          "self_attn.k_norm",
+          "input_layernorm",
+          "post_attention_layernorm",
+          "mlp.gate_proj",
+          "mlp.up_proj",
+          "mlp.down_proj",
+          "model.norm",
+          "lm_head");
+
+  @Override
+  public ModelType type() {
+    return ModelType.QWEN3;
+  }
+
+  @Override
+  public TensorNames names() {
+    return NAMES;
+  }
+}

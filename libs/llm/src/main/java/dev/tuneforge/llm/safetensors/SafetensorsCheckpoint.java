@@ -1,0 +1,181 @@
+package dev.tuneforge.llm.safetensors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.model.ModelSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The weights of a model folder: either one {@code model.safetensors} or shards listed by
+ * {@code model.safetensors.index.json}. Tensors are looked up by HF name across shards.
+ */
+public final class SafetensorsCheckpoint implements AutoCloseable {
+  public static final String SINGLE = "model.safetensors";
+  public static final String INDEX = "model.safetensors.index.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<SafetensorsFile> files;
+  private final Map<String, SafetensorsFile> byName;
+
+  private SafetensorsCheckpoint(List<SafetensorsFile> files) {
+    this.files = files;
+    Map<String, SafetensorsFile> m = new LinkedHashMap<>();
+    for (SafetensorsFile f : files) {
+      for (String name : f.tensors().keySet()) {
+        if (m.put(name, f) != null) {
+          throw new IllegalArgumentException("tensor " + name + " appears in two shards");
+        }
+      }
+    }
+    this.byName = Collections.unmodifiableMap(m);
+  }
+
+  /** Opens the checkpoint of a model folder; pickle-only folders are refused with the reason. */
+  public static SafetensorsCheckpoint open(ModelSource source) {
+    List<String> names = source.listFiles();
+    if (names.contains(INDEX)) {
+      return openSharded(source);
+    }
+    if (names.contains(SINGLE)) {
+      return new SafetensorsCheckpoint(List.of(SafetensorsFile.open(source.resolve(SINGLE))));
+    }
+    List<String> other = names.stream().filter(n -> n.endsWith(".safetensors")).toList();
+    if (other.size() == 1) {
+      return new SafetensorsCheckpoint(List.of(SafetensorsFile.open(source.resolve(other.get(0)))));
+    }
+    for (String n : names) {
+      if (n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")
+          || n.endsWith(".pkl")) {
+        SafetensorsFile.refusePickle(source.resolve(n)); // throws with the reason
+      }
+    }
+    throw new IllegalArgumentException(
+        "model folder " + source.describe() + " has no " + SINGLE + " and no " + INDEX);
+  }
+
+  private static SafetensorsCheckpoint openSharded(ModelSource source) {
+    JsonNode index;
+    try {
+      index = JSON.readTree(Files.readString(source.resolve(INDEX)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + INDEX, e);
+    }
+    JsonNode map = index.get("weight_map");
+    if (map == null || !map.isObject()) {
+      throw new IllegalArgumentException(INDEX + " has no weight_map");
+    }
+    Set<String> shardNames = new TreeSet<>();
+    map.fields().forEachRemaining(e -> shardNames.add(e.getValue().asText()));
+    List<SafetensorsFile> files = new ArrayList<>();
+    try {
+      for (String shard : shardNames) {
+        files.add(SafetensorsFile.open(source.resolve(shard)));
+      }
+      SafetensorsCheckpoint c = new SafetensorsCheckpoint(files);
+      // The index and the shard headers must agree, tensor by tensor.
+      map.fields().forEachRemaining(e -> {
+        SafetensorsFile f = c.byName.get(e.getKey());
+        if (f == null || !f.path().getFileName().toString().equals(e.getValue().asText())) {
+          throw new IllegalArgumentException(INDEX + " maps " + e.getKey() + " to "
+              + e.getValue().asText() + " but that shard does not hold it");
+        }
+      });
+      return c;
+    } catch (RuntimeException e) {
+      files.forEach(SafetensorsFile::close);
+      throw e;
+    }
+  }
+
+  public Map<String, TensorInfo> tensors() {
+    Map<String, TensorInfo> m = new LinkedHashMap<>();
+    byName.forEach((n, f) -> m.put(n, f.info(n)));
+    return m;
+  }
+
+  public boolean has(String name) {
+    return byName.containsKey(name);
+  }
+
+  public TensorInfo info(String name) {
+    return file(name).info(name);
+  }
+
+  /** Float32 data of a tensor in a fresh native-order direct buffer. */
+  public ByteBuffer readFloat32(String name) {
+    return file(name).readFloat32(name);
+  }
+
+  public float[] readFloats(String name) {
+    return file(name).readFloats(name);
+  }
+
+  private SafetensorsFile file(String name) {
+    SafetensorsFile f = byName.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException("checkpoint has no tensor " + name);
+    }
+    return f;
+  }
+
+  /**
+   * Checks the checkpoint against the tensors a model expects: every expected name present with
+   * its exact shape, nothing else present except names matching {@code ignorable}. All problems are
+   * reported in one error, each tensor by name.
+   */
+  public void validate(Map<String, long[]> expected, java.util.function.Predicate<String> ignorable) {
+    List<String> missing = new ArrayList<>();
+    List<String> wrongShape = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : expected.entrySet()) {
+      SafetensorsFile f = byName.get(e.getKey());
+      if (f == null) {
+        missing.add(e.getKey());
+      } else if (!Arrays.equals(f.info(e.getKey()).shape(), e.getValue())) {
+        wrongShape.add(e.getKey() + " (expected " + Arrays.toString(e.getValue()) + ", found "
+            + f.info(e.getKey()).shapeString() + ")");
+      }
+    }
+    for (String n : byName.keySet()) {
+      if (!expected.containsKey(n) && !ignorable.test(n)) {
+        unexpected.add(n);
+      }
+    }
+    if (missing.isEmpty() && wrongShape.isEmpty() && unexpected.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder("checkpoint does not match the model:");
+    if (!missing.isEmpty()) {
+      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
+    }
+    if (!wrongShape.isEmpty()) {
+      sb.append("\n  wrong shapes: ").append(String.join(", ", wrongShape));
+    }
+    if (!unexpected.isEmpty()) {
+      sb.append("\n  unexpected tensors: ").append(String.join(", ", unexpected));
+    }
+    throw new IllegalArgumentException(sb.toString());
+  }
+
+  /** The stored dtype of the first tensor (what "dtype" means for a uniform checkpoint). */
+  public DType storedDtype() {
+    return files.get(0).tensors().values().stream().findFirst().map(TensorInfo::dtype)
+        .orElse(DType.F32);
+  }
+
+  @Override
+  public void close() {
+    files.forEach(SafetensorsFile::close);
+  }
+}
