@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Status.class,
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
+      dev.tuneforge.cli.train.TrainCommand.class,
+      dev.tuneforge.cli.basemodel.BaseModelCommand.class,
     })
 public final class TuneForge implements Runnable {
 
