@@ -130,6 +130,7 @@ public final class Trainer {
       DataPosition pos = DataPosition.START;
       double bestEval = Double.POSITIVE_INFINITY;
       int badEvals = 0;
+      boolean alreadyStopped = false;
       if (resume) {
         Checkpoints.Scan scan = Checkpoints.latest(config.outputDir());
         scan.rejected().forEach(r -> listener.onMessage("ignoring checkpoint " + r));
@@ -144,7 +145,11 @@ public final class Trainer {
           bestEval = s.path("early_stopping").path("best_eval_loss").isNumber()
               ? s.path("early_stopping").path("best_eval_loss").asDouble() : Double.POSITIVE_INFINITY;
           badEvals = s.path("early_stopping").path("evals_without_improvement").asInt();
+          alreadyStopped = s.path("early_stopping").path("stopped").asBoolean(false);
           listener.onMessage("resuming from " + ck.dir() + " at step " + step);
+          if (!ck.job().equals(job)) {
+            listener.onMessage("warning: the job config differs from the one stored in " + ck.dir());
+          }
         } else {
           listener.onMessage("no complete checkpoint under " + config.outputDir().resolve(Checkpoints.DIR)
               + "; starting from step 0");
@@ -156,9 +161,9 @@ public final class Trainer {
       }
       long startNanos = System.nanoTime();
       long tokens = 0;
-      boolean stoppedEarly = false;
+      boolean stoppedEarly = alreadyStopped;
       long lastSaved = -1;
-      while (step < total) {
+      while (step < total && !stoppedEarly) {
         if (stopRequested) {
           return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
         }
@@ -201,7 +206,7 @@ public final class Trainer {
         }
         boolean last = step == total || stoppedEarly;
         if (last || (config.saveSteps() > 0 && step % config.saveSteps() == 0)) {
-          Path dir = save(optimizer, params, step, total, warmup, lr, pos, bestEval, badEvals);
+          Path dir = save(optimizer, params, step, total, warmup, lr, pos, bestEval, badEvals, stoppedEarly);
           lastSaved = step;
           listener.onCheckpoint(step, dir);
         }
@@ -271,7 +276,7 @@ public final class Trainer {
   }
 
   private Path save(AdamW optimizer, List<TrainableParameter> params, long step, long total, int warmup, double lr,
-      DataPosition pos, double bestEval, int badEvals) {
+      DataPosition pos, double bestEval, int badEvals, boolean stopped) {
     Map<String, FloatTensor> weights = new LinkedHashMap<>();
     for (TrainableParameter p : params) {
       weights.put(p.name(), new FloatTensor(p.value().getShape().getShape(), p.value().toFloatArray()));
@@ -299,6 +304,7 @@ public final class Trainer {
       es.putNull("best_eval_loss");
     }
     es.put("evals_without_improvement", badEvals);
+    es.put("stopped", stopped); // a resumed run that early stopping ended does not train on
     ObjectNode opt = JSON.valueToTree(config.adam());
     return Checkpoints.write(config.outputDir(), step, weights, optimizer.state(), opt, state, job);
   }

@@ -94,6 +94,12 @@ class TrainerTest {
       assertTrue(e.improved());
       assertEquals(Math.exp(e.loss()), e.perplexity(), 1e-9);
       assertEquals(e.loss(), trainer.evaluate(), 0.5); // later evaluation, same scale
+      // a run that early stopping ended stays ended on resume
+      TrainingResult again = new Trainer(model, TrainableSet.full(), NO_OUTPUT,
+          TinyRuns.plan(TinyRuns.rows(4, 1), 2, true), TinyRuns.plan(TinyRuns.rows(3, 9), 2, false), cfg, null, 5)
+          .run(TrainingListener.NONE, true);
+      assertEquals(4, again.steps());
+      assertTrue(again.losses().isEmpty() && again.stoppedEarly());
     }
   }
 
