@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.demo.DemoCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
+      dev.tuneforge.cli.train.TrainCommand.class,
+      dev.tuneforge.cli.basemodel.BaseModelCommand.class,
     })
 public final class TuneForge implements Runnable {
 

@@ -1,0 +1,91 @@
+package dev.tuneforge.cli.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tuneforge.cli.TuneForge;
+import dev.tuneforge.cli.basemodel.BaseModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tuneforge train} end to end, in-process, on a tiny model. */
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private String run(String... args) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new TuneForge()).execute(args);
+    } finally {
+      System.setOut(old);
+    }
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    return out;
+  }
+
+  @Test
+  void trainsATinyChatJobAndWritesModelAndCheckpoints() throws IOException {
+    BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      int a = i % 4;
+      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(a).append(" plus 2?\"},"
+          + " {\"role\": \"assistant\", \"content\": \"").append(a + 2).append("\"}]}\n");
+    }
+    Files.writeString(dir.resolve("chats.jsonl"), data);
+    Files.writeString(dir.resolve("job.yaml"), """
+        base_model: base
+        datasets:
+          - path: chats.jsonl
+            type: chat
+        sequence_len: 64
+        sample_packing: true
+        micro_batch_size: 2
+        gradient_accumulation_steps: 1
+        max_steps: 30
+        learning_rate: 0.01
+        lr_scheduler: cosine
+        warmup_steps: 2
+        val_set_size: 0.25
+        eval_steps: 10
+        save_steps: 10
+        seed: 1
+        output_dir: out
+        """);
+    String out = run("train", "--config", dir.resolve("job.yaml").toString());
+    List<Double> losses = new ArrayList<>();
+    Matcher m = Pattern.compile("step (\\d+)/30 .* loss ([0-9.]+) lr .* tok/s ETA").matcher(out);
+    while (m.find()) {
+      losses.add(Double.parseDouble(m.group(2)));
+    }
+    assertEquals(30, losses.size(), out);
+    assertTrue(losses.get(29) < 0.5 * losses.get(0), "loss " + losses.get(0) + " -> " + losses.get(29));
+    assertTrue(out.contains("eval at step 30: loss"), out);
+    Path o = dir.resolve("out");
+    for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+        "checkpoints/step-10/manifest.json", "checkpoints/step-30/manifest.json",
+        "checkpoints/step-30/trainable.safetensors", "checkpoints/step-30/optimizer.safetensors",
+        "checkpoints/step-30/trainer_state.json", "checkpoints/step-30/job.json")) {
+      assertTrue(Files.isRegularFile(o.resolve(f)), "missing " + f);
+    }
+    assertTrue(Files.readString(o.resolve("checkpoints/step-30/job.json")).contains("chats.jsonl"));
+
+    String resumed = run("train", "--config", dir.resolve("job.yaml").toString(), "--resume");
+    assertTrue(resumed.contains("resuming from") && resumed.contains("step-30"), resumed);
+  }
+}

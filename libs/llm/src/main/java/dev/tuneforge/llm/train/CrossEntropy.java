@@ -1,0 +1,60 @@
+package dev.tuneforge.llm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.train.data.AttentionMasks;
+import dev.tuneforge.llm.train.data.Batch;
+import dev.tuneforge.llm.train.data.TokenizedExample;
+
+/**
+ * The training loss of a batch: the <em>summed</em> negative log-likelihood of its target tokens.
+ * The caller divides by the target count of the whole accumulated batch, so k micro-batches give
+ * the same loss and gradients as one batch k times larger (HF's per-token mean would weight a
+ * micro-batch with few targets as much as one with many).
+ */
+public final class CrossEntropy {
+
+  private CrossEntropy() {
+  }
+
+  /**
+   * @param step manager for this micro-batch; every array created lands there
+   * @return {@code ()} float32: Σ −log p(label) over target tokens, differentiable
+   */
+  public static NDArray sum(CausalLM model, NDManager step, Batch batch) {
+    int b = batch.batchSize();
+    int t = batch.seqLen();
+    NDArray ids = step.create(toLongs(batch.inputIds()), new Shape(b, t));            // (B, T)
+    NDArray pos = step.create(toLongs(batch.positionIds()), new Shape(b, t));         // (B, T)
+    NDArray bias = AttentionMasks.additive(step, batch).reshape(b, 1, 1, t, t);       // (B, 1, 1, T, T)
+    NDArray logits = model.forward(step, ids, pos, bias, null, false);               // (B, T, V)
+    // labels[t] is predicted from position t−1: drop the last position's logits and label 0
+    long[] target = new long[b * (t - 1)];
+    float[] weight = new float[b * (t - 1)];
+    int[] labels = batch.labels();
+    for (int r = 0; r < b; r++) {
+      for (int i = 1; i < t; i++) {
+        int label = labels[r * t + i];
+        int at = r * (t - 1) + i - 1;
+        if (label != TokenizedExample.IGNORE) {
+          target[at] = label;
+          weight[at] = 1f;
+        }
+      }
+    }
+    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);                 // (B, T−1, V)
+    NDArray picked = logp.gather(step.create(target, new Shape(b, t - 1, 1)), -1);    // (B, T−1, 1)
+    return picked.reshape(b, t - 1).mul(step.create(weight, new Shape(b, t - 1))).sum().neg(); // ()
+  }
+
+  private static long[] toLongs(int[] v) {
+    long[] out = new long[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+}

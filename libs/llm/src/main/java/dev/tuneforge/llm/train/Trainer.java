@@ -1,0 +1,328 @@
+package dev.tuneforge.llm.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.safetensors.FloatTensor;
+import dev.tuneforge.llm.train.data.Batch;
+import dev.tuneforge.llm.train.data.BatchPlan;
+import dev.tuneforge.llm.train.data.DataPosition;
+import dev.tuneforge.llm.train.optim.AdamW;
+import dev.tuneforge.llm.train.optim.GradientClipping;
+import dev.tuneforge.llm.train.optim.LrSchedule;
+import dev.tuneforge.llm.train.optim.TrainableParameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fine-tuning loop. Features and what each trades:
+ * <ul>
+ *   <li>Loss: cross-entropy summed over target tokens and divided by the target count of the whole
+ *       accumulated batch, so gradient accumulation of k micro-batches is the same update as one
+ *       batch k times larger (at k times less activation memory, k times more forward calls).</li>
+ *   <li>Clipping by global norm ({@code max_grad_norm}), AdamW, the learning rate from a schedule
+ *       that is a pure function of the optimizer step (so resume needs only the step).</li>
+ *   <li>Epochs or {@code max_steps}; an optimizer step never spans two epochs (the last of an epoch
+ *       may have fewer micro-batches, as HF's).</li>
+ *   <li>Evaluation every {@code eval_steps} (loss, perplexity), early stopping on the validation
+ *       loss with patience and min_delta.</li>
+ *   <li>Checkpoints every {@code save_steps} and at the end ({@link Checkpoints}); {@code resume}
+ *       continues the exact run: weights, moments, step, data position and early-stopping state
+ *       are restored, and nothing else is random (the data order is a pure function of seed and
+ *       epoch, full fine-tuning has no dropout), so on CPU with the same thread count the final
+ *       weights are bitwise those of an uninterrupted run.</li>
+ * </ul>
+ * Memory: parameters and moments live on the model's manager; each optimizer step runs in a
+ * sub-manager and each micro-batch in a sub-manager of that, so array counts stay flat.
+ *
+ * <p>Which tensors train and what is written at the end are inputs ({@link TrainableSet},
+ * {@link OutputWriter}), so LoRA and full fine-tuning share this loop.
+ */
+public final class Trainer {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CausalLM model;
+  private final TrainableSet trainableSet;
+  private final OutputWriter output;
+  private final BatchPlan train;
+  private final BatchPlan validation;
+  private final TrainingConfig config;
+  private final JsonNode job;
+  private final long seed;
+  private volatile boolean stopRequested;
+
+  /**
+   * @param validation batches for evaluation (unshuffled), or null
+   * @param job        the full job configuration, stored in every checkpoint
+   * @param seed       the run's seed (recorded as its RNG state)
+   */
+  public Trainer(CausalLM model, TrainableSet trainableSet, OutputWriter output, BatchPlan train,
+      BatchPlan validation, TrainingConfig config, JsonNode job, long seed) {
+    if (config.evalSteps() > 0 && validation == null) {
+      throw new IllegalArgumentException("eval_steps is set but there is no validation set");
+    }
+    if (config.earlyStoppingPatience() > 0 && config.evalSteps() == 0) {
+      throw new IllegalArgumentException("early_stopping_patience needs eval_steps");
+    }
+    this.model = model;
+    this.trainableSet = trainableSet;
+    this.output = output;
+    this.train = train;
+    this.validation = validation;
+    this.config = config;
+    this.job = job == null ? NullNode.getInstance() : job;
+    this.seed = seed;
+  }
+
+  /** Optimizer steps per epoch: micro-batches per epoch divided by the accumulation, rounded up. */
+  public long stepsPerEpoch() {
+    int k = config.gradientAccumulationSteps();
+    return (train.batchesPerEpoch() + k - 1) / k;
+  }
+
+  /** Optimizer steps of the whole run. */
+  public long totalSteps() {
+    return config.maxSteps() > 0 ? config.maxSteps() : config.numEpochs() * stepsPerEpoch();
+  }
+
+  /**
+   * Asks the loop to stop after the current step, without a final checkpoint or output (as if the
+   * process were killed there; the last saved checkpoint stays the resume point).
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Runs (or, with {@code resume}, continues) the job to its end. */
+  public TrainingResult run(TrainingListener listener, boolean resume) {
+    List<TrainableParameter> params = trainableSet.select(model);
+    if (params.isEmpty()) {
+      throw new IllegalArgumentException("nothing to train: the trainable set selected no parameter");
+    }
+    long total = totalSteps();
+    int warmup = LrSchedule.warmupSteps(config.warmupSteps(), config.warmupRatio(), total);
+    LrSchedule schedule = LrSchedule.of(config.scheduler(), warmup, total);
+    try {
+      Files.createDirectories(config.outputDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output_dir " + config.outputDir(), e);
+    }
+    List<Double> losses = new ArrayList<>();
+    List<EvalReport> evals = new ArrayList<>();
+    try (AdamW optimizer = new AdamW(model.manager(), params, config.adam())) {
+      long step = 0;
+      DataPosition pos = DataPosition.START;
+      double bestEval = Double.POSITIVE_INFINITY;
+      int badEvals = 0;
+      boolean alreadyStopped = false;
+      if (resume) {
+        Checkpoints.Scan scan = Checkpoints.latest(config.outputDir());
+        scan.rejected().forEach(r -> listener.onMessage("ignoring checkpoint " + r));
+        if (scan.latest().isPresent()) {
+          Checkpoints.Loaded ck = Checkpoints.read(scan.latest().get());
+          restoreWeights(params, ck.weights());
+          optimizer.restore(ck.optimizer());
+          JsonNode s = ck.trainerState();
+          step = s.path("global_step").asLong();
+          pos = new DataPosition(s.path("data_position").path("epoch").asInt(),
+              s.path("data_position").path("batch_index").asInt());
+          bestEval = s.path("early_stopping").path("best_eval_loss").isNumber()
+              ? s.path("early_stopping").path("best_eval_loss").asDouble() : Double.POSITIVE_INFINITY;
+          badEvals = s.path("early_stopping").path("evals_without_improvement").asInt();
+          alreadyStopped = s.path("early_stopping").path("stopped").asBoolean(false);
+          listener.onMessage("resuming from " + ck.dir() + " at step " + step);
+          if (!ck.job().equals(job)) {
+            listener.onMessage("warning: the job config differs from the one stored in " + ck.dir());
+          }
+        } else {
+          listener.onMessage("no complete checkpoint under " + config.outputDir().resolve(Checkpoints.DIR)
+              + "; starting from step 0");
+        }
+      }
+      long resumedFrom = step;
+      for (TrainableParameter p : params) {
+        p.value().setRequiresGradient(true);
+      }
+      long startNanos = System.nanoTime();
+      long tokens = 0;
+      boolean stoppedEarly = alreadyStopped;
+      long lastSaved = -1;
+      while (step < total && !stoppedEarly) {
+        if (stopRequested) {
+          return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
+        }
+        // the micro-batches of this optimizer step, all from one epoch
+        List<Batch> group = new ArrayList<>();
+        int epoch = pos.epoch();
+        while (group.size() < config.gradientAccumulationSteps() && pos.epoch() == epoch) {
+          group.add(train.batch(pos));
+          pos = train.next(pos);
+        }
+        double lr = schedule.lr(config.learningRate(), optimizer.stepCount());
+        double[] lossAndNorm = optimizerStep(optimizer, params, group, lr);
+        step++;
+        for (Batch b : group) {
+          tokens += b.realTokens();
+        }
+        losses.add(lossAndNorm[0]);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long doneHere = step - resumedFrom;
+        double epochs = pos.epoch() + (double) pos.batchIndex() / train.batchesPerEpoch();
+        listener.onStep(new StepReport(step, total, epochs, lossAndNorm[0], lr, lossAndNorm[1],
+            tokens / Math.max(seconds, 1e-9), seconds / doneHere * (total - step)));
+        if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
+          double loss = evaluate();
+          boolean improved = loss < bestEval - config.earlyStoppingMinDelta();
+          if (improved) {
+            bestEval = loss;
+            badEvals = 0;
+          } else {
+            badEvals++;
+          }
+          EvalReport report = new EvalReport(step, loss, Math.exp(loss), improved);
+          evals.add(report);
+          listener.onEvaluation(report);
+          if (config.earlyStoppingPatience() > 0 && badEvals >= config.earlyStoppingPatience()) {
+            listener.onMessage("early stopping at step " + step + ": " + badEvals
+                + " evaluations without improving on " + bestEval);
+            stoppedEarly = true;
+          }
+        }
+        boolean last = step == total || stoppedEarly;
+        if (last || (config.saveSteps() > 0 && step % config.saveSteps() == 0)) {
+          Path dir = save(optimizer, params, step, total, warmup, lr, pos, bestEval, badEvals, stoppedEarly);
+          lastSaved = step;
+          listener.onCheckpoint(step, dir);
+        }
+        if (stoppedEarly) {
+          break;
+        }
+      }
+      if (lastSaved < 0) {
+        listener.onMessage("resumed from the final checkpoint: no steps left to run");
+      }
+      for (TrainableParameter p : params) {
+        p.value().setRequiresGradient(false);
+      }
+      output.write(model, config.outputDir());
+      return new TrainingResult(step, resumedFrom, losses, evals, stoppedEarly, false, config.outputDir());
+    }
+  }
+
+  /** Forward + backward over the micro-batches, clip, update; returns {loss, grad norm}. */
+  private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr) {
+    long targets = 0;
+    for (Batch b : group) {
+      targets += b.targetTokens();
+    }
+    double lossSum = 0;
+    try (NDManager step = model.newStepManager()) {
+      for (Batch b : group) {
+        try (NDManager micro = step.newSubManager();
+            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray sum = CrossEntropy.sum(model, micro, b); // ()
+          // divide by the whole accumulated batch's target count: a 0-d array, not div(Number) (NOTES.md)
+          NDArray loss = sum.div(micro.full(new Shape(), (float) targets, DataType.FLOAT32));
+          collector.backward(loss);
+          lossSum += sum.getFloat();
+        }
+      }
+      List<NDArray> grads = new ArrayList<>(params.size());
+      for (TrainableParameter p : params) {
+        step.tempAttachAll(p.value()); // the gradient handle lands on the step and dies with it
+        grads.add(p.value().getGradient());
+      }
+      double norm = config.maxGradNorm() > 0
+          ? GradientClipping.clipByGlobalNorm(grads, config.maxGradNorm(), step)
+          : GradientClipping.globalNorm(grads, step);
+      if (!Double.isFinite(norm)) {
+        throw new IllegalStateException("gradient norm is " + norm + " at step " + (optimizer.stepCount() + 1)
+            + "; lower learning_rate or set max_grad_norm");
+      }
+      optimizer.step(lr);
+      optimizer.zeroGradients();
+      return new double[] {lossSum / targets, norm};
+    }
+  }
+
+  /** Mean cross-entropy over every target token of the validation set (no gradients). */
+  public double evaluate() {
+    double sum = 0;
+    long targets = 0;
+    for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+      Batch b = validation.batch(new DataPosition(0, i));
+      try (NDManager step = model.newStepManager()) {
+        sum += CrossEntropy.sum(model, step, b).getFloat();
+      }
+      targets += b.targetTokens();
+    }
+    return sum / targets;
+  }
+
+  private Path save(AdamW optimizer, List<TrainableParameter> params, long step, long total, int warmup, double lr,
+      DataPosition pos, double bestEval, int badEvals, boolean stopped) {
+    Map<String, FloatTensor> weights = new LinkedHashMap<>();
+    for (TrainableParameter p : params) {
+      weights.put(p.name(), new FloatTensor(p.value().getShape().getShape(), p.value().toFloatArray()));
+    }
+    ObjectNode state = JSON.createObjectNode();
+    state.put("global_step", step);
+    state.put("total_steps", total);
+    ObjectNode data = state.putObject("data_position");
+    data.put("epoch", pos.epoch());
+    data.put("batch_index", pos.batchIndex());
+    ObjectNode sched = state.putObject("scheduler");
+    sched.put("kind", config.scheduler().name().toLowerCase(java.util.Locale.ROOT));
+    sched.put("warmup_steps", warmup);
+    sched.put("total_steps", total);
+    sched.put("position", optimizer.stepCount());
+    sched.put("last_lr", lr);
+    ObjectNode rng = state.putObject("rng");
+    rng.put("seed", seed);
+    rng.put("algorithm", "data order: SplitMix64 Fisher-Yates per (seed, epoch) (EpochShuffle);"
+        + " no other random draw during full fine-tuning");
+    ObjectNode es = state.putObject("early_stopping");
+    if (Double.isFinite(bestEval)) {
+      es.put("best_eval_loss", bestEval);
+    } else {
+      es.putNull("best_eval_loss");
+    }
+    es.put("evals_without_improvement", badEvals);
+    es.put("stopped", stopped); // a resumed run that early stopping ended does not train on
+    ObjectNode opt = JSON.valueToTree(config.adam());
+    return Checkpoints.write(config.outputDir(), step, weights, optimizer.state(), opt, state, job);
+  }
+
+  private static void restoreWeights(List<TrainableParameter> params, Map<String, float[]> weights) {
+    for (TrainableParameter p : params) {
+      float[] w = weights.get(p.name());
+      if (w == null || w.length != p.value().size()) {
+        throw new IllegalArgumentException("checkpoint has no weights for " + p.name() + " of "
+            + p.value().getShape() + "; trainable set and checkpoint differ");
+      }
+    }
+    if (weights.size() != params.size()) {
+      throw new IllegalArgumentException("checkpoint holds " + weights.size() + " trainable tensors, this run "
+          + params.size());
+    }
+    for (TrainableParameter p : params) {
+      p.value().set(FloatBuffer.wrap(weights.get(p.name())));
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package dev.tuneforge.llm.train.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tuneforge.llm.train.TrainingConfig;
+import dev.tuneforge.llm.train.optim.AdamWConfig;
+import dev.tuneforge.llm.train.optim.LrSchedule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A fine-tuning job in Axolotl's words, parsed from a JSON/YAML tree. Every key is checked:
+ * unknown keys, wrong types and out-of-range values are {@link JobConfigException}s naming the
+ * key. Relative paths are resolved against the folder of the config file.
+ */
+public record JobConfig(
+    Path baseModel,
+    List<Dataset> datasets,
+    List<Dataset> testDatasets,
+    double valSetSize,
+    Adapter adapter,
+    Integer loraR,
+    Double loraAlpha,
+    Double loraDropout,
+    List<String> loraTargetModules,
+    int sequenceLen,
+    boolean samplePacking,
+    int microBatchSize,
+    int gradientAccumulationSteps,
+    int numEpochs,
+    long maxSteps,
+    double learningRate,
+    LrSchedule.Kind lrScheduler,
+    Integer warmupSteps,
+    Double warmupRatio,
+    double weightDecay,
+    double maxGradNorm,
+    long seed,
+    int evalSteps,
+    int saveSteps,
+    int earlyStoppingPatience,
+    double earlyStoppingThreshold,
+    Path outputDir,
+    boolean trainOnInputs,
+    JsonNode source) {
+
+  /** What is trained: adapters on a frozen base (lora), on an NF4 base (qlora), or every weight. */
+  public enum Adapter { FULL, LORA, QLORA }
+
+  /** The dataset shapes: chat messages, prompt/completion, plain text. */
+  public enum DatasetType { CHAT, COMPLETION, TEXT }
+
+  /** One JSONL file of examples. */
+  public record Dataset(Path path, DatasetType type) {
+  }
+
+  static final Set<String> KEYS = Set.of("base_model", "datasets", "test_datasets", "val_set_size", "adapter",
+      "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "sequence_len", "sample_packing",
+      "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "max_steps", "learning_rate",
+      "lr_scheduler", "warmup_steps", "warmup_ratio", "weight_decay", "max_grad_norm", "seed", "eval_steps",
+      "save_steps", "early_stopping_patience", "early_stopping_threshold", "output_dir", "train_on_inputs");
+
+  /** The loop settings of this job. */
+  public TrainingConfig training() {
+    return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, lrScheduler, warmupSteps,
+        warmupRatio, AdamWConfig.DEFAULTS.withWeightDecay(weightDecay), maxGradNorm, evalSteps, saveSteps,
+        earlyStoppingPatience, earlyStoppingThreshold, outputDir);
+  }
+
+  /**
+   * Parses and validates a job.
+   *
+   * @param tree    the parsed YAML/JSON document
+   * @param baseDir folder that relative paths are resolved against
+   */
+  public static JobConfig parse(JsonNode tree, Path baseDir) {
+    if (tree == null || !tree.isObject()) {
+      throw new JobConfigException("(root)", "a job config must be a mapping of keys to values");
+    }
+    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new JobConfigException(key, "unknown key; known keys: " + new java.util.TreeSet<>(KEYS));
+      }
+    }
+    Reader r = new Reader(tree, baseDir);
+    Adapter adapter = r.enumValue("adapter", Adapter.class, Adapter.FULL);
+    if (adapter != Adapter.FULL) {
+      throw new JobConfigException("adapter", "adapter: " + adapter.name().toLowerCase(Locale.ROOT)
+          + " is not available in this build (only full)");
+    }
+    Integer loraR = r.optInt("lora_r", 1, Integer.MAX_VALUE);
+    Double loraAlpha = r.optDouble("lora_alpha", 0, false);
+    Double loraDropout = r.optDouble("lora_dropout", 0, true);
+    if (loraDropout != null && loraDropout >= 1) {
+      throw new JobConfigException("lora_dropout", "must be in [0, 1), got " + loraDropout);
+    }
+    List<String> targets = r.stringList("lora_target_modules");
+    for (String k : List.of("lora_r", "lora_alpha", "lora_dropout", "lora_target_modules")) {
+      if (tree.has(k) && adapter == Adapter.FULL) {
+        throw new JobConfigException(k, "applies only to adapter: lora or qlora, but adapter is full");
+      }
+    }
+    List<Dataset> datasets = r.datasets("datasets", true);
+    List<Dataset> testDatasets = r.datasets("test_datasets", false);
+    double valSetSize = r.optDouble("val_set_size", 0, true) == null ? 0 : tree.get("val_set_size").asDouble();
+    if (valSetSize >= 1) {
+      throw new JobConfigException("val_set_size", "must be a fraction in [0, 1), got " + valSetSize);
+    }
+    if (valSetSize > 0 && !testDatasets.isEmpty()) {
+      throw new JobConfigException("val_set_size", "set val_set_size or test_datasets, not both");
+    }
+    long maxSteps = r.longValue("max_steps", 0, 0);
+    Integer warmupSteps = r.optInt("warmup_steps", 0, Integer.MAX_VALUE);
+    Double warmupRatio = r.optDouble("warmup_ratio", 0, true);
+    if (warmupRatio != null && warmupRatio > 1) {
+      throw new JobConfigException("warmup_ratio", "must be in [0, 1], got " + warmupRatio);
+    }
+    if (warmupRatio != null && warmupSteps != null) {
+      throw new JobConfigException("warmup_ratio", "set warmup_steps or warmup_ratio, not both");
+    }
+    double lr = r.requiredDouble("learning_rate");
+    if (!(lr > 0) || lr > 1) {
+      throw new JobConfigException("learning_rate", "must be in (0, 1], got " + lr);
+    }
+    int evalSteps = r.intValue("eval_steps", 0, 0);
+    boolean hasValidation = valSetSize > 0 || !testDatasets.isEmpty();
+    if (evalSteps > 0 && !hasValidation) {
+      throw new JobConfigException("eval_steps", "needs a validation set: set val_set_size or test_datasets");
+    }
+    int patience = r.intValue("early_stopping_patience", 0, 0);
+    if (patience > 0 && evalSteps == 0) {
+      throw new JobConfigException("early_stopping_patience", "needs eval_steps");
+    }
+    double maxGradNorm = r.optDouble("max_grad_norm", 0, true) == null ? 1.0 : tree.get("max_grad_norm").asDouble();
+    double weightDecay = r.optDouble("weight_decay", 0, true) == null ? 0.0 : tree.get("weight_decay").asDouble();
+    double threshold = r.optDouble("early_stopping_threshold", 0, true) == null ? 0.0
+        : tree.get("early_stopping_threshold").asDouble();
+    return new JobConfig(
+        r.path("base_model", true),
+        datasets,
+        testDatasets,
+        valSetSize,
+        adapter,
+        loraR,
+        loraAlpha,
+        loraDropout,
+        targets,
+        r.intValue("sequence_len", 512, 2),
+        r.bool("sample_packing", false),
+        r.intValue("micro_batch_size", 1, 1),
+        r.intValue("gradient_accumulation_steps", 1, 1),
+        r.intValue("num_epochs", 1, 1),
+        maxSteps,
+        lr,
+        r.scheduler(),
+        warmupSteps,
+        warmupRatio,
+        weightDecay,
+        maxGradNorm,
+        r.longValue("seed", 42, Long.MIN_VALUE),
+        evalSteps,
+        r.intValue("save_steps", 0, 0),
+        patience,
+        threshold,
+        r.path("output_dir", false),
+        r.bool("train_on_inputs", false),
+        tree);
+  }
+
+  /** Typed access to keys, each failure naming its key. */
+  private record Reader(JsonNode tree, Path baseDir) {
+
+    JsonNode get(String key) {
+      JsonNode v = tree.get(key);
+      return v == null || v.isNull() ? null : v;
+    }
+
+    Path path(String key, boolean mustExist) {
+      JsonNode v = get(key);
+      if (v == null) {
+        throw new JobConfigException(key, "is required");
+      }
+      if (!v.isTextual() || v.asText().isBlank()) {
+        throw new JobConfigException(key, "must be a path, got " + v);
+      }
+      Path p = baseDir.resolve(v.asText()).normalize();
+      if (mustExist && !java.nio.file.Files.exists(p)) {
+        throw new JobConfigException(key, p + " does not exist");
+      }
+      return p;
+    }
+
+    int intValue(String key, int dflt, int min) {
+      Integer v = optInt(key, min, Integer.MAX_VALUE);
+      return v == null ? dflt : v;
+    }
+
+    long longValue(String key, long dflt, long min) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!v.isIntegralNumber()) {
+        throw new JobConfigException(key, "must be an integer, got " + v);
+      }
+      if (v.asLong() < min) {
+        throw new JobConfigException(key, "must be >= " + min + ", got " + v.asLong());
+      }
+      return v.asLong();
+    }
+
+    Integer optInt(String key, int min, int max) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return null;
+      }
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new JobConfigException(key, "must be an integer, got " + v);
+      }
+      if (v.asInt() < min || v.asInt() > max) {
+        throw new JobConfigException(key, "must be >= " + min + ", got " + v.asInt());
+      }
+      return v.asInt();
+    }
+
+    /** A number >= min ({@code inclusive}) or > min. */
+    Double optDouble(String key, double min, boolean inclusive) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return null;
+      }
+      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+        throw new JobConfigException(key, "must be a number, got " + v);
+      }
+      double d = v.asDouble();
+      if (inclusive ? d < min : d <= min) {
+        throw new JobConfigException(key, "must be " + (inclusive ? ">= " : "> ") + min + ", got " + d);
+      }
+      return d;
+    }
+
+    double requiredDouble(String key) {
+      JsonNode v = get(key);
+      if (v == null) {
+        throw new JobConfigException(key, "is required");
+      }
+      if (!v.isNumber()) {
+        throw new JobConfigException(key, "must be a number, got " + v);
+      }
+      return v.asDouble();
+    }
+
+    boolean bool(String key, boolean dflt) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!v.isBoolean()) {
+        throw new JobConfigException(key, "must be true or false, got " + v);
+      }
+      return v.asBoolean();
+    }
+
+    <E extends Enum<E>> E enumValue(String key, Class<E> type, E dflt) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return dflt;
+      }
+      List<String> names = new ArrayList<>();
+      for (E e : type.getEnumConstants()) {
+        names.add(e.name().toLowerCase(Locale.ROOT));
+        if (v.isTextual() && e.name().equalsIgnoreCase(v.asText().trim())) {
+          return e;
+        }
+      }
+      throw new JobConfigException(key, "must be one of " + names + ", got " + v);
+    }
+
+    LrSchedule.Kind scheduler() {
+      JsonNode v = get("lr_scheduler");
+      if (v == null) {
+        return LrSchedule.Kind.COSINE;
+      }
+      try {
+        return LrSchedule.Kind.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        throw new JobConfigException("lr_scheduler", "must be one of constant, linear, cosine; got " + v);
+      }
+    }
+
+    List<String> stringList(String key) {
+      JsonNode v = get(key);
+      if (v == null) {
+        return List.of();
+      }
+      if (v.isTextual()) {
+        return List.of(v.asText()); // "all-linear"
+      }
+      if (!v.isArray()) {
+        throw new JobConfigException(key, "must be a list of module names or a string, got " + v);
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        if (!v.get(i).isTextual()) {
+          throw new JobConfigException(key + "[" + i + "]", "must be a string, got " + v.get(i));
+        }
+        out.add(v.get(i).asText());
+      }
+      return out;
+    }
+
+    List<Dataset> datasets(String key, boolean required) {
+      JsonNode v = get(key);
+      if (v == null) {
+        if (required) {
+          throw new JobConfigException(key, "is required: a list of {path, type: chat|completion|text}");
+        }
+        return List.of();
+      }
+      if (!v.isArray() || v.isEmpty()) {
+        throw new JobConfigException(key, "must be a non-empty list of {path, type}");
+      }
+      List<Dataset> out = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        String at = key + "[" + i + "]";
+        JsonNode d = v.get(i);
+        if (!d.isObject()) {
+          throw new JobConfigException(at, "must be a mapping {path, type}");
+        }
+        for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          if (!f.equals("path") && !f.equals("type")) {
+            throw new JobConfigException(at + "." + f, "unknown key; a dataset has path and type");
+          }
+        }
+        Reader inner = new Reader(d, baseDir);
+        Path p;
+        try {
+          p = inner.path("path", true);
+        } catch (JobConfigException e) {
+          throw new JobConfigException(at + ".path", e.getMessage().substring("path: ".length()));
+        }
+        DatasetType type;
+        try {
+          type = inner.enumValue("type", DatasetType.class, null);
+        } catch (JobConfigException e) {
+          throw new JobConfigException(at + ".type", e.getMessage().substring("type: ".length()));
+        }
+        if (type == null) {
+          throw new JobConfigException(at + ".type", "is required: chat, completion or text");
+        }
+        out.add(new Dataset(p, type));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.tuneforge.llm.train.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.template.ChatTemplate;
+import dev.tuneforge.llm.tokenizer.Tokenizer;
+import dev.tuneforge.llm.train.FullModelWriter;
+import dev.tuneforge.llm.train.TrainableSet;
+import dev.tuneforge.llm.train.Trainer;
+import dev.tuneforge.llm.train.TrainingListener;
+import dev.tuneforge.llm.train.TrainingResult;
+import dev.tuneforge.llm.train.data.EngineAdapters;
+import dev.tuneforge.llm.train.data.EpochShuffle;
+import dev.tuneforge.llm.train.data.Example;
+import dev.tuneforge.llm.train.data.ExampleJson;
+import dev.tuneforge.llm.train.data.ExampleTokenizer;
+import dev.tuneforge.llm.train.data.TokenizationConfig;
+import dev.tuneforge.llm.train.data.TrainingData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model
+ * folder, JSONL datasets → batches, the base model, a {@link Trainer} for full fine-tuning. No
+ * services needed; the CLI and (later) the trainer service call this.
+ */
+public final class JobRunner {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JobRunner() {
+  }
+
+  /** Loads data and model, then trains (or resumes) to the end; progress goes to {@code listener}. */
+  public static TrainingResult run(JobConfig job, TrainingListener listener, boolean resume) {
+    Path base = job.baseModel();
+    List<Example> train = new ArrayList<>();
+    for (JobConfig.Dataset d : job.datasets()) {
+      train.addAll(read(d));
+    }
+    List<Example> validation = new ArrayList<>();
+    for (JobConfig.Dataset d : job.testDatasets()) {
+      validation.addAll(read(d));
+    }
+    if (job.valSetSize() > 0) {
+      // a seeded split: the same seed holds out the same examples, also on resume
+      int held = (int) Math.ceil(train.size() * job.valSetSize());
+      if (held >= train.size()) {
+        throw new JobConfigException("val_set_size", "holds out all " + train.size() + " examples");
+      }
+      int[] order = EpochShuffle.permutation(job.seed() ^ 0x5EED5EEDL, 0, train.size());
+      List<Example> kept = new ArrayList<>();
+      for (int i = 0; i < order.length; i++) {
+        (i < held ? validation : kept).add(train.get(order[i]));
+      }
+      train = kept;
+    }
+    try (Tokenizer tokenizer = Tokenizer.load(base)) {
+      boolean chat = job.datasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT)
+          || job.testDatasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT);
+      int eos = tokenizer.eosIds().length > 0 ? tokenizer.eosIds()[0] : -1;
+      int pad = tokenizer.padId().orElse(Math.max(eos, 0));
+      TokenizationConfig tc = new TokenizationConfig(job.sequenceLen(), job.trainOnInputs(), eos);
+      ExampleTokenizer et = new ExampleTokenizer(EngineAdapters.encoder(tokenizer),
+          chat ? EngineAdapters.renderer(ChatTemplate.load(base)) : null, tc);
+      TrainingData trainData = TrainingData.build(train, et, tc,
+          new TrainingData.Options(job.samplePacking(), job.microBatchSize(), job.seed(), true, false, pad, 0));
+      TrainingData valData = validation.isEmpty() ? null : TrainingData.build(validation, et, tc,
+          new TrainingData.Options(job.samplePacking(), job.microBatchSize(), job.seed(), false, false, pad, 0));
+      listener.onMessage(trainData.examples() + " training examples (" + trainData.truncated() + " truncated, "
+          + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
+          + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
+      try (CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
+        Trainer trainer = new Trainer(model, TrainableSet.full(), new FullModelWriter(base), trainData.plan(),
+            valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
+        return trainer.run(listener, resume);
+      }
+    }
+  }
+
+  /** Reads a JSONL dataset, checking each record has the declared type's fields. */
+  static List<Example> read(JobConfig.Dataset d) {
+    List<Example> out = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(d.path())) {
+      String line;
+      int n = 0;
+      while ((line = in.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Example e;
+        try {
+          JsonNode node = JSON.readTree(line);
+          e = ExampleJson.parse(node);
+        } catch (IOException | IllegalArgumentException ex) {
+          throw new IllegalArgumentException(d.path() + " line " + n + ": " + ex.getMessage(), ex);
+        }
+        boolean fits = switch (d.type()) {
+          case CHAT -> e instanceof Example.Chat;
+          case COMPLETION -> e instanceof Example.PromptCompletion;
+          case TEXT -> e instanceof Example.Text;
+        };
+        if (!fits) {
+          throw new IllegalArgumentException(d.path() + " line " + n + ": dataset type is "
+              + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
+              + e.getClass().getSimpleName());
+        }
+        out.add(e);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + d.path(), e);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(d.path() + " holds no examples");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.tuneforge.llm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
+import dev.tuneforge.llm.train.data.TrainingSequence;
+import dev.tuneforge.llm.train.optim.AdamWConfig;
+import dev.tuneforge.llm.train.optim.LrSchedule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints are complete or ignored, and resuming reproduces the uninterrupted run bit for bit. */
+class ResumeTest {
+  @TempDir Path dir;
+
+  // 8 rows, micro-batch 2, accumulation 2: 2 steps per epoch, 3 epochs = 6 steps, shuffled per epoch
+  private final List<TrainingSequence> rows = TinyRuns.rows(8, 21);
+
+  private TrainingConfig config(Path out) {
+    return new TrainingConfig(2, 3, 0, 5e-3, LrSchedule.Kind.COSINE, 1, null,
+        AdamWConfig.DEFAULTS.withWeightDecay(0.1), 1.0, 0, 2, 0, 0, out);
+  }
+
+  private Trainer trainer(CausalLM model, Path base, Path out) {
+    ObjectNode job = JsonNodeFactory.instance.objectNode().put("base_model", base.toString());
+    return new Trainer(model, TrainableSet.full(), new FullModelWriter(base), TinyRuns.plan(rows, 2, true), null,
+        config(out), job, 5);
+  }
+
+  @Test
+  void resumedRunEndsBitwiseEqual() throws IOException {
+    Path base = TinyRuns.base(dir.resolve("base"));
+    Path straight = dir.resolve("straight");
+    try (CausalLM model = TinyRuns.load(base)) {
+      TrainingResult r = trainer(model, base, straight).run(TrainingListener.NONE, false);
+      assertEquals(6, r.steps());
+    }
+    Path resumed = dir.resolve("resumed");
+    try (CausalLM model = TinyRuns.load(base)) {
+      Trainer t = trainer(model, base, resumed);
+      TrainingResult r = t.run(report -> {
+        if (report.step() == 3) {
+          t.requestStop(); // "killed" one step after the step-2 checkpoint
+        }
+      }, false);
+      assertTrue(r.interrupted());
+      assertFalse(Files.exists(resumed.resolve(SafetensorsCheckpoint.SINGLE)));
+    }
+    List<String> messages = new ArrayList<>();
+    try (CausalLM model = TinyRuns.load(base)) {
+      TrainingResult r = trainer(model, base, resumed).run(new TrainingListener() {
+        @Override
+        public void onStep(StepReport report) {
+        }
+
+        @Override
+        public void onMessage(String message) {
+          messages.add(message);
+        }
+      }, true);
+      assertEquals(2, r.resumedFrom(), String.join("\n", messages));
+      assertEquals(6, r.steps());
+      assertEquals(4, r.losses().size());
+    }
+    byte[] a = Files.readAllBytes(straight.resolve(SafetensorsCheckpoint.SINGLE));
+    byte[] b = Files.readAllBytes(resumed.resolve(SafetensorsCheckpoint.SINGLE));
+    assertArrayEquals(a, b, "final model.safetensors differs between uninterrupted and resumed runs");
+    byte[] base0 = Files.readAllBytes(base.resolve(SafetensorsCheckpoint.SINGLE));
+    assertFalse(java.util.Arrays.equals(a, base0), "training must change the weights");
+    assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/step-6/optimizer.safetensors")),
+        Files.readAllBytes(resumed.resolve("checkpoints/step-6/optimizer.safetensors")));
+    assertTrue(Files.exists(resumed.resolve("config.json")));
+  }
+
+  @Test
+  void resumeIgnoresACheckpointWithoutManifestOrWithACorruptedFile() throws IOException {
+    Path base = TinyRuns.base(dir.resolve("base"));
+    Path out = dir.resolve("out");
+    try (CausalLM model = TinyRuns.load(base)) {
+      trainer(model, base, out).run(TrainingListener.NONE, false);
+    }
+    Path ck = out.resolve(Checkpoints.DIR);
+    assertTrue(Files.isDirectory(ck.resolve("step-2")) && Files.isDirectory(ck.resolve("step-4"))
+        && Files.isDirectory(ck.resolve("step-6")));
+    Files.delete(ck.resolve("step-6").resolve(Checkpoints.MANIFEST));
+    Path weights = ck.resolve("step-4").resolve(Checkpoints.TRAINABLE);
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(weights, bytes);
+
+    Checkpoints.Scan scan = Checkpoints.latest(out);
+    assertEquals(ck.resolve("step-2"), scan.latest().orElseThrow());
+    assertEquals(2, scan.rejected().size());
+    assertTrue(scan.rejected().get(0).contains("step-6") && scan.rejected().get(0).contains("manifest.json"),
+        scan.rejected().get(0));
+    assertTrue(scan.rejected().get(1).contains("step-4") && scan.rejected().get(1).contains("trainable.safetensors"),
+        scan.rejected().get(1));
+
+    List<String> messages = new ArrayList<>();
+    try (CausalLM model = TinyRuns.load(base)) {
+      TrainingResult r = trainer(model, base, out).run(new TrainingListener() {
+        @Override
+        public void onStep(StepReport report) {
+        }
+
+        @Override
+        public void onMessage(String message) {
+          messages.add(message);
+        }
+      }, true);
+      assertEquals(2, r.resumedFrom());
+    }
+    assertTrue(messages.stream().anyMatch(m -> m.contains("ignoring") && m.contains("step-4")
+        && m.contains("does not match its sha256")), String.join("\n", messages));
+  }
+}
