@@ -88,4 +88,76 @@ class TrainCommandTest {
     String resumed = run("train", "--config", dir.resolve("job.yaml").toString(), "--resume");
     assertTrue(resumed.contains("resuming from") && resumed.contains("step-30"), resumed);
   }
+
+  @Test
+  void loraJobWritesAPeftAdapterThatChangesTheModelAndResumesBitwise() throws IOException {
+    BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
+    byte[] baseWeights = Files.readAllBytes(dir.resolve("base/model.safetensors"));
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(i % 4)
+          .append(" plus 2?\"}, {\"role\": \"assistant\", \"content\": \"").append(i % 4 + 2).append("\"}]}\n");
+    }
+    Files.writeString(dir.resolve("chats.jsonl"), data);
+    String job = """
+        base_model: base
+        adapter: lora
+        lora_r: 4
+        lora_alpha: 8
+        lora_target_modules: [q_proj, v_proj, gate_proj, down_proj]
+        datasets:
+          - path: chats.jsonl
+            type: chat
+        sequence_len: 64
+        micro_batch_size: 2
+        max_steps: 12
+        learning_rate: 0.05
+        save_steps: 6
+        seed: 4
+        output_dir: %s
+        """;
+    Files.writeString(dir.resolve("lora.yaml"), job.formatted("lora-out"));
+    String out = run("train", "--config", dir.resolve("lora.yaml").toString());
+    List<Double> losses = new ArrayList<>();
+    Matcher m = Pattern.compile("step (\\d+)/12 .* loss ([0-9.]+) lr").matcher(out);
+    while (m.find()) {
+      losses.add(Double.parseDouble(m.group(2)));
+    }
+    assertEquals(12, losses.size(), out);
+    assertTrue(losses.get(11) < losses.get(0), "loss " + losses.get(0) + " -> " + losses.get(11));
+    Path adapter = dir.resolve("lora-out");
+    assertTrue(Files.isRegularFile(adapter.resolve("adapter_config.json")));
+    assertEquals("LORA", new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(adapter.resolve("adapter_config.json").toFile()).get("peft_type").asText());
+    assertTrue(Files.isRegularFile(adapter.resolve("adapter_model.safetensors")));
+    assertTrue(java.util.Arrays.equals(baseWeights, Files.readAllBytes(dir.resolve("base/model.safetensors"))),
+        "the base model is frozen and untouched");
+
+    // The trained adapter changes what the model computes.
+    String base = run("model", "score", "--model", dir.resolve("base").toString(), "--text", "What is 1 plus 2?");
+    String tuned = run("model", "score", "--model", dir.resolve("base").toString(), "--adapter", adapter.toString(),
+        "--text", "What is 1 plus 2?");
+    assertTrue(!base.equals(tuned), base + " vs " + tuned);
+
+    // Stopped after the step-6 checkpoint and resumed: the same adapter bytes as the uninterrupted run.
+    Files.writeString(dir.resolve("lora2.yaml"), job.formatted("lora-out2"));
+    run("train", "--config", dir.resolve("lora2.yaml").toString());
+    Path ck = dir.resolve("lora-out2/checkpoints");
+    try (var s = Files.list(ck)) {
+      for (Path p : s.toList()) {
+        if (!p.getFileName().toString().equals("step-6")) {
+          try (var w = Files.walk(p)) {
+            for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.delete(f);
+            }
+          }
+        }
+      }
+    }
+    Files.delete(dir.resolve("lora-out2/adapter_model.safetensors"));
+    String resumed = run("train", "--config", dir.resolve("lora2.yaml").toString(), "--resume");
+    assertTrue(resumed.contains("step-6"), resumed);
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(adapter.resolve("adapter_model.safetensors")),
+        Files.readAllBytes(dir.resolve("lora-out2/adapter_model.safetensors"))), "resumed adapter is byte-identical");
+  }
 }

@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LocalModelSource;
+import ai.djl.engine.Engine;
+import dev.tuneforge.llm.lora.LoraConfig;
+import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.peft.AdapterConfig;
+import dev.tuneforge.llm.peft.PeftAdapterWriter;
+import dev.tuneforge.llm.train.OutputWriter;
+import dev.tuneforge.llm.train.optim.TrainableParameter;
 import dev.tuneforge.llm.template.ChatTemplate;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
 import dev.tuneforge.llm.train.FullModelWriter;
@@ -33,6 +40,9 @@ import java.util.List;
  * services needed; the CLI and (later) the trainer service call this.
  */
 public final class JobRunner {
+
+  /** PEFT's default rank; alpha defaults to 2r (scale 2), a common choice in Axolotl configs. */
+  static final int DEFAULT_LORA_R = 8;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +88,27 @@ public final class JobRunner {
       listener.onMessage(trainData.examples() + " training examples (" + trainData.truncated() + " truncated, "
           + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
           + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
+      if (job.adapter() == JobConfig.Adapter.LORA) {
+        // LoRA is chosen when the model is built: targeted projections become LoraLinear (A random,
+        // B zero), the base stays frozen, and only the lora_ tensors are trained and saved (PEFT layout).
+        LoraConfig lora = new LoraConfig(
+            job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
+            job.loraAlpha() == null ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR()) : job.loraAlpha(),
+            job.loraDropout() == null ? 0.0 : job.loraDropout(),
+            job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
+                ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
+            false, job.seed());
+        LoraLinearFactory factory = LoraLinearFactory.fresh(lora);
+        try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory)) {
+          factory.setTraining(true);
+          TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
+              .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
+          OutputWriter peft = (m, dir) -> PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers());
+          Trainer trainer = new Trainer(model, adapters, peft, trainData.plan(),
+              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
+          return trainer.run(listener, resume);
+        }
+      }
       try (CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
         Trainer trainer = new Trainer(model, TrainableSet.full(), new FullModelWriter(base), trainData.plan(),
             valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
