@@ -38,6 +38,18 @@ public record TensorNames(
     String finalNorm,
     String lmHead) {
 
+  /**
+   * The module names of HF's Llama-style decoders ({@code LlamaForCausalLM}, and the same names in
+   * {@code MistralForCausalLM}, {@code Qwen2ForCausalLM}, {@code Qwen3ForCausalLM}); {@code qNorm}
+   * and {@code kNorm} are the Qwen3 per-head norms, or null for families without them.
+   */
+  public static TensorNames llamaStyle(String qNorm, String kNorm) {
+    return new TensorNames("model.embed_tokens", "model.layers.%d.", "self_attn.q_proj", "self_attn.k_proj",
+        "self_attn.v_proj", "self_attn.o_proj", qNorm, kNorm, "input_layernorm", "post_attention_layernorm",
+        "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj", "model.norm", "lm_head");
+  }
+
+
   public String inLayer(int index, String module) {
     return String.format(layer, index) + module;
   }

@@ -8,23 +8,7 @@ import dev.tuneforge.llm.model.TensorNames;
 public final class MistralArchitecture implements Architecture {
 
   /** HF module names of {@code MistralForCausalLM} (transformers/models/mistral/modeling_mistral.py). */
-  public static final TensorNames NAMES =
-      new TensorNames(
-          "model.embed_tokens",
-          "model.layers.%d.",
-          "self_attn.q_proj",
-          "self_attn.k_proj",
-          "self_attn.v_proj",
-          "self_attn.o_proj",
-          null,
-          null,
-          "input_layernorm",
-          "post_attention_layernorm",
-          "mlp.gate_proj",
-          "mlp.up_proj",
-          "mlp.down_proj",
-          "model.norm",
-          "lm_head");
+  public static final TensorNames NAMES = TensorNames.llamaStyle(null, null);
 
   @Override
   public ModelType type() {

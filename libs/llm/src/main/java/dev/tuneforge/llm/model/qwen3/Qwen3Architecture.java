@@ -11,23 +11,7 @@ import dev.tuneforge.llm.model.TensorNames;
 public final class Qwen3Architecture implements Architecture {
 
   /** HF module names of {@code Qwen3ForCausalLM} (transformers/models/qwen3/modeling_qwen3.py). */
-  public static final TensorNames NAMES =
-      new TensorNames(
-          "model.embed_tokens",
-          "model.layers.%d.",
-          "self_attn.q_proj",
-          "self_attn.k_proj",
-          "self_attn.v_proj",
-          "self_attn.o_proj",
-          "self_attn.q_norm",
-          "self_attn.k_norm",
-          "input_layernorm",
-          "post_attention_layernorm",
-          "mlp.gate_proj",
-          "mlp.up_proj",
-          "mlp.down_proj",
-          "model.norm",
-          "lm_head");
+  public static final TensorNames NAMES = TensorNames.llamaStyle("self_attn.q_norm", "self_attn.k_norm");
 
   @Override
   public ModelType type() {
