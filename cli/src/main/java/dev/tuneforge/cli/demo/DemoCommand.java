@@ -74,7 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("    " + r);
       }
       System.out.println();
-      System.out.println("Done. The platform runs at " + BASE + " (`./tuneforge status`, `./tuneforge down`).");
+      System.out.println(keepRunning
+          ? "Done. The platform runs at " + BASE + " (`./tuneforge status`, `./tuneforge down`)."
+          : "Done. Stopping the platform (data stays in the data folder).");
       return 0;
     } finally {
       if (!keepRunning) {
