@@ -27,9 +27,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "200", description = "Chat records to generate (default ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--keep-running", defaultValue = "true", negatable = true,
-      description = "Leave the platform running afterwards (default); --no-keep-running stops it.")
-  boolean keepRunning;
+  @Option(names = "--stop", description = "Stop the platform when the demo ends (default: leave it running).")
+  boolean stop;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
@@ -74,12 +73,12 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("    " + r);
       }
       System.out.println();
-      System.out.println(keepRunning
+      System.out.println(!stop
           ? "Done. The platform runs at " + BASE + " (`./tuneforge status`, `./tuneforge down`)."
           : "Done. Stopping the platform (data stays in the data folder).");
       return 0;
     } finally {
-      if (!keepRunning) {
+      if (stop) {
         mode.down();
       }
     }
