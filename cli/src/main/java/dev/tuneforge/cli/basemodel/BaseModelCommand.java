@@ -1,5 +1,6 @@
 package dev.tuneforge.cli.basemodel;
 
+import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.cli.train.TrainCommand;
@@ -11,9 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,23 +64,13 @@ public final class BaseModelCommand implements Callable<Integer> {
       job.put("output_dir", out.toAbsolutePath().toString());
       JobConfig config = JobConfig.parse(job, work);
       TrainingResult r = JobRunner.run(config, new TrainCommand.ProgressPrinter(console), false);
-      deleteTree(out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
+      Folders.deleteRecursively(out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
       console.printf("base model (%d steps, final loss %.4f) in %s%n", r.steps(),
           r.losses().get(r.losses().size() - 1), out);
       return 0;
     } finally {
-      deleteTree(work);
+      Folders.deleteRecursively(work);
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

@@ -25,31 +25,36 @@ public record Component(String name, int port, List<String> command, Map<String,
         Map.of());
   }
 
-  static Component service(Path home, String name, int port, String heap, Map<String, String> stackConfig) {
+  static Component service(Path home, String name, int port, String heap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.add("-Xmx" + heap);
     cmd.add("-jar");
     cmd.add(home.resolve(name + "/target/quarkus-app/quarkus-run.jar").toString());
-    // The stack's endpoints reach the service through the same keys docker-compose sets.
     return new Component(name, port, cmd, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", stackConfig.get("kafka.bootstrap.servers"),
-        "TUNEFORGE_S3_ENDPOINT", stackConfig.get("tuneforge.s3.endpoint"),
-        "TUNEFORGE_S3_ACCESS_KEY", stackConfig.get("tuneforge.s3.access-key"),
-        "TUNEFORGE_S3_SECRET_KEY", stackConfig.get("tuneforge.s3.secret-key"),
-        "TUNEFORGE_S3_BUCKET", stackConfig.get("tuneforge.s3.bucket"),
         "QUARKUS_HTTP_PORT", String.valueOf(port),
         // The embedded mode is for this machine only; containers and pods bind every interface.
         "QUARKUS_HTTP_HOST", "127.0.0.1"));
   }
 
+  /** The same component reading the running stack's endpoints, by the keys docker-compose sets. */
+  Component withStack(Map<String, String> stackConfig) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("KAFKA_BOOTSTRAP_SERVERS", stackConfig.get("kafka.bootstrap.servers"));
+    all.put("TUNEFORGE_S3_ENDPOINT", stackConfig.get("tuneforge.s3.endpoint"));
+    all.put("TUNEFORGE_S3_ACCESS_KEY", stackConfig.get("tuneforge.s3.access-key"));
+    all.put("TUNEFORGE_S3_SECRET_KEY", stackConfig.get("tuneforge.s3.secret-key"));
+    all.put("TUNEFORGE_S3_BUCKET", stackConfig.get("tuneforge.s3.bucket"));
+    return new Component(name, port, command, Map.copyOf(all));
+  }
+
   /** The four services with their ports and heaps (the trainer holds model weights). */
-  static List<Component> services(Path home, Map<String, String> stackConfig) {
+  static List<Component> services(Path home) {
     return List.of(
-        service(home, "dataset-service", 8081, "1g", stackConfig),
-        service(home, "trainer-service", 8082, "4g", stackConfig),
-        service(home, "evaluator-service", 8083, "2g", stackConfig),
-        service(home, "registry-service", 8084, "512m", stackConfig));
+        service(home, "dataset-service", 8081, "1g"),
+        service(home, "trainer-service", 8082, "4g"),
+        service(home, "evaluator-service", 8083, "2g"),
+        service(home, "registry-service", 8084, "512m"));
   }
 
   private static List<String> javaCommand(Path target, String artifact, String heap, String mainClass, String... args) {

@@ -76,25 +76,21 @@ public final class LocalMode {
 
   /** Stack, four services and gateway; returns once the gateway reports every service UP. */
   public void up(Duration timeout) throws IOException, InterruptedException {
-    // Check every port before starting anything, so a conflict leaves nothing half-started.
-    Map<String, String> placeholder = Map.of("kafka.bootstrap.servers", "", "tuneforge.s3.endpoint", "",
-        "tuneforge.s3.access-key", "", "tuneforge.s3.secret-key", "", "tuneforge.s3.bucket", "");
-    List<Component> planned = new ArrayList<>(Component.services(home, placeholder));
-    planned.add(Component.gateway(home));
-    for (Component c : planned) {
+    List<Component> all = new ArrayList<>(Component.services(home));
+    all.add(Component.gateway(home));
+    // Check every build and port before starting anything, so a conflict leaves nothing half-started.
+    for (Component c : all) {
       requireBuilt(c);
       if (processes.running(c.name()).isEmpty()) {
         requireFree(c.port(), c.name());
       }
     }
     Map<String, String> config = stackUp();
-    List<Component> all = new ArrayList<>(Component.services(home, config));
-    all.add(Component.gateway(home));
     for (Component c : all) {
       if (processes.running(c.name()).isPresent()) {
         out.println(c.name() + ": already running");
       } else {
-        processes.start(c);
+        processes.start(c.withStack(config));
         out.println(c.name() + ": starting on 127.0.0.1:" + c.port() + " (log " + processes.logFile(c.name()) + ")");
       }
     }

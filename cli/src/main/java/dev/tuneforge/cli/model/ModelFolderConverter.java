@@ -1,5 +1,6 @@
 package dev.tuneforge.cli.model;
 
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.storage.ObjectStore;
 import dev.tuneforge.storage.S3Settings;
@@ -38,9 +39,9 @@ public final class ModelFolderConverter implements ITypeConverter<Path> {
     Path cache = TuneForge.dataDir().resolve("cache/models").resolve(bucket).resolve(prefix.replaceAll("/+$", ""));
     Path tmp = Files.createDirectories(cache.getParent()).resolve(cache.getFileName() + ".download");
     try (ObjectStore store = ObjectStore.connect(settings)) {
-      deleteRecursively(tmp);
+      Folders.deleteRecursively(tmp);
       store.downloadFolder(prefix, tmp);
-      deleteRecursively(cache);
+      Folders.deleteRecursively(cache);
       Files.move(tmp, cache);
     }
     return cache;
@@ -55,13 +56,4 @@ public final class ModelFolderConverter implements ITypeConverter<Path> {
     return v == null || v.isBlank() ? fallback : v;
   }
 
-  private static void deleteRecursively(Path p) throws java.io.IOException {
-    if (Files.exists(p)) {
-      try (var walk = Files.walk(p)) {
-        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(f);
-        }
-      }
-    }
-  }
 }

@@ -48,19 +48,27 @@ public class Tokenizers {
           + " (use 'whitespace' or a base model stored under models/)";
       return Optional.empty();
     }
+    Path tmp = null;
     try {
-      Path tmp = Files.createTempDirectory(Files.createDirectories(cache), name + "-");
+      // Fetched on every request (a few MB at most) so a replaced model is noticed; loaded only
+      // when its sha256 is new. The files are read at load time, so the folder goes right after.
+      tmp = Files.createTempDirectory(Files.createDirectories(cache), name + "-");
       String sha = store.download(prefix + Tokenizer.TOKENIZER_FILE, tmp.resolve(Tokenizer.TOKENIZER_FILE));
       if (store.exists(prefix + "tokenizer_config.json")) {
         store.download(prefix + "tokenizer_config.json", tmp.resolve("tokenizer_config.json"));
       }
-      Tokenizer tokenizer = loaded.computeIfAbsent(name + "@" + sha, k -> Tokenizer.load(tmp));
+      Path dir = tmp;
+      Tokenizer tokenizer = loaded.computeIfAbsent(name + "@" + sha, k -> Tokenizer.load(dir));
       return Optional.of(new HfTokenCounter(tokenizer));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       problem[0] = "tokenizer '" + name + "' cannot be loaded: " + e.getMessage();
       return Optional.empty();
+    } finally {
+      if (tmp != null) {
+        dev.tuneforge.llm.io.Folders.deleteRecursively(tmp);
+      }
     }
   }
 

@@ -26,10 +26,6 @@ public class ApiException extends RuntimeException {
     return new ApiException(404, "invalid_request_error", param, "not_found", message);
   }
 
-  public static ApiException conflict(String param, String message) {
-    return new ApiException(409, "invalid_request_error", param, "conflict", message);
-  }
-
   public int status() {
     return status;
   }

@@ -1,8 +1,7 @@
 package dev.tuneforge.stack;
 
-import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,9 +89,5 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
-  }
-
-  static boolean isFormatted(Path dir) throws IOException {
-    return Files.exists(dir.resolve("meta.properties"));
   }
 }

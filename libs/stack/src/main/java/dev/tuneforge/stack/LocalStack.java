@@ -52,10 +52,6 @@ public final class LocalStack implements AutoCloseable {
     return s3.endpoint();
   }
 
-  public StackSettings settings() {
-    return settings;
-  }
-
   /** The configuration keys every service reads, with this stack's values. */
   public Map<String, String> serviceConfig() {
     return Map.of(

@@ -3,7 +3,6 @@ package dev.tuneforge.storage;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -65,16 +64,6 @@ public final class ObjectStore implements AutoCloseable {
       return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
     } catch (Exception e) {
       return false;
-    }
-  }
-
-  public void ensureBucket() {
-    try {
-      if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-      }
-    } catch (Exception e) {
-      throw new StorageException("cannot create bucket " + bucket + ": " + e.getMessage(), e);
     }
   }
 

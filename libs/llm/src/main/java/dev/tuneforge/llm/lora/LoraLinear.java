@@ -3,6 +3,7 @@ package dev.tuneforge.llm.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.model.Linear;
 import dev.tuneforge.llm.model.LinearLayer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,9 +36,7 @@ import java.util.Map;
  * (NOTES.md).
  */
 public final class LoraLinear implements LinearLayer {
-  private final String name;
-  private final NDArray weight; // [out, in], frozen
-  private final NDArray bias; // [out] or null, frozen
+  private final Linear base; // the frozen projection: weight [out, in], bias [out] or null
   private final NDArray loraA; // [r, in]
   private final NDArray loraB; // [out, r]
   private final double scale;
@@ -56,9 +55,7 @@ public final class LoraLinear implements LinearLayer {
           + ", lora_A " + a + " (expected [r, " + w.get(1) + "]), lora_B " + b
           + " (expected [" + w.get(0) + ", r])");
     }
-    this.name = name;
-    this.weight = weight;
-    this.bias = bias;
+    this.base = new Linear(name, weight, bias);
     this.loraA = loraA;
     this.loraB = loraB;
     this.scale = scale;
@@ -74,28 +71,26 @@ public final class LoraLinear implements LinearLayer {
 
   @Override
   public NDArray forward(NDArray x) {
-    NDArray base = bias == null // x [..., in] · Wᵀ (+ b) → [..., out]
-        ? ai.djl.nn.core.Linear.linear(x, weight).singletonOrThrow()
-        : ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+    NDArray frozen = base.forward(x); // x [..., in] · Wᵀ (+ b) → [..., out]
     NDArray in = training && dropout != null ? x.mul(dropout.nextMask(x)) : x; // [..., in]
     // Scale the rank-r intermediate rather than the [..., out] result: r ≪ out, same value.
     NDArray down = ai.djl.nn.core.Linear.linear(in, loraA).singletonOrThrow().mul(scaleArray); // [..., r]
-    return base.add(ai.djl.nn.core.Linear.linear(down, loraB).singletonOrThrow()); // [..., out]
+    return frozen.add(ai.djl.nn.core.Linear.linear(down, loraB).singletonOrThrow()); // [..., out]
   }
 
   @Override
   public String name() {
-    return name;
+    return base.name();
   }
 
   /** Frozen base weight {@code [out, in]}. */
   public NDArray weight() {
-    return weight;
+    return base.weight();
   }
 
   /** Frozen base bias {@code [out]}, or null. */
   public NDArray bias() {
-    return bias;
+    return base.bias();
   }
 
   /** {@code [r, in]}. */
@@ -132,13 +127,9 @@ public final class LoraLinear implements LinearLayer {
 
   @Override
   public Map<String, NDArray> parameters() {
-    Map<String, NDArray> m = new LinkedHashMap<>();
-    m.put(name + ".weight", weight);
-    if (bias != null) {
-      m.put(name + ".bias", bias);
-    }
-    m.put(name + ".lora_A.weight", loraA);
-    m.put(name + ".lora_B.weight", loraB);
+    Map<String, NDArray> m = new LinkedHashMap<>(base.parameters());
+    m.put(base.name() + ".lora_A.weight", loraA);
+    m.put(base.name() + ".lora_B.weight", loraB);
     return m;
   }
 }

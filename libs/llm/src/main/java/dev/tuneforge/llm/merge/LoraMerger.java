@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.merge;
 
+import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.config.ModelConfig;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +60,7 @@ public final class LoraMerger {
       throw new IllegalArgumentException("output folder " + outDir + " exists and is not empty");
     }
     Path tmp = outDir.toAbsolutePath().resolveSibling(outDir.getFileName() + ".partial");
-    deleteRecursively(tmp);
+    Folders.deleteRecursively(tmp);
     DType dtype;
     try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(base)) {
       ckpt.validate(arch.expectedTensors(config), name -> arch.ignorable(name, config));
@@ -216,16 +216,4 @@ public final class LoraMerger {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove stale " + dir, e);
-    }
-  }
 }

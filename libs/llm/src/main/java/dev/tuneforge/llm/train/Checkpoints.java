@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.train;
 
+import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -96,7 +97,7 @@ public final class Checkpoints {
       }
       writeJson(tmp.resolve(MANIFEST), manifest);
       if (Files.exists(target)) {
-        deleteTree(target);
+        Folders.deleteRecursively(target);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
@@ -212,11 +213,4 @@ public final class Checkpoints {
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

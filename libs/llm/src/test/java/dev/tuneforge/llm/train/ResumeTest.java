@@ -59,16 +59,7 @@ class ResumeTest {
     }
     List<String> messages = new ArrayList<>();
     try (CausalLM model = TinyRuns.load(base)) {
-      TrainingResult r = trainer(model, base, resumed).run(new TrainingListener() {
-        @Override
-        public void onStep(StepReport report) {
-        }
-
-        @Override
-        public void onMessage(String message) {
-          messages.add(message);
-        }
-      }, true);
+      TrainingResult r = trainer(model, base, resumed).run(collecting(messages), true);
       assertEquals(2, r.resumedFrom(), String.join("\n", messages));
       assertEquals(6, r.steps());
       assertEquals(4, r.losses().size());
@@ -109,19 +100,23 @@ class ResumeTest {
 
     List<String> messages = new ArrayList<>();
     try (CausalLM model = TinyRuns.load(base)) {
-      TrainingResult r = trainer(model, base, out).run(new TrainingListener() {
-        @Override
-        public void onStep(StepReport report) {
-        }
-
-        @Override
-        public void onMessage(String message) {
-          messages.add(message);
-        }
-      }, true);
+      TrainingResult r = trainer(model, base, out).run(collecting(messages), true);
       assertEquals(2, r.resumedFrom());
     }
     assertTrue(messages.stream().anyMatch(m -> m.contains("ignoring") && m.contains("step-4")
         && m.contains("does not match its sha256")), String.join("\n", messages));
+  }
+
+  /** A listener that keeps the trainer's messages (resume decisions, ignored checkpoints). */
+  private static TrainingListener collecting(List<String> messages) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(StepReport report) {}
+
+      @Override
+      public void onMessage(String message) {
+        messages.add(message);
+      }
+    };
   }
 }
