@@ -103,6 +103,9 @@ class LocalStackRestartTest {
   }
 
   private Process launch(int kafkaPort, int controllerPort, int s3Port) throws Exception {
+    // A killed stack leaves its ready file behind; remove it first, as `tuneforge stack up` does,
+    // so readiness is judged by the new process only.
+    Files.deleteIfExists(dir.resolve("stack.properties"));
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
