@@ -218,7 +218,20 @@ class TrainCommandTest {
         "--out", dir.resolve("merged").toString());
     assertTrue(plain.contains("trained on an NF4-quantized base") && plain.contains("--dequantize-base"), plain);
 
-    String resumed = run("train", "--config", dir.resolve("qlora.yaml").toString(), "--resume");
-    assertTrue(resumed.contains("resuming from") && resumed.contains("step-12"), resumed);
+    // Stopped after the step-6 checkpoint and resumed: the base is re-quantized identically, so the
+    // adapter is byte-identical to the uninterrupted run's.
+    Files.writeString(dir.resolve("qlora2.yaml"), Files.readString(dir.resolve("qlora.yaml"))
+        .replace("output_dir: qlora-out", "output_dir: qlora-out2"));
+    run("train", "--config", dir.resolve("qlora2.yaml").toString());
+    try (var w = Files.walk(dir.resolve("qlora-out2/checkpoints/step-12"))) {
+      for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir.resolve("qlora-out2/adapter_model.safetensors"));
+    String resumed = run("train", "--config", dir.resolve("qlora2.yaml").toString(), "--resume");
+    assertTrue(resumed.contains("resuming from") && resumed.contains("step-6"), resumed);
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(adapter.resolve("adapter_model.safetensors")),
+        Files.readAllBytes(dir.resolve("qlora-out2/adapter_model.safetensors"))), "resumed adapter is byte-identical");
   }
 }
