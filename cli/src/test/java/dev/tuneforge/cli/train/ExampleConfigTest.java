@@ -14,7 +14,8 @@ class ExampleConfigTest {
   @TempDir Path dir;
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"train-full.yaml,FULL,arithmetic-full", "train-lora.yaml,LORA,arithmetic-lora"})
+  @org.junit.jupiter.params.provider.CsvSource({"train-full.yaml,FULL,arithmetic-full", "train-lora.yaml,LORA,arithmetic-lora",
+      "train-qlora.yaml,QLORA,arithmetic-qlora"})
   void exampleJobParses(String file, JobConfig.Adapter adapter, String run) throws IOException {
     Path examples = Path.of("..", "examples");
     String yaml = Files.readString(examples.resolve(file));

@@ -80,7 +80,7 @@ class JobConfigYamlTest {
       "sequence_len: 1|sequence_len|>= 2",
       "warmup_ratio: 1.5|warmup_ratio|[0, 1]",
       "lr_scheduler: step|lr_scheduler|constant, linear, cosine",
-      "adapter: qlora|adapter|adapter: qlora is not available in this build",
+      "adapter: nf4|adapter|must be one of [full, lora, qlora]",
       "adapter: prefix|adapter|must be one of",
       "lora_r: 8|lora_r|adapter is full",
       "val_set_size: 1.0|val_set_size|[0, 1)",
@@ -93,6 +93,24 @@ class JobConfigYamlTest {
     JobConfigException e = assertThrows(JobConfigException.class, () -> load(VALID + line + "\n"));
     assertEquals(key, e.key());
     assertTrue(e.getMessage().startsWith(key + ":") && e.getMessage().contains(text), e.getMessage());
+  }
+
+  @Test
+  void qloraIsAcceptedWithTheLoraKeys() throws IOException {
+    JobConfig c = load(VALID + """
+        adapter: qlora
+        lora_r: 8
+        lora_alpha: 16
+        lora_target_modules: all-linear
+        """);
+    assertEquals(JobConfig.Adapter.QLORA, c.adapter());
+    assertEquals(8, c.loraR());
+    assertEquals(java.util.List.of("all-linear"), c.loraTargetModules());
+    JobConfigException e = assertThrows(JobConfigException.class,
+        () -> load(VALID + "adapter: qlora\nlora_dropout: 1.0\n"));
+    assertEquals("lora_dropout", e.key());
+    e = assertThrows(JobConfigException.class, () -> load(VALID + "adapter: qlora\nlora_target_modules: 3\n"));
+    assertEquals("lora_target_modules", e.key());
   }
 
   @Test

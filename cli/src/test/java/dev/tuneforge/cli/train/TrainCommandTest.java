@@ -160,4 +160,78 @@ class TrainCommandTest {
     assertTrue(java.util.Arrays.equals(Files.readAllBytes(adapter.resolve("adapter_model.safetensors")),
         Files.readAllBytes(dir.resolve("lora-out2/adapter_model.safetensors"))), "resumed adapter is byte-identical");
   }
+
+  @Test
+  void qloraJobTrainsAdaptersOnAnNf4BaseThatLoadMergeAndResume() throws IOException {
+    BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(i % 4)
+          .append(" plus 2?\"}, {\"role\": \"assistant\", \"content\": \"").append(i % 4 + 2).append("\"}]}\n");
+    }
+    Files.writeString(dir.resolve("chats.jsonl"), data);
+    Files.writeString(dir.resolve("qlora.yaml"), """
+        base_model: base
+        adapter: qlora
+        lora_r: 4
+        lora_alpha: 8
+        datasets:
+          - path: chats.jsonl
+            type: chat
+        sequence_len: 64
+        micro_batch_size: 2
+        max_steps: 12
+        learning_rate: 0.05
+        save_steps: 6
+        seed: 4
+        output_dir: qlora-out
+        """);
+    String out = run("train", "--config", dir.resolve("qlora.yaml").toString());
+    assertTrue(out.contains("qlora: base quantized to NF4") && out.contains("14 linear layers"), out);
+    List<Double> losses = new ArrayList<>();
+    Matcher m = Pattern.compile("step (\\d+)/12 .* loss ([0-9.]+) lr").matcher(out);
+    while (m.find()) {
+      losses.add(Double.parseDouble(m.group(2)));
+    }
+    assertEquals(12, losses.size(), out);
+    assertTrue(losses.get(11) < losses.get(0), "loss " + losses.get(0) + " -> " + losses.get(11));
+    Path adapter = dir.resolve("qlora-out");
+    for (String f : List.of("adapter_config.json", "adapter_model.safetensors", "qlora_base.json",
+        "checkpoints/step-6/manifest.json", "checkpoints/step-12/trainable.safetensors")) {
+      assertTrue(Files.isRegularFile(adapter.resolve(f)), "missing " + f);
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals("LORA", json.readTree(adapter.resolve("adapter_config.json").toFile()).get("peft_type").asText());
+    assertEquals("nf4", json.readTree(adapter.resolve("qlora_base.json").toFile())
+        .path("quantization_config").path("bnb_4bit_quant_type").asText());
+
+    // A plain PEFT LoRA adapter to --adapter: it loads on the float base and changes the model.
+    String base = run("model", "score", "--model", dir.resolve("base").toString(), "--text", "What is 1 plus 2?");
+    String tuned = run("model", "score", "--model", dir.resolve("base").toString(), "--adapter", adapter.toString(),
+        "--text", "What is 1 plus 2?");
+    assertTrue(!base.equals(tuned), base + " vs " + tuned);
+
+    String merged = run("merge", "--model", dir.resolve("base").toString(), "--adapter", adapter.toString(),
+        "--out", dir.resolve("merged-deq").toString(), "--dequantize-base");
+    assertTrue(merged.contains("merging into the NF4-dequantized base: 14 base modules"), merged);
+    String plain = run("merge", "--model", dir.resolve("base").toString(), "--adapter", adapter.toString(),
+        "--out", dir.resolve("merged").toString());
+    assertTrue(plain.contains("trained on an NF4-quantized base") && plain.contains("--dequantize-base"), plain);
+
+    // Stopped after the step-6 checkpoint and resumed: the base is re-quantized identically, so the
+    // adapter is byte-identical to the uninterrupted run's.
+    Files.writeString(dir.resolve("qlora2.yaml"), Files.readString(dir.resolve("qlora.yaml"))
+        .replace("output_dir: qlora-out", "output_dir: qlora-out2"));
+    run("train", "--config", dir.resolve("qlora2.yaml").toString());
+    try (var w = Files.walk(dir.resolve("qlora-out2/checkpoints/step-12"))) {
+      for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir.resolve("qlora-out2/adapter_model.safetensors"));
+    String resumed = run("train", "--config", dir.resolve("qlora2.yaml").toString(), "--resume");
+    assertTrue(resumed.contains("resuming from") && resumed.contains("step-6"), resumed);
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(adapter.resolve("adapter_model.safetensors")),
+        Files.readAllBytes(dir.resolve("qlora-out2/adapter_model.safetensors"))), "resumed adapter is byte-identical");
+  }
 }

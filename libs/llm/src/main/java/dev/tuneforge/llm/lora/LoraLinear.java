@@ -31,42 +31,66 @@ import java.util.Map;
  *
  * {@code y = x Wᵀ + b + scale · dropout(x) Aᵀ Bᵀ}. B starts at zero, so a fresh layer computes
  * exactly the base layer; only A and B (named {@code <module>.lora_A.weight} and
- * {@code <module>.lora_B.weight}, PEFT's names without the adapter prefix) are trained. The scale is
- * a 0-d array owned by the layer, not a Java number, so autograd never sees a freed scalar
+ * {@code <module>.lora_B.weight}, PEFT's names without the adapter prefix) are trained. The frozen
+ * base is any {@link LinearLayer}: a float {@link Linear} for LoRA, an NF4 layer
+ * ({@code quant.Nf4Linear}) for QLoRA, whose {@code W} is dequantised on the fly. The scale is a
+ * 0-d array owned by the layer, not a Java number, so autograd never sees a freed scalar
  * (NOTES.md).
  */
 public final class LoraLinear implements LinearLayer {
-  private final Linear base; // the frozen projection: weight [out, in], bias [out] or null
+  private final LinearLayer base; // the frozen projection [out, in] (+ bias): float or NF4
   private final NDArray loraA; // [r, in]
   private final NDArray loraB; // [out, r]
   private final double scale;
-  private final NDArray scaleArray; // (), dtype of the weight
+  private final NDArray scaleArray; // (), dtype of the factors
   private final LoraDropout dropout; // null when the probability is 0
   private boolean training;
 
+  /** LoRA over a float base weight {@code [out, in]} and bias {@code [out]} (or null). */
   public LoraLinear(String name, NDArray weight, NDArray bias, NDArray loraA, NDArray loraB,
       double scale, LoraDropout dropout) {
-    Shape w = weight.getShape();
+    this(checkedBase(name, weight, bias), loraA, loraB, scale, dropout);
+  }
+
+  /**
+   * LoRA over any frozen base layer; A {@code [r, in]} and B {@code [out, r]} float32 (float64 in
+   * gradient checks) on the manager that owns the parameters.
+   */
+  public LoraLinear(LinearLayer base, NDArray loraA, NDArray loraB, double scale, LoraDropout dropout) {
     Shape a = loraA.getShape();
     Shape b = loraB.getShape();
-    if (w.dimension() != 2 || a.dimension() != 2 || b.dimension() != 2 || a.get(1) != w.get(1)
-        || b.get(0) != w.get(0) || b.get(1) != a.get(0)) {
-      throw new IllegalArgumentException(name + ": LoRA shapes do not fit: weight " + w
-          + ", lora_A " + a + " (expected [r, " + w.get(1) + "]), lora_B " + b
-          + " (expected [" + w.get(0) + ", r])");
+    long out = base.outFeatures();
+    long in = base.inFeatures();
+    if (a.dimension() != 2 || b.dimension() != 2 || a.get(1) != in || b.get(0) != out
+        || b.get(1) != a.get(0)) {
+      throw new IllegalArgumentException(base.name() + ": LoRA shapes do not fit: weight [" + out
+          + ", " + in + "], lora_A " + a + " (expected [r, " + in + "]), lora_B " + b
+          + " (expected [" + out + ", r])");
     }
-    this.base = new Linear(name, weight, bias);
+    DataType dtype = loraA.getDataType();
+    if ((dtype != DataType.FLOAT32 && dtype != DataType.FLOAT64) || loraB.getDataType() != dtype) {
+      throw new IllegalArgumentException(base.name() + ": LoRA needs float32 or float64 factors, got lora_A "
+          + dtype + ", lora_B " + loraB.getDataType());
+    }
+    this.base = base;
     this.loraA = loraA;
     this.loraB = loraB;
     this.scale = scale;
-    // Created directly in the weight's dtype: a converted temporary would stay on the model's manager.
-    this.scaleArray = weight.getDataType() == DataType.FLOAT64
-        ? weight.getManager().create(scale) : weight.getManager().create((float) scale);
-    if (scaleArray.getDataType() != weight.getDataType()) {
+    // Created directly in the factors' dtype: a converted temporary would stay on the model's manager.
+    this.scaleArray = dtype == DataType.FLOAT64
+        ? loraA.getManager().create(scale) : loraA.getManager().create((float) scale);
+    this.dropout = dropout;
+  }
+
+  private static Linear checkedBase(String name, NDArray weight, NDArray bias) {
+    if (weight.getShape().dimension() != 2) {
+      throw new IllegalArgumentException(name + ": LoRA needs a weight [out, in], got " + weight.getShape());
+    }
+    if (weight.getDataType() != DataType.FLOAT32 && weight.getDataType() != DataType.FLOAT64) {
       throw new IllegalArgumentException(name + ": LoRA needs a float32 or float64 weight, got "
           + weight.getDataType());
     }
-    this.dropout = dropout;
+    return new Linear(name, weight, bias);
   }
 
   @Override
@@ -83,14 +107,37 @@ public final class LoraLinear implements LinearLayer {
     return base.name();
   }
 
-  /** Frozen base weight {@code [out, in]}. */
-  public NDArray weight() {
-    return base.weight();
+  /** The frozen base layer (a float {@link Linear} or an NF4 layer). */
+  public LinearLayer base() {
+    return base;
   }
 
-  /** Frozen base bias {@code [out]}, or null. */
+  /** Frozen float base weight {@code [out, in]}; a quantised base has none (see {@link #base()}). */
+  public NDArray weight() {
+    return floatBase().weight();
+  }
+
+  /** Frozen float base bias {@code [out]}, or null; a quantised base: see {@link #base()}. */
   public NDArray bias() {
-    return base.bias();
+    return floatBase().bias();
+  }
+
+  private Linear floatBase() {
+    if (base instanceof Linear l) {
+      return l;
+    }
+    throw new IllegalStateException(base.name() + ": the base is a " + base.getClass().getSimpleName()
+        + ", not a float Linear; it holds no float weight");
+  }
+
+  @Override
+  public long inFeatures() {
+    return base.inFeatures();
+  }
+
+  @Override
+  public long outFeatures() {
+    return base.outFeatures();
   }
 
   /** {@code [r, in]}. */

@@ -15,41 +15,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a {@link LoraLinear} for every module the {@link LoraConfig} targets and a plain
- * {@link Linear} for the rest, while the model is built. A and B come either fresh (Kaiming-uniform
- * A, zero B) or from an adapter; with an adapter, a targeted module the adapter lacks or holds with
- * the wrong shape is recorded (not thrown mid-build) so the loader can report every problem at once.
+ * Builds a {@link LoraLinear} for every module the {@link LoraConfig} targets and the frozen base
+ * layer alone for the rest, while the model is built. The base comes from another factory: plain
+ * float {@link Linear}s for LoRA, NF4 layers ({@code quant.Nf4LinearFactory}) for QLoRA. A and B
+ * come either fresh (Kaiming-uniform A, zero B) or from an adapter; with an adapter, a targeted
+ * module the adapter lacks or holds with the wrong shape is recorded (not thrown mid-build) so the
+ * loader can report every problem at once.
  */
 public final class LoraLinearFactory implements LinearFactory {
   private final LoraConfig config;
   private final Map<String, LoraWeights> adapter; // null: fresh initialisation
+  private final LinearFactory base; // the frozen layers under the adapters
   private final List<LoraLinear> layers = new ArrayList<>();
   private final List<String> missing = new ArrayList<>();
   private final List<String> wrongShape = new ArrayList<>();
   private final java.util.Set<String> consulted = new java.util.HashSet<>();
 
-  private LoraLinearFactory(LoraConfig config, Map<String, LoraWeights> adapter) {
+  private LoraLinearFactory(LoraConfig config, Map<String, LoraWeights> adapter, LinearFactory base) {
     this.config = config;
     this.adapter = adapter;
+    this.base = base;
   }
 
-  /** New LoRA layers for training: A Kaiming-uniform from the seed, B zero. */
+  /** New LoRA layers over float base layers, for training: A Kaiming-uniform from the seed, B zero. */
   public static LoraLinearFactory fresh(LoraConfig config) {
-    return new LoraLinearFactory(config, null);
+    return fresh(config, LinearFactory.plain());
   }
 
-  /** LoRA layers holding an adapter's factors, by HF module name. */
+  /** New LoRA layers over the layers {@code base} builds (e.g. NF4 for QLoRA). */
+  public static LoraLinearFactory fresh(LoraConfig config, LinearFactory base) {
+    return new LoraLinearFactory(config, null, base);
+  }
+
+  /** LoRA layers holding an adapter's factors, by HF module name, over float base layers. */
   public static LoraLinearFactory fromAdapter(LoraConfig config, Map<String, LoraWeights> byModule) {
-    return new LoraLinearFactory(config, Map.copyOf(byModule));
+    return fromAdapter(config, byModule, LinearFactory.plain());
+  }
+
+  /** LoRA layers holding an adapter's factors over the layers {@code base} builds. */
+  public static LoraLinearFactory fromAdapter(LoraConfig config, Map<String, LoraWeights> byModule,
+      LinearFactory base) {
+    return new LoraLinearFactory(config, Map.copyOf(byModule), base);
   }
 
   @Override
   public LinearLayer create(String moduleName, NDArray weight, NDArray bias) {
     if (!config.targets(moduleName)) {
-      return new Linear(moduleName, weight, bias);
+      return base.create(moduleName, weight, bias);
     }
     int out = (int) weight.getShape().get(0);
     int in = (int) weight.getShape().get(1);
+    // read before the base factory runs: an NF4 base closes the float weight after quantizing it
+    NDManager m = weight.getManager();
+    DataType dtype = weight.getDataType(); // float32 normally; float64 in gradient checks
     int r = config.r();
     float[] a;
     float[] b;
@@ -62,7 +80,7 @@ public final class LoraLinearFactory implements LinearFactory {
       if (w == null) {
         missing.add(moduleName + ".lora_A.weight");
         missing.add(moduleName + ".lora_B.weight");
-        return new Linear(moduleName, weight, bias);
+        return base.create(moduleName, weight, bias);
       }
       long[] wantA = {r, in};
       long[] wantB = {out, r};
@@ -70,20 +88,19 @@ public final class LoraLinearFactory implements LinearFactory {
         wrongShape.add(moduleName + " (lora_A " + Arrays.toString(w.a().shape()) + ", expected "
             + Arrays.toString(wantA) + "; lora_B " + Arrays.toString(w.b().shape()) + ", expected "
             + Arrays.toString(wantB) + ")");
-        return new Linear(moduleName, weight, bias);
+        return base.create(moduleName, weight, bias);
       }
       a = w.a().data();
       b = w.b().data();
     }
-    NDManager m = weight.getManager();
-    DataType dtype = weight.getDataType(); // float32 normally; float64 in gradient checks
+    LinearLayer frozen = base.create(moduleName, weight, bias);
     NDArray loraA = onManager(m, a, new Shape(r, in), dtype); // [r, in]
     NDArray loraB = onManager(m, b, new Shape(out, r), dtype); // [out, r]
     loraA.setName(moduleName + ".lora_A.weight");
     loraB.setName(moduleName + ".lora_B.weight");
     LoraDropout dropout = config.dropout() > 0
         ? new LoraDropout(config.dropout(), config.seed(), moduleName) : null;
-    LoraLinear layer = new LoraLinear(moduleName, weight, bias, loraA, loraB, config.scale(), dropout);
+    LoraLinear layer = new LoraLinear(frozen, loraA, loraB, config.scale(), dropout);
     layers.add(layer);
     return layer;
   }

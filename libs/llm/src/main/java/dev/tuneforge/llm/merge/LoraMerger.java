@@ -11,6 +11,9 @@ import dev.tuneforge.llm.model.LocalModelSource;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.peft.PeftNames;
+import dev.tuneforge.llm.peft.QloraBase;
+import dev.tuneforge.llm.quant.Nf4LinearFactory;
+import dev.tuneforge.llm.quant.Nf4Tensor;
 import dev.tuneforge.llm.safetensors.DType;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
@@ -38,6 +41,13 @@ import java.util.stream.Stream;
  * tokenizer files, index) copied unchanged. The folder is assembled under a temporary name and
  * renamed into place at the end, so a reader never sees half a merged model.
  *
+ * <p>A QLoRA adapter was trained against the NF4-dequantized base, not the original weights. On
+ * request ({@code dequantizeBase}) every module that was NF4 during training (the adapter's
+ * {@link QloraBase} note, or by default every decoder projection) is first replaced by its
+ * dequantization, exactly as training quantized it (same blocks, same double quantization), so the
+ * merged model computes {@code W_deq + scale·B·A}: the trained function. Without it the adapter is
+ * merged into the original float weights, as PEFT and Axolotl do.
+ *
  * <p>Memory: one shard at a time, widened to float32 in Java arrays.
  */
 public final class LoraMerger {
@@ -45,17 +55,35 @@ public final class LoraMerger {
 
   private LoraMerger() {}
 
-  /** What a merge did. */
-  public record Result(Path out, int modulesMerged, DType dtype, double scale) {}
+  /**
+   * What a merge did.
+   *
+   * @param dequantizedModules base modules replaced by their NF4 dequantization (0 unless asked)
+   * @param trainedOnNf4 whether the adapter carries a {@link QloraBase} note
+   */
+  public record Result(Path out, int modulesMerged, DType dtype, double scale, int dequantizedModules,
+      boolean trainedOnNf4) {}
 
+  /** Merges into the original float weights of the base. */
   public static Result merge(Path baseDir, Path adapterDir, Path outDir) {
+    return merge(baseDir, adapterDir, outDir, false);
+  }
+
+  /**
+   * @param dequantizeBase merge into the NF4-dequantized base (QLoRA's trained function) instead of
+   *     the original weights
+   */
+  public static Result merge(Path baseDir, Path adapterDir, Path outDir, boolean dequantizeBase) {
     PeftAdapter adapter = PeftAdapter.read(adapterDir);
+    java.util.Optional<QloraBase> note = QloraBase.read(adapterDir);
     LoraConfig lora = adapter.config().lora();
     LocalModelSource base = new LocalModelSource(baseDir);
     ModelConfig config = ModelLoader.config(base);
     Architecture arch = ModelLoader.architecture(config.modelType());
     arch.validate(config);
-    checkAdapterFits(adapter, lora, LinearModules.of(arch, config), arch.expectedTensors(config));
+    List<String> linears = LinearModules.of(arch, config);
+    checkAdapterFits(adapter, lora, linears, arch.expectedTensors(config));
+    java.util.Set<String> dequantize = dequantizeBase ? nf4Modules(note, linears) : java.util.Set.of();
     if (Files.exists(outDir) && !isEmptyDir(outDir)) {
       throw new IllegalArgumentException("output folder " + outDir + " exists and is not empty");
     }
@@ -74,7 +102,7 @@ public final class LoraMerger {
         }
       }
       for (String shard : shards) {
-        writeMergedShard(base.resolve(shard), tmp.resolve(shard), adapter.weights(), lora.scale());
+        writeMergedShard(base.resolve(shard), tmp.resolve(shard), adapter.weights(), lora.scale(), dequantize);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write merged model to " + tmp, e);
@@ -87,7 +115,20 @@ public final class LoraMerger {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + tmp + " to " + outDir, e);
     }
-    return new Result(outDir, adapter.weights().size(), dtype, lora.scale());
+    return new Result(outDir, adapter.weights().size(), dtype, lora.scale(), dequantize.size(), note.isPresent());
+  }
+
+  /** The modules that were NF4 in training: the note's list, or QLoRA's rule (every linear but lm_head). */
+  static java.util.Set<String> nf4Modules(java.util.Optional<QloraBase> note, List<String> linears) {
+    if (note.isEmpty()) {
+      return new java.util.LinkedHashSet<>(linears.stream().filter(Nf4LinearFactory::quantizes).toList());
+    }
+    List<String> unknown = note.get().quantizedModules().stream().filter(m -> !linears.contains(m)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(QloraBase.FILE + " names modules that are not linear layers of the base: "
+          + String.join(", ", unknown));
+    }
+    return new java.util.LinkedHashSet<>(note.get().quantizedModules());
   }
 
   /**
@@ -140,7 +181,8 @@ public final class LoraMerger {
     throw new IllegalArgumentException(sb.toString());
   }
 
-  private static void writeMergedShard(Path src, Path dst, Map<String, LoraWeights> adapter, double scale) {
+  private static void writeMergedShard(Path src, Path dst, Map<String, LoraWeights> adapter, double scale,
+      java.util.Set<String> dequantize) {
     try (SafetensorsFile f = SafetensorsFile.open(src)) {
       Map<String, FloatTensor> out = new LinkedHashMap<>();
       DType dtype = null;
@@ -153,6 +195,10 @@ public final class LoraMerger {
         float[] data = f.readFloats(t.name());
         String module = t.name().endsWith(".weight")
             ? t.name().substring(0, t.name().length() - ".weight".length()) : null;
+        if (module != null && dequantize.contains(module)) {
+          // W [out, in] → W_deq: the base the QLoRA adapter saw (same quantization as Nf4Linear)
+          data = Nf4Tensor.quantize(data, t.shape(), true).dequantize();
+        }
         LoraWeights w = module == null ? null : adapter.get(module);
         if (w != null) {
           addScaledProduct(data, w, scale);

@@ -29,6 +29,16 @@ public final class Linear implements LinearLayer {
     return name;
   }
 
+  @Override
+  public long inFeatures() {
+    return weight.getShape().get(1);
+  }
+
+  @Override
+  public long outFeatures() {
+    return weight.getShape().get(0);
+  }
+
   public NDArray weight() {
     return weight;
   }

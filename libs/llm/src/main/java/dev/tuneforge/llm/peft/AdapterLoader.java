@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import dev.tuneforge.llm.lora.LoraLinear;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.model.ModelSource;
 import java.nio.file.Path;
@@ -34,7 +35,15 @@ public final class AdapterLoader {
   }
 
   public static Adapted load(ModelSource base, PeftAdapter adapter, Device device) {
-    LoraLinearFactory factory = LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights());
+    return load(base, adapter, device, LinearFactory.plain());
+  }
+
+  /**
+   * The adapter over base layers that {@code frozen} builds, e.g. {@code quant.Nf4LinearFactory}
+   * to run a QLoRA adapter on the NF4 base it was trained on.
+   */
+  public static Adapted load(ModelSource base, PeftAdapter adapter, Device device, LinearFactory frozen) {
+    LoraLinearFactory factory = LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights(), frozen);
     CausalLM model = ModelLoader.load(base, device, factory);
     Set<String> consulted = factory.consulted();
     List<String> unexpected = new ArrayList<>();

@@ -146,6 +146,19 @@ public final class Nf4DeviceTensor implements AutoCloseable {
         return (double) residentBytes() / size;
     }
 
+    /** Number of quantized parameters. */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * A copy of the stored uint8 codes (B·32 bytes, padded to whole blocks), e.g. to check that
+     * training never writes to the frozen base.
+     */
+    public byte[] codeBytes() {
+        return codes.toByteArray();
+    }
+
     public Shape shape() {
         return shape;
     }

@@ -7,5 +7,8 @@
  * is the host form (quantize, dequantize, exact byte accounting);
  * {@link dev.tuneforge.llm.quant.Nf4DeviceTensor} the resident device form dequantized with tensor
  * ops (a gather from a 256 × 2 byte-pair table and one broadcast multiply).
+ * {@link dev.tuneforge.llm.quant.Nf4Linear} is the frozen QLoRA base layer built on it, and
+ * {@link dev.tuneforge.llm.quant.Nf4LinearFactory} chooses it for every decoder projection when a
+ * model is built (LoRA goes on top through {@code lora.LoraLinearFactory}).
  */
 package dev.tuneforge.llm.quant;

@@ -88,9 +88,6 @@ public record JobConfig(
     }
     Reader r = new Reader(tree, baseDir);
     Adapter adapter = r.enumValue("adapter", Adapter.class, Adapter.FULL);
-    if (adapter == Adapter.QLORA) {
-      throw new JobConfigException("adapter", "adapter: qlora is not available in this build (lora and full are)");
-    }
     Integer loraR = r.optInt("lora_r", 1, Integer.MAX_VALUE);
     Double loraAlpha = r.optDouble("lora_alpha", 0, false);
     Double loraDropout = r.optDouble("lora_dropout", 0, true);

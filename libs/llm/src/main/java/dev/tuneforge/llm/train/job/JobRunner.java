@@ -10,6 +10,8 @@ import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.peft.AdapterConfig;
 import dev.tuneforge.llm.peft.PeftAdapterWriter;
+import dev.tuneforge.llm.peft.QloraBase;
+import dev.tuneforge.llm.quant.Nf4LinearFactory;
 import dev.tuneforge.llm.train.OutputWriter;
 import dev.tuneforge.llm.train.optim.TrainableParameter;
 import dev.tuneforge.llm.template.ChatTemplate;
@@ -36,8 +38,9 @@ import java.util.List;
 
 /**
  * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model
- * folder, JSONL datasets → batches, the base model, a {@link Trainer} for full fine-tuning. No
- * services needed; the CLI and (later) the trainer service call this.
+ * folder, JSONL datasets → batches, the base model (float, or NF4-quantized for QLoRA), a
+ * {@link Trainer} for full, LoRA or QLoRA fine-tuning. No services needed; the CLI and (later) the
+ * trainer service call this.
  */
 public final class JobRunner {
 
@@ -88,9 +91,10 @@ public final class JobRunner {
       listener.onMessage(trainData.examples() + " training examples (" + trainData.truncated() + " truncated, "
           + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
           + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
-      if (job.adapter() == JobConfig.Adapter.LORA) {
+      if (job.adapter() == JobConfig.Adapter.LORA || job.adapter() == JobConfig.Adapter.QLORA) {
         // LoRA is chosen when the model is built: targeted projections become LoraLinear (A random,
         // B zero), the base stays frozen, and only the lora_ tensors are trained and saved (PEFT layout).
+        // QLoRA: the same adapters over a base whose decoder projections are quantized to NF4 at load.
         LoraConfig lora = new LoraConfig(
             job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
             job.loraAlpha() == null ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR()) : job.loraAlpha(),
@@ -98,12 +102,22 @@ public final class JobRunner {
             job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
                 ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
             false, job.seed());
-        LoraLinearFactory factory = LoraLinearFactory.fresh(lora);
+        boolean qlora = job.adapter() == JobConfig.Adapter.QLORA;
+        Nf4LinearFactory nf4 = qlora ? new Nf4LinearFactory() : null;
+        LoraLinearFactory factory = qlora ? LoraLinearFactory.fresh(lora, nf4) : LoraLinearFactory.fresh(lora);
         try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory)) {
+          if (qlora) {
+            listener.onMessage("qlora: " + nf4.summary() + "; LoRA adapters float32");
+          }
           factory.setTraining(true);
           TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
               .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
-          OutputWriter peft = (m, dir) -> PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers());
+          OutputWriter peft = (m, dir) -> {
+            if (qlora) {
+              QloraBase.of(nf4).write(dir); // PEFT's adapter_config has no key for a quantized base
+            }
+            PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers()); // config last
+          };
           Trainer trainer = new Trainer(model, adapters, peft, trainData.plan(),
               valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
           return trainer.run(listener, resume);

@@ -1,0 +1,307 @@
+package dev.tuneforge.llm.lora;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.RandomCheckpoints;
+import dev.tuneforge.llm.config.ModelConfig;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.quant.Nf4Codebook;
+import dev.tuneforge.llm.quant.Nf4Linear;
+import dev.tuneforge.llm.quant.Nf4LinearFactory;
+import dev.tuneforge.llm.quant.Nf4Tensor;
+import dev.tuneforge.llm.safetensors.FloatTensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gradients of LoRA A and B (and of the layer input) through the NF4 path are right. NF4
+ * dequantizes to float32, so the checks are split by what each precision can show:
+ * <ol>
+ *   <li>Whole model in float64: {@code Nf4Linear} dequantizes to float32 and widens to float64,
+ *       which is exact, so the float64 model computes exactly the NF4-base function; autograd
+ *       gradients of A/B in attention and MLP equal central differences (h = 1e-5) to 1e-6
+ *       relative, as in {@link LoraGradientCheckTest}.</li>
+ *   <li>One QLoRA layer in float32 (the training precision): autograd gradients of A, B and x
+ *       equal a float64 closed-form reference built from the Java dequantization
+ *       ({@link Nf4Tensor#dequantize()}), to float32 rounding (1e-5 of the largest entry).</li>
+ *   <li>The same float32 layer against central differences. The loss {@code Σ (y + G)²} is
+ *       quadratic in every single entry, so central differences have no truncation error and only
+ *       float32 rounding of the loss (~1e-4 absolute here) divided by 2h remains: h = 1e-2 and the
+ *       actual float32 step (x+h)−(x−h) as denominator, tolerance 1e-2 relative.</li>
+ * </ol>
+ */
+class QloraGradientCheckTest {
+  private static final long[][] IDS = {{0, 17, 250, 33, 4, 99, 120, 7, 61, 140}};
+  private static final double H = 1e-5;
+
+  @Test
+  void float64ModelOnAnNf4BaseMatchesCentralDifferences() {
+    ObjectNode json = RandomCheckpoints.tinyConfig("llama");
+    ModelConfig c = ModelConfig.parse(json.toString());
+    Architecture arch = ModelLoader.architecture(c.modelType());
+    Map<String, FloatTensor> base = RandomCheckpoints.randomTensors(arch.expectedTensors(c), 5);
+    LoraConfig lora = new LoraConfig(3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
+    Map<String, LoraWeights> factors = randomFactors(base, lora, new Random(4));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Nf4LinearFactory nf4 = new Nf4LinearFactory();
+      LoraLinearFactory f = LoraLinearFactory.fromAdapter(lora, factors, nf4);
+      CausalLM model = CausalLM.build(c, arch, name -> {
+        FloatTensor t = base.get(name);
+        return manager.create(t.data(), new Shape(t.shape())).toType(DataType.FLOAT64, false);
+      }, f, manager, "float64");
+      assertEquals(14, nf4.layers().size(), "every decoder projection is NF4");
+      f.layers().forEach(l -> assertTrue(l.base() instanceof Nf4Linear, l.name()));
+      Map<String, NDArray> trainable = LoraParameters.trainable(model);
+      assertEquals(20, trainable.size());
+
+      Map<String, double[]> grads = new LinkedHashMap<>();
+      try (NDManager step = model.newStepManager();
+          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        trainable.values().forEach(p -> p.setRequiresGradient(true));
+        NDArray loss = loss(model, step);
+        assertEquals(DataType.FLOAT64, loss.getDataType(), "the forward must stay in float64");
+        System.gc(); // scalars must survive until backward (NOTES.md)
+        gc.backward(loss);
+        trainable.forEach((n, p) -> grads.put(n, p.getGradient().toDoubleArray()));
+      }
+      trainable.values().forEach(p -> p.setRequiresGradient(false));
+
+      String[] checked = {
+        "model.layers.0.self_attn.q_proj.lora_A.weight", "model.layers.0.self_attn.q_proj.lora_B.weight",
+        "model.layers.1.self_attn.v_proj.lora_A.weight", "model.layers.1.self_attn.o_proj.lora_B.weight",
+        "model.layers.0.mlp.gate_proj.lora_A.weight", "model.layers.1.mlp.down_proj.lora_B.weight",
+      };
+      Random pick = new Random(9);
+      double worst = 0;
+      for (String name : checked) {
+        NDArray p = trainable.get(name);
+        int cols = (int) p.getShape().get(1);
+        for (int n = 0; n < 3; n++) {
+          int flat = pick.nextInt((int) p.getShape().size());
+          NDIndex at = new NDIndex(flat / cols, flat % cols);
+          double original = p.toDoubleArray()[flat];
+          p.set(at, original + H);
+          double up = lossValue(model);
+          p.set(at, original - H);
+          double down = lossValue(model);
+          p.set(at, original);
+          double numeric = (up - down) / (2 * H);
+          double analytic = grads.get(name)[flat];
+          assertTrue(Math.abs(numeric) > 1e-6, name + "[" + flat + "]: gradient too small to compare: " + numeric);
+          double rel = Math.abs(analytic - numeric) / Math.abs(numeric);
+          worst = Math.max(worst, rel);
+          assertTrue(rel < 1e-6, name + "[" + flat + "]: autograd " + analytic + " vs finite difference " + numeric);
+        }
+      }
+      System.out.printf("QLoRA gradient check (float64 over NF4 base, 18 entries): max relative error %.3g%n", worst);
+    }
+  }
+
+  private static final int OUT = 24;
+  private static final int IN = 40;
+  private static final int R = 3;
+  private static final int ROWS = 5;
+  private static final double SCALE = 1.5;
+
+  @Test
+  void float32LayerGradientsMatchAFloat64ReferenceAndCentralDifferences() {
+    Random rnd = new Random(12);
+    float[] w = gaussian(rnd, OUT * IN, 0.2);
+    float[] a0 = gaussian(rnd, R * IN, 0.3);
+    float[] b0 = gaussian(rnd, OUT * R, 0.3);
+    float[] x0 = gaussian(rnd, ROWS * IN, 1.0);
+    float[] g = gaussian(rnd, ROWS * OUT, 1.0);
+    float[] wDeq = Nf4Tensor.quantize(w, new long[] {OUT, IN}, true).dequantize(); // the base autograd sees
+    try (NDManager m = NDManager.newBaseManager(); Nf4Codebook book = new Nf4Codebook(m)) {
+      NDArray a = m.create(a0, new Shape(R, IN));
+      NDArray b = m.create(b0, new Shape(OUT, R));
+      NDArray x = m.create(x0, new Shape(ROWS, IN));
+      LoraLinear layer = new LoraLinear(Nf4Linear.quantize("m", m.create(w, new Shape(OUT, IN)), null, book),
+          a, b, SCALE, null);
+      for (NDArray p : new NDArray[] {a, b, x}) {
+        p.setRequiresGradient(true);
+      }
+      float[] gradA;
+      float[] gradB;
+      float[] gradX;
+      try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        step.tempAttachAll(a, b, x);
+        NDArray loss = layerLoss(layer, x, step.create(g, new Shape(ROWS, OUT)));
+        System.gc();
+        gc.backward(loss);
+        gradA = a.getGradient().toFloatArray();
+        gradB = b.getGradient().toFloatArray();
+        gradX = x.getGradient().toFloatArray();
+      }
+      for (NDArray p : new NDArray[] {a, b, x}) {
+        p.setRequiresGradient(false);
+      }
+
+      // float64 reference from W_deq: y = x W_deqᵀ + s (x Aᵀ) Bᵀ, dL/dy = 2 (y + G)
+      double[][] ref = reference(wDeq, a0, b0, x0, g);
+      double relA = maxRelative(gradA, ref[0]);
+      double relB = maxRelative(gradB, ref[1]);
+      double relX = maxRelative(gradX, ref[2]);
+      assertTrue(relA < 1e-5 && relB < 1e-5 && relX < 1e-5,
+          "autograd vs float64 reference, relative to the largest entry: A " + relA + ", B " + relB + ", x " + relX);
+
+      // float32 central differences on a few entries of A, B and x
+      Random pick = new Random(2);
+      NDArray gArray = m.create(g, new Shape(ROWS, OUT));
+      double worst = 0;
+      String[] names = {"lora_A", "lora_B", "x"};
+      NDArray[] params = {a, b, x};
+      float[][] grads = {gradA, gradB, gradX};
+      for (int k = 0; k < 3; k++) {
+        NDArray p = params[k];
+        int cols = (int) p.getShape().get(1);
+        for (int n = 0; n < 4; n++) {
+          int flat = pick.nextInt((int) p.getShape().size());
+          NDIndex at = new NDIndex(flat / cols, flat % cols);
+          float original = p.toFloatArray()[flat];
+          float up = (float) (original + 1e-2);
+          float down = (float) (original - 1e-2);
+          p.set(at, up);
+          double lUp = layerLossValue(layer, x, gArray);
+          p.set(at, down);
+          double lDown = layerLossValue(layer, x, gArray);
+          p.set(at, original);
+          double numeric = (lUp - lDown) / ((double) up - down);
+          double analytic = grads[k][flat];
+          double rel = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), 1.0);
+          worst = Math.max(worst, rel);
+          assertTrue(rel < 1e-2, names[k] + "[" + flat + "]: autograd " + analytic + " vs float32 central difference " + numeric);
+        }
+      }
+      System.out.printf("QLoRA layer gradients (float32): vs float64 reference A %.2g B %.2g x %.2g; "
+          + "vs float32 central differences %.2g%n", relA, relB, relX, worst);
+    }
+  }
+
+  /** {@code Σ (y + G)²}, shape (), with {@code y = layer(x)} {@code [rows, out]}. */
+  private static NDArray layerLoss(LoraLinear layer, NDArray x, NDArray g) {
+    return layer.forward(x).add(g).square().sum();
+  }
+
+  private static double layerLossValue(LoraLinear layer, NDArray x, NDArray g) {
+    try (NDManager step = x.getManager().newSubManager()) {
+      step.tempAttachAll(x, g, layer.loraA(), layer.loraB());
+      return layerLoss(layer, x, g).getFloat();
+    }
+  }
+
+  /** {dL/dA [r, in], dL/dB [out, r], dL/dx [rows, in]} in float64. */
+  private static double[][] reference(float[] w, float[] a, float[] b, float[] x, float[] g) {
+    double[] h = new double[ROWS * R]; // x Aᵀ
+    for (int row = 0; row < ROWS; row++) {
+      for (int k = 0; k < R; k++) {
+        double s = 0;
+        for (int i = 0; i < IN; i++) {
+          s += (double) x[row * IN + i] * a[k * IN + i];
+        }
+        h[row * R + k] = s;
+      }
+    }
+    double[] dy = new double[ROWS * OUT];
+    for (int row = 0; row < ROWS; row++) {
+      for (int o = 0; o < OUT; o++) {
+        double y = 0;
+        for (int i = 0; i < IN; i++) {
+          y += (double) x[row * IN + i] * w[o * IN + i];
+        }
+        for (int k = 0; k < R; k++) {
+          y += SCALE * h[row * R + k] * b[o * R + k];
+        }
+        dy[row * OUT + o] = 2 * (y + g[row * OUT + o]);
+      }
+    }
+    double[] dA = new double[R * IN];
+    double[] dB = new double[OUT * R];
+    double[] dX = new double[ROWS * IN];
+    for (int row = 0; row < ROWS; row++) {
+      for (int k = 0; k < R; k++) {
+        double back = 0; // Σ_o dy[row, o] B[o, k]
+        for (int o = 0; o < OUT; o++) {
+          back += dy[row * OUT + o] * b[o * R + k];
+          dB[o * R + k] += SCALE * dy[row * OUT + o] * h[row * R + k];
+        }
+        for (int i = 0; i < IN; i++) {
+          dA[k * IN + i] += SCALE * back * x[row * IN + i];
+          dX[row * IN + i] += SCALE * back * a[k * IN + i];
+        }
+      }
+      for (int i = 0; i < IN; i++) {
+        double s = 0;
+        for (int o = 0; o < OUT; o++) {
+          s += dy[row * OUT + o] * w[o * IN + i];
+        }
+        dX[row * IN + i] += s;
+      }
+    }
+    return new double[][] {dA, dB, dX};
+  }
+
+  private static double maxRelative(float[] got, double[] want) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < want.length; i++) {
+      scale = Math.max(scale, Math.abs(want[i]));
+      diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    }
+    return diff / scale;
+  }
+
+  /** Mean next-token negative log-likelihood, shape (). */
+  private static NDArray loss(CausalLM model, NDManager step) {
+    NDArray logits = model.forward(step, IDS, null); // [1, T, V]
+    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [1, T-1, V]
+    long[] next = java.util.Arrays.copyOfRange(IDS[0], 1, IDS[0].length);
+    NDArray picked = logp.gather(step.create(next, new Shape(1, next.length, 1)), -1); // [1, T-1, 1]
+    return picked.mean().neg();
+  }
+
+  private static double lossValue(CausalLM model) {
+    try (NDManager step = model.newStepManager()) {
+      return loss(model, step).getDouble();
+    }
+  }
+
+  /** Random non-zero A and B (a zero B would make every gradient w.r.t. A vanish). */
+  static Map<String, LoraWeights> randomFactors(Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
+    Map<String, LoraWeights> out = new LinkedHashMap<>();
+    base.forEach((name, t) -> {
+      String module = name.replaceFirst("\\.weight$", "");
+      if (t.shape().length != 2 || !lora.targets(module)) {
+        return;
+      }
+      int o = (int) t.shape()[0];
+      int in = (int) t.shape()[1];
+      out.put(module, new LoraWeights(module,
+          new FloatTensor(new long[] {lora.r(), in}, gaussian(rnd, lora.r() * in, 0.3)),
+          new FloatTensor(new long[] {o, lora.r()}, gaussian(rnd, o * lora.r(), 0.3))));
+    });
+    return out;
+  }
+
+  private static float[] gaussian(Random rnd, int n, double sd) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (float) (sd * rnd.nextGaussian());
+    }
+    return f;
+  }
+}
