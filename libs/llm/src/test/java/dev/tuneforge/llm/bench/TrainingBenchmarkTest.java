@@ -14,6 +14,7 @@ import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.quant.Nf4LinearFactory;
 import dev.tuneforge.llm.train.Trainer;
 import dev.tuneforge.llm.train.TrainableSet;
 import dev.tuneforge.llm.train.TrainingConfig;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Engine II training throughput on a random model shaped like SmolLM2-135M, one sequence of 512
- * tokens per step: LoRA (r=16 on all linear layers) and full fine-tuning through the real
+ * tokens per step: LoRA (r=16 on all linear layers), QLoRA (the same over an NF4 base) and full fine-tuning through the real
  * {@link Trainer} (forward, backward, global-norm clipping, AdamW), each beside fp32 GEMMs of the
  * model's own sizes timed in the same JVM. The peer (transformers + PEFT,
  * {@code ../shared/bench/peft_peer.py}) is run separately, right before, with the same shapes.
@@ -61,7 +62,7 @@ class TrainingBenchmarkTest {
   Path out;
 
   /** What one run trains. */
-  enum Method { LORA, FULL }
+  enum Method { LORA, QLORA, FULL }
 
   @Test
   void smolLm2Shaped() throws IOException {
@@ -124,7 +125,10 @@ class TrainingBenchmarkTest {
       double tps = SEQ / median;
       double flopsPerToken = flopsPerToken(config, method, run.loraParams());
       double gflops = tps * flopsPerToken / 1e9;
-      System.out.printf("--- %s: %,d trainable of %,d parameters%n", method, run.trainable(), run.total());
+      System.out.printf("--- %s: %,d trainable parameters%n", method, run.trainable());
+      if (run.nf4() != null) {
+        System.out.printf("%s%n", run.nf4().summary());
+      }
       System.out.printf("step seconds %s -> median %.3f s, %.1f tokens/s, %.1f GFLOP/s of model FLOPs "
               + "(%.2f GFLOP/token) = %.0f%% of the matching-GEMM rate%n",
           stepSeconds.stream().map(s -> Math.round(s * 1000) / 1000.0).toList(), median, tps, gflops,
@@ -145,7 +149,7 @@ class TrainingBenchmarkTest {
     return switch (method) {
       case FULL -> 6 * matmul + 3 * attention;
       // frozen weights need no weight gradient; the adapters (tiny) do
-      case LORA -> 4 * matmul + 6.0 * loraParams + 3 * attention;
+      case LORA, QLORA -> 4 * matmul + 6.0 * loraParams + 3 * attention;
     };
   }
 
@@ -157,7 +161,7 @@ class TrainingBenchmarkTest {
   }
 
   /** A model, its trainable set and a one-row plan of random tokens. */
-  record Run(Trainer trainer, long trainable, long total, long loraParams) {
+  record Run(Trainer trainer, long trainable, long loraParams, Nf4LinearFactory nf4) {
     static Run build(ModelConfig config, Method method, NDManager manager, int seq, int steps, Path out) {
       Map<String, long[]> shapes = ModelLoader.architecture(config.modelType()).expectedTensors(config);
       Random init = new Random(7);
@@ -166,8 +170,13 @@ class TrainingBenchmarkTest {
         return name.endsWith("norm.weight") ? manager.ones(new Shape(s))
             : manager.randomNormal(0, (float) (0.5 / Math.sqrt(s[s.length - 1])), new Shape(s), DataType.FLOAT32);
       };
-      LoraLinearFactory lora = method == Method.LORA
-          ? LoraLinearFactory.fresh(new LoraConfig(16, 32, 0.0, List.of(LoraConfig.ALL_LINEAR), false, 1)) : null;
+      LoraConfig loraConfig = new LoraConfig(16, 32, 0.0, List.of(LoraConfig.ALL_LINEAR), false, 1);
+      Nf4LinearFactory nf4 = method == Method.QLORA ? new Nf4LinearFactory() : null;
+      LoraLinearFactory lora = switch (method) {
+        case LORA -> LoraLinearFactory.fresh(loraConfig);
+        case QLORA -> LoraLinearFactory.fresh(loraConfig, nf4);
+        case FULL -> null;
+      };
       CausalLM model = CausalLM.build(config, ModelLoader.architecture(config.modelType()), weights,
           lora == null ? LinearFactory.plain() : lora, manager, "float32");
       TrainableSet set;
@@ -190,8 +199,7 @@ class TrainingBenchmarkTest {
       // no checkpoints and no output: the timed steps are forward, backward, clipping and AdamW only
       TrainingConfig tc = TrainingConfig.simple(1, steps, 1e-4, out);
       Trainer trainer = new Trainer(model, set, (m, dir) -> { }, plan, null, tc, null, 1);
-      return new Run(trainer, trainable, model.parameterCount() + (lora == null ? 0 : trainable),
-          lora == null ? 0 : trainable);
+      return new Run(trainer, trainable, lora == null ? 0 : trainable, nf4);
     }
   }
 
