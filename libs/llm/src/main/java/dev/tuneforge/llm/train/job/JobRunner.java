@@ -100,12 +100,12 @@ public final class JobRunner {
             false, job.seed());
         LoraLinearFactory factory = LoraLinearFactory.fresh(lora);
         try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory)) {
-          factory.setTraining(true);
           TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
               .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
           OutputWriter peft = (m, dir) -> PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers());
           Trainer trainer = new Trainer(model, adapters, peft, trainData.plan(),
-              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
+              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
+              .withRandomLayers(factory); // dropout on in training, off in evaluation, keyed per micro-batch
           return trainer.run(listener, resume);
         }
       }
