@@ -33,7 +33,7 @@ import picocli.CommandLine;
  */
 class KillNineResumeTest {
   private static final int SAVE_STEPS = 5;
-  private static final int MAX_STEPS = 40;
+  private static final int MAX_STEPS = 80;
   private static final String ADAPTER = "adapter_model.safetensors";
 
   @TempDir Path dir;
