@@ -78,8 +78,9 @@ class KillNineResumeTest {
     Files.writeString(dir.resolve("straight.yaml"), job.formatted(MAX_STEPS, SAVE_STEPS, "straight"));
     Files.writeString(dir.resolve("killed.yaml"), job.formatted(MAX_STEPS, SAVE_STEPS, "killed"));
 
-    // The killed run: a separate JVM, SIGKILLed as soon as it reports the step whose checkpoint it is
-    // about to write (the trainer reports a step before saving it), i.e. mid-write or just before.
+    // The killed run: a separate JVM, SIGKILLed while it writes its second checkpoint. The trainer
+    // reports a step before saving it; from that line on, watch for the checkpoint's temporary folder
+    // and kill the moment it appears (mid-write), or after a short wait if it was missed.
     Path killed = dir.resolve("killed");
     int killStep = 2 * SAVE_STEPS;
     child = launch("train", "--config", dir.resolve("killed.yaml").toString());
@@ -90,6 +91,7 @@ class KillNineResumeTest {
       while ((line = out.readLine()) != null) {
         log.add(line);
         if (line.contains("step " + killStep + "/" + MAX_STEPS + " ")) {
+          awaitCheckpointWrite(killed.resolve(Checkpoints.DIR), killStep);
           child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush, no cleanup
           sawKillStep = true;
           break;
@@ -112,6 +114,22 @@ class KillNineResumeTest {
     run("train", "--config", dir.resolve("straight.yaml").toString());
     assertArrayEquals(Files.readAllBytes(dir.resolve("straight").resolve(ADAPTER)), Files.readAllBytes(killed.resolve(ADAPTER)),
         "the adapter of the killed-and-resumed run differs from the uninterrupted run's; resume output:\n" + resumed);
+  }
+
+  /**
+   * Spins until a folder for {@code step}'s checkpoint (temporary or final) exists, at most ~2 s: a
+   * best effort to land the kill inside the write; the test's verdict does not depend on it.
+   */
+  private void awaitCheckpointWrite(Path checkpoints, int step) throws IOException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (System.nanoTime() < until && child.isAlive()) {
+      try (Stream<Path> s = Files.list(checkpoints)) {
+        if (s.map(p -> p.getFileName().toString())
+            .anyMatch(n -> n.equals("step-" + step) || n.startsWith(".step-" + step + "."))) {
+          return;
+        }
+      }
+    }
   }
 
   /** {@code tuneforge args...} in a new JVM with this test's classpath and libtorch thread count. */
