@@ -110,6 +110,10 @@ class KillNineResumeTest {
     String resumed = run("train", "--config", dir.resolve("killed.yaml").toString(), "--resume");
     assertTrue(resumed.contains("resuming from"), resumed);
     assertTrue(resumed.contains("done: " + MAX_STEPS + " steps"), resumed);
+    try (Stream<Path> s = Files.list(killed.resolve(Checkpoints.DIR))) {
+      List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+      assertTrue(left.isEmpty(), "resume removes unfinished checkpoint writes, left: " + left);
+    }
 
     run("train", "--config", dir.resolve("straight.yaml").toString());
     assertArrayEquals(Files.readAllBytes(dir.resolve("straight").resolve(ADAPTER)), Files.readAllBytes(killed.resolve(ADAPTER)),

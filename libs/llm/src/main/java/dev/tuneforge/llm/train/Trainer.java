@@ -146,6 +146,8 @@ public final class Trainer {
       int badEvals = 0;
       boolean alreadyStopped = false;
       if (resume) {
+        Checkpoints.removeUnfinishedWrites(config.outputDir())
+            .forEach(p -> listener.onMessage("removed unfinished checkpoint write " + p));
         Checkpoints.Scan scan = Checkpoints.latest(config.outputDir());
         scan.rejected().forEach(r -> listener.onMessage("ignoring checkpoint " + r));
         if (scan.latest().isPresent()) {

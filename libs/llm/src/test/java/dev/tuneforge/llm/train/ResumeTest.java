@@ -128,7 +128,7 @@ class ResumeTest {
   }
 
   @Test
-  void resumeIgnoresACheckpointWithoutManifestOrWithACorruptedFile() throws IOException {
+  void resumeIgnoresIncompleteCheckpointsAndRemovesUnfinishedWrites() throws IOException {
     Path base = TinyRuns.base(dir.resolve("base"));
     Path out = dir.resolve("out");
     try (CausalLM model = TinyRuns.load(base)) {
@@ -142,6 +142,9 @@ class ResumeTest {
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length - 1] ^= 1;
     Files.write(weights, bytes);
+    Path unfinished = ck.resolve(".step-8.tmp-123456"); // a write that kill -9 cut short
+    Files.createDirectories(unfinished);
+    Files.write(unfinished.resolve(Checkpoints.TRAINABLE), new byte[] {1, 2, 3});
 
     Checkpoints.Scan scan = Checkpoints.latest(out);
     assertEquals(ck.resolve("step-2"), scan.latest().orElseThrow());
@@ -158,6 +161,9 @@ class ResumeTest {
     }
     assertTrue(messages.stream().anyMatch(m -> m.contains("ignoring") && m.contains("step-4")
         && m.contains("does not match its sha256")), String.join("\n", messages));
+    assertFalse(Files.exists(unfinished), "the unfinished write's folder is removed on resume");
+    assertTrue(messages.stream().anyMatch(m -> m.contains("removed unfinished checkpoint write")
+        && m.contains(".step-8.tmp-123456")), String.join("\n", messages));
   }
 
   /** A listener that keeps the trainer's messages (resume decisions, ignored checkpoints). */
