@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.NoGrad;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.train.data.Batch;
 import dev.tuneforge.llm.train.data.BatchPlan;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The fine-tuning loop. Features and what each trades:
@@ -111,7 +113,7 @@ public final class Trainer {
    * evaluation and keys to each micro-batch; none by default.
    */
   public Trainer withRandomLayers(RandomLayers layers) {
-    this.randomLayers = java.util.Objects.requireNonNull(layers, "random layers");
+    this.randomLayers = Objects.requireNonNull(layers, "random layers");
     return this;
   }
 
@@ -290,7 +292,7 @@ public final class Trainer {
   public double evaluate() {
     boolean wasTraining = training;
     setTraining(false);
-    try {
+    try (NoGrad noGrad = NoGrad.enter()) {
       double sum = 0;
       long targets = 0;
       for (int i = 0; i < validation.batchesPerEpoch(); i++) {

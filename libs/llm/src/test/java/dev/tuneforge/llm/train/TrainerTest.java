@@ -139,6 +139,31 @@ class TrainerTest {
   }
 
   @Test
+  void trainsOnAThreadOtherThanTheOneThatStartedTheEngine() throws InterruptedException {
+    Engine.getInstance(); // DJL turns grad mode off on this thread only; libtorch starts new threads with it on
+    Path base = TinyRuns.base(dir.resolve("base"));
+    TrainingResult[] result = new TrainingResult[1];
+    Throwable[] failure = new Throwable[1];
+    Thread worker = new Thread(() -> {
+      try (CausalLM model = TinyRuns.load(base)) {
+        result[0] = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 2, true),
+            TinyRuns.plan(TinyRuns.rows(2, 9), 2, false),
+            TrainingConfig.simple(1, 2, 1e-3, dir.resolve("out")).withEvaluation(2, 0, 0), null, 5)
+            .run(TrainingListener.NONE, false);
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "training-worker");
+    worker.start();
+    worker.join();
+    if (failure[0] != null) {
+      throw new AssertionError("training on a worker thread failed", failure[0]);
+    }
+    assertEquals(2, result[0].steps());
+    assertEquals(1, result[0].evaluations().size());
+  }
+
+  @Test
   void arrayCountsStayFlatOverManySteps() {
     Path base = TinyRuns.base(dir.resolve("base"));
     TrainingConfig cfg = new TrainingConfig(2, 1, 40, 1e-3, LrSchedule.Kind.LINEAR, null, 0.1,
