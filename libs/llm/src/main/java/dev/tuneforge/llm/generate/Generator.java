@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.KvCache;
 import dev.tuneforge.llm.model.Masks;
+import dev.tuneforge.llm.model.NoGrad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,13 @@ public final class Generator {
    * @param decoder turns generated ids into text (needed for stop strings), or null
    */
   public List<Generation> generate(List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
+    // no autograd graph, whichever thread generates (see NoGrad)
+    try (NoGrad noGrad = NoGrad.enter()) {
+      return decodeBatch(prompts, c, decoder);
+    }
+  }
+
+  private List<Generation> decodeBatch(List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
     if (prompts.isEmpty()) {
       return List.of();
     }

@@ -5,14 +5,19 @@ import ai.djl.ndarray.types.DataType;
 import java.util.SplittableRandom;
 
 /**
- * Inverted-dropout masks for one LoRA layer, drawn in Java from {@code (seed, module name, call
- * number)}. Every mask is a pure function of those three, so a run is reproducible from its seed on
- * any thread count and a resumed run continues with the same masks once {@link #position} is
- * restored; libtorch's global generator offers neither.
+ * Inverted-dropout masks for one LoRA layer, drawn in Java. A mask is a pure function of
+ * {@code (seed, module name, optimizer step, micro-batch index, call within the micro-batch)}: the
+ * trainer names the micro-batch ({@link #startMicroBatch}) before each forward, so a run resumed at
+ * step n draws exactly the masks the uninterrupted run drew from step n on, with no generator state
+ * in the checkpoint, and on any thread count. libtorch's global generator offers neither: its state
+ * is not saved, and its draws depend on everything else that used it.
  */
 public final class LoraDropout {
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
   private final double p;
   private final long stream;
+  private long microBatchKey;
   private long calls;
 
   public LoraDropout(double p, long seed, String moduleName) {
@@ -24,6 +29,15 @@ public final class LoraDropout {
   }
 
   /**
+   * Keys the following masks to one micro-batch ({@code step} = the optimizer step it belongs to,
+   * {@code microBatch} = its index within the step) and restarts the call count.
+   */
+  public void startMicroBatch(long step, int microBatch) {
+    this.microBatchKey = mix64(mix64(step * GOLDEN) + microBatch);
+    this.calls = 0;
+  }
+
+  /**
    * A mask shaped like {@code x} on {@code x}'s manager: each entry {@code 0} with probability
    * {@code p}, else {@code 1/(1-p)} (so the expected value of {@code x·mask} is {@code x}).
    */
@@ -32,7 +46,9 @@ public final class LoraDropout {
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("dropout input too large: " + x.getShape());
     }
-    SplittableRandom rnd = new SplittableRandom(stream + 0x9E3779B97F4A7C15L * ++calls);
+    // Every input word goes through a full mix: SplittableRandom(s) and SplittableRandom(s + GOLDEN)
+    // would yield the same sequence shifted by one draw, i.e. nearly identical masks.
+    SplittableRandom rnd = new SplittableRandom(mix64(mix64(stream ^ microBatchKey) + ++calls));
     float keep = (float) (1.0 / (1.0 - p));
     float[] mask = new float[(int) n];
     for (int i = 0; i < mask.length; i++) {
@@ -46,12 +62,10 @@ public final class LoraDropout {
     return p;
   }
 
-  /** Masks drawn so far (save it in a checkpoint to resume the same sequence). */
-  public long position() {
-    return calls;
-  }
-
-  public void setPosition(long calls) {
-    this.calls = calls;
+  /** Stafford's variant 13 of the MurmurHash3 finaliser (SplitMix64's output function). */
+  private static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.llm.model.Linear;
 import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.LinearLayer;
+import dev.tuneforge.llm.train.RandomLayers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,7 +23,7 @@ import java.util.Map;
  * module the adapter lacks or holds with the wrong shape is recorded (not thrown mid-build) so the
  * loader can report every problem at once.
  */
-public final class LoraLinearFactory implements LinearFactory {
+public final class LoraLinearFactory implements LinearFactory, RandomLayers {
   private final LoraConfig config;
   private final Map<String, LoraWeights> adapter; // null: fresh initialisation
   private final LinearFactory base; // the frozen layers under the adapters
@@ -140,8 +141,19 @@ public final class LoraLinearFactory implements LinearFactory {
   }
 
   /** Switches dropout on (training) or off (evaluation) in every LoRA layer. */
+  @Override
   public void setTraining(boolean training) {
     layers.forEach(l -> l.setTraining(training));
+  }
+
+  /** Keys every layer's next dropout masks to this micro-batch (see {@link LoraDropout}). */
+  @Override
+  public void startMicroBatch(long step, int microBatch) {
+    for (LoraLinear l : layers) {
+      if (l.dropout() != null) {
+        l.dropout().startMicroBatch(step, microBatch);
+      }
+    }
   }
 
   /** Adapter tensors a targeted module needed but the adapter lacked. */

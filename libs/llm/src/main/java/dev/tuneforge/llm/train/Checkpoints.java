@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * Checkpoints under {@code output_dir/checkpoints/step-<n>/}. A checkpoint is written into a hidden
  * temporary folder, its {@code manifest.json} (sha256 of every other file) last, and then renamed
  * into place atomically; resume accepts only a folder whose manifest exists and whose every file
- * matches its hash, so a crash at any point never leaves a checkpoint that looks complete.
+ * matches its hash, so a crash at any point never leaves a checkpoint that looks complete; the
+ * temporary folder such a crash leaves behind is deleted when the run resumes.
  *
  * <p>Files: {@code trainable.safetensors} (trainable weights, float32, by parameter name),
  * {@code optimizer.safetensors} ({@code exp_avg.<name>}, {@code exp_avg_sq.<name>}) with
@@ -49,6 +50,7 @@ public final class Checkpoints {
   public static final String TRAINER_STATE = "trainer_state.json";
   public static final String JOB = "job.json";
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+  private static final Pattern TEMP_DIR = Pattern.compile("\\.step-\\d+\\.tmp--?\\d+");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Checkpoints() {
@@ -131,6 +133,26 @@ public final class Checkpoints {
       rejected.add(dir + ": " + problem);
     }
     return new Scan(Optional.empty(), rejected);
+  }
+
+  /**
+   * Deletes the temporary folders of checkpoint writes that a crash (kill -9, power loss) cut short;
+   * returns them. Call only while no run writes to {@code outputDir}.
+   */
+  public static List<Path> removeUnfinishedWrites(Path outputDir) {
+    Path root = outputDir.resolve(DIR);
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      List<Path> stale = s.filter(p -> TEMP_DIR.matcher(p.getFileName().toString()).matches()).sorted().toList();
+      for (Path p : stale) {
+        Folders.deleteRecursively(p);
+      }
+      return stale;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean unfinished checkpoint writes under " + root, e);
+    }
   }
 
   /** Why {@code dir} is not a complete checkpoint, or null when it is. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.NoGrad;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.train.data.Batch;
 import dev.tuneforge.llm.train.data.BatchPlan;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The fine-tuning loop. Features and what each trades:
@@ -43,9 +45,12 @@ import java.util.Map;
  *       loss with patience and min_delta.</li>
  *   <li>Checkpoints every {@code save_steps} and at the end ({@link Checkpoints}); {@code resume}
  *       continues the exact run: weights, moments, step, data position and early-stopping state
- *       are restored, and nothing else is random (the data order is a pure function of seed and
- *       epoch, full fine-tuning has no dropout), so on CPU with the same thread count the final
- *       weights are bitwise those of an uninterrupted run.</li>
+ *       are restored, and nothing else needs restoring: the data order is a pure function of seed
+ *       and epoch, and random layers ({@link RandomLayers}, LoRA dropout) draw from (seed, step,
+ *       micro-batch), so on CPU with the same thread count the final weights are bitwise those of
+ *       an uninterrupted run.</li>
+ *   <li>Random layers train in training mode and are evaluated in evaluation mode (no dropout), as
+ *       HF Trainer does with {@code model.train()} / {@code model.eval()}.</li>
  * </ul>
  * Memory: parameters and moments live on the model's manager; each optimizer step runs in a
  * sub-manager and each micro-batch in a sub-manager of that, so array counts stay flat.
@@ -66,6 +71,8 @@ public final class Trainer {
   private final JsonNode job;
   private final long seed;
   private volatile boolean stopRequested;
+  private RandomLayers randomLayers = RandomLayers.NONE;
+  private boolean training;
 
   /**
    * @param validation batches for evaluation (unshuffled), or null
@@ -102,6 +109,15 @@ public final class Trainer {
   }
 
   /**
+   * The model's random layers (LoRA dropout), which the loop switches between training and
+   * evaluation and keys to each micro-batch; none by default.
+   */
+  public Trainer withRandomLayers(RandomLayers layers) {
+    this.randomLayers = Objects.requireNonNull(layers, "random layers");
+    return this;
+  }
+
+  /**
    * Asks the loop to stop after the current step, without a final checkpoint or output (as if the
    * process were killed there; the last saved checkpoint stays the resume point).
    */
@@ -132,6 +148,8 @@ public final class Trainer {
       int badEvals = 0;
       boolean alreadyStopped = false;
       if (resume) {
+        Checkpoints.removeUnfinishedWrites(config.outputDir())
+            .forEach(p -> listener.onMessage("removed unfinished checkpoint write " + p));
         Checkpoints.Scan scan = Checkpoints.latest(config.outputDir());
         scan.rejected().forEach(r -> listener.onMessage("ignoring checkpoint " + r));
         if (scan.latest().isPresent()) {
@@ -159,12 +177,14 @@ public final class Trainer {
       for (TrainableParameter p : params) {
         p.value().setRequiresGradient(true);
       }
+      setTraining(true);
       long startNanos = System.nanoTime();
       long tokens = 0;
       boolean stoppedEarly = alreadyStopped;
       long lastSaved = -1;
       while (step < total && !stoppedEarly) {
         if (stopRequested) {
+          setTraining(false);
           return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
         }
         // the micro-batches of this optimizer step, all from one epoch
@@ -175,7 +195,7 @@ public final class Trainer {
           pos = train.next(pos);
         }
         double lr = schedule.lr(config.learningRate(), optimizer.stepCount());
-        double[] lossAndNorm = optimizerStep(optimizer, params, group, lr);
+        double[] lossAndNorm = optimizerStep(optimizer, params, group, lr, step + 1);
         step++;
         for (Batch b : group) {
           tokens += b.realTokens();
@@ -220,20 +240,24 @@ public final class Trainer {
       for (TrainableParameter p : params) {
         p.value().setRequiresGradient(false);
       }
+      setTraining(false);
       output.write(model, config.outputDir());
       return new TrainingResult(step, resumedFrom, losses, evals, stoppedEarly, false, config.outputDir());
     }
   }
 
   /** Forward + backward over the micro-batches, clip, update; returns {loss, grad norm}. */
-  private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr) {
+  private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr,
+      long stepNumber) {
     long targets = 0;
     for (Batch b : group) {
       targets += b.targetTokens();
     }
     double lossSum = 0;
     try (NDManager step = model.newStepManager()) {
-      for (Batch b : group) {
+      for (int i = 0; i < group.size(); i++) {
+        Batch b = group.get(i);
+        randomLayers.startMicroBatch(stepNumber, i); // masks keyed to (step, micro-batch): resumable
         try (NDManager micro = step.newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray sum = CrossEntropy.sum(model, micro, b); // ()
@@ -261,18 +285,32 @@ public final class Trainer {
     }
   }
 
-  /** Mean cross-entropy over every target token of the validation set (no gradients). */
+  /**
+   * Mean cross-entropy over every target token of the validation set (no gradients, random layers
+   * in evaluation mode).
+   */
   public double evaluate() {
-    double sum = 0;
-    long targets = 0;
-    for (int i = 0; i < validation.batchesPerEpoch(); i++) {
-      Batch b = validation.batch(new DataPosition(0, i));
-      try (NDManager step = model.newStepManager()) {
-        sum += CrossEntropy.sum(model, step, b).getFloat();
+    boolean wasTraining = training;
+    setTraining(false);
+    try (NoGrad noGrad = NoGrad.enter()) {
+      double sum = 0;
+      long targets = 0;
+      for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+        Batch b = validation.batch(new DataPosition(0, i));
+        try (NDManager step = model.newStepManager()) {
+          sum += CrossEntropy.sum(model, step, b).getFloat();
+        }
+        targets += b.targetTokens();
       }
-      targets += b.targetTokens();
+      return sum / targets;
+    } finally {
+      setTraining(wasTraining);
     }
-    return sum / targets;
+  }
+
+  private void setTraining(boolean on) {
+    training = on;
+    randomLayers.setTraining(on);
   }
 
   private Path save(AdamW optimizer, List<TrainableParameter> params, long step, long total, int warmup, double lr,
@@ -296,7 +334,8 @@ public final class Trainer {
     ObjectNode rng = state.putObject("rng");
     rng.put("seed", seed);
     rng.put("algorithm", "data order: SplitMix64 Fisher-Yates per (seed, epoch) (EpochShuffle);"
-        + " no other random draw during full fine-tuning");
+        + " LoRA dropout masks: SplittableRandom per (seed, module, step, micro-batch) (LoraDropout);"
+        + " no other random draw");
     ObjectNode es = state.putObject("early_stopping");
     if (Double.isFinite(bestEval)) {
       es.put("best_eval_loss", bestEval);

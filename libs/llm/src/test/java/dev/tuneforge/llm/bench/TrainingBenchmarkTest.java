@@ -181,7 +181,6 @@ class TrainingBenchmarkTest {
           lora == null ? LinearFactory.plain() : lora, manager, "float32");
       TrainableSet set;
       if (lora != null) {
-        lora.setTraining(true);
         set = m -> lora.trainableParameters().entrySet().stream()
             .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
       } else {
@@ -199,6 +198,9 @@ class TrainingBenchmarkTest {
       // no checkpoints and no output: the timed steps are forward, backward, clipping and AdamW only
       TrainingConfig tc = TrainingConfig.simple(1, steps, 1e-4, out);
       Trainer trainer = new Trainer(model, set, (m, dir) -> { }, plan, null, tc, null, 1);
+      if (lora != null) {
+        trainer = trainer.withRandomLayers(lora);
+      }
       return new Run(trainer, trainable, lora == null ? 0 : trainable, nf4);
     }
   }

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.lora.LoraConfig;
+import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.peft.AdapterConfig;
+import dev.tuneforge.llm.peft.PeftAdapterWriter;
 import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
 import dev.tuneforge.llm.train.data.TrainingSequence;
 import dev.tuneforge.llm.train.optim.AdamWConfig;
 import dev.tuneforge.llm.train.optim.LrSchedule;
+import dev.tuneforge.llm.train.optim.TrainableParameter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +82,53 @@ class ResumeTest {
   }
 
   @Test
-  void resumeIgnoresACheckpointWithoutManifestOrWithACorruptedFile() throws IOException {
+  void resumedLoraRunWithDropoutEndsBitwiseEqual() throws IOException {
+    Path base = TinyRuns.base(dir.resolve("base"));
+    // accumulation 2: two micro-batches per step, each with its own masks
+    Path straight = dir.resolve("straight");
+    assertEquals(6, lora(base, straight, 0.1, 0, false).steps());
+    Path resumed = dir.resolve("resumed");
+    TrainingResult stopped = lora(base, resumed, 0.1, 3, false); // "killed" after step 3; step 2 saved
+    assertTrue(stopped.interrupted());
+    assertFalse(Files.exists(resumed.resolve(ADAPTER)));
+    TrainingResult r = lora(base, resumed, 0.1, 0, true);
+    assertEquals(2, r.resumedFrom());
+    assertEquals(6, r.steps());
+    byte[] a = Files.readAllBytes(straight.resolve(ADAPTER));
+    assertArrayEquals(a, Files.readAllBytes(resumed.resolve(ADAPTER)),
+        "adapter differs between the uninterrupted and the resumed run with lora_dropout 0.1");
+
+    Path noDropout = dir.resolve("no-dropout");
+    lora(base, noDropout, 0.0, 0, false);
+    assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(noDropout.resolve(ADAPTER))),
+        "lora_dropout 0.1 must change the trained adapter (dropout is active in training)");
+  }
+
+  private static final String ADAPTER = "adapter_model.safetensors";
+
+  /** A LoRA run (all linear layers, r 4) stopped after {@code stopAfter} steps (0: to the end). */
+  private TrainingResult lora(Path base, Path out, double dropout, int stopAfter, boolean resume) {
+    LoraConfig lora = new LoraConfig(4, 8, dropout, List.of(LoraConfig.ALL_LINEAR), false, 5);
+    LoraLinearFactory factory = LoraLinearFactory.fresh(lora);
+    try (CausalLM model = ModelLoader.load(new LocalModelSource(base),
+        ai.djl.engine.Engine.getInstance().defaultDevice(), factory)) {
+      TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
+          .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
+      OutputWriter peft = (m, o) -> PeftAdapterWriter.write(o, new AdapterConfig(lora, base.toString()),
+          factory.layers());
+      ObjectNode job = JsonNodeFactory.instance.objectNode().put("base_model", base.toString());
+      Trainer t = new Trainer(model, adapters, peft, TinyRuns.plan(rows, 2, true), null, config(out), job, 5)
+          .withRandomLayers(factory);
+      return t.run(report -> {
+        if (report.step() == stopAfter) {
+          t.requestStop();
+        }
+      }, resume);
+    }
+  }
+
+  @Test
+  void resumeIgnoresIncompleteCheckpointsAndRemovesUnfinishedWrites() throws IOException {
     Path base = TinyRuns.base(dir.resolve("base"));
     Path out = dir.resolve("out");
     try (CausalLM model = TinyRuns.load(base)) {
@@ -89,6 +142,9 @@ class ResumeTest {
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length - 1] ^= 1;
     Files.write(weights, bytes);
+    Path unfinished = ck.resolve(".step-8.tmp-123456"); // a write that kill -9 cut short
+    Files.createDirectories(unfinished);
+    Files.write(unfinished.resolve(Checkpoints.TRAINABLE), new byte[] {1, 2, 3});
 
     Checkpoints.Scan scan = Checkpoints.latest(out);
     assertEquals(ck.resolve("step-2"), scan.latest().orElseThrow());
@@ -105,6 +161,9 @@ class ResumeTest {
     }
     assertTrue(messages.stream().anyMatch(m -> m.contains("ignoring") && m.contains("step-4")
         && m.contains("does not match its sha256")), String.join("\n", messages));
+    assertFalse(Files.exists(unfinished), "the unfinished write's folder is removed on resume");
+    assertTrue(messages.stream().anyMatch(m -> m.contains("removed unfinished checkpoint write")
+        && m.contains(".step-8.tmp-123456")), String.join("\n", messages));
   }
 
   /** A listener that keeps the trainer's messages (resume decisions, ignored checkpoints). */

@@ -4,17 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tuneforge.llm.lora.LoraConfig;
+import dev.tuneforge.llm.lora.LoraLinear;
+import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.train.data.TrainingSequence;
 import dev.tuneforge.llm.train.optim.AdamWConfig;
 import dev.tuneforge.llm.train.optim.LrSchedule;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +109,58 @@ class TrainerTest {
       assertEquals(4, again.steps());
       assertTrue(again.losses().isEmpty() && again.stoppedEarly());
     }
+  }
+
+  @Test
+  void evaluationRunsWithoutDropout() {
+    Path base = TinyRuns.base(dir.resolve("base"));
+    LoraLinearFactory factory = LoraLinearFactory.fresh(
+        new LoraConfig(4, 8, 0.5, List.of("q_proj", "down_proj"), false, 2));
+    try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory)) {
+      // a non-zero B, so the LoRA branch (and thus its dropout) changes the output
+      Random rnd = new Random(3);
+      for (LoraLinear l : factory.layers()) {
+        float[] b = new float[(int) l.loraB().size()];
+        for (int i = 0; i < b.length; i++) {
+          b[i] = (float) (0.5 * rnd.nextGaussian());
+        }
+        l.loraB().set(FloatBuffer.wrap(b));
+      }
+      Trainer trainer = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 2, true),
+          TinyRuns.plan(TinyRuns.rows(3, 9), 2, false), TrainingConfig.simple(1, 1, 0, dir.resolve("out")), null, 5);
+      double plain = trainer.evaluate(); // the layers are in evaluation mode: no dropout
+      factory.setTraining(true);
+      double withDropout = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 2, true),
+          TinyRuns.plan(TinyRuns.rows(3, 9), 2, false), TrainingConfig.simple(1, 1, 0, dir.resolve("out")), null, 5)
+          .evaluate(); // a trainer that does not know the layers cannot switch them off
+      assertTrue(Math.abs(withDropout - plain) > 1e-4, "dropout must change the loss: " + plain + " vs " + withDropout);
+      assertEquals(plain, trainer.withRandomLayers(factory).evaluate(), 0.0, "evaluation switches dropout off");
+    }
+  }
+
+  @Test
+  void trainsOnAThreadOtherThanTheOneThatStartedTheEngine() throws InterruptedException {
+    Engine.getInstance(); // DJL turns grad mode off on this thread only; libtorch starts new threads with it on
+    Path base = TinyRuns.base(dir.resolve("base"));
+    TrainingResult[] result = new TrainingResult[1];
+    Throwable[] failure = new Throwable[1];
+    Thread worker = new Thread(() -> {
+      try (CausalLM model = TinyRuns.load(base)) {
+        result[0] = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 2, true),
+            TinyRuns.plan(TinyRuns.rows(2, 9), 2, false),
+            TrainingConfig.simple(1, 2, 1e-3, dir.resolve("out")).withEvaluation(2, 0, 0), null, 5)
+            .run(TrainingListener.NONE, false);
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "training-worker");
+    worker.start();
+    worker.join();
+    if (failure[0] != null) {
+      throw new AssertionError("training on a worker thread failed", failure[0]);
+    }
+    assertEquals(2, result[0].steps());
+    assertEquals(1, result[0].evaluations().size());
   }
 
   @Test

@@ -109,7 +109,6 @@ public final class JobRunner {
           if (qlora) {
             listener.onMessage("qlora: " + nf4.summary() + "; LoRA adapters float32");
           }
-          factory.setTraining(true);
           TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
               .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
           OutputWriter peft = (m, dir) -> {
@@ -119,7 +118,8 @@ public final class JobRunner {
             PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers()); // config last
           };
           Trainer trainer = new Trainer(model, adapters, peft, trainData.plan(),
-              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
+              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
+              .withRandomLayers(factory); // dropout on in training, off in evaluation, keyed per micro-batch
           return trainer.run(listener, resume);
         }
       }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.tuneforge.llm.model.NoGrad;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,7 +81,8 @@ public final class AdamW implements AutoCloseable {
         float decayFactor = (float) (1 - lr * config.weightDecay());
         float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
-        try (NDManager scratch = stateManager.newSubManager()) {
+        // torch.optim steps under no_grad: in-place updates of leaf parameters must not be recorded
+        try (NoGrad noGrad = NoGrad.enter(); NDManager scratch = stateManager.newSubManager()) {
             for (TrainableParameter tp : params) {
                 NDArray p = tp.value();
                 NDArray m = expAvg.get(tp.name());
