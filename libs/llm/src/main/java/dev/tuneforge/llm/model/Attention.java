@@ -60,9 +60,11 @@ public final class Attention {
     }
     long s = ks.getShape().get(2);
     // GQA by broadcasting: query heads grouped under their kv head, no copy of K/V per group.
-    NDArray q5 = qs.reshape(b, kvHeads, groups, t, headDim); // [B, KV, G, T, d]
+    // 1/sqrt(d) applied to q [B, H, T, d] rather than to the scores [B, H, T, S]: the same
+    // product, one elementwise pass over T·d instead of T·S values (and again in backward)
+    NDArray q5 = qs.mul(ctx.attnScale()).reshape(b, kvHeads, groups, t, headDim); // [B, KV, G, T, d]
     NDArray kT = ks.expandDims(2).transpose(0, 1, 2, 4, 3); // [B, KV, 1, d, S]
-    NDArray scores = q5.matMul(kT).mul(ctx.attnScale()).add(bias); // [B, KV, G, T, S]
+    NDArray scores = q5.matMul(kT).add(bias); // [B, KV, G, T, S]
     NDArray probs = scores.softmax(-1); // [B, KV, G, T, S]
     NDArray out = probs.matMul(vs.expandDims(2)); // [B, KV, G, T, d]
     out = out.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);

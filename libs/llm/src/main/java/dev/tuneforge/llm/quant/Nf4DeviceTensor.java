@@ -89,7 +89,7 @@ public final class Nf4DeviceTensor implements AutoCloseable {
             // ops put results on their first operand's manager: borrow everything into scratch
             scratch.tempAttachAll(stored().toArray(new NDArray[0]));
             NDArray scale = blockAbsmax().reshape(blocks, 1);                  // (B, 1)
-            NDArray idx = codes.toType(DataType.INT32, false);                 // (B·32)
+            NDArray idx = codes.toType(DataType.INT64, false);                 // (B·32)
             NDArray pairs = gather(codebook.bytePairs(), idx);                 // (B·32, 2)
             NDArray flat = pairs.reshape(blocks, Nf4.BLOCK_SIZE).mul(scale).reshape(-1); // (B·64)
             NDArray out = flat.size() == size ? flat : flat.get(new NDIndex(":{}", size)); // (n)
@@ -105,7 +105,7 @@ public final class Nf4DeviceTensor implements AutoCloseable {
             return absmax;
         }
         int groups = (int) groupScales.getShape().get(0);
-        NDArray idx = absmaxCodes.toType(DataType.INT32, false);                      // (G·256)
+        NDArray idx = absmaxCodes.toType(DataType.INT64, false);                      // (G·256)
         NDArray centred = gather(codebook.dynamicMap(), idx)                          // (G·256, 1)
                 .reshape(groups, DoubleQuantizedScales.GROUP_SIZE).mul(groupScales)   // (G, 256)
                 .reshape(-1);                                                         // (G·256)
