@@ -14,7 +14,8 @@ import dev.tuneforge.dataset.curation.pii.PiiRedactor;
 import dev.tuneforge.dataset.curation.report.CurationReport;
 import dev.tuneforge.dataset.curation.report.DedupState;
 import dev.tuneforge.dataset.curation.report.RuleStats;
-import dev.tuneforge.dataset.curation.report.TokenHistogram;
+import dev.tuneforge.dataset.curation.report.TokenCounting;
+import dev.tuneforge.dataset.curation.report.TokenLengths;
 import dev.tuneforge.dataset.record.ChatRecord;
 import dev.tuneforge.dataset.record.Message;
 import dev.tuneforge.dataset.validation.JsonlRecordReader;
@@ -42,7 +43,10 @@ import java.util.Map;
  *   <li>pii: redact or drop; later rules see the redacted text, so records differing only in an
  *       email address count as duplicates;</li>
  *   <li>length: drop outside [min_tokens, max_tokens]; before dedup so rejected records cost no
- *       dedup memory;</li>
+ *       dedup memory. When the token counter offers {@link TokenBounds}, a record whose bounds lie
+ *       inside the limits is kept, and one whose bounds lie outside is dropped, without counting;
+ *       only records straddling a limit are counted (plus the histogram's sample, see
+ *       {@link HistogramSampling}). The decisions are those exact counts would give;</li>
  *   <li>exact_dedup, then near_dedup (the cheap test first);</li>
  *   <li>split by content hash, or everything from the explicit validation inputs to validation.</li>
  * </ol>
@@ -57,11 +61,18 @@ public final class CurationPipeline {
     private final CurationOptions options;
     private final TokenCounter tokens;
     private final ValidationOptions validation;
+    private final HistogramSampling sampling;
 
-    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation) {
+    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation,
+                            HistogramSampling sampling) {
         this.options = options.requireValid();
         this.tokens = tokens;
         this.validation = validation;
+        this.sampling = sampling;
+    }
+
+    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation) {
+        this(options, tokens, validation, HistogramSampling.DEFAULT);
     }
 
     public CurationPipeline(CurationOptions options, TokenCounter tokens) {
@@ -110,7 +121,9 @@ public final class CurationPipeline {
         private final MinHasher minHasher;
         private final NearDuplicateIndex near;
         private final SplitAssigner splitter = new SplitAssigner(options.validationRatio(), options.seed());
-        private final TokenHistogram histogram = new TokenHistogram();
+        private final TokenLengths histogram = new TokenLengths(sampling.every(), sampling.description());
+        private final TokenBounds bounds = tokens.bounds();
+        private final LengthLimits limits = new LengthLimits(options.minTokens(), options.maxTokens());
         private final Map<String, Long> roles = new LinkedHashMap<>();
 
         private final RuleStats invalid;
@@ -123,6 +136,10 @@ public final class CurationPipeline {
         private long invalidLines;
         private long trainRecords;
         private long validationRecords;
+        private long counted;
+        private long notCounted;
+        private long decidedByBounds;
+        private long boundsUndecided;
 
         Run(ChatJsonlWriter trainWriter, ChatJsonlWriter validationWriter) {
             this.trainWriter = trainWriter;
@@ -165,8 +182,12 @@ public final class CurationPipeline {
             flush(); // every record of this input is decided before the next input starts
         }
 
-        /** A record past blocklist and PII, waiting for its token count. */
-        private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
+        /**
+         * A record past blocklist and PII, waiting for its token count (when {@code count} is set) or
+         * for the records before it to be decided; {@code range} is its bounds.
+         */
+        private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation,
+                               TokenRange range, boolean count, boolean inSample) {
         }
 
         /** Records whose turns are counted in one call; big enough to feed a parallel tokenizer. */
@@ -180,18 +201,23 @@ public final class CurationPipeline {
             }
             List<String> texts = new ArrayList<>();
             for (Pending p : pending) {
-                for (Message m : p.messages()) {
-                    texts.add(m.content());
+                if (p.count()) {
+                    for (Message m : p.messages()) {
+                        texts.add(m.content());
+                    }
                 }
             }
-            int[] counts = tokens.countAll(texts);
+            int[] counts = texts.isEmpty() ? new int[0] : tokens.countAll(texts);
             int t = 0;
             for (Pending p : pending) {
-                int count = 0;
-                for (int i = 0; i < p.messages().size(); i++) {
-                    count += counts[t++];
+                int count = -1;
+                if (p.count()) {
+                    count = 0;
+                    for (int i = 0; i < p.messages().size(); i++) {
+                        count += counts[t++];
+                    }
                 }
-                decide(p.fileId(), p.line(), p.messages(), p.explicitValidation(), count);
+                decide(p, count);
             }
             pending.clear();
         }
@@ -214,22 +240,58 @@ public final class CurationPipeline {
                     return;
                 }
             }
-            pending.add(new Pending(fileId, line, messages, explicitValidation));
+            pending.add(pending(fileId, line, messages, explicitValidation));
             if (pending.size() == BATCH) {
                 flush();
             }
         }
 
-        /** Length filter, dedup and split for one record whose token count is known. */
-        private void decide(String fileId, long line, List<Message> messages, boolean explicitValidation, int count)
-                throws IOException {
-            if (options.minTokens() != null && count < options.minTokens()) {
-                length.dropped(fileId, line, count + " tokens < min_tokens " + options.minTokens(), excerpt(messages));
-                return;
+        /**
+         * A record's bounds and whether it must be counted: when there are no bounds, when the bounds
+         * cannot decide the length filter, for the histogram, and for a drop the report will show
+         * (so its reason gives the exact count).
+         */
+        private Pending pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
+            boolean inSample = sampling.inSample(messages);
+            if (!bounds.available()) {
+                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, inSample);
             }
-            if (options.maxTokens() != null && count > options.maxTokens()) {
-                length.dropped(fileId, line, count + " tokens > max_tokens " + options.maxTokens(), excerpt(messages));
-                return;
+            TokenRange range = new TokenRange(0, 0);
+            for (Message m : messages) {
+                range = range.plus(bounds.range(m.content()));
+            }
+            LengthLimits.Verdict verdict = limits.verdict(range);
+            boolean count = verdict == LengthLimits.Verdict.UNDECIDED || inSample
+                    || sampling.inExactPrefix(recordsRead)
+                    || verdict != LengthLimits.Verdict.KEEP && length.wantsDroppedSample();
+            if (verdict == LengthLimits.Verdict.UNDECIDED) {
+                boundsUndecided++;
+            }
+            return new Pending(fileId, line, messages, explicitValidation, range, count, inSample);
+        }
+
+        /** Length filter, dedup and split for one record; {@code count} is -1 when it was not counted. */
+        private void decide(Pending p, int count) throws IOException {
+            String fileId = p.fileId();
+            long line = p.line();
+            List<Message> messages = p.messages();
+            if (count >= 0) {
+                counted++;
+                String tooShortOrLong = limits.reasonToDrop(count);
+                if (tooShortOrLong != null) {
+                    length.dropped(fileId, line, tooShortOrLong, excerpt(messages));
+                    return;
+                }
+            } else {
+                notCounted++;
+                if (limits.enabled()) {
+                    decidedByBounds++;
+                    String outside = limits.reasonToDrop(p.range());
+                    if (outside != null) {
+                        length.dropped(fileId, line, outside, excerpt(messages));
+                        return;
+                    }
+                }
             }
             String key = normaliser.key(messages);
             hash.update(key);
@@ -242,14 +304,14 @@ public final class CurationPipeline {
                         + options.nearDedupThreshold() + ")", excerpt(messages));
                 return;
             }
-            if (explicitValidation || splitter.isValidation(hash.split())) {
+            if (p.explicitValidation() || splitter.isValidation(hash.split())) {
                 validationWriter.write(messages);
                 validationRecords++;
             } else {
                 trainWriter.write(messages);
                 trainRecords++;
             }
-            histogram.add(count);
+            histogram.written(count, p.inSample());
             for (Message m : messages) {
                 roles.merge(m.role(), 1L, Long::sum);
             }
@@ -289,6 +351,10 @@ public final class CurationPipeline {
             return redactor == null ? text : redactor.redact(text, excerptFindings);
         }
 
+        private TokenCounting tokenCounting() {
+            return new TokenCounting(bounds.description(), counted, notCounted, decidedByBounds, boundsUndecided);
+        }
+
         CurationResult finish() throws IOException {
             PartInfo train = trainWriter.finish();
             PartInfo valid = validationWriter.finish();
@@ -305,7 +371,7 @@ public final class CurationPipeline {
                     trainRecords, validationRecords,
                     List.of(invalid.report(), blocked.report(), pii.report(), length.report(), exactDup.report(),
                             nearDup.report()),
-                    piiByKind, histogram.snapshot(), Map.copyOf(roles), state);
+                    piiByKind, histogram.snapshot(), tokenCounting(), Map.copyOf(roles), state);
             String optionsJson = options.canonicalJson();
             return new CurationResult(report, train, valid, optionsJson, contentHash(optionsJson, train, valid));
         }

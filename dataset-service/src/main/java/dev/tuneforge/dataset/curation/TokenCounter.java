@@ -19,4 +19,12 @@ public interface TokenCounter {
         }
         return counts;
     }
+
+    /**
+     * Bounds on {@link #count} that need no counting. None by default: a counter offers bounds only
+     * when they are proven for its tokenizer (see {@code ByteLevelBpeBounds}).
+     */
+    default TokenBounds bounds() {
+        return TokenBounds.none("none: every record is counted (" + getClass().getSimpleName() + ")");
+    }
 }
