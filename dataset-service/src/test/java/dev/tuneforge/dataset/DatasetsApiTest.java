@@ -152,11 +152,14 @@ class DatasetsApiTest {
         .statusCode(201).body("manifest.counts.train", equalTo(12));
     given().get("/v1/datasets/by-tokens/versions/v1").then()
         .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1))
-        // The model's tokenizer is byte-level BPE, so bounds are on; a run this short is counted in
-        // full (the first 10,000 records always are), so its histogram is exact, not sampled.
+        // The model's tokenizer is byte-level BPE, so bounds decide the short records; the long one
+        // is counted for its sample's reason. The written records of a run this short are all
+        // counted for the histogram (the first 10,000 always are), so it is exact, not sampled.
         .body("report.tokenCounting.bounds", startsWith("byte-level BPE: ceil(bytes/13)"))
+        .body("report.tokenCounting.decidedByBounds", equalTo(12))
+        .body("report.tokenCounting.decidedByCount", equalTo(1))
+        .body("report.tokenCounting.countedForHistogram", equalTo(12))
         .body("report.tokenCounting.counted", equalTo(13))
-        .body("report.tokenCounting.decidedByBounds", equalTo(0))
         .body("report.tokenLengths.sampled", equalTo(false))
         .body("report.tokenLengths.records", equalTo(12));
     curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "no-such-model", "max_tokens", 60)))

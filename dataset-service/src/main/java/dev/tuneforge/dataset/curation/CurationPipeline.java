@@ -90,14 +90,15 @@ public final class CurationPipeline {
             throw new InvalidOptionsException(List.of(new OptionError("validation_ratio",
                     "must be 0 when a validation file is given, was " + options.validationRatio())));
         }
-        Run run = new Run(new ChatJsonlWriter(trainOut), new ChatJsonlWriter(validationOut));
-        for (CurationInput input : validationInputs) {
-            run.read(input, true);
+        try (Run run = new Run(new ChatJsonlWriter(trainOut), new ChatJsonlWriter(validationOut))) {
+            for (CurationInput input : validationInputs) {
+                run.read(input, true);
+            }
+            for (CurationInput input : trainInputs) {
+                run.read(input, false);
+            }
+            return run.finish();
         }
-        for (CurationInput input : trainInputs) {
-            run.read(input, false);
-        }
-        return run.finish();
     }
 
     /** Convenience for the common case: one file, split by ratio. */
@@ -106,8 +107,8 @@ public final class CurationPipeline {
         return run(List.of(input), List.of(), trainOut, validationOut);
     }
 
-    /** The state of one run: writers, dedup tables and counters. */
-    private final class Run {
+    /** The state of one run: writers, dedup tables, counters and the histogram's background counter. */
+    private final class Run implements AutoCloseable {
         private final ChatJsonlWriter trainWriter;
         private final ChatJsonlWriter validationWriter;
         private final Blocklist blocklist = new Blocklist(options.blocklistWords(), options.blocklistPatterns());
@@ -124,6 +125,7 @@ public final class CurationPipeline {
         private final TokenLengths histogram = new TokenLengths(sampling.every(), sampling.description());
         private final TokenBounds bounds = tokens.bounds();
         private final LengthLimits limits = new LengthLimits(options.minTokens(), options.maxTokens());
+        private final BackgroundCounter background = new BackgroundCounter(tokens, histogram);
         private final Map<String, Long> roles = new LinkedHashMap<>();
 
         private final RuleStats invalid;
@@ -136,10 +138,12 @@ public final class CurationPipeline {
         private long invalidLines;
         private long trainRecords;
         private long validationRecords;
+        private long reachedLength;
         private long counted;
-        private long notCounted;
         private long decidedByBounds;
+        private long decidedByCount;
         private long boundsUndecided;
+        private long countedForHistogram;
 
         Run(ChatJsonlWriter trainWriter, ChatJsonlWriter validationWriter) {
             this.trainWriter = trainWriter;
@@ -184,10 +188,11 @@ public final class CurationPipeline {
 
         /**
          * A record past blocklist and PII, waiting for its token count (when {@code count} is set) or
-         * for the records before it to be decided; {@code range} is its bounds.
+         * for the records before it to be decided; {@code range} is its bounds. When written without
+         * a count, {@code forHistogram} has it counted in the background for the histogram.
          */
         private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation,
-                               TokenRange range, boolean count, boolean inSample) {
+                               TokenRange range, boolean count, boolean inSample, boolean forHistogram) {
         }
 
         /** Records whose turns are counted in one call; big enough to feed a parallel tokenizer. */
@@ -247,27 +252,28 @@ public final class CurationPipeline {
         }
 
         /**
-         * A record's bounds and whether it must be counted: when there are no bounds, when the bounds
-         * cannot decide the length filter, for the histogram, and for a drop the report will show
-         * (so its reason gives the exact count).
+         * A record's bounds and whether it must be counted before it is decided: when there are no
+         * bounds, when the bounds cannot decide the length filter, and for a drop the report will
+         * show (so its reason gives the exact count). The histogram's records are counted later,
+         * in the background, and only if written.
          */
         private Pending pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
             boolean inSample = sampling.inSample(messages);
             if (!bounds.available()) {
-                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, inSample);
+                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, inSample, false);
             }
             TokenRange range = new TokenRange(0, 0);
             for (Message m : messages) {
                 range = range.plus(bounds.range(m.content()));
             }
             LengthLimits.Verdict verdict = limits.verdict(range);
-            boolean count = verdict == LengthLimits.Verdict.UNDECIDED || inSample
-                    || sampling.inExactPrefix(recordsRead)
+            boolean count = verdict == LengthLimits.Verdict.UNDECIDED
                     || verdict != LengthLimits.Verdict.KEEP && length.wantsDroppedSample();
             if (verdict == LengthLimits.Verdict.UNDECIDED) {
                 boundsUndecided++;
             }
-            return new Pending(fileId, line, messages, explicitValidation, range, count, inSample);
+            boolean forHistogram = inSample || sampling.inExactPrefix(recordsRead);
+            return new Pending(fileId, line, messages, explicitValidation, range, count, inSample, forHistogram);
         }
 
         /** Length filter, dedup and split for one record; {@code count} is -1 when it was not counted. */
@@ -275,15 +281,18 @@ public final class CurationPipeline {
             String fileId = p.fileId();
             long line = p.line();
             List<Message> messages = p.messages();
+            reachedLength++;
             if (count >= 0) {
                 counted++;
+                if (limits.enabled()) {
+                    decidedByCount++;
+                }
                 String tooShortOrLong = limits.reasonToDrop(count);
                 if (tooShortOrLong != null) {
                     length.dropped(fileId, line, tooShortOrLong, excerpt(messages));
                     return;
                 }
             } else {
-                notCounted++;
                 if (limits.enabled()) {
                     decidedByBounds++;
                     String outside = limits.reasonToDrop(p.range());
@@ -311,7 +320,12 @@ public final class CurationPipeline {
                 trainWriter.write(messages);
                 trainRecords++;
             }
-            histogram.written(count, p.inSample());
+            if (count < 0 && p.forHistogram()) {
+                countedForHistogram++;
+                background.add(messages, p.inSample());
+            } else {
+                histogram.written(count, p.inSample());
+            }
             for (Message m : messages) {
                 roles.merge(m.role(), 1L, Long::sum);
             }
@@ -352,10 +366,18 @@ public final class CurationPipeline {
         }
 
         private TokenCounting tokenCounting() {
-            return new TokenCounting(bounds.description(), counted, notCounted, decidedByBounds, boundsUndecided);
+            long tokenized = counted + countedForHistogram;
+            return new TokenCounting(bounds.description(), decidedByBounds, decidedByCount, boundsUndecided,
+                    countedForHistogram, tokenized, reachedLength - tokenized);
+        }
+
+        @Override
+        public void close() {
+            background.close();
         }
 
         CurationResult finish() throws IOException {
+            background.finish(); // the histogram is complete only after this
             PartInfo train = trainWriter.finish();
             PartInfo valid = validationWriter.finish();
             Map<String, Long> piiByKind = new LinkedHashMap<>();

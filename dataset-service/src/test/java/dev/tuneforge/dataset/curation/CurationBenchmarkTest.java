@@ -108,10 +108,11 @@ class CurationBenchmarkTest {
                 r.rule("length").dropped(), r.rule("pii").changed());
         var counting = r.tokenCounting();
         var lengths = r.tokenLengths();
-        System.out.printf(Locale.ROOT, "  tokens: counted %,d records, not counted %,d (length decided by bounds %,d; "
-                        + "counted because bounds straddled a limit %,d); bounds: %s%n",
-                counting.counted(), counting.notCounted(), counting.decidedByBounds(), counting.boundsUndecided(),
-                counting.bounds());
+        System.out.printf(Locale.ROOT, "  length filter: decided by bounds %,d, by exact count %,d (bounds straddled a "
+                        + "limit: %,d); tokenized %,d records (%,d only for the histogram), not tokenized %,d%n"
+                        + "  bounds: %s%n",
+                counting.decidedByBounds(), counting.decidedByCount(), counting.boundsUndecided(), counting.counted(),
+                counting.countedForHistogram(), counting.notCounted(), counting.bounds());
         System.out.printf(Locale.ROOT, "  token-length histogram: %s, %,d records, mean %.1f, min %d, max %d%n",
                 lengths.sampled() ? "sampled 1 in " + lengths.sampleEvery() + " by content hash" : "exact",
                 lengths.records(), lengths.meanTokens(), lengths.minTokens(), lengths.maxTokens());

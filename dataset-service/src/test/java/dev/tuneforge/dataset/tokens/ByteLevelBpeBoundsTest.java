@@ -11,6 +11,7 @@ import dev.tuneforge.llm.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bounds against real counts of the HF tokenizers library: they must hold for every text, since
  * the length filter trusts them instead of counting.
  */
+@Tag("native-tokenizer") // own JVM: see dataset-service/pom.xml
 class ByteLevelBpeBoundsTest {
 
     private static final int RANDOM_TEXTS = 3000;

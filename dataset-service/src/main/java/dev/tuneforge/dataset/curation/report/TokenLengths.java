@@ -5,7 +5,8 @@ package dev.tuneforge.dataset.curation.report;
  * length filter decides records from bounds, their tokens are never counted, so an exact histogram
  * of all written records does not exist; then the report shows the histogram of a deterministic
  * sample that is always counted (the pipeline picks it by content hash) and says so. When every
- * written record was counted anyway, the exact histogram is shown.
+ * written record was counted anyway, the exact histogram is shown. Thread-safe: counts may arrive
+ * from a background counter.
  */
 public final class TokenLengths {
 
@@ -30,7 +31,7 @@ public final class TokenLengths {
      * @param tokens   its count, or -1 when it was not counted
      * @param inSample whether it belongs to the sample (then it must have been counted)
      */
-    public void written(int tokens, boolean inSample) {
+    public synchronized void written(int tokens, boolean inSample) {
         if (tokens < 0) {
             if (inSample) {
                 throw new IllegalStateException("a sampled record must be counted: the histogram would be biased");
@@ -45,11 +46,11 @@ public final class TokenLengths {
     }
 
     /** Written records that were never counted. */
-    public long uncounted() {
+    public synchronized long uncounted() {
         return uncounted;
     }
 
-    public TokenHistogram.Snapshot snapshot() {
+    public synchronized TokenHistogram.Snapshot snapshot() {
         if (uncounted == 0) {
             return all.snapshot(false, 1, "every written record, counted exactly");
         }
