@@ -2,7 +2,8 @@ package dev.tuneforge.dataset.curation;
 
 /**
  * Counts tokens the way the target base model's tokenizer does. The service plugs in a Hugging Face
- * tokenizer; tests and the benchmark use {@link WhitespaceTokenCounter}.
+ * tokenizer (with {@link TokenBounds} when they are proven for it); most tests use
+ * {@link WhitespaceTokenCounter}.
  */
 @FunctionalInterface
 public interface TokenCounter {
