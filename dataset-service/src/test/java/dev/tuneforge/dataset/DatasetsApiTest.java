@@ -154,7 +154,7 @@ class DatasetsApiTest {
         .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1))
         // The model's tokenizer is byte-level BPE, so bounds decide the short records; the long one
         // is counted for its sample's reason. The written records of a run this short are all
-        // counted for the histogram (the first 10,000 always are), so it is exact, not sampled.
+        // counted for the histogram (up to 8,192 written records are), so it is exact, not sampled.
         .body("report.tokenCounting.bounds", startsWith("byte-level BPE: ceil(bytes/13)"))
         .body("report.tokenCounting.decidedByBounds", equalTo(12))
         .body("report.tokenCounting.decidedByCount", equalTo(1))

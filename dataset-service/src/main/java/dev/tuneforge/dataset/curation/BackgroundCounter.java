@@ -21,7 +21,7 @@ final class BackgroundCounter implements AutoCloseable {
     /** Records per native call: enough for the tokenizer to spread one call over both cores. */
     private static final int BATCH = 512;
 
-    private record Item(List<Message> messages, boolean inSample) {
+    private record Item(List<Message> messages, int level) {
     }
 
     private final TokenCounter tokens;
@@ -41,8 +41,8 @@ final class BackgroundCounter implements AutoCloseable {
     }
 
     /** Counts this written record's tokens, some time before {@link #finish()} returns. */
-    void add(List<Message> messages, boolean inSample) {
-        batch.add(new Item(messages, inSample));
+    void add(List<Message> messages, int level) {
+        batch.add(new Item(messages, level));
         if (batch.size() == BATCH) {
             submit();
         }
@@ -94,7 +94,7 @@ final class BackgroundCounter implements AutoCloseable {
                 for (int i = 0; i < item.messages().size(); i++) {
                     count += counts[t++];
                 }
-                lengths.written(count, item.inSample());
+                lengths.written(count, item.level());
             }
         } catch (Throwable e) {
             failure.compareAndSet(null, e);

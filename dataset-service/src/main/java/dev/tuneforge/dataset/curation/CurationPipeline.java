@@ -122,7 +122,7 @@ public final class CurationPipeline {
         private final MinHasher minHasher;
         private final NearDuplicateIndex near;
         private final SplitAssigner splitter = new SplitAssigner(options.validationRatio(), options.seed());
-        private final TokenLengths histogram = new TokenLengths(sampling.every(), sampling.description());
+        private final TokenLengths histogram = new TokenLengths(sampling.target(), sampling.description());
         private final TokenBounds bounds = tokens.bounds();
         private final LengthLimits limits = new LengthLimits(options.minTokens(), options.maxTokens());
         private final BackgroundCounter background = new BackgroundCounter(tokens, histogram);
@@ -192,7 +192,7 @@ public final class CurationPipeline {
          * a count, {@code forHistogram} has it counted in the background for the histogram.
          */
         private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation,
-                               TokenRange range, boolean count, boolean inSample, boolean forHistogram) {
+                               TokenRange range, boolean count, int level, boolean forHistogram) {
         }
 
         /** Records whose turns are counted in one call; big enough to feed a parallel tokenizer. */
@@ -258,9 +258,9 @@ public final class CurationPipeline {
          * in the background, and only if written.
          */
         private Pending pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
-            boolean inSample = sampling.inSample(messages);
+            int level = sampling.level(messages);
             if (!bounds.available()) {
-                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, inSample, false);
+                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, level, false);
             }
             TokenRange range = new TokenRange(0, 0);
             for (Message m : messages) {
@@ -272,8 +272,9 @@ public final class CurationPipeline {
             if (verdict == LengthLimits.Verdict.UNDECIDED) {
                 boundsUndecided++;
             }
-            boolean forHistogram = inSample || sampling.inExactPrefix(recordsRead);
-            return new Pending(fileId, line, messages, explicitValidation, range, count, inSample, forHistogram);
+            // The sample may thin before this record is written; then it is counted for nothing.
+            boolean forHistogram = histogram.wanted(level);
+            return new Pending(fileId, line, messages, explicitValidation, range, count, level, forHistogram);
         }
 
         /** Length filter, dedup and split for one record; {@code count} is -1 when it was not counted. */
@@ -322,9 +323,9 @@ public final class CurationPipeline {
             }
             if (count < 0 && p.forHistogram()) {
                 countedForHistogram++;
-                background.add(messages, p.inSample());
+                background.add(messages, p.level());
             } else {
-                histogram.written(count, p.inSample());
+                histogram.written(count, p.level());
             }
             for (Message m : messages) {
                 roles.merge(m.role(), 1L, Long::sum);

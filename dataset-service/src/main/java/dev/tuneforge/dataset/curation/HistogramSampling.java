@@ -4,51 +4,52 @@ import dev.tuneforge.dataset.record.Message;
 import java.util.List;
 
 /**
- * Which records are counted for the report's token-length histogram when bounds let the length
- * filter skip counting (see {@link TokenBounds}). The sample is chosen by content, not position, so
- * it does not follow the order or the periodicity of the input, and the same record is in or out
- * on every run: a record is in when a hash of its turns' roles and text ({@link String#hashCode},
- * which Java specifies, mixed by MurmurHash3's finaliser) is 0 modulo {@code every}. The first
- * {@code exactUpTo} records are all counted too, so a dataset that small gets an exact histogram.
+ * Which written records are counted for the report's token-length histogram when bounds let the
+ * length filter skip counting (see {@link TokenBounds}): every record while the dataset is small, a
+ * thinning sample of {@code target} to {@code 2 * target} records once it is not.
  *
- * @param every     one record in this many is in the sample (1 = all)
- * @param exactUpTo records, from the start of the run, that are all counted
+ * <p>A record's level is the number of trailing zero bits of a hash of its turns' roles and text
+ * ({@link String#hashCode}, which Java specifies, mixed by MurmurHash3's finaliser): a record has
+ * level >= j with probability 1/2^j. The sample is every written record of level >= j, starting at
+ * j = 0 (all records); each time it passes {@code 2 * target} records j goes up by one, which keeps
+ * about half of it. Raising j only ever drops records, and every record of level >= the final j was
+ * counted when it was written, so the sample is the same whatever the order of the input: 1 in 2^j
+ * of the written records, by content. See {@link dev.tuneforge.dataset.curation.report.TokenLengths}.
+ *
+ * @param target the sample never holds fewer records than this once sampling starts, and never more
+ *               than twice as many
  */
-public record HistogramSampling(int every, long exactUpTo) {
+public record HistogramSampling(int target) {
 
     /**
-     * 1 in 16: for a million records about 60,000 are counted, a few seconds of tokenizing, and each
-     * power-of-two bucket holding 1% of the records still has ~600 samples (±4% relative error).
-     * Up to 10,000 records the whole run is counted: about two seconds with a byte-level BPE.
+     * 4,096 to 8,192 records: each power-of-two bucket holding 10% of the records is then known to
+     * about ±5%, and a million-record run counts ~40,000 records for it (a few CPU-seconds of a
+     * byte-level BPE, on a background thread). Datasets of up to 8,192 written records get an exact
+     * histogram.
      */
-    public static final HistogramSampling DEFAULT = new HistogramSampling(16, 10_000);
+    public static final HistogramSampling DEFAULT = new HistogramSampling(4096);
 
     public HistogramSampling {
-        if (every < 1 || exactUpTo < 0) {
-            throw new IllegalArgumentException("every must be >= 1 and exactUpTo >= 0, were " + every + ", " + exactUpTo);
+        if (target < 1) {
+            throw new IllegalArgumentException("target must be >= 1, was " + target);
         }
     }
 
-    /** True when the record with these turns is in the sample. */
-    public boolean inSample(List<Message> messages) {
+    /** The record's level: trailing zero bits of its content hash (64 when the hash is 0). */
+    public int level(List<Message> messages) {
         long h = 17;
         for (Message m : messages) {
             h = h * 31 + m.role().hashCode();
             h = h * 31 + m.content().hashCode();
         }
-        return Long.remainderUnsigned(mix(h), every) == 0;
-    }
-
-    /** The record with this 1-based position in the run is counted whatever its content. */
-    public boolean inExactPrefix(long position) {
-        return position <= exactUpTo;
+        return Long.numberOfTrailingZeros(mix(h));
     }
 
     /** For the report. */
     public String description() {
-        return "written records whose content hash (String.hashCode of roles and turns, MurmurHash3-mixed) is 0 mod "
-                + every + ", all counted exactly; the first " + exactUpTo + " records of a run are all counted, "
-                + "so runs that short get an exact histogram";
+        return "written records whose content hash (String.hashCode of roles and turns, MurmurHash3-mixed) ends in "
+                + "log2(sampleEvery) zero bits, each counted exactly; sampleEvery doubles from 1 whenever the sample "
+                + "passes " + 2 * target + " records, so it holds " + target + " to " + 2 * target + " records";
     }
 
     private static long mix(long h) {

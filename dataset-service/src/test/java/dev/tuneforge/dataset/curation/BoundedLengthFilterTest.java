@@ -44,7 +44,8 @@ class BoundedLengthFilterTest {
     /** Small limits for a small vocabulary (L = 13 bytes): all four verdicts are common. */
     private static final CurationOptions OPTIONS = CurationOptions.builder().exactDedup(true).pii(PiiAction.REDACT)
             .minTokens(8).maxTokens(120).validationRatio(0.1).build();
-    private static final HistogramSampling SAMPLING = new HistogramSampling(4, 100);
+    /** A small target, so that ~1,500 written records thin the sample several times. */
+    private static final HistogramSampling SAMPLING = new HistogramSampling(64);
 
     private static Tokenizer tokenizer;
 
@@ -96,7 +97,7 @@ class BoundedLengthFilterTest {
     }
 
     @Test
-    void histogramIsExactWhenAllIsCountedAndOtherwiseTheContentHashSampleCountedExactly() throws IOException {
+    void histogramIsExactWhenAllIsCountedAndOtherwiseTheThinnedContentHashSampleCountedExactly() throws IOException {
         List<String> lines = dataset(3000, 12);
         Run exact = curate(lines, new HfTokenCounter(tokenizer));
         Run fast = curate(lines, boundedCounter());
@@ -105,24 +106,26 @@ class BoundedLengthFilterTest {
         assertFalse(full.sampled());
         assertEquals(1, full.sampleEvery());
         assertEquals(exact.report().recordsWritten(), full.records());
-        assertEquals(histogram(exact, false).snapshot(false, 1, full.sampling()), full);
+        assertEquals(histogram(exact, 0).snapshot(false, 1, full.sampling()), full);
 
         TokenHistogram.Snapshot sampled = fast.report().tokenLengths();
         assertTrue(sampled.sampled());
-        assertEquals(4, sampled.sampleEvery());
         assertEquals(SAMPLING.description(), sampled.sampling());
-        assertEquals(histogram(fast, true).snapshot(true, 4, SAMPLING.description()), sampled);
-        double share = (double) sampled.records() / fast.report().recordsWritten();
-        assertTrue(share > 0.2 && share < 0.3, "1 in 4 expected, was " + share);
+        long every = sampled.sampleEvery();
+        assertTrue(every >= 8 && Long.bitCount(every) == 1, "thinned to 1 in a power of two: " + every);
+        int minLevel = Long.numberOfTrailingZeros(every);
+        assertEquals(histogram(fast, minLevel).snapshot(true, every, SAMPLING.description()), sampled);
+        assertTrue(sampled.records() >= 64 && sampled.records() <= 128, "between target and twice: " + sampled.records());
     }
 
     @Test
-    void aRunNoLongerThanTheExactPrefixIsCountedInFullWithAnExactHistogram() throws IOException {
-        List<String> lines = dataset(90, 13);
+    void aRunWithFewerWrittenRecordsThanTwiceTheTargetHasAnExactHistogram() throws IOException {
+        List<String> lines = dataset(200, 13);
         Run fast = curate(lines, boundedCounter());
         assertTrue(fast.report().tokenCounting().decidedByBounds() > 0);
+        assertTrue(fast.report().recordsWritten() <= 2 * SAMPLING.target(), "written " + fast.report().recordsWritten());
         assertFalse(fast.report().tokenLengths().sampled());
-        assertEquals(histogram(fast, false).snapshot(false, 1, fast.report().tokenLengths().sampling()),
+        assertEquals(histogram(fast, 0).snapshot(false, 1, fast.report().tokenLengths().sampling()),
                 fast.report().tokenLengths());
         assertEquals(fast.report().recordsWritten(), fast.report().tokenLengths().records());
     }
@@ -139,8 +142,11 @@ class BoundedLengthFilterTest {
         return new Run(result, train.toByteArray(), validation.toByteArray());
     }
 
-    /** The histogram the report should show, rebuilt from the written records by counting them here. */
-    private static TokenHistogram histogram(Run run, boolean sampleOnly) throws IOException {
+    /**
+     * The histogram the report should show, rebuilt from the written records of at least
+     * {@code minLevel} (0 = all) by counting them here.
+     */
+    private static TokenHistogram histogram(Run run, int minLevel) throws IOException {
         TokenHistogram expected = new TokenHistogram();
         for (byte[] part : List.of(run.train(), run.validation())) {
             for (String line : new String(part, StandardCharsets.UTF_8).split("\n")) {
@@ -151,7 +157,7 @@ class BoundedLengthFilterTest {
                 for (JsonNode m : JSON.readTree(line).path("messages")) {
                     messages.add(Message.of(m.path("role").asText(), m.path("content").asText()));
                 }
-                if (!sampleOnly || SAMPLING.inSample(messages)) {
+                if (SAMPLING.level(messages) >= minLevel) {
                     int tokens = 0;
                     for (Message m : messages) {
                         tokens += tokenizer.encode(m.content(), false).length;

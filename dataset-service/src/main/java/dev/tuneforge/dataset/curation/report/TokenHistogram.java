@@ -25,11 +25,11 @@ public final class TokenHistogram {
      * Immutable report form; empty buckets above the largest record are left out.
      *
      * @param sampled     false when every written record is in it; true when only a sample is
-     * @param sampleEvery 1 when not sampled; else about one written record in this many is in it
+     * @param sampleEvery 1 when not sampled; else one written record in about this many is in it
      * @param sampling    which records are in it, in words
      * @param records     records in the histogram (the sample size when sampled)
      */
-    public record Snapshot(boolean sampled, int sampleEvery, String sampling, long records, long minTokens,
+    public record Snapshot(boolean sampled, long sampleEvery, String sampling, long records, long minTokens,
                            long maxTokens, double meanTokens, List<Bucket> buckets) {
     }
 
@@ -42,7 +42,25 @@ public final class TokenHistogram {
         max = Math.max(max, tokens);
     }
 
-    public Snapshot snapshot(boolean sampled, int sampleEvery, String sampling) {
+    /** Records added so far. */
+    public long records() {
+        return total;
+    }
+
+    /** Adds every record of {@code other}, as if each had been added here. */
+    public void addAll(TokenHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        sum += other.sum;
+        if (other.total > 0) {
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+        }
+    }
+
+    public Snapshot snapshot(boolean sampled, long sampleEvery, String sampling) {
         List<Bucket> buckets = new ArrayList<>();
         int last = -1;
         for (int i = 0; i < counts.length; i++) {
