@@ -45,16 +45,18 @@ import java.util.Map;
  *   <li>length: drop outside [min_tokens, max_tokens]; before dedup so rejected records cost no
  *       dedup memory. When the token counter offers {@link TokenBounds}, a record whose bounds lie
  *       inside the limits is kept, and one whose bounds lie outside is dropped, without counting;
- *       only records straddling a limit are counted (plus the histogram's sample, see
- *       {@link HistogramSampling}). The decisions are those exact counts would give;</li>
+ *       only records straddling a limit are counted before they are decided. The decisions are
+ *       those exact counts would give. The histogram's sample ({@link HistogramSampling}) is
+ *       counted on a background thread ({@link BackgroundCounter}), only for written records;</li>
  *   <li>exact_dedup, then near_dedup (the cheap test first);</li>
  *   <li>split by content hash, or everything from the explicit validation inputs to validation.</li>
  * </ol>
  * Explicit validation inputs are read first and share the dedup state, so a training record that
  * repeats a validation record is dropped from train: the evaluation set stays intact and unleaked.
  *
- * <p>Memory: one record at a time plus the dedup tables ({@link DedupState} reports their size).
- * One instance per run; not thread-safe.
+ * <p>Memory: a batch of 512 records waiting for token counts, at most four batches of written
+ * records waiting for the histogram's counter, and the dedup tables ({@link DedupState} reports
+ * their size). One instance per run; not thread-safe (it runs one helper thread of its own).
  */
 public final class CurationPipeline {
 
