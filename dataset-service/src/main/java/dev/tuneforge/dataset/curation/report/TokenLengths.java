@@ -23,7 +23,7 @@ public final class TokenLengths {
     private long uncounted;
 
     /**
-     * @param target   the sample holds target to 2 * target records once it thins
+     * @param target   the sample holds about target to 2 * target records once it thins
      * @param sampling how the sample is chosen, in words, for the report
      */
     public TokenLengths(int target, String sampling) {

@@ -43,7 +43,7 @@ class TokenLengthsTest {
         Collections.shuffle(shuffled, new Random(2));
         assertEquals(forward, feed(shuffled, 256).snapshot());
         assertTrue(forward.sampled());
-        assertTrue(forward.records() >= 256 && forward.records() <= 512, "records " + forward.records());
+        assertTrue(forward.records() > 128 && forward.records() <= 512, "about target to twice: " + forward.records());
         // Exactly the records whose level reaches log2(sampleEvery).
         int minLevel = Long.numberOfTrailingZeros(forward.sampleEvery());
         assertEquals(records.stream().filter(w -> w.level() >= minLevel).count(), forward.records());
