@@ -3,6 +3,7 @@ package dev.tuneforge.dataset;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,7 +151,17 @@ class DatasetsApiTest {
     curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "tiny-chatml", "max_tokens", 60)))
         .statusCode(201).body("manifest.counts.train", equalTo(12));
     given().get("/v1/datasets/by-tokens/versions/v1").then()
-        .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1));
+        .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1))
+        // The model's tokenizer is byte-level BPE, so bounds decide the short records; the long one
+        // is counted for its sample's reason. The written records of a run this short are all
+        // counted for the histogram (up to 8,192 written records are), so it is exact, not sampled.
+        .body("report.tokenCounting.bounds", startsWith("byte-level BPE: ceil(bytes/13)"))
+        .body("report.tokenCounting.decidedByBounds", equalTo(12))
+        .body("report.tokenCounting.decidedByCount", equalTo(1))
+        .body("report.tokenCounting.countedForHistogram", equalTo(12))
+        .body("report.tokenCounting.counted", equalTo(13))
+        .body("report.tokenLengths.sampled", equalTo(false))
+        .body("report.tokenLengths.records", equalTo(12));
     curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "no-such-model", "max_tokens", 60)))
         .statusCode(400).body("error.message", containsString("no-such-model"));
   }

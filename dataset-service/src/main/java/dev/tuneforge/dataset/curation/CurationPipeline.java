@@ -14,7 +14,8 @@ import dev.tuneforge.dataset.curation.pii.PiiRedactor;
 import dev.tuneforge.dataset.curation.report.CurationReport;
 import dev.tuneforge.dataset.curation.report.DedupState;
 import dev.tuneforge.dataset.curation.report.RuleStats;
-import dev.tuneforge.dataset.curation.report.TokenHistogram;
+import dev.tuneforge.dataset.curation.report.TokenCounting;
+import dev.tuneforge.dataset.curation.report.TokenLengths;
 import dev.tuneforge.dataset.record.ChatRecord;
 import dev.tuneforge.dataset.record.Message;
 import dev.tuneforge.dataset.validation.JsonlRecordReader;
@@ -42,26 +43,38 @@ import java.util.Map;
  *   <li>pii: redact or drop; later rules see the redacted text, so records differing only in an
  *       email address count as duplicates;</li>
  *   <li>length: drop outside [min_tokens, max_tokens]; before dedup so rejected records cost no
- *       dedup memory;</li>
+ *       dedup memory. When the token counter offers {@link TokenBounds}, a record whose bounds lie
+ *       inside the limits is kept, and one whose bounds lie outside is dropped, without counting;
+ *       only records straddling a limit are counted before they are decided. The decisions are
+ *       those exact counts would give. The histogram's sample ({@link HistogramSampling}) is
+ *       counted on a background thread ({@link BackgroundCounter}), only for written records;</li>
  *   <li>exact_dedup, then near_dedup (the cheap test first);</li>
  *   <li>split by content hash, or everything from the explicit validation inputs to validation.</li>
  * </ol>
  * Explicit validation inputs are read first and share the dedup state, so a training record that
  * repeats a validation record is dropped from train: the evaluation set stays intact and unleaked.
  *
- * <p>Memory: one record at a time plus the dedup tables ({@link DedupState} reports their size).
- * One instance per run; not thread-safe.
+ * <p>Memory: a batch of 512 records waiting for token counts, at most four batches of written
+ * records waiting for the histogram's counter, and the dedup tables ({@link DedupState} reports
+ * their size). One instance per run; not thread-safe (it runs one helper thread of its own).
  */
 public final class CurationPipeline {
 
     private final CurationOptions options;
     private final TokenCounter tokens;
     private final ValidationOptions validation;
+    private final HistogramSampling sampling;
 
-    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation) {
+    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation,
+                            HistogramSampling sampling) {
         this.options = options.requireValid();
         this.tokens = tokens;
         this.validation = validation;
+        this.sampling = sampling;
+    }
+
+    public CurationPipeline(CurationOptions options, TokenCounter tokens, ValidationOptions validation) {
+        this(options, tokens, validation, HistogramSampling.DEFAULT);
     }
 
     public CurationPipeline(CurationOptions options, TokenCounter tokens) {
@@ -79,14 +92,15 @@ public final class CurationPipeline {
             throw new InvalidOptionsException(List.of(new OptionError("validation_ratio",
                     "must be 0 when a validation file is given, was " + options.validationRatio())));
         }
-        Run run = new Run(new ChatJsonlWriter(trainOut), new ChatJsonlWriter(validationOut));
-        for (CurationInput input : validationInputs) {
-            run.read(input, true);
+        try (Run run = new Run(new ChatJsonlWriter(trainOut), new ChatJsonlWriter(validationOut))) {
+            for (CurationInput input : validationInputs) {
+                run.read(input, true);
+            }
+            for (CurationInput input : trainInputs) {
+                run.read(input, false);
+            }
+            return run.finish();
         }
-        for (CurationInput input : trainInputs) {
-            run.read(input, false);
-        }
-        return run.finish();
     }
 
     /** Convenience for the common case: one file, split by ratio. */
@@ -95,8 +109,8 @@ public final class CurationPipeline {
         return run(List.of(input), List.of(), trainOut, validationOut);
     }
 
-    /** The state of one run: writers, dedup tables and counters. */
-    private final class Run {
+    /** The state of one run: writers, dedup tables, counters and the histogram's background counter. */
+    private final class Run implements AutoCloseable {
         private final ChatJsonlWriter trainWriter;
         private final ChatJsonlWriter validationWriter;
         private final Blocklist blocklist = new Blocklist(options.blocklistWords(), options.blocklistPatterns());
@@ -110,7 +124,10 @@ public final class CurationPipeline {
         private final MinHasher minHasher;
         private final NearDuplicateIndex near;
         private final SplitAssigner splitter = new SplitAssigner(options.validationRatio(), options.seed());
-        private final TokenHistogram histogram = new TokenHistogram();
+        private final TokenLengths histogram = new TokenLengths(sampling.target(), sampling.description());
+        private final TokenBounds bounds = tokens.bounds();
+        private final LengthLimits limits = new LengthLimits(options.minTokens(), options.maxTokens());
+        private final BackgroundCounter background = new BackgroundCounter(tokens, histogram);
         private final Map<String, Long> roles = new LinkedHashMap<>();
 
         private final RuleStats invalid;
@@ -123,6 +140,12 @@ public final class CurationPipeline {
         private long invalidLines;
         private long trainRecords;
         private long validationRecords;
+        private long reachedLength;
+        private long counted;
+        private long decidedByBounds;
+        private long decidedByCount;
+        private long boundsUndecided;
+        private long countedForHistogram;
 
         Run(ChatJsonlWriter trainWriter, ChatJsonlWriter validationWriter) {
             this.trainWriter = trainWriter;
@@ -165,8 +188,13 @@ public final class CurationPipeline {
             flush(); // every record of this input is decided before the next input starts
         }
 
-        /** A record past blocklist and PII, waiting for its token count. */
-        private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
+        /**
+         * A record past blocklist and PII, waiting for its token count (when {@code count} is set) or
+         * for the records before it to be decided; {@code range} is its bounds. When written without
+         * a count, {@code forHistogram} has it counted in the background for the histogram.
+         */
+        private record Pending(String fileId, long line, List<Message> messages, boolean explicitValidation,
+                               TokenRange range, boolean count, int level, boolean forHistogram) {
         }
 
         /** Records whose turns are counted in one call; big enough to feed a parallel tokenizer. */
@@ -180,18 +208,23 @@ public final class CurationPipeline {
             }
             List<String> texts = new ArrayList<>();
             for (Pending p : pending) {
-                for (Message m : p.messages()) {
-                    texts.add(m.content());
+                if (p.count()) {
+                    for (Message m : p.messages()) {
+                        texts.add(m.content());
+                    }
                 }
             }
-            int[] counts = tokens.countAll(texts);
+            int[] counts = texts.isEmpty() ? new int[0] : tokens.countAll(texts);
             int t = 0;
             for (Pending p : pending) {
-                int count = 0;
-                for (int i = 0; i < p.messages().size(); i++) {
-                    count += counts[t++];
+                int count = -1;
+                if (p.count()) {
+                    count = 0;
+                    for (int i = 0; i < p.messages().size(); i++) {
+                        count += counts[t++];
+                    }
                 }
-                decide(p.fileId(), p.line(), p.messages(), p.explicitValidation(), count);
+                decide(p, count);
             }
             pending.clear();
         }
@@ -214,22 +247,63 @@ public final class CurationPipeline {
                     return;
                 }
             }
-            pending.add(new Pending(fileId, line, messages, explicitValidation));
+            pending.add(pending(fileId, line, messages, explicitValidation));
             if (pending.size() == BATCH) {
                 flush();
             }
         }
 
-        /** Length filter, dedup and split for one record whose token count is known. */
-        private void decide(String fileId, long line, List<Message> messages, boolean explicitValidation, int count)
-                throws IOException {
-            if (options.minTokens() != null && count < options.minTokens()) {
-                length.dropped(fileId, line, count + " tokens < min_tokens " + options.minTokens(), excerpt(messages));
-                return;
+        /**
+         * A record's bounds and whether it must be counted before it is decided: when there are no
+         * bounds, when the bounds cannot decide the length filter, and for a drop the report will
+         * show (so its reason gives the exact count). The histogram's records are counted later,
+         * in the background, and only if written.
+         */
+        private Pending pending(String fileId, long line, List<Message> messages, boolean explicitValidation) {
+            int level = sampling.level(messages);
+            if (!bounds.available()) {
+                return new Pending(fileId, line, messages, explicitValidation, TokenRange.UNKNOWN, true, level, false);
             }
-            if (options.maxTokens() != null && count > options.maxTokens()) {
-                length.dropped(fileId, line, count + " tokens > max_tokens " + options.maxTokens(), excerpt(messages));
-                return;
+            TokenRange range = new TokenRange(0, 0);
+            for (Message m : messages) {
+                range = range.plus(bounds.range(m.content()));
+            }
+            LengthLimits.Verdict verdict = limits.verdict(range);
+            boolean count = verdict == LengthLimits.Verdict.UNDECIDED
+                    || verdict != LengthLimits.Verdict.KEEP && length.wantsDroppedSample();
+            if (verdict == LengthLimits.Verdict.UNDECIDED) {
+                boundsUndecided++;
+            }
+            // The sample may thin before this record is written; then it is counted for nothing.
+            boolean forHistogram = histogram.wanted(level);
+            return new Pending(fileId, line, messages, explicitValidation, range, count, level, forHistogram);
+        }
+
+        /** Length filter, dedup and split for one record; {@code count} is -1 when it was not counted. */
+        private void decide(Pending p, int count) throws IOException {
+            String fileId = p.fileId();
+            long line = p.line();
+            List<Message> messages = p.messages();
+            reachedLength++;
+            if (count >= 0) {
+                counted++;
+                if (limits.enabled()) {
+                    decidedByCount++;
+                }
+                String tooShortOrLong = limits.reasonToDrop(count);
+                if (tooShortOrLong != null) {
+                    length.dropped(fileId, line, tooShortOrLong, excerpt(messages));
+                    return;
+                }
+            } else {
+                if (limits.enabled()) {
+                    decidedByBounds++;
+                    String outside = limits.reasonToDrop(p.range());
+                    if (outside != null) {
+                        length.dropped(fileId, line, outside, excerpt(messages));
+                        return;
+                    }
+                }
             }
             String key = normaliser.key(messages);
             hash.update(key);
@@ -242,14 +316,19 @@ public final class CurationPipeline {
                         + options.nearDedupThreshold() + ")", excerpt(messages));
                 return;
             }
-            if (explicitValidation || splitter.isValidation(hash.split())) {
+            if (p.explicitValidation() || splitter.isValidation(hash.split())) {
                 validationWriter.write(messages);
                 validationRecords++;
             } else {
                 trainWriter.write(messages);
                 trainRecords++;
             }
-            histogram.add(count);
+            if (count < 0 && p.forHistogram()) {
+                countedForHistogram++;
+                background.add(messages, p.level());
+            } else {
+                histogram.written(count, p.level());
+            }
             for (Message m : messages) {
                 roles.merge(m.role(), 1L, Long::sum);
             }
@@ -289,7 +368,19 @@ public final class CurationPipeline {
             return redactor == null ? text : redactor.redact(text, excerptFindings);
         }
 
+        private TokenCounting tokenCounting() {
+            long tokenized = counted + countedForHistogram;
+            return new TokenCounting(bounds.description(), decidedByBounds, decidedByCount, boundsUndecided,
+                    countedForHistogram, tokenized, reachedLength - tokenized);
+        }
+
+        @Override
+        public void close() {
+            background.close();
+        }
+
         CurationResult finish() throws IOException {
+            background.finish(); // the histogram is complete only after this
             PartInfo train = trainWriter.finish();
             PartInfo valid = validationWriter.finish();
             Map<String, Long> piiByKind = new LinkedHashMap<>();
@@ -305,7 +396,7 @@ public final class CurationPipeline {
                     trainRecords, validationRecords,
                     List.of(invalid.report(), blocked.report(), pii.report(), length.report(), exactDup.report(),
                             nearDup.report()),
-                    piiByKind, histogram.snapshot(), Map.copyOf(roles), state);
+                    piiByKind, histogram.snapshot(), tokenCounting(), Map.copyOf(roles), state);
             String optionsJson = options.canonicalJson();
             return new CurationResult(report, train, valid, optionsJson, contentHash(optionsJson, train, valid));
         }

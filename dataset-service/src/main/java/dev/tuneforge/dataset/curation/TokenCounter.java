@@ -2,7 +2,8 @@ package dev.tuneforge.dataset.curation;
 
 /**
  * Counts tokens the way the target base model's tokenizer does. The service plugs in a Hugging Face
- * tokenizer; tests and the benchmark use {@link WhitespaceTokenCounter}.
+ * tokenizer (with {@link TokenBounds} when they are proven for it); most tests use
+ * {@link WhitespaceTokenCounter}.
  */
 @FunctionalInterface
 public interface TokenCounter {
@@ -18,5 +19,13 @@ public interface TokenCounter {
             counts[i] = count(texts.get(i));
         }
         return counts;
+    }
+
+    /**
+     * Bounds on {@link #count} that need no counting. None by default: a counter offers bounds only
+     * when they are proven for its tokenizer (see {@code ByteLevelBpeBounds}).
+     */
+    default TokenBounds bounds() {
+        return TokenBounds.none("none: every record is counted (" + getClass().getSimpleName() + ")");
     }
 }

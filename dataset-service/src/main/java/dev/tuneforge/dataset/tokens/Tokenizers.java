@@ -1,5 +1,6 @@
 package dev.tuneforge.dataset.tokens;
 
+import dev.tuneforge.dataset.curation.TokenBounds;
 import dev.tuneforge.dataset.curation.TokenCounter;
 import dev.tuneforge.dataset.curation.WhitespaceTokenCounter;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
@@ -30,7 +31,11 @@ public class Tokenizers {
 
   @Inject ObjectStore store;
 
-  private final Map<String, Tokenizer> loaded = new ConcurrentHashMap<>();
+  /** A loaded tokenizer and the bounds proven for it, keyed by name@sha256 of tokenizer.json. */
+  private record Loaded(Tokenizer tokenizer, TokenBounds bounds) {
+  }
+
+  private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
   private final Path cache = Path.of(System.getProperty("java.io.tmpdir"), "tuneforge-tokenizers");
 
   /** A counter for {@code name}, or empty with the reason in {@code problem[0]}. */
@@ -58,8 +63,9 @@ public class Tokenizers {
         store.download(prefix + "tokenizer_config.json", tmp.resolve("tokenizer_config.json"));
       }
       Path dir = tmp;
-      Tokenizer tokenizer = loaded.computeIfAbsent(name + "@" + sha, k -> Tokenizer.load(dir));
-      return Optional.of(new HfTokenCounter(tokenizer));
+      Loaded found = loaded.computeIfAbsent(name + "@" + sha,
+          k -> new Loaded(Tokenizer.load(dir), ByteLevelBpeSpec.read(dir.resolve(Tokenizer.TOKENIZER_FILE))));
+      return Optional.of(new HfTokenCounter(found.tokenizer(), found.bounds()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
@@ -74,6 +80,6 @@ public class Tokenizers {
 
   @PreDestroy
   void close() {
-    loaded.values().forEach(Tokenizer::close);
+    loaded.values().forEach(l -> l.tokenizer().close());
   }
 }

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Test;
  * Run with:
  * {@code mvn -B -pl dataset-service -am test -Dtests.excluded=none -Dgroups=benchmark -Dsurefire.failIfNoSpecifiedTests=false}
  *
- * <p>Token counts come from {@link WhitespaceTokenCounter}, a stand-in: a Hugging Face tokenizer
- * will cost more per record. Heap is probed every 200k records by a full GC from the reading thread,
- * so "live heap" is what survives a collection; the probes' time is excluded from the rates.
+ * <p>The first two runs count tokens with {@link WhitespaceTokenCounter}, a stand-in; the third with
+ * the byte-level BPE test tokenizer through HF tokenizers, as the service does, where the length
+ * filter decides from token bounds when they settle it and counts the rest plus the histogram's
+ * sample ({@link HistogramSampling#DEFAULT}). Heap is probed every 200k records by a full GC from
+ * the reading thread, so "live heap" is what survives a collection; the probes' time is excluded
+ * from the rates.
  */
 @Tag("benchmark")
 class CurationBenchmarkTest {
@@ -51,12 +54,15 @@ class CurationBenchmarkTest {
         Measurement near = measure("… + near-dup removal (MinHash 128, word 5-shingles, threshold 0.8)",
                 base.toBuilder().nearDedup(true).build());
         // The same fast path counting with a real byte-level BPE tokenizer (HF tokenizers through DJL),
-        // as the service does when `tokenizer` names a base model.
-        try (var tokenizer = dev.tuneforge.llm.tokenizer.Tokenizer.load(
-                java.nio.file.Path.of("../libs/llm/src/test/resources/tokenizers/bpe-chatml"))) {
-            Measurement hf = measure("exact dedup + PII redact + length filter (HF BPE tokenizer) + split", base,
-                    new dev.tuneforge.dataset.tokens.HfTokenCounter(tokenizer));
+        // as the service does when `tokenizer` names a base model: bounds first, counting where needed.
+        java.nio.file.Path bpe = java.nio.file.Path.of("../libs/llm/src/test/resources/tokenizers/bpe-chatml");
+        try (var tokenizer = dev.tuneforge.llm.tokenizer.Tokenizer.load(bpe)) {
+            Measurement hf = measure("exact dedup + PII redact + length filter (HF BPE tokenizer, bounds) + split", base,
+                    new dev.tuneforge.dataset.tokens.HfTokenCounter(tokenizer,
+                            dev.tuneforge.dataset.tokens.ByteLevelBpeSpec.read(bpe.resolve("tokenizer.json"))));
             assertEquals(RECORDS, hf.report.recordsRead());
+            assertTrue(hf.report.tokenCounting().decidedByBounds() > 0);
+            assertTrue(hf.report.tokenLengths().sampled());
         }
 
         assertTrue(fast.report.rule("exact_dedup").dropped() > 0);
@@ -100,6 +106,16 @@ class CurationBenchmarkTest {
                         + "pii-changed %,d%n",
                 r.trainRecords(), r.validationRecords(), r.rule("exact_dedup").dropped(), r.rule("near_dedup").dropped(),
                 r.rule("length").dropped(), r.rule("pii").changed());
+        var counting = r.tokenCounting();
+        var lengths = r.tokenLengths();
+        System.out.printf(Locale.ROOT, "  length filter: decided by bounds %,d, by exact count %,d (bounds straddled a "
+                        + "limit: %,d); tokenized %,d records (%,d only for the histogram), not tokenized %,d%n"
+                        + "  bounds: %s%n",
+                counting.decidedByBounds(), counting.decidedByCount(), counting.boundsUndecided(), counting.counted(),
+                counting.countedForHistogram(), counting.notCounted(), counting.bounds());
+        System.out.printf(Locale.ROOT, "  token-length histogram: %s, %,d records, mean %.1f, min %d, max %d%n",
+                lengths.sampled() ? "sampled 1 in " + lengths.sampleEvery() + " by content hash" : "exact",
+                lengths.records(), lengths.meanTokens(), lengths.minTokens(), lengths.maxTokens());
         System.out.printf(Locale.ROOT, "  live heap after GC (baseline %d MiB) at %s%n", baseline >> 20, live);
         System.out.printf(Locale.ROOT, "  peak live heap %d MiB; dedup state: exact %,d entries %.1f MiB, near %d bands x %d rows "
                         + "%.1f MiB, %.1f bytes/record%n",

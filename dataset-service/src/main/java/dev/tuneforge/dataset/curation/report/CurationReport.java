@@ -15,13 +15,16 @@ import java.util.Map;
  * @param validationRecords  records in validation.jsonl
  * @param rules              per rule: dropped, changed and samples
  * @param piiFindings        findings per PII kind over all records (redacted or dropped)
- * @param tokenLengths       histogram of token counts of written records
+ * @param tokenLengths       histogram of token counts of written records, or of a sample of them when
+ *                           bounds let the length filter skip counting (it says which)
+ * @param tokenCounting      how many records were tokenized and how many decided by bounds alone
  * @param roleCounts         turns per role in written records
  * @param dedupState         memory of the dedup state
  */
 public record CurationReport(long recordsRead, long invalidLines, long recordsWritten, long trainRecords,
                              long validationRecords, List<RuleReport> rules, Map<String, Long> piiFindings,
-                             TokenHistogram.Snapshot tokenLengths, Map<String, Long> roleCounts,
+                             TokenHistogram.Snapshot tokenLengths, TokenCounting tokenCounting,
+                             Map<String, Long> roleCounts,
                              DedupState dedupState) {
 
     /** The entry for one rule by name, e.g. {@code rule("exact_dedup")}. */

@@ -36,6 +36,11 @@ public final class RuleStats {
         }
     }
 
+    /** True while a dropped record would still be shown as a sample (so it is worth describing exactly). */
+    public boolean wantsDroppedSample() {
+        return enabled && droppedSamples.size() < sampleSize;
+    }
+
     public long droppedCount() {
         return dropped;
     }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Token lengths of the records written, in power-of-two buckets ([0,1), [1,2), [2,4), [4,8), ...):
- * a fixed, unit-free layout that stays readable from 10-token to 100k-token records. Mutable while
- * curating; {@link #snapshot()} gives the immutable report form.
+ * Token lengths of records, in power-of-two buckets ([0,1), [1,2), [2,4), [4,8), ...): a fixed,
+ * unit-free layout that stays readable from 10-token to 100k-token records. Mutable while curating;
+ * {@link #snapshot} gives the immutable report form. Which records go in is {@link TokenLengths}'
+ * business.
  */
 public final class TokenHistogram {
 
@@ -20,8 +21,16 @@ public final class TokenHistogram {
     public record Bucket(long from, long to, long count) {
     }
 
-    /** Immutable report form; empty buckets above the largest record are left out. */
-    public record Snapshot(long records, long minTokens, long maxTokens, double meanTokens, List<Bucket> buckets) {
+    /**
+     * Immutable report form; empty buckets above the largest record are left out.
+     *
+     * @param sampled     false when every written record is in it; true when only a sample is
+     * @param sampleEvery 1 when not sampled; else one written record in about this many is in it
+     * @param sampling    which records are in it, in words
+     * @param records     records in the histogram (the sample size when sampled)
+     */
+    public record Snapshot(boolean sampled, long sampleEvery, String sampling, long records, long minTokens,
+                           long maxTokens, double meanTokens, List<Bucket> buckets) {
     }
 
     public void add(int tokens) {
@@ -33,7 +42,25 @@ public final class TokenHistogram {
         max = Math.max(max, tokens);
     }
 
-    public Snapshot snapshot() {
+    /** Records added so far. */
+    public long records() {
+        return total;
+    }
+
+    /** Adds every record of {@code other}, as if each had been added here. */
+    public void addAll(TokenHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        sum += other.sum;
+        if (other.total > 0) {
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+        }
+    }
+
+    public Snapshot snapshot(boolean sampled, long sampleEvery, String sampling) {
         List<Bucket> buckets = new ArrayList<>();
         int last = -1;
         for (int i = 0; i < counts.length; i++) {
@@ -46,6 +73,6 @@ public final class TokenHistogram {
             long to = 1L << i;
             buckets.add(new Bucket(from, to, counts[i]));
         }
-        return new Snapshot(total, total == 0 ? 0 : min, max, total == 0 ? 0 : (double) sum / total, buckets);
+        return new Snapshot(sampled, sampleEvery, sampling, total, total == 0 ? 0 : min, max, total == 0 ? 0 : (double) sum / total, buckets);
     }
 }
