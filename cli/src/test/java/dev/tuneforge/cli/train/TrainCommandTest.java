@@ -162,6 +162,45 @@ class TrainCommandTest {
   }
 
   @Test
+  void loraJobContinuesFromAPeftAdapterAndWritesOneThatModelScoreLoads() throws IOException {
+    // The adapter PEFT 0.21 wrote on the tiny llama3 reference model (r 4, alpha 8, q/v/down_proj).
+    Path resources = Path.of("../libs/llm/src/test/resources").toAbsolutePath().normalize();
+    Path base = resources.resolve("reference/llama3-bf16");
+    Path peft = resources.resolve("peft/llama3-lora");
+    Files.writeString(dir.resolve("text.jsonl"), "{\"text\": \"the quick brown fox\"}\n"
+        + "{\"text\": \"jumps over the lazy dog\"}\n");
+    Files.writeString(dir.resolve("cont.yaml"), """
+        base_model: %s
+        adapter: lora
+        lora_model_dir: %s
+        lora_r: 4
+        datasets:
+          - path: text.jsonl
+            type: text
+        sequence_len: 32
+        max_steps: 4
+        learning_rate: 0.01
+        save_steps: 2
+        seed: 2
+        output_dir: cont-out
+        """.formatted(base, peft));
+    String out = run("train", "--config", dir.resolve("cont.yaml").toString());
+    assertTrue(out.contains("continuing from the PEFT adapter in " + peft), out);
+    assertEquals(4, Pattern.compile("step \\d/4 .* loss").matcher(out).results().count(), out);
+    Path adapter = dir.resolve("cont-out");
+    assertTrue(Files.isRegularFile(adapter.resolve("checkpoints/step-2/trainable.safetensors")), "missing checkpoint");
+
+    String text = "the lazy fox";
+    String before = run("model", "score", "--model", base.toString(), "--adapter", peft.toString(), "--text", text);
+    String after = run("model", "score", "--model", base.toString(), "--adapter", adapter.toString(), "--text", text);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var lpBefore = json.readTree(before).get("logprobs");
+    var lpAfter = json.readTree(after).get("logprobs");
+    assertTrue(lpAfter.size() > 0 && lpAfter.size() == lpBefore.size(), after);
+    assertTrue(!lpBefore.equals(lpAfter), "training moved the adapter: " + before + " vs " + after);
+  }
+
+  @Test
   void qloraJobTrainsAdaptersOnAnNf4BaseThatLoadMergeAndResume() throws IOException {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
     StringBuilder data = new StringBuilder();

@@ -1,9 +1,14 @@
 package dev.tuneforge.llm.train.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tuneforge.llm.lora.LoraConfig;
+import dev.tuneforge.llm.peft.AdapterConfig;
+import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.train.TrainingConfig;
 import dev.tuneforge.llm.train.optim.AdamWConfig;
 import dev.tuneforge.llm.train.optim.LrSchedule;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,7 +19,9 @@ import java.util.Set;
 /**
  * A fine-tuning job in Axolotl's words, parsed from a JSON/YAML tree. Every key is checked:
  * unknown keys, wrong types and out-of-range values are {@link JobConfigException}s naming the
- * key. Relative paths are resolved against the folder of the config file.
+ * key. Relative paths are resolved against the folder of the config file. With {@code
+ * lora_model_dir}, training continues from the PEFT adapter in that folder, whose r, lora_alpha,
+ * target_modules and use_rslora the run keeps.
  */
 public record JobConfig(
     Path baseModel,
@@ -26,6 +33,7 @@ public record JobConfig(
     Double loraAlpha,
     Double loraDropout,
     List<String> loraTargetModules,
+    Path loraModelDir,
     int sequenceLen,
     boolean samplePacking,
     int microBatchSize,
@@ -58,7 +66,7 @@ public record JobConfig(
   }
 
   static final Set<String> KEYS = Set.of("base_model", "datasets", "test_datasets", "val_set_size", "adapter",
-      "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "sequence_len", "sample_packing",
+      "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir", "sequence_len", "sample_packing",
       "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "max_steps", "learning_rate",
       "lr_scheduler", "warmup_steps", "warmup_ratio", "weight_decay", "max_grad_norm", "seed", "eval_steps",
       "save_steps", "early_stopping_patience", "early_stopping_threshold", "output_dir", "train_on_inputs");
@@ -95,10 +103,15 @@ public record JobConfig(
       throw new JobConfigException("lora_dropout", "must be in [0, 1), got " + loraDropout);
     }
     List<String> targets = r.stringList("lora_target_modules");
-    for (String k : List.of("lora_r", "lora_alpha", "lora_dropout", "lora_target_modules")) {
+    for (String k : List.of("lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir")) {
       if (tree.has(k) && adapter == Adapter.FULL) {
         throw new JobConfigException(k, "applies only to adapter: lora or qlora, but adapter is full");
       }
+    }
+    Path loraModelDir = null;
+    if (tree.has("lora_model_dir")) {
+      loraModelDir = r.path("lora_model_dir", true);
+      checkAgainstAdapter(loraModelDir, loraR, loraAlpha, targets);
     }
     List<Dataset> datasets = r.datasets("datasets", true);
     List<Dataset> testDatasets = r.datasets("test_datasets", false);
@@ -145,6 +158,7 @@ public record JobConfig(
         loraAlpha,
         loraDropout,
         targets,
+        loraModelDir,
         r.intValue("sequence_len", 512, 2),
         r.bool("sample_packing", false),
         r.intValue("micro_batch_size", 1, 1),
@@ -165,6 +179,68 @@ public record JobConfig(
         r.path("output_dir", false),
         r.bool("train_on_inputs", false),
         tree);
+  }
+
+  /**
+   * The adapter's config in {@code lora_model_dir}, every problem named by that key: continued
+   * training keeps the adapter's layout, so its tensors load as they were trained.
+   */
+  public static AdapterConfig adapterConfig(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new JobConfigException("lora_model_dir", dir + " is not a folder");
+    }
+    for (String f : List.of(AdapterConfig.FILE, PeftAdapter.WEIGHTS_FILE)) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        throw new JobConfigException("lora_model_dir", dir + " holds no PEFT adapter: " + f + " is missing");
+      }
+    }
+    try {
+      return AdapterConfig.read(dir.resolve(AdapterConfig.FILE));
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new JobConfigException("lora_model_dir", e.getMessage());
+    }
+  }
+
+  /**
+   * The adapter's r, lora_alpha and target_modules define the layout of a continued run; a job key
+   * that says otherwise would silently be ignored or would not fit the tensors, so it is an error.
+   */
+  private static void checkAgainstAdapter(Path dir, Integer loraR, Double loraAlpha, List<String> targets) {
+    LoraConfig a = adapterConfig(dir).lora();
+    if (loraR != null && loraR != a.r()) {
+      throw new JobConfigException("lora_r", loraR + " differs from r = " + a.r() + " of the adapter in " + dir
+          + " (lora_model_dir); omit lora_r to continue with the adapter's");
+    }
+    if (loraAlpha != null && loraAlpha.doubleValue() != a.alpha()) {
+      throw new JobConfigException("lora_alpha", loraAlpha + " differs from lora_alpha = " + a.alpha()
+          + " of the adapter in " + dir + " (lora_model_dir); omit lora_alpha to continue with the adapter's");
+    }
+    if (!targets.isEmpty() && !sameTargets(targets, a.targetModules())) {
+      throw new JobConfigException("lora_target_modules", targets + " differs from target_modules = "
+          + a.targetModules() + " of the adapter in " + dir
+          + " (lora_model_dir); omit lora_target_modules to continue with the adapter's");
+    }
+  }
+
+  /**
+   * Whether two target lists pick the same modules without knowing the model: equal as sets, or
+   * each entry of one matches an entry of the other as PEFT matches names (equal, or a dot-suffix).
+   * The second case covers adapters written here, which list full module names where the job has
+   * short ones ({@code model.layers.0.self_attn.q_proj} for {@code q_proj}).
+   */
+  static boolean sameTargets(List<String> job, List<String> adapter) {
+    if (new java.util.HashSet<>(job).equals(new java.util.HashSet<>(adapter))) {
+      return true;
+    }
+    if (job.contains(LoraConfig.ALL_LINEAR) || adapter.contains(LoraConfig.ALL_LINEAR)) {
+      return false; // which modules all-linear picks depends on the model
+    }
+    return job.stream().allMatch(j -> adapter.stream().anyMatch(t -> suffixMatch(j, t)))
+        && adapter.stream().allMatch(t -> job.stream().anyMatch(j -> suffixMatch(j, t)));
+  }
+
+  private static boolean suffixMatch(String x, String y) {
+    return x.equals(y) || x.endsWith("." + y) || y.endsWith("." + x);
   }
 
   /** Typed access to keys, each failure naming its key. */

@@ -8,7 +8,10 @@ import ai.djl.engine.Engine;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.peft.AdapterConfig;
+import dev.tuneforge.llm.peft.AdapterLoader;
+import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.peft.PeftAdapterWriter;
 import dev.tuneforge.llm.peft.QloraBase;
 import dev.tuneforge.llm.quant.Nf4LinearFactory;
@@ -39,7 +42,8 @@ import java.util.List;
 /**
  * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model
  * folder, JSONL datasets → batches, the base model (float, or NF4-quantized for QLoRA), a
- * {@link Trainer} for full, LoRA or QLoRA fine-tuning. No services needed; the CLI and (later) the
+ * {@link Trainer} for full, LoRA or QLoRA fine-tuning, LoRA/QLoRA optionally continuing from a PEFT
+ * adapter ({@code lora_model_dir}). No services needed; the CLI and (later) the
  * trainer service call this.
  */
 public final class JobRunner {
@@ -92,32 +96,19 @@ public final class JobRunner {
           + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
           + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
       if (job.adapter() == JobConfig.Adapter.LORA || job.adapter() == JobConfig.Adapter.QLORA) {
-        // LoRA is chosen when the model is built: targeted projections become LoraLinear (A random,
-        // B zero), the base stays frozen, and only the lora_ tensors are trained and saved (PEFT layout).
-        // QLoRA: the same adapters over a base whose decoder projections are quantized to NF4 at load.
-        LoraConfig lora = new LoraConfig(
-            job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
-            job.loraAlpha() == null ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR()) : job.loraAlpha(),
-            job.loraDropout() == null ? 0.0 : job.loraDropout(),
-            job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
-                ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
-            false, job.seed());
-        boolean qlora = job.adapter() == JobConfig.Adapter.QLORA;
-        Nf4LinearFactory nf4 = qlora ? new Nf4LinearFactory() : null;
-        LoraLinearFactory factory = qlora ? LoraLinearFactory.fresh(lora, nf4) : LoraLinearFactory.fresh(lora);
-        try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory)) {
-          if (qlora) {
-            listener.onMessage("qlora: " + nf4.summary() + "; LoRA adapters float32");
-          }
+        try (LoraModel lm = buildLora(job, listener)) {
+          LoraLinearFactory factory = lm.factory();
           TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
               .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
           OutputWriter peft = (m, dir) -> {
-            if (qlora) {
-              QloraBase.of(nf4).write(dir); // PEFT's adapter_config has no key for a quantized base
+            if (lm.nf4() != null) {
+              QloraBase.of(lm.nf4()).write(dir); // PEFT's adapter_config has no key for a quantized base
             }
-            PeftAdapterWriter.write(dir, new AdapterConfig(lora, base.toString()), factory.layers()); // config last
+            PeftAdapterWriter.write(dir, new AdapterConfig(factory.config(), base.toString()), factory.layers()); // config last
           };
-          Trainer trainer = new Trainer(model, adapters, peft, trainData.plan(),
+          // On resume the Trainer loads the checkpoint's A/B over the ones built here (fresh or from
+          // lora_model_dir), so a resumed continued run goes on from its checkpoint, not the adapter.
+          Trainer trainer = new Trainer(lm.model(), adapters, peft, trainData.plan(),
               valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
               .withRandomLayers(factory); // dropout on in training, off in evaluation, keyed per micro-batch
           return trainer.run(listener, resume);
@@ -129,6 +120,72 @@ public final class JobRunner {
         return trainer.run(listener, resume);
       }
     }
+  }
+
+  /** A model with LoRA layers for a lora/qlora job; {@code nf4} is the quantized base's factory for qlora. */
+  record LoraModel(CausalLM model, LoraLinearFactory factory, Nf4LinearFactory nf4) implements AutoCloseable {
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+
+  /**
+   * Builds the model of a lora/qlora job. LoRA is chosen when the model is built: targeted
+   * projections become LoraLinear, the base stays frozen, and only the lora_ tensors are trained
+   * and saved (PEFT layout). A and B start fresh (A random, B zero) or, with lora_model_dir, at the
+   * adapter's values in the adapter's layout. QLoRA: the same adapters over a base whose decoder
+   * projections are quantized to NF4 at load.
+   */
+  static LoraModel buildLora(JobConfig job, TrainingListener listener) {
+    Path base = job.baseModel();
+    boolean qlora = job.adapter() == JobConfig.Adapter.QLORA;
+    Nf4LinearFactory nf4 = qlora ? new Nf4LinearFactory() : null;
+    LinearFactory frozen = qlora ? nf4 : LinearFactory.plain();
+    CausalLM model;
+    LoraLinearFactory factory;
+    if (job.loraModelDir() != null) {
+      Path dir = job.loraModelDir();
+      JobConfig.adapterConfig(dir); // missing files and refused settings, named by lora_model_dir
+      PeftAdapter adapter;
+      try {
+        adapter = PeftAdapter.read(dir);
+      } catch (IllegalArgumentException e) {
+        throw new JobConfigException("lora_model_dir", e.getMessage());
+      }
+      LoraConfig a = adapter.config().lora();
+      // the adapter's layout (JobConfig refused job keys that contradict it); dropout and seed are
+      // training settings, so the job's apply
+      LoraConfig lora = new LoraConfig(a.r(), a.alpha(), job.loraDropout() == null ? a.dropout() : job.loraDropout(),
+          a.targetModules(), a.useRslora(), job.seed());
+      AdapterLoader.Adapted adapted;
+      try {
+        adapted = AdapterLoader.load(new LocalModelSource(base),
+            new PeftAdapter(new AdapterConfig(lora, adapter.config().baseModelNameOrPath()), adapter.weights()),
+            Engine.getInstance().defaultDevice(), frozen);
+      } catch (IllegalArgumentException e) {
+        throw new JobConfigException("lora_model_dir", e.getMessage());
+      }
+      model = adapted.model();
+      factory = adapted.lora();
+      listener.onMessage(String.format(java.util.Locale.ROOT,
+          "continuing from the PEFT adapter in %s: r %d, lora_alpha %s, use_rslora %s, lora_dropout %s, %d modules",
+          dir, lora.r(), lora.alpha(), lora.useRslora(), lora.dropout(), factory.layers().size()));
+    } else {
+      LoraConfig lora = new LoraConfig(
+          job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
+          job.loraAlpha() == null ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR()) : job.loraAlpha(),
+          job.loraDropout() == null ? 0.0 : job.loraDropout(),
+          job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
+              ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
+          false, job.seed());
+      factory = LoraLinearFactory.fresh(lora, frozen);
+      model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory);
+    }
+    if (qlora) {
+      listener.onMessage("qlora: " + nf4.summary() + "; LoRA adapters float32");
+    }
+    return new LoraModel(model, factory, nf4);
   }
 
   /** Reads a JSONL dataset, checking each record has the declared type's fields. */
