@@ -21,7 +21,6 @@ import dev.tuneforge.llm.quant.Nf4Linear;
 import dev.tuneforge.llm.quant.Nf4LinearFactory;
 import dev.tuneforge.llm.quant.Nf4Tensor;
 import dev.tuneforge.llm.safetensors.FloatTensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,8 +44,6 @@ import org.junit.jupiter.api.Test;
  * </ol>
  */
 class QloraGradientCheckTest {
-  private static final long[][] IDS = {{0, 17, 250, 33, 4, 99, 120, 7, 61, 140}};
-  private static final double H = 1e-5;
 
   @Test
   void float64ModelOnAnNf4BaseMatchesCentralDifferences() {
@@ -55,7 +52,7 @@ class QloraGradientCheckTest {
     Architecture arch = ModelLoader.architecture(c.modelType());
     Map<String, FloatTensor> base = RandomCheckpoints.randomTensors(arch.expectedTensors(c), 5);
     LoraConfig lora = new LoraConfig(3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
-    Map<String, LoraWeights> factors = randomFactors(base, lora, new Random(4));
+    Map<String, LoraWeights> factors = ModelGradientCheck.randomFactors(base, lora, new Random(4));
     try (NDManager manager = NDManager.newBaseManager()) {
       Nf4LinearFactory nf4 = new Nf4LinearFactory();
       LoraLinearFactory f = LoraLinearFactory.fromAdapter(lora, factors, nf4);
@@ -68,45 +65,7 @@ class QloraGradientCheckTest {
       Map<String, NDArray> trainable = LoraParameters.trainable(model);
       assertEquals(20, trainable.size());
 
-      Map<String, double[]> grads = new LinkedHashMap<>();
-      try (NDManager step = model.newStepManager();
-          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        trainable.values().forEach(p -> p.setRequiresGradient(true));
-        NDArray loss = loss(model, step);
-        assertEquals(DataType.FLOAT64, loss.getDataType(), "the forward must stay in float64");
-        System.gc(); // scalars must survive until backward (NOTES.md)
-        gc.backward(loss);
-        trainable.forEach((n, p) -> grads.put(n, p.getGradient().toDoubleArray()));
-      }
-      trainable.values().forEach(p -> p.setRequiresGradient(false));
-
-      String[] checked = {
-        "model.layers.0.self_attn.q_proj.lora_A.weight", "model.layers.0.self_attn.q_proj.lora_B.weight",
-        "model.layers.1.self_attn.v_proj.lora_A.weight", "model.layers.1.self_attn.o_proj.lora_B.weight",
-        "model.layers.0.mlp.gate_proj.lora_A.weight", "model.layers.1.mlp.down_proj.lora_B.weight",
-      };
-      Random pick = new Random(9);
-      double worst = 0;
-      for (String name : checked) {
-        NDArray p = trainable.get(name);
-        int cols = (int) p.getShape().get(1);
-        for (int n = 0; n < 3; n++) {
-          int flat = pick.nextInt((int) p.getShape().size());
-          NDIndex at = new NDIndex(flat / cols, flat % cols);
-          double original = p.toDoubleArray()[flat];
-          p.set(at, original + H);
-          double up = lossValue(model);
-          p.set(at, original - H);
-          double down = lossValue(model);
-          p.set(at, original);
-          double numeric = (up - down) / (2 * H);
-          double analytic = grads.get(name)[flat];
-          assertTrue(Math.abs(numeric) > 1e-6, name + "[" + flat + "]: gradient too small to compare: " + numeric);
-          double rel = Math.abs(analytic - numeric) / Math.abs(numeric);
-          worst = Math.max(worst, rel);
-          assertTrue(rel < 1e-6, name + "[" + flat + "]: autograd " + analytic + " vs finite difference " + numeric);
-        }
-      }
+      double worst = ModelGradientCheck.maxRelativeError(model, trainable);
       System.out.printf("QLoRA gradient check (float64 over NF4 base, 18 entries): max relative error %.3g%n", worst);
     }
   }
@@ -120,11 +79,11 @@ class QloraGradientCheckTest {
   @Test
   void float32LayerGradientsMatchAFloat64ReferenceAndCentralDifferences() {
     Random rnd = new Random(12);
-    float[] w = gaussian(rnd, OUT * IN, 0.2);
-    float[] a0 = gaussian(rnd, R * IN, 0.3);
-    float[] b0 = gaussian(rnd, OUT * R, 0.3);
-    float[] x0 = gaussian(rnd, ROWS * IN, 1.0);
-    float[] g = gaussian(rnd, ROWS * OUT, 1.0);
+    float[] w = ModelGradientCheck.gaussian(rnd, OUT * IN, 0.2);
+    float[] a0 = ModelGradientCheck.gaussian(rnd, R * IN, 0.3);
+    float[] b0 = ModelGradientCheck.gaussian(rnd, OUT * R, 0.3);
+    float[] x0 = ModelGradientCheck.gaussian(rnd, ROWS * IN, 1.0);
+    float[] g = ModelGradientCheck.gaussian(rnd, ROWS * OUT, 1.0);
     float[] wDeq = Nf4Tensor.quantize(w, new long[] {OUT, IN}, true).dequantize(); // the base autograd sees
     try (NDManager m = NDManager.newBaseManager(); Nf4Codebook book = new Nf4Codebook(m)) {
       NDArray a = m.create(a0, new Shape(R, IN));
@@ -263,45 +222,5 @@ class QloraGradientCheckTest {
       diff = Math.max(diff, Math.abs(got[i] - want[i]));
     }
     return diff / scale;
-  }
-
-  /** Mean next-token negative log-likelihood, shape (). */
-  private static NDArray loss(CausalLM model, NDManager step) {
-    NDArray logits = model.forward(step, IDS, null); // [1, T, V]
-    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [1, T-1, V]
-    long[] next = java.util.Arrays.copyOfRange(IDS[0], 1, IDS[0].length);
-    NDArray picked = logp.gather(step.create(next, new Shape(1, next.length, 1)), -1); // [1, T-1, 1]
-    return picked.mean().neg();
-  }
-
-  private static double lossValue(CausalLM model) {
-    try (NDManager step = model.newStepManager()) {
-      return loss(model, step).getDouble();
-    }
-  }
-
-  /** Random non-zero A and B (a zero B would make every gradient w.r.t. A vanish). */
-  static Map<String, LoraWeights> randomFactors(Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
-    Map<String, LoraWeights> out = new LinkedHashMap<>();
-    base.forEach((name, t) -> {
-      String module = name.replaceFirst("\\.weight$", "");
-      if (t.shape().length != 2 || !lora.targets(module)) {
-        return;
-      }
-      int o = (int) t.shape()[0];
-      int in = (int) t.shape()[1];
-      out.put(module, new LoraWeights(module,
-          new FloatTensor(new long[] {lora.r(), in}, gaussian(rnd, lora.r() * in, 0.3)),
-          new FloatTensor(new long[] {o, lora.r()}, gaussian(rnd, o * lora.r(), 0.3))));
-    });
-    return out;
-  }
-
-  private static float[] gaussian(Random rnd, int n, double sd) {
-    float[] f = new float[n];
-    for (int i = 0; i < n; i++) {
-      f[i] = (float) (sd * rnd.nextGaussian());
-    }
-    return f;
   }
 }
