@@ -9,10 +9,8 @@ import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.basemodel.BaseModel;
 import dev.tuneforge.llm.train.Checkpoints;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import dev.tuneforge.cli.CliRun;
 
 /**
  * {@code tuneforge train} as its own JVM, killed with SIGKILL right as it starts writing its second
@@ -151,20 +149,8 @@ class KillNineResumeTest {
     return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
   }
 
-  /** {@code tuneforge args...} in this JVM; returns its output, failing on a non-zero exit. */
   private static String run(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = new CommandLine(new TuneForge()).execute(args);
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, out);
-    return out;
+    return CliRun.run(args);
   }
 
   /** The checkpoint folders and whether each has its manifest (for the test's report). */

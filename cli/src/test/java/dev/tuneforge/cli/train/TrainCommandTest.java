@@ -3,12 +3,8 @@ package dev.tuneforge.cli.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.basemodel.BaseModel;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,25 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import dev.tuneforge.cli.CliRun;
 
 /** {@code tuneforge train} end to end, in-process, on a tiny model. */
 class TrainCommandTest {
   @TempDir Path dir;
 
-  private String run(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = new CommandLine(new TuneForge()).execute(args);
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, out);
-    return out;
+  private static String run(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
