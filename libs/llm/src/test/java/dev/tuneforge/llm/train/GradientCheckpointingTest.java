@@ -138,13 +138,30 @@ class GradientCheckpointingTest {
   }
 
   @Test
-  void manyCheckpointedStepsLeakNoArrays() {
+  void manyCheckpointedQloraStepsLeakNoArrays() {
     Path base = ModelInit.write(dir.resolve("base"), QloraTrainingTest.config(), 11);
     LoraLinearFactory f = lora(0.1, new Nf4LinearFactory());
+    try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+      TrainableSet adapters = m -> f.trainableParameters().entrySet().stream()
+          .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
+      assertFlatArrayCounts(model, adapters, f);
+    }
+  }
+
+  @Test
+  void manyCheckpointedFullStepsWithTiedEmbeddingsLeakNoArrays() {
+    ObjectNode c = TinyRuns.config();
+    c.put("tie_word_embeddings", true); // the embedding's extra backward runs every micro-batch
+    try (CausalLM model = TinyRuns.load(ModelInit.write(dir.resolve("base"), c, 11))) {
+      assertFlatArrayCounts(model, TrainableSet.full(), RandomLayers.NONE);
+    }
+  }
+
+  /** 25 checkpointed steps of 2 micro-batches: model and system array counts equal at steps 5 and 25. */
+  private void assertFlatArrayCounts(CausalLM model, TrainableSet trainable, RandomLayers random) {
     TrainingConfig cfg = new TrainingConfig(2, 1, 25, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
         AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out")).withGradientCheckpointing(true);
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f);
-        NDManager probe = NDManager.newBaseManager()) {
+    try (NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();
       int[][] counts = new int[2][2];
       TrainingListener listener = report -> {
@@ -154,10 +171,8 @@ class GradientCheckpointingTest {
           counts[at][1] = system.getManagedArrays().size();
         }
       };
-      TrainableSet adapters = m -> f.trainableParameters().entrySet().stream()
-          .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
-      TrainingResult r = new Trainer(model, adapters, (m, out) -> { }, TinyRuns.plan(TinyRuns.rows(8, 2), 2, true),
-          null, cfg, null, 5).withRandomLayers(f).run(listener, false);
+      TrainingResult r = new Trainer(model, trainable, (m, out) -> { }, TinyRuns.plan(TinyRuns.rows(8, 2), 2, true),
+          null, cfg, null, 5).withRandomLayers(random).run(listener, false);
       assertEquals(25, r.steps());
       assertTrue(counts[0][0] > 0, "counted at step 5");
       assertEquals(counts[0][0], counts[1][0], "model manager arrays, step 5 vs 25");
