@@ -86,6 +86,7 @@ class JobConfigYamlTest {
       "val_set_size: 1.0|val_set_size|[0, 1)",
       "eval_steps: 5|eval_steps|validation set",
       "sample_packing: yes please|sample_packing|true or false",
+      "gradient_checkpointing: 1|gradient_checkpointing|true or false",
       "max_steps: 2.5|max_steps|integer",
       "weight_decay: -0.1|weight_decay|>= 0",
   })
@@ -111,6 +112,14 @@ class JobConfigYamlTest {
     assertEquals("lora_dropout", e.key());
     e = assertThrows(JobConfigException.class, () -> load(VALID + "adapter: qlora\nlora_target_modules: 3\n"));
     assertEquals("lora_target_modules", e.key());
+  }
+
+  @Test
+  void gradientCheckpointingReachesTheLoopAndIsOffByDefault() throws IOException {
+    assertTrue(!load(VALID).training().gradientCheckpointing(), "HF's default: off");
+    JobConfig c = load(VALID + "gradient_checkpointing: true\n");
+    assertTrue(c.gradientCheckpointing());
+    assertTrue(c.training().gradientCheckpointing());
   }
 
   @Test

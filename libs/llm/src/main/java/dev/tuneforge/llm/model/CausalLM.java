@@ -211,12 +211,37 @@ public final class CausalLM implements AutoCloseable {
     return forward(step, idArray, pos, bias, null, false);
   }
 
+  /** The token embedding {@code [V, D]} (also the LM head's weight when tied). */
+  NDArray embedding() {
+    return embed;
+  }
+
+  /** Embedding lookup: ids {@code [B, T]} int64 → {@code [B, T, D]} on the ids' manager. */
+  NDArray embed(NDArray ids) {
+    return ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** Rotary tables for position ids {@code [B, T]}: {@code [B, 1, T, d]} each. */
+  Rope.Tables ropeTables(NDManager step, NDArray positions) {
+    return rope.tables(step, positions);
+  }
+
+  /** Final norm and LM head: hidden {@code [B, T, D]} → logits {@code [B, T, V]}. */
+  NDArray head(NDArray x, ForwardContext ctx) {
+    return lmHead.forward(finalNorm.forward(x, ctx.eps()));
+  }
+
+  /** A forward context (0-d eps and attention scale) on {@code step}. */
+  ForwardContext context(NDManager step) {
+    return ForwardContext.of(step, config.rmsNormEps(), config.headDim());
+  }
+
   private static boolean gradientRecording() {
     return !"PyTorch".equals(Engine.getInstance().getEngineName()) || JniUtils.isGradMode();
   }
 
   /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */
-  private void lendParameters(NDManager step) {
+  void lendParameters(NDManager step) {
     for (NDArray p : parameters().values()) {
       if (p.getManager() != step) {
         step.tempAttachAll(p);

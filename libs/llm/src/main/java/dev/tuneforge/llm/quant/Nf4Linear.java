@@ -18,11 +18,14 @@ import java.util.Map;
  * <p>Peak memory: under autograd, {@code linear(x, W)} keeps its operand {@code W} (float32,
  * {@code 4·out·in} bytes) until backward, because the gradient w.r.t. {@code x} is
  * {@code dy · W}. DJL has no custom autograd functions, so the layer cannot drop {@code W} and
- * dequantize it again in backward as bitsandbytes does: during a training step every NF4 layer's
- * dequantized weight is alive at once, and the step's peak holds the whole base in float32 on top
- * of the NF4 copy. Between steps only the NF4 form is resident. Without autograd (inference,
- * evaluation) the model runs layer by layer in scopes, so only one layer's {@code W} is alive.
- * The gain of QLoRA here is resident memory, not peak memory (measured in
+ * dequantize it again in backward as bitsandbytes does. With a plain training forward every NF4
+ * layer's dequantized weight is therefore alive at once, and the step's peak holds the whole base
+ * in float32 on top of the NF4 copy. With {@code gradient_checkpointing}
+ * ({@code model.CheckpointedForward}) the decoder layers run unrecorded in per-layer scopes and are
+ * recomputed one at a time in backward, so only one decoder layer's {@code W}s are alive at once
+ * (for one extra forward per layer): then QLoRA lowers the peak as well as resident memory.
+ * Between steps only the NF4 form is resident. Without autograd (inference, evaluation) the model
+ * runs layer by layer in scopes, so only one layer's {@code W} is alive (measured in
  * {@code QloraMemoryBenchmark}).
  *
  * <p>Compute is float32. A float64 input (gradient checks) gets the dequantized weight widened to

@@ -25,12 +25,37 @@ public final class CrossEntropy {
    * @return {@code ()} float32: Σ −log p(label) over target tokens, differentiable
    */
   public static NDArray sum(CausalLM model, NDManager step, Batch batch) {
+    Inputs in = inputs(step, batch);
+    NDArray logits = model.forward(step, in.ids(), in.positions(), in.bias(), null, false); // (B, T, V)
+    return sumOfLogits(step, batch, logits);
+  }
+
+  /**
+   * The model inputs of a batch on {@code step}.
+   *
+   * @param ids (B, T) int64
+   * @param positions (B, T) int64
+   * @param bias (B, 1, 1, T, T) additive attention mask
+   */
+  public record Inputs(NDArray ids, NDArray positions, NDArray bias) {
+  }
+
+  public static Inputs inputs(NDManager step, Batch batch) {
     int b = batch.batchSize();
     int t = batch.seqLen();
     NDArray ids = step.create(toLongs(batch.inputIds()), new Shape(b, t));            // (B, T)
     NDArray pos = step.create(toLongs(batch.positionIds()), new Shape(b, t));         // (B, T)
     NDArray bias = AttentionMasks.additive(step, batch).reshape(b, 1, 1, t, t);       // (B, 1, 1, T, T)
-    NDArray logits = model.forward(step, ids, pos, bias, null, false);               // (B, T, V)
+    return new Inputs(ids, pos, bias);
+  }
+
+  /**
+   * @param logits (B, T, V) for the batch's inputs
+   * @return {@code ()} float32: Σ −log p(label) over target tokens, differentiable
+   */
+  public static NDArray sumOfLogits(NDManager step, Batch batch, NDArray logits) {
+    int b = batch.batchSize();
+    int t = batch.seqLen();
     // labels[t] is predicted from position t−1: drop the last position's logits and label 0
     long[] target = new long[b * (t - 1)];
     float[] weight = new float[b * (t - 1)];

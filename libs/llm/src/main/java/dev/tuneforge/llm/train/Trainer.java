@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.CheckpointedForward;
 import dev.tuneforge.llm.model.NoGrad;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.train.data.Batch;
@@ -49,6 +50,11 @@ import java.util.Objects;
  *       and epoch, and random layers ({@link RandomLayers}, LoRA dropout) draw from (seed, step,
  *       micro-batch), so on CPU with the same thread count the final weights are bitwise those of
  *       an uninterrupted run.</li>
+ *   <li>Gradient checkpointing ({@code gradient_checkpointing}, {@link CheckpointedForward}): only
+ *       each decoder layer's input is kept through the forward and the layer is recomputed in
+ *       backward, so a step holds one layer's activations (and, for QLoRA, one layer's dequantized
+ *       base weights) at a time, for one extra forward per layer; the gradients equal the
+ *       uncheckpointed ones (dropout masks are replayed).</li>
  *   <li>Random layers train in training mode and are evaluated in evaluation mode (no dropout), as
  *       HF Trainer does with {@code model.train()} / {@code model.eval()}.</li>
  * </ul>
@@ -260,10 +266,22 @@ public final class Trainer {
         randomLayers.startMicroBatch(stepNumber, i); // masks keyed to (step, micro-batch): resumable
         try (NDManager micro = step.newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray sum = CrossEntropy.sum(model, micro, b); // ()
           // divide by the whole accumulated batch's target count: a 0-d array, not div(Number) (NOTES.md)
-          NDArray loss = sum.div(micro.full(new Shape(), (float) targets, DataType.FLOAT32));
-          collector.backward(loss);
+          NDArray denominator = micro.full(new Shape(), (float) targets, DataType.FLOAT32); // ()
+          NDArray sum;
+          if (config.gradientCheckpointing()) {
+            CrossEntropy.Inputs in = CrossEntropy.inputs(micro, b);
+            NDArray[] summed = new NDArray[1];
+            CheckpointedForward forward = CheckpointedForward.run(model, micro, in.ids(), in.positions(), in.bias(),
+                logits -> (summed[0] = CrossEntropy.sumOfLogits(micro, b, logits)).div(denominator));
+            int microBatch = i;
+            // each layer's recompute draws the dropout masks its first forward drew
+            forward.backward(collector, () -> randomLayers.startMicroBatch(stepNumber, microBatch));
+            sum = summed[0];
+          } else {
+            sum = CrossEntropy.sum(model, micro, b); // ()
+            collector.backward(sum.div(denominator));
+          }
           lossSum += sum.getFloat();
         }
       }

@@ -22,10 +22,14 @@ import java.nio.file.Path;
  * @param earlyStoppingPatience     stop after this many evaluations without improvement; 0 = never
  * @param earlyStoppingMinDelta     an evaluation improves when its loss is lower by more than this
  * @param outputDir                 output_dir: the output model plus {@code checkpoints/}
+ * @param gradientCheckpointing     keep only each decoder layer's input and recompute the layer in
+ *                                  backward: one layer's activations at a time instead of all, for
+ *                                  one extra forward per layer (gradient_checkpointing)
  */
 public record TrainingConfig(int gradientAccumulationSteps, int numEpochs, long maxSteps, double learningRate,
     LrSchedule.Kind scheduler, Integer warmupSteps, Double warmupRatio, AdamWConfig adam, double maxGradNorm,
-    int evalSteps, int saveSteps, int earlyStoppingPatience, double earlyStoppingMinDelta, Path outputDir) {
+    int evalSteps, int saveSteps, int earlyStoppingPatience, double earlyStoppingMinDelta, Path outputDir,
+    boolean gradientCheckpointing) {
 
   public TrainingConfig {
     if (gradientAccumulationSteps < 1) {
@@ -54,6 +58,14 @@ public record TrainingConfig(int gradientAccumulationSteps, int numEpochs, long 
     }
   }
 
+  /** Without gradient checkpointing (its default, as HF's). */
+  public TrainingConfig(int gradientAccumulationSteps, int numEpochs, long maxSteps, double learningRate,
+      LrSchedule.Kind scheduler, Integer warmupSteps, Double warmupRatio, AdamWConfig adam, double maxGradNorm,
+      int evalSteps, int saveSteps, int earlyStoppingPatience, double earlyStoppingMinDelta, Path outputDir) {
+    this(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps, warmupRatio, adam,
+        maxGradNorm, evalSteps, saveSteps, earlyStoppingPatience, earlyStoppingMinDelta, outputDir, false);
+  }
+
   /** A config with HF defaults around the given essentials (constant lr, no clipping, no eval). */
   public static TrainingConfig simple(int accumulation, long maxSteps, double lr, Path outputDir) {
     return new TrainingConfig(accumulation, 1, maxSteps, lr, LrSchedule.Kind.CONSTANT, null, null,
@@ -62,16 +74,25 @@ public record TrainingConfig(int gradientAccumulationSteps, int numEpochs, long 
 
   public TrainingConfig withSaveSteps(int steps) {
     return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps,
-        warmupRatio, adam, maxGradNorm, evalSteps, steps, earlyStoppingPatience, earlyStoppingMinDelta, outputDir);
+        warmupRatio, adam, maxGradNorm, evalSteps, steps, earlyStoppingPatience, earlyStoppingMinDelta, outputDir,
+        gradientCheckpointing);
   }
 
   public TrainingConfig withOutputDir(Path dir) {
     return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps,
-        warmupRatio, adam, maxGradNorm, evalSteps, saveSteps, earlyStoppingPatience, earlyStoppingMinDelta, dir);
+        warmupRatio, adam, maxGradNorm, evalSteps, saveSteps, earlyStoppingPatience, earlyStoppingMinDelta, dir,
+        gradientCheckpointing);
   }
 
   public TrainingConfig withEvaluation(int evalEvery, int patience, double minDelta) {
     return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps,
-        warmupRatio, adam, maxGradNorm, evalEvery, saveSteps, patience, minDelta, outputDir);
+        warmupRatio, adam, maxGradNorm, evalEvery, saveSteps, patience, minDelta, outputDir,
+        gradientCheckpointing);
+  }
+
+  public TrainingConfig withGradientCheckpointing(boolean on) {
+    return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps,
+        warmupRatio, adam, maxGradNorm, evalSteps, saveSteps, earlyStoppingPatience, earlyStoppingMinDelta, outputDir,
+        on);
   }
 }

@@ -53,6 +53,7 @@ public record JobConfig(
     double earlyStoppingThreshold,
     Path outputDir,
     boolean trainOnInputs,
+    boolean gradientCheckpointing,
     JsonNode source) {
 
   /** What is trained: adapters on a frozen base (lora), on an NF4 base (qlora), or every weight. */
@@ -69,13 +70,14 @@ public record JobConfig(
       "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir", "sequence_len", "sample_packing",
       "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "max_steps", "learning_rate",
       "lr_scheduler", "warmup_steps", "warmup_ratio", "weight_decay", "max_grad_norm", "seed", "eval_steps",
-      "save_steps", "early_stopping_patience", "early_stopping_threshold", "output_dir", "train_on_inputs");
+      "save_steps", "early_stopping_patience", "early_stopping_threshold", "output_dir", "train_on_inputs",
+      "gradient_checkpointing");
 
   /** The loop settings of this job. */
   public TrainingConfig training() {
     return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, lrScheduler, warmupSteps,
         warmupRatio, AdamWConfig.DEFAULTS.withWeightDecay(weightDecay), maxGradNorm, evalSteps, saveSteps,
-        earlyStoppingPatience, earlyStoppingThreshold, outputDir);
+        earlyStoppingPatience, earlyStoppingThreshold, outputDir, gradientCheckpointing);
   }
 
   /**
@@ -178,6 +180,7 @@ public record JobConfig(
         threshold,
         r.path("output_dir", false),
         r.bool("train_on_inputs", false),
+        r.bool("gradient_checkpointing", false),
         tree);
   }
 
