@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Excluded from default runs; run with
  * {@code mvn -B -pl libs/llm -am test -Dtests.excluded=none -Dgroups=benchmark -Dtest=TrainingBenchmarkTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dllm.test.threads=2}.
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dllm.test.threads=2}; {@code -Dbench.methods=LORA,QLORA} picks
+ * methods, {@code -Dbench.checkpointing=true} turns on gradient checkpointing.
  */
 @Tag("benchmark")
 class TrainingBenchmarkTest {
@@ -72,7 +73,8 @@ class TrainingBenchmarkTest {
     int threads = Integer.getInteger("bench.threads", Runtime.getRuntime().availableProcessors());
     JniUtils.setNumThreads(threads);
     System.out.printf("%n=== Engine II training benchmark (SmolLM2-135M shape, random fp32 weights, 1 x %d tokens) ===%n", SEQ);
-    System.out.printf("libtorch threads %d; load average at start %s%n", JniUtils.getNumThreads(), loadAverage());
+    System.out.printf("libtorch threads %d; gradient checkpointing %s; load average at start %s%n", JniUtils.getNumThreads(),
+        Boolean.getBoolean("bench.checkpointing"), loadAverage());
     Gemm gemm = Gemm.measure(config, SEQ);
     System.out.printf("fp32 GEMM %s%n", gemm);
     for (String name : System.getProperty("bench.methods", "LORA,QLORA,FULL").split(",")) {
@@ -207,7 +209,8 @@ class TrainingBenchmarkTest {
       BatchPlan plan = new BatchPlan(List.of(TrainingSequence.of(new TokenizedExample(ids, labels, false))),
           1, 1, false, false, new Collator(0, 0));
       // no checkpoints and no output: the timed steps are forward, backward, clipping and AdamW only
-      TrainingConfig tc = TrainingConfig.simple(1, steps, 1e-4, out);
+      TrainingConfig tc = TrainingConfig.simple(1, steps, 1e-4, out)
+          .withGradientCheckpointing(Boolean.getBoolean("bench.checkpointing"));
       Trainer trainer = new Trainer(model, set, (m, dir) -> { }, plan, null, tc, null, 1);
       if (lora != null) {
         trainer = trainer.withRandomLayers(lora);
