@@ -48,12 +48,7 @@ class KillNineResumeTest {
   @Timeout(value = 20, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void runKilledMidCheckpointResumesToTheSameAdapterBytes() throws Exception {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(i % 4)
-          .append(" plus 2?\"}, {\"role\": \"assistant\", \"content\": \"").append(i % 4 + 2).append("\"}]}\n");
-    }
-    Files.writeString(dir.resolve("chats.jsonl"), data);
+    TinyChats.write(dir.resolve("chats.jsonl"));
     String job = """
         base_model: base
         adapter: lora

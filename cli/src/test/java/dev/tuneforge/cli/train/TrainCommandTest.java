@@ -78,12 +78,7 @@ class TrainCommandTest {
   void loraJobWritesAPeftAdapterThatChangesTheModelAndResumesBitwise() throws IOException {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
     byte[] baseWeights = Files.readAllBytes(dir.resolve("base/model.safetensors"));
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(i % 4)
-          .append(" plus 2?\"}, {\"role\": \"assistant\", \"content\": \"").append(i % 4 + 2).append("\"}]}\n");
-    }
-    Files.writeString(dir.resolve("chats.jsonl"), data);
+    TinyChats.write(dir.resolve("chats.jsonl"));
     String job = """
         base_model: base
         adapter: lora
@@ -188,12 +183,7 @@ class TrainCommandTest {
   @Test
   void qloraJobTrainsAdaptersOnAnNf4BaseThatLoadMergeAndResume() throws IOException {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      data.append("{\"messages\": [{\"role\": \"user\", \"content\": \"What is ").append(i % 4)
-          .append(" plus 2?\"}, {\"role\": \"assistant\", \"content\": \"").append(i % 4 + 2).append("\"}]}\n");
-    }
-    Files.writeString(dir.resolve("chats.jsonl"), data);
+    TinyChats.write(dir.resolve("chats.jsonl"));
     Files.writeString(dir.resolve("qlora.yaml"), """
         base_model: base
         adapter: qlora
