@@ -10,9 +10,15 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.tuneforge.llm.RandomCheckpoints;
+import dev.tuneforge.llm.config.ModelConfig;
+import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LinearFactory;
+import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -32,6 +38,27 @@ final class ModelGradientCheck {
   };
 
   private ModelGradientCheck() {
+  }
+
+  /**
+   * The tiny random Llama both checks run on, in float64, with random non-zero LoRA factors (r 3)
+   * on q, v, o, gate and down over the linear layers {@code frozen} builds (plain or NF4).
+   */
+  static Float64Lora float64Model(NDManager manager, LinearFactory frozen) {
+    ModelConfig c = ModelConfig.parse(RandomCheckpoints.tinyConfig("llama").toString());
+    Architecture arch = ModelLoader.architecture(c.modelType());
+    Map<String, FloatTensor> base = RandomCheckpoints.randomTensors(arch.expectedTensors(c), 5);
+    LoraConfig lora = new LoraConfig(3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
+    LoraLinearFactory f = LoraLinearFactory.fromAdapter(lora, randomFactors(base, lora, new Random(4)), frozen);
+    CausalLM model = CausalLM.build(c, arch, name -> {
+      FloatTensor t = base.get(name);
+      return manager.create(t.data(), new Shape(t.shape())).toType(DataType.FLOAT64, false);
+    }, f, manager, "float64");
+    return new Float64Lora(model, f);
+  }
+
+  /** A float64 model and the LoRA factory that built its adapted layers. */
+  record Float64Lora(CausalLM model, LoraLinearFactory factory) {
   }
 
   /** Checks 3 random entries of each of six factors; returns the largest relative error seen. */
@@ -89,7 +116,7 @@ final class ModelGradientCheck {
   }
 
   /** Random non-zero A and B (a zero B would make every gradient w.r.t. A vanish). */
-  static Map<String, LoraWeights> randomFactors(Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
+  private static Map<String, LoraWeights> randomFactors(Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
     Map<String, LoraWeights> out = new LinkedHashMap<>();
     base.forEach((name, t) -> {
       String module = name.replaceFirst("\\.weight$", "");

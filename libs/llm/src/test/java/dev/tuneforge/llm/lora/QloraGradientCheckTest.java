@@ -7,21 +7,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tuneforge.llm.RandomCheckpoints;
-import dev.tuneforge.llm.config.ModelConfig;
-import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.CausalLM;
-import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.quant.Nf4Codebook;
 import dev.tuneforge.llm.quant.Nf4Linear;
 import dev.tuneforge.llm.quant.Nf4LinearFactory;
 import dev.tuneforge.llm.quant.Nf4Tensor;
-import dev.tuneforge.llm.safetensors.FloatTensor;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,19 +39,11 @@ class QloraGradientCheckTest {
 
   @Test
   void float64ModelOnAnNf4BaseMatchesCentralDifferences() {
-    ObjectNode json = RandomCheckpoints.tinyConfig("llama");
-    ModelConfig c = ModelConfig.parse(json.toString());
-    Architecture arch = ModelLoader.architecture(c.modelType());
-    Map<String, FloatTensor> base = RandomCheckpoints.randomTensors(arch.expectedTensors(c), 5);
-    LoraConfig lora = new LoraConfig(3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
-    Map<String, LoraWeights> factors = ModelGradientCheck.randomFactors(base, lora, new Random(4));
     try (NDManager manager = NDManager.newBaseManager()) {
       Nf4LinearFactory nf4 = new Nf4LinearFactory();
-      LoraLinearFactory f = LoraLinearFactory.fromAdapter(lora, factors, nf4);
-      CausalLM model = CausalLM.build(c, arch, name -> {
-        FloatTensor t = base.get(name);
-        return manager.create(t.data(), new Shape(t.shape())).toType(DataType.FLOAT64, false);
-      }, f, manager, "float64");
+      ModelGradientCheck.Float64Lora built = ModelGradientCheck.float64Model(manager, nf4);
+      CausalLM model = built.model();
+      LoraLinearFactory f = built.factory();
       assertEquals(14, nf4.layers().size(), "every decoder projection is NF4");
       f.layers().forEach(l -> assertTrue(l.base() instanceof Nf4Linear, l.name()));
       Map<String, NDArray> trainable = LoraParameters.trainable(model);

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.RandomCheckpoints;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
@@ -47,19 +47,14 @@ class QloraMemoryBenchmark {
 
     @Test
     void residentBetweenStepsVersusPeakInAStep() throws IOException {
-        ObjectNode c = new ObjectMapper().createObjectNode();
-        c.put("model_type", "llama");
+        ObjectNode c = RandomCheckpoints.tinyConfig("llama"); // then SmolLM2-135M's layer shapes
         c.put("hidden_size", 576);
         c.put("num_hidden_layers", 8);
         c.put("num_attention_heads", 9);
         c.put("num_key_value_heads", 3);
         c.put("intermediate_size", 1536);
         c.put("vocab_size", 4096);
-        c.put("rms_norm_eps", 1e-5);
-        c.put("rope_theta", 10000.0);
         c.put("max_position_embeddings", 512);
-        c.put("tie_word_embeddings", false);
-        c.put("torch_dtype", "float32");
         Path base = ModelInit.write(dir.resolve("base"), c, 1);
         LoraConfig lora = new LoraConfig(8, 16, 0.0, List.of(LoraConfig.ALL_LINEAR), false, 1);
         long[][] ids = new long[1][256];
