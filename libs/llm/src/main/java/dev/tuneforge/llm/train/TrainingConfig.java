@@ -58,18 +58,11 @@ public record TrainingConfig(int gradientAccumulationSteps, int numEpochs, long 
     }
   }
 
-  /** Without gradient checkpointing (its default, as HF's). */
-  public TrainingConfig(int gradientAccumulationSteps, int numEpochs, long maxSteps, double learningRate,
-      LrSchedule.Kind scheduler, Integer warmupSteps, Double warmupRatio, AdamWConfig adam, double maxGradNorm,
-      int evalSteps, int saveSteps, int earlyStoppingPatience, double earlyStoppingMinDelta, Path outputDir) {
-    this(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, scheduler, warmupSteps, warmupRatio, adam,
-        maxGradNorm, evalSteps, saveSteps, earlyStoppingPatience, earlyStoppingMinDelta, outputDir, false);
-  }
-
-  /** A config with HF defaults around the given essentials (constant lr, no clipping, no eval). */
+  /** A config with HF defaults around the given essentials (constant lr, no clipping, no eval, no
+   * gradient checkpointing). */
   public static TrainingConfig simple(int accumulation, long maxSteps, double lr, Path outputDir) {
     return new TrainingConfig(accumulation, 1, maxSteps, lr, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS, 0, 0, 0, 0, 0, outputDir);
+        AdamWConfig.DEFAULTS, 0, 0, 0, 0, 0, outputDir, false);
   }
 
   public TrainingConfig withSaveSteps(int steps) {

@@ -83,7 +83,7 @@ class GradientCheckpointingTest {
       try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
         randomiseLoraB(f.trainableParameters());
         TrainingConfig cfg = new TrainingConfig(2, 1, 1, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-            AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out" + run)).withGradientCheckpointing(run == 1);
+            AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out" + run), false).withGradientCheckpointing(run == 1);
         TrainableSet adapters = m -> f.trainableParameters().entrySet().stream()
             .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
         TrainingResult r = new Trainer(model, adapters, (m, out) -> { }, TinyRuns.plan(TinyRuns.rows(8, 2), 2, false),
@@ -160,7 +160,7 @@ class GradientCheckpointingTest {
   /** 25 checkpointed steps of 2 micro-batches: model and system array counts equal at steps 5 and 25. */
   private void assertFlatArrayCounts(CausalLM model, TrainableSet trainable, RandomLayers random) {
     TrainingConfig cfg = new TrainingConfig(2, 1, 25, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out")).withGradientCheckpointing(true);
+        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"), false).withGradientCheckpointing(true);
     try (NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();
       int[][] counts = new int[2][2];

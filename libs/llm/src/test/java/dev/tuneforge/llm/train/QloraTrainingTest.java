@@ -60,7 +60,7 @@ class QloraTrainingTest {
     Nf4LinearFactory nf4 = new Nf4LinearFactory();
     LoraLinearFactory f = qlora(nf4);
     TrainingConfig cfg = new TrainingConfig(1, 1, 60, 1e-2, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"));
+        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"), false);
     try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f);
         NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();

@@ -36,7 +36,7 @@ class ResumeTest {
 
   private TrainingConfig config(Path out) {
     return new TrainingConfig(2, 3, 0, 5e-3, LrSchedule.Kind.COSINE, 1, null,
-        AdamWConfig.DEFAULTS.withWeightDecay(0.1), 1.0, 0, 2, 0, 0, out);
+        AdamWConfig.DEFAULTS.withWeightDecay(0.1), 1.0, 0, 2, 0, 0, out, false);
   }
 
   private Trainer trainer(CausalLM model, Path base, Path out) {

@@ -37,14 +37,14 @@ class TrainerTest {
     Path base = TinyRuns.base(dir.resolve("base"));
     List<TrainingSequence> rows = TinyRuns.rows(6, 3); // lengths differ: padding differs per split
     TrainingConfig cfg = new TrainingConfig(3, 1, 1, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS.withWeightDecay(0.01), 1.0, 0, 0, 0, 0, dir.resolve("a"));
+        AdamWConfig.DEFAULTS.withWeightDecay(0.01), 1.0, 0, 0, 0, 0, dir.resolve("a"), false);
     try (CausalLM accumulated = TinyRuns.load(base); CausalLM big = TinyRuns.load(base)) {
       Map<String, float[]> before = snapshot(accumulated);
       TrainingResult a = new Trainer(accumulated, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(rows, 2, false),
           null, cfg, null, 5).run(TrainingListener.NONE, false);
       TrainingResult b = new Trainer(big, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(rows, 6, false), null,
           new TrainingConfig(1, 1, 1, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-              AdamWConfig.DEFAULTS.withWeightDecay(0.01), 1.0, 0, 0, 0, 0, dir.resolve("b")),
+              AdamWConfig.DEFAULTS.withWeightDecay(0.01), 1.0, 0, 0, 0, 0, dir.resolve("b"), false),
           null, 5).run(TrainingListener.NONE, false);
       assertEquals(1, a.losses().size());
       assertEquals(b.losses().get(0), a.losses().get(0), 1e-5);
@@ -66,7 +66,7 @@ class TrainerTest {
   void lossFallsOnAMemorisableTask() {
     Path base = TinyRuns.base(dir.resolve("base"));
     TrainingConfig cfg = new TrainingConfig(1, 1, 40, 1e-2, LrSchedule.Kind.COSINE, 4, null,
-        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"));
+        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"), false);
     List<StepReport> reports = new ArrayList<>();
     try (CausalLM model = TinyRuns.load(base)) {
       TrainingResult r = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 4, true),
@@ -90,7 +90,7 @@ class TrainerTest {
     Path base = TinyRuns.base(dir.resolve("base"));
     // min_delta 100: only the first evaluation (against +inf) counts as an improvement
     TrainingConfig cfg = new TrainingConfig(1, 1, 20, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS, 0, 2, 0, 1, 100, dir.resolve("out"));
+        AdamWConfig.DEFAULTS, 0, 2, 0, 1, 100, dir.resolve("out"), false);
     try (CausalLM model = TinyRuns.load(base)) {
       Trainer trainer = new Trainer(model, TrainableSet.full(), NO_OUTPUT, TinyRuns.plan(TinyRuns.rows(4, 1), 2, true),
           TinyRuns.plan(TinyRuns.rows(3, 9), 2, false), cfg, null, 5);
@@ -167,7 +167,7 @@ class TrainerTest {
   void arrayCountsStayFlatOverManySteps() {
     Path base = TinyRuns.base(dir.resolve("base"));
     TrainingConfig cfg = new TrainingConfig(2, 1, 40, 1e-3, LrSchedule.Kind.LINEAR, null, 0.1,
-        AdamWConfig.DEFAULTS, 1.0, 10, 0, 0, 0, dir.resolve("out"));
+        AdamWConfig.DEFAULTS, 1.0, 10, 0, 0, 0, dir.resolve("out"), false);
     try (CausalLM model = TinyRuns.load(base); NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();
       int[][] counts = new int[2][2];
