@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * An uploaded file as the OpenAI files API shows it, plus TuneForge's validation verdict.
  * {@code status} is {@code processed} (every line valid) or {@code error} (see {@code validation}).
+ * {@code team} owns the file: only keys of that team see it.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record FileObject(
@@ -17,6 +18,7 @@ public record FileObject(
     @JsonProperty("created_at") long createdAt,
     String filename,
     String purpose,
+    String team,
     String status,
     @JsonProperty("status_details") String statusDetails,
     String sha256,

@@ -48,7 +48,12 @@ public class FileStore {
     }
   }
 
-  public Optional<FileObject> find(String id) {
+  /** The file {@code id} if it exists and belongs to {@code team}; another team's file is absent. */
+  public Optional<FileObject> find(String team, String id) {
+    return find(id).filter(f -> team.equals(f.team()));
+  }
+
+  private Optional<FileObject> find(String id) {
     if (!isValidId(id)) {
       return Optional.empty();
     }
@@ -61,13 +66,13 @@ public class FileStore {
     }
   }
 
-  /** Every complete file, newest first. */
-  public List<FileObject> list() {
+  /** Every complete file of {@code team}, newest first. */
+  public List<FileObject> list(String team) {
     List<FileObject> files = new ArrayList<>();
     for (String key : store.list("files/")) {
       if (key.endsWith("/file.json")) {
         String id = key.substring("files/".length(), key.length() - "/file.json".length());
-        find(id).ifPresent(files::add);
+        find(team, id).ifPresent(files::add);
       }
     }
     files.sort(Comparator.comparingLong(FileObject::createdAt).reversed().thenComparing(FileObject::id));

@@ -35,7 +35,7 @@ public class FileUploads {
   @ConfigProperty(name = "tuneforge.files.max-line-bytes", defaultValue = "4194304")
   int maxLineBytes;
 
-  public FileObject accept(Path upload, String filename, String purpose) throws IOException {
+  public FileObject accept(Path upload, String filename, String purpose, String team) throws IOException {
     ValidationResult verdict;
     try (InputStream in = Files.newInputStream(upload)) {
       verdict = new JsonlValidator(new ValidationOptions(maxLineBytes, ValidationOptions.DEFAULT_MAX_ERRORS)).validate(in);
@@ -43,7 +43,7 @@ public class FileUploads {
     String id = newId();
     StoredObject stored = store.putFile(FileStore.contentKey(id), upload);
     FileObject file = new FileObject(
-        id, "file", stored.size(), Instant.now().getEpochSecond(), filename, purpose,
+        id, "file", stored.size(), Instant.now().getEpochSecond(), filename, purpose, team,
         verdict.ok() ? "processed" : "error", details(verdict), stored.sha256(), validation(verdict));
     files.save(file);
     return file;

@@ -1,6 +1,10 @@
 package dev.tuneforge.dataset.files;
 
 import dev.tuneforge.platform.ApiException;
+import dev.tuneforge.platform.api.ApiList;
+import dev.tuneforge.platform.api.Page;
+import dev.tuneforge.platform.auth.Caller;
+import dev.tuneforge.platform.auth.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -9,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -19,7 +24,10 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** The OpenAI files API: upload, list, get, download, delete. */
+/**
+ * The OpenAI files API: upload, list, get, download, delete. Every file belongs to the uploading
+ * key's team; another team's file answers 404 as if it did not exist.
+ */
 @Path("/v1/files")
 @Produces(MediaType.APPLICATION_JSON)
 public class FilesResource {
@@ -29,10 +37,12 @@ public class FilesResource {
 
   @Inject FileUploads uploads;
   @Inject FileStore files;
+  @Inject Caller caller;
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public FileObject upload(@RestForm("file") FileUpload file, @RestForm("purpose") String purpose) throws IOException {
+    caller.requireRole(Role.TRAINER);
     if (file == null || file.uploadedFile() == null) {
       throw ApiException.invalid("file", "missing form part 'file' (multipart/form-data with the JSONL file)");
     }
@@ -43,25 +53,32 @@ public class FilesResource {
       throw ApiException.invalid("purpose", "unsupported purpose '" + purpose + "' (supported: fine-tune, evals)");
     }
     String filename = file.fileName() == null || file.fileName().isBlank() ? "upload.jsonl" : file.fileName();
-    return uploads.accept(file.uploadedFile(), filename, purpose);
+    return uploads.accept(file.uploadedFile(), filename, purpose, caller.team());
   }
 
+  /** The team's files, newest first, paged with {@code after} (a file id) and {@code limit}. */
   @GET
-  public Map<String, Object> list() {
-    return Map.of("object", "list", "data", files.list(), "has_more", false);
+  public ApiList<FileObject> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+      @QueryParam("purpose") String purpose) {
+    caller.requireRole(Role.VIEWER);
+    Page page = Page.of(after, limit);
+    var all = files.list(caller.team()).stream().filter(f -> purpose == null || purpose.equals(f.purpose())).toList();
+    return page.of(all, FileObject::id);
   }
 
   @GET
   @Path("/{id}")
   public FileObject get(@PathParam("id") String id) {
-    return files.find(id).orElseThrow(() -> noSuchFile(id));
+    caller.requireRole(Role.VIEWER);
+    return files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
   }
 
   @GET
   @Path("/{id}/content")
   @Produces(MediaType.WILDCARD) // SDKs ask for application/binary, browsers for */*: always octets
   public Response content(@PathParam("id") String id) {
-    FileObject file = files.find(id).orElseThrow(() -> noSuchFile(id));
+    caller.requireRole(Role.VIEWER);
+    FileObject file = files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
     StreamingOutput body = out -> {
       try (InputStream in = files.openContent(id)) {
         in.transferTo(out);
@@ -74,7 +91,8 @@ public class FilesResource {
   @DELETE
   @Path("/{id}")
   public Map<String, Object> delete(@PathParam("id") String id) {
-    files.find(id).orElseThrow(() -> noSuchFile(id));
+    caller.requireRole(Role.TRAINER);
+    files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
     files.delete(id);
     return Map.of("id", id, "object", "file", "deleted", true);
   }

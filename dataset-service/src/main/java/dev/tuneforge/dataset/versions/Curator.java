@@ -11,6 +11,7 @@ import dev.tuneforge.dataset.files.FileObject;
 import dev.tuneforge.dataset.files.FileStore;
 import dev.tuneforge.dataset.tokens.Tokenizers;
 import dev.tuneforge.dataset.validation.ValidationOptions;
+import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.storage.Manifests;
 import dev.tuneforge.storage.ObjectStore;
 import dev.tuneforge.storage.StoredObject;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -37,6 +39,8 @@ import org.jboss.logging.Logger;
  * same inputs and options give the same content hash, and a hash already stored returns that
  * version instead of writing a copy. Versions of one name are created one at a time (per-name lock
  * in this process; run one dataset-service replica per bucket, or shard names across replicas).
+ * A dataset belongs to the team of its first version: the team is written into every manifest, and
+ * only that team's files can be curated into it.
  */
 @ApplicationScoped
 public class Curator {
@@ -55,44 +59,52 @@ public class Curator {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   /**
-   * Curates {@code request}; never throws for bad input, which comes back as a rejected outcome
-   * whose reasons name the field, file or line.
+   * Curates {@code request} for {@code team}; never throws for bad input, which comes back as a
+   * rejected outcome whose reasons name the field, file or line.
    */
-  public CurationOutcome curate(CurationRequest request) {
+  public CurationOutcome curate(String team, CurationRequest request) {
     String name = request.name();
-    if (!DatasetNames.isValid(name)) {
-      try {
-        DatasetNames.requireValid(name);
-      } catch (RuntimeException e) {
-        return CurationOutcome.rejected(String.valueOf(name), List.of("name: " + e.getMessage()));
-      }
+    var badName = DatasetNames.check(name);
+    if (badName.isPresent()) {
+      return CurationOutcome.rejected(team, String.valueOf(name), List.of(badName.get()));
     }
-    List<String> reasons = new ArrayList<>();
+    List<FieldError> reasons = new ArrayList<>();
     OptionsParser.ParsedOptions parsed = new OptionsParser(json).parse(request.options());
     reasons.addAll(parsed.errors());
-    List<FileObject> train = resolve(request.trainingFiles(), "training_files", reasons);
+    List<FileObject> train = resolve(team, request.trainingFiles(), "training_files", reasons);
     List<FileObject> validation = request.validationFile() == null ? List.of()
-        : resolve(List.of(request.validationFile()), "validation_file", reasons);
+        : resolve(team, List.of(request.validationFile()), "validation_file", reasons);
     if (request.trainingFiles() == null || request.trainingFiles().isEmpty()) {
-      reasons.add("training_files: at least one file id is required");
+      reasons.add(new FieldError("training_files", "at least one file id is required"));
     }
     TokenCounter tokens = null;
     if (parsed.options() != null) {
       tokens = tokenCounter(parsed.options(), reasons);
+      if (request.validationFile() != null && parsed.options().validationRatio() > 0) {
+        reasons.add(new FieldError("options.validation_ratio",
+            "must be 0 when a validation_file is given, was " + parsed.options().validationRatio()));
+      }
     }
     if (!reasons.isEmpty()) {
-      return CurationOutcome.rejected(name, reasons);
+      return CurationOutcome.rejected(team, name, reasons);
     }
     synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+      var owner = versions.team(name);
+      if (owner.isPresent() && !owner.get().equals(team)) {
+        // Names are one namespace in the bucket (datasets/<name>/); saying only that the name is
+        // taken reveals nothing of the other team's data.
+        return CurationOutcome.rejected(team, name, List.of(new FieldError("name",
+            "the dataset name '" + name + "' is already taken: choose another name")));
+      }
       try {
-        return write(name, parsed.options(), tokens, train, validation, request);
+        return write(team, name, parsed.options(), tokens, train, validation, request);
       } catch (IOException e) {
         throw new UncheckedIOException("curation of " + name + " failed: " + e.getMessage(), e);
       }
     }
   }
 
-  private CurationOutcome write(String name, CurationOptions options, TokenCounter tokens,
+  private CurationOutcome write(String team, String name, CurationOptions options, TokenCounter tokens,
       List<FileObject> train, List<FileObject> validation, CurationRequest request) throws IOException {
     Path trainSpool = Files.createTempFile("train-", ".jsonl");
     Path validationSpool = Files.createTempFile("validation-", ".jsonl");
@@ -110,14 +122,14 @@ public class Curator {
       }
       int minimum = request.minTrainRecords() == null ? CurationRequest.DEFAULT_MIN_TRAIN_RECORDS : request.minTrainRecords();
       if (result.train().records() < minimum) {
-        return CurationOutcome.rejected(name, List.of("only " + result.train().records()
-            + " training record(s) left after curation, at least " + minimum + " needed (min_train_records); "
-            + dropSummary(result)));
+        return CurationOutcome.rejected(team, name, List.of(new FieldError("min_train_records", "only "
+            + result.train().records() + " training record(s) left after curation, at least " + minimum
+            + " needed (min_train_records); " + dropSummary(result))));
       }
       var existing = versions.findByContentHash(name, result.contentHash());
       if (existing.isPresent()) {
         LOG.infof("dataset %s: identical to %s (content hash %s), nothing stored", name, existing.get(), result.contentHash());
-        return CurationOutcome.stored(name, existing.get(), false, versions.manifest(name, existing.get()).orElseThrow());
+        return CurationOutcome.stored(team, name, existing.get(), false, versions.manifest(name, existing.get()).orElseThrow());
       }
       String version = "v" + versions.nextNumber(name);
       String prefix = DatasetVersions.prefix(name, version);
@@ -126,24 +138,25 @@ public class Curator {
         parts.add(store.putFile(prefix + "train.jsonl", trainSpool));
         parts.add(store.putFile(prefix + "validation.jsonl", validationSpool));
         parts.add(store.putBytes(prefix + "report.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report()), "application/json"));
-        Manifests.write(store, prefix, parts, manifestFields(name, version, result, train, validation));
+        Manifests.write(store, prefix, parts, manifestFields(team, name, version, result, train, validation));
       } catch (RuntimeException | IOException e) {
         store.deletePrefix(prefix); // no manifest was written: nothing partial was ever visible
         throw e;
       }
       LOG.infof("dataset %s %s stored: %d train, %d validation records", name, version, result.train().records(), result.validation().records());
-      return CurationOutcome.stored(name, version, true, versions.manifest(name, version).orElseThrow());
+      return CurationOutcome.stored(team, name, version, true, versions.manifest(name, version).orElseThrow());
     } finally {
       Files.deleteIfExists(trainSpool);
       Files.deleteIfExists(validationSpool);
     }
   }
 
-  private Map<String, Object> manifestFields(String name, String version, CurationResult result,
+  private Map<String, Object> manifestFields(String team, String name, String version, CurationResult result,
       List<FileObject> train, List<FileObject> validation) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("version", version);
+    m.put("team", team);
     m.put("content_hash", result.contentHash());
     m.put("counts", Map.of(
         "train", result.train().records(),
@@ -183,18 +196,21 @@ public class Curator {
     return inputs;
   }
 
-  private List<FileObject> resolve(List<String> ids, String field, List<String> reasons) {
+  /** The team's processed files by id; another team's file is reported exactly like a missing one. */
+  private List<FileObject> resolve(String team, List<String> ids, String field, List<FieldError> reasons) {
     List<FileObject> found = new ArrayList<>();
     if (ids == null) {
       return found;
     }
-    for (String id : ids) {
-      var file = files.find(id);
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      String param = field.equals("training_files") ? field + "[" + i + "]" : field;
+      var file = id == null ? Optional.<FileObject>empty() : files.find(team, id);
       if (file.isEmpty()) {
-        reasons.add(field + ": no file '" + id + "'");
+        reasons.add(new FieldError(param, "no file '" + id + "'"));
       } else if (!"processed".equals(file.get().status())) {
-        reasons.add(field + ": file '" + id + "' (" + file.get().filename() + ") did not pass validation: "
-            + file.get().statusDetails());
+        reasons.add(new FieldError(param, "file '" + id + "' (" + file.get().filename() + ") did not pass validation: "
+            + file.get().statusDetails()));
       } else {
         found.add(file.get());
       }
@@ -203,19 +219,19 @@ public class Curator {
   }
 
   /** Token counts for the length filter; a named tokenizer must exist (no silent fallback). */
-  private TokenCounter tokenCounter(CurationOptions options, List<String> reasons) {
+  private TokenCounter tokenCounter(CurationOptions options, List<FieldError> reasons) {
     boolean lengthFilter = options.minTokens() != null || options.maxTokens() != null;
     if (options.tokenizer() == null) {
       if (lengthFilter) {
-        reasons.add("options.tokenizer: min_tokens/max_tokens need a tokenizer to count with"
-            + " (a base model's name, or 'whitespace')");
+        reasons.add(new FieldError("options.tokenizer", "min_tokens/max_tokens need a tokenizer to count with"
+            + " (a base model's name, or 'whitespace')"));
       }
       return new WhitespaceTokenCounter(); // feeds only the report's histogram
     }
     String[] problem = new String[1];
     var counter = tokenizers.find(options.tokenizer(), problem);
     if (counter.isEmpty()) {
-      reasons.add("options.tokenizer: " + problem[0]);
+      reasons.add(new FieldError("options.tokenizer", problem[0]));
     }
     return counter.orElse(null);
   }

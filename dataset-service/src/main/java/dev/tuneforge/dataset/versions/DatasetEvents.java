@@ -35,10 +35,11 @@ public class DatasetEvents {
       sources.add(request.validationFile());
     }
     if (outcome.isRejected()) {
-      send(new DatasetRejected(outcome.name(), outcome.reasons(), sources, requestId));
+      List<String> reasons = outcome.reasons().stream().map(Object::toString).toList();
+      send(new DatasetRejected(outcome.team(), outcome.name(), reasons, sources, requestId));
     } else {
       var m = outcome.manifest();
-      send(new DatasetCurated(outcome.name(), outcome.version(), m.path("content_hash").asText(),
+      send(new DatasetCurated(outcome.team(), outcome.name(), outcome.version(), m.path("content_hash").asText(),
           m.at("/counts/train").asLong(), m.at("/counts/validation").asLong(), m.at("/counts/dropped").asLong(),
           store.uri(DatasetVersions.prefix(outcome.name(), outcome.version())), sources, requestId));
     }

@@ -1,6 +1,7 @@
 package dev.tuneforge.dataset.versions;
 
-import dev.tuneforge.platform.ApiException;
+import dev.tuneforge.platform.api.FieldError;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -13,15 +14,16 @@ public final class DatasetNames {
 
   private DatasetNames() {}
 
-  public static String requireValid(String name) {
+  /** What is wrong with {@code name} as a dataset name, naming the field {@code name}. */
+  public static Optional<FieldError> check(String name) {
     if (name == null || name.isBlank()) {
-      throw ApiException.invalid("name", "missing dataset name");
+      return Optional.of(new FieldError("name", "missing dataset name"));
     }
     if (!NAME.matcher(name).matches()) {
-      throw ApiException.invalid("name", "invalid dataset name '" + name
-          + "': use 1-64 letters, digits, '-' or '_', starting with a letter or digit (no '/', '.' or '..')");
+      return Optional.of(new FieldError("name", "invalid dataset name '" + name
+          + "': use 1-64 letters, digits, '-' or '_', starting with a letter or digit (no '/', '.' or '..')"));
     }
-    return name;
+    return Optional.empty();
   }
 
   public static boolean isValid(String name) {

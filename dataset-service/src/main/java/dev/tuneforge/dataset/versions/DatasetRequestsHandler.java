@@ -9,9 +9,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Curation requested over Kafka by platform teams: the same curation as {@code POST /v1/datasets},
- * answered with DatasetCurated or DatasetRejected carrying the request id. Undecodable records go
- * to the dead-letter topic.
+ * Curation requested over Kafka by platform teams: the same curation as {@code POST /v1/datasets}
+ * for the team the request names (only that team's files, the version is that team's), answered
+ * with DatasetCurated or DatasetRejected carrying the request id. Undecodable records go to the
+ * dead-letter topic.
  */
 @ApplicationScoped
 public class DatasetRequestsHandler {
@@ -28,6 +29,6 @@ public class DatasetRequestsHandler {
     EventEnvelope envelope = codec.decode(value);
     DatasetCurationRequested r = envelope.payloadAs(DatasetCurationRequested.class);
     CurationRequest request = new CurationRequest(r.name(), r.fileIds(), null, r.options(), null);
-    events.publish(curator.curate(request), request, r.requestId());
+    events.publish(curator.curate(r.team(), request), request, r.requestId());
   }
 }

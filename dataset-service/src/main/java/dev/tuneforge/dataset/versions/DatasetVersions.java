@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Dataset versions in the bucket: {@code datasets/<name>/v<n>/} with train.jsonl,
  * validation.jsonl, report.json and manifest.json (written last). A version without a manifest is
- * an interrupted write and does not exist for readers; versions are never overwritten.
+ * an interrupted write and does not exist for readers; versions are never overwritten. Each
+ * manifest names the owning team; a dataset belongs to the team of its first version.
  */
 @ApplicationScoped
 public class DatasetVersions {
@@ -31,14 +32,30 @@ public class DatasetVersions {
     return "datasets/" + name + "/" + version + "/";
   }
 
-  public List<String> names() {
+  /** The names of {@code team}'s datasets (those with at least one complete version). */
+  public List<String> names(String team) {
     List<String> names = new ArrayList<>();
     for (String n : store.listChildren("datasets/")) {
-      if (DatasetNames.isValid(n) && !versions(n).isEmpty()) {
+      if (DatasetNames.isValid(n) && team(n).filter(team::equals).isPresent()) {
         names.add(n);
       }
     }
     return names;
+  }
+
+  /**
+   * The team owning dataset {@code name}: the team in its first complete version's manifest; empty
+   * when no version exists. A manifest without a team (written before teams) belongs to no one.
+   */
+  public Optional<String> team(String name) {
+    if (!DatasetNames.isValid(name)) {
+      return Optional.empty();
+    }
+    List<String> all = versions(name);
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    return manifest(name, all.get(0)).map(m -> m.path("team").asText(""));
   }
 
   /** Complete versions of {@code name}, oldest first (v1, v2, …). */

@@ -1,10 +1,15 @@
 package dev.tuneforge.dataset.versions;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.platform.ApiException;
+import dev.tuneforge.platform.api.ApiList;
+import dev.tuneforge.platform.api.Page;
+import dev.tuneforge.platform.auth.Caller;
+import dev.tuneforge.platform.auth.Role;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,58 +26,68 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.smallrye.common.annotation.Blocking;
 
-/** {@code /v1/datasets}: curate uploaded files into versions, and read versions, reports and previews. */
+/**
+ * {@code /v1/datasets}: curate uploaded files into versions, and read versions, reports and
+ * previews. Every dataset belongs to a team; another team's dataset answers 404.
+ */
 @Path("/v1/datasets")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class DatasetsResource {
 
+  static final int MAX_PREVIEW = 1000;
+
   @Inject Curator curator;
   @Inject DatasetVersions versions;
   @Inject DatasetEvents events;
-  @Inject com.fasterxml.jackson.databind.ObjectMapper json;
+  @Inject ObjectMapper json;
+  @Inject Caller caller;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(CurationRequest request) {
+    caller.requireRole(Role.TRAINER);
     if (request == null) {
       throw ApiException.invalid("body", "expected a JSON object with name, training_files and options");
     }
-    DatasetNames.requireValid(request.name());
-    CurationOutcome outcome = curator.curate(request);
+    DatasetNames.check(request.name()).ifPresent(e -> {
+      throw ApiException.invalid(e);
+    });
+    CurationOutcome outcome = curator.curate(caller.team(), request);
     events.publish(outcome, request, null);
     if (outcome.isRejected()) {
-      throw new ApiException(400, "invalid_request_error", firstParam(outcome.reasons()), "dataset_rejected",
-          String.join("; ", outcome.reasons()));
+      ApiException first = ApiException.invalid(outcome.reasons());
+      throw new ApiException(400, first.type(), first.param(), "dataset_rejected", first.getMessage());
     }
-    return Response.status(outcome.created() ? 201 : 200).entity(versionJson(outcome.name(), outcome.version(), outcome.manifest(), outcome.created())).build();
+    return Response.status(outcome.created() ? 201 : 200)
+        .entity(versionJson(outcome.name(), outcome.version(), outcome.manifest(), outcome.created())).build();
   }
 
+  /** The team's datasets in name order, paged with {@code after} (a dataset name) and {@code limit}. */
   @GET
-  public Map<String, Object> list() {
-    List<Map<String, Object>> data = new ArrayList<>();
-    for (String name : versions.names()) {
-      data.add(summary(name));
-    }
-    return Map.of("object", "list", "data", data, "has_more", false);
+  public ApiList<Map<String, Object>> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    caller.requireRole(Role.VIEWER);
+    Page page = Page.of(after, limit);
+    List<String> names = new ArrayList<>(versions.names(caller.team()));
+    names.sort(String::compareTo);
+    ApiList<String> cut = page.of(names, n -> n);
+    return ApiList.of(cut.data().stream().map(this::summary).toList(), cut.firstId(), cut.lastId(), cut.hasMore());
   }
 
   @GET
   @Path("/{name}")
   public Map<String, Object> get(@PathParam("name") String name) {
-    if (!DatasetNames.isValid(name) || versions.versions(name).isEmpty()) {
-      throw ApiException.notFound("name", "no dataset '" + name + "'");
-    }
+    caller.requireRole(Role.VIEWER);
+    requireOwned(name);
     return summary(name);
   }
 
   @GET
   @Path("/{name}/versions/{version}")
   public Map<String, Object> version(@PathParam("name") String name, @PathParam("version") String version) {
-    ObjectNode manifest = versions.manifest(name, version)
-        .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
+    caller.requireRole(Role.VIEWER);
+    ObjectNode manifest = ownedManifest(name, version);
     Map<String, Object> body = versionJson(name, version, manifest, null);
     body.put("report", versions.report(name, version));
     return body;
@@ -81,15 +96,14 @@ public class DatasetsResource {
   @GET
   @Path("/{name}/versions/{version}/preview")
   public Map<String, Object> preview(@PathParam("name") String name, @PathParam("version") String version,
-      @QueryParam("split") @DefaultValue("train") String split, @QueryParam("limit") @DefaultValue("20") int limit) throws IOException {
+      @QueryParam("split") String splitParam, @QueryParam("limit") String limitParam) throws IOException {
+    caller.requireRole(Role.VIEWER);
+    String split = splitParam == null ? "train" : splitParam;
     if (!split.equals("train") && !split.equals("validation")) {
       throw ApiException.invalid("split", "split must be train or validation, was '" + split + "'");
     }
-    if (limit < 1 || limit > 1000) {
-      throw ApiException.invalid("limit", "limit must be between 1 and 1000, was " + limit);
-    }
-    versions.manifest(name, version)
-        .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
+    int limit = previewLimit(limitParam);
+    ownedManifest(name, version);
     List<Object> records = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(versions.openSplit(name, version, split), StandardCharsets.UTF_8))) {
       String line;
@@ -100,9 +114,38 @@ public class DatasetsResource {
     return Map.of("object", "list", "split", split, "data", records);
   }
 
+  private static int previewLimit(String raw) {
+    if (raw == null) {
+      return 20;
+    }
+    try {
+      int n = Integer.parseInt(raw.trim());
+      if (n >= 1 && n <= MAX_PREVIEW) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiException.invalid("limit", "limit must be a whole number from 1 to " + MAX_PREVIEW + ", was '" + raw + "'");
+  }
+
+  /** 404 unless {@code name} is a dataset of the caller's team (another team's is reported as absent). */
+  private void requireOwned(String name) {
+    if (versions.team(name).filter(caller::owns).isEmpty()) {
+      throw ApiException.notFound("name", "no dataset '" + name + "'");
+    }
+  }
+
+  private ObjectNode ownedManifest(String name, String version) {
+    requireOwned(name);
+    return versions.manifest(name, version)
+        .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
+  }
+
   private Map<String, Object> summary(String name) {
     List<String> all = versions.versions(name);
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", name);
     m.put("name", name);
     m.put("object", "dataset");
     m.put("versions", all);
@@ -121,11 +164,5 @@ public class DatasetsResource {
     }
     m.put("manifest", manifest);
     return m;
-  }
-
-  private static String firstParam(List<String> reasons) {
-    String first = reasons.isEmpty() ? "" : reasons.get(0);
-    int colon = first.indexOf(':');
-    return colon > 0 && !first.substring(0, colon).contains(" ") ? first.substring(0, colon) : null;
   }
 }

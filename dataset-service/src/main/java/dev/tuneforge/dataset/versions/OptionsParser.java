@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.dataset.curation.CurationOptions;
 import dev.tuneforge.dataset.curation.OptionError;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class OptionsParser {
         .configure(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
   }
 
-  /** The options, or the list of problems each naming its {@code options.<key>}. */
+  /** The options, or the problems, each naming its field {@code options.<key>}. */
   ParsedOptions parse(Map<String, Object> given) {
     ObjectNode merged = json.valueToTree(CurationOptions.defaults());
     if (given != null) {
@@ -35,27 +36,28 @@ final class OptionsParser {
     try {
       options = json.treeToValue(merged, CurationOptions.class);
     } catch (UnrecognizedPropertyException e) {
-      return ParsedOptions.errors(List.of("options." + e.getPropertyName() + ": unknown option (known: "
-          + String.join(", ", merged.properties().stream().map(Map.Entry::getKey).filter(k -> !k.equals(e.getPropertyName())).toList()) + ")"));
+      return ParsedOptions.errors(List.of(new FieldError("options." + e.getPropertyName(), "unknown option (known: "
+          + String.join(", ", merged.properties().stream().map(Map.Entry::getKey).filter(k -> !k.equals(e.getPropertyName())).toList()) + ")")));
     } catch (MismatchedInputException e) {
-      String field = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
-      return ParsedOptions.errors(List.of("options." + field + ": wrong type or value (" + e.getOriginalMessage() + ")"));
+      String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+      return ParsedOptions.errors(List.of(new FieldError(field == null ? "options" : "options." + field,
+          "wrong type or value (" + e.getOriginalMessage() + ")")));
     } catch (Exception e) {
-      return ParsedOptions.errors(List.of("options: " + e.getMessage()));
+      return ParsedOptions.errors(List.of(new FieldError("options", String.valueOf(e.getMessage()))));
     }
-    List<String> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     for (OptionError error : options.validate()) {
-      errors.add("options." + error.field() + ": " + error.message());
+      errors.add(new FieldError(error.field(), error.message()).nested("options"));
     }
     return errors.isEmpty() ? ParsedOptions.ok(options) : ParsedOptions.errors(errors);
   }
 
-  record ParsedOptions(CurationOptions options, List<String> errors) {
+  record ParsedOptions(CurationOptions options, List<FieldError> errors) {
     static ParsedOptions ok(CurationOptions o) {
       return new ParsedOptions(o, List.of());
     }
 
-    static ParsedOptions errors(List<String> e) {
+    static ParsedOptions errors(List<FieldError> e) {
       return new ParsedOptions(null, e);
     }
   }

@@ -2,8 +2,9 @@ package dev.tuneforge.events;
 
 import java.util.List;
 
-/** A dataset version was curated and stored completely (manifest written) at {@code uri}. */
+/** A dataset version of {@code team} was curated and stored completely (manifest written) at {@code uri}. */
 public record DatasetCurated(
+    String team,
     String name,
     String version,
     String sha256,

@@ -20,7 +20,9 @@ public sealed interface Event
         EvaluationCompleted,
         EvaluationFailed,
         AdapterRegistered,
-        AdapterPromoted {
+        AdapterPromoted,
+        ApiKeyIssued,
+        ApiKeyRevoked {
 
   /** The Kafka record key: the id of the thing this fact is about. */
   String key();

@@ -20,6 +20,12 @@ public final class Topics {
   /** Registry facts (AdapterRegistered, AdapterPromoted). */
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
 
+  /**
+   * API keys (ApiKeyIssued, ApiKeyRevoked), keyed by key id, compacted: the last record of a key
+   * is its whole state. Every service reads it from the beginning as its key store.
+   */
+  public static final String API_KEYS = "tuneforge.api-keys";
+
   /** Where a service's consumers put records they cannot process, with the reason in a header. */
   public static String deadLetter(String service) {
     return "tuneforge.dlq." + service;
@@ -32,7 +38,8 @@ public final class Topics {
           TRAINING_REQUESTS,
           TRAINING_EVENTS,
           EVALUATION_EVENTS,
-          REGISTRY_EVENTS);
+          REGISTRY_EVENTS,
+          API_KEYS);
 
   private Topics() {}
 }
