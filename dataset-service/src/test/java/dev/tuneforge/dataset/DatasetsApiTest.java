@@ -14,6 +14,7 @@ import dev.tuneforge.events.DatasetCurationRequested;
 import dev.tuneforge.events.DatasetRejected;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKeys;
 import dev.tuneforge.testing.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,12 +23,26 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Upload → curate → versioned dataset in S3 → DatasetCurated on Kafka, and every bad request around it. */
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class DatasetsApiTest {
+
+  static final String TEAM = "datasets-test";
+
+  @BeforeEach
+  void actAsTrainer() {
+    TestKeys.useByDefault(TestKeys.shared(TEAM, "trainer"));
+  }
+
+  @AfterEach
+  void noDefaultKey() {
+    TestKeys.clearDefault();
+  }
 
   /** {@code n} distinct chat records, one with an email address, plus {@code dups} exact repeats of the first. */
   static String chats(int n, int dups, String salt) {
@@ -169,13 +184,14 @@ class DatasetsApiTest {
   @Test
   void curationRequestedOverKafkaIsAnsweredWithItsRequestId() {
     String file = uploadFile(chats(15, 0, "kafka"));
-    TestKafka.send(Topics.DATASET_REQUESTS, new DatasetCurationRequested("req-42", "from-kafka", List.of(file), Map.of("validation_ratio", 0.2)));
+    TestKafka.send(Topics.DATASET_REQUESTS, new DatasetCurationRequested("req-42", TEAM, "from-kafka", List.of(file), Map.of("validation_ratio", 0.2)));
     var records = TestKafka.await(Topics.DATASET_EVENTS, 1, r -> "from-kafka".equals(r.key()), Duration.ofSeconds(60));
     DatasetCurated curated = (DatasetCurated) TestKafka.decode(records.get(0)).payload();
     assertEquals("req-42", curated.requestId());
+    assertEquals(TEAM, curated.team(), "the version belongs to the team the request named");
     assertEquals(15, curated.trainCount() + curated.validationCount());
 
-    TestKafka.send(Topics.DATASET_REQUESTS, new DatasetCurationRequested("req-43", "../bad", List.of(file), Map.of()));
+    TestKafka.send(Topics.DATASET_REQUESTS, new DatasetCurationRequested("req-43", TEAM, "../bad", List.of(file), Map.of()));
     var rejected = TestKafka.await(Topics.DATASET_EVENTS, 1, r -> "../bad".equals(r.key()), Duration.ofSeconds(60));
     DatasetRejected reason = (DatasetRejected) TestKafka.decode(rejected.get(0)).payload();
     assertTrue(reason.reasons().get(0).contains("invalid dataset name"), reason.reasons().toString());

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -22,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The files API over HTTP against the real service, a real broker and a real S3 server. */
@@ -33,6 +36,19 @@ class FilesApiTest {
       {"messages":[{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"4"}]}
       {"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris"}]}
       """;
+
+  /** The team these tests upload as: a team of its own, so other classes' files never show up here. */
+  static final String TEAM = "files-test";
+
+  @BeforeEach
+  void actAsTrainer() {
+    TestKeys.useByDefault(TestKeys.shared(TEAM, "trainer"));
+  }
+
+  @AfterEach
+  void noDefaultKey() {
+    TestKeys.clearDefault();
+  }
 
   static ValidatableResponse upload(String name, byte[] content) {
     return given().multiPart("file", name, content, "application/jsonl").multiPart("purpose", "fine-tune")
@@ -132,7 +148,7 @@ class FilesApiTest {
 
   @Test
   void truncatedUploadCreatesNoFile() throws Exception {
-    int before = given().get("/v1/files").then().extract().path("data.size()");
+    int before = given().get("/v1/files?limit=100").then().extract().path("data.size()");
     String boundary = "tfboundary";
     String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n"
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.jsonl\"\r\n"
@@ -140,13 +156,14 @@ class FilesApiTest {
     byte[] partial = head.getBytes(StandardCharsets.UTF_8);
     try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
       OutputStream out = s.getOutputStream();
-      out.write(("POST /v1/files HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=" + boundary
+      out.write(("POST /v1/files HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestKeys.shared(TEAM, "trainer").secret()
+          + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
           + "\r\nContent-Length: " + (partial.length + 10_000) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       out.write(partial);
       out.flush();
     } // closed mid-body: the client went away
     Thread.sleep(500);
-    int after = given().get("/v1/files").then().extract().path("data.size()");
+    int after = given().get("/v1/files?limit=100").then().extract().path("data.size()");
     assertEquals(before, after);
     given().get("/q/health/ready").then().statusCode(200);
   }
