@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Status.class,
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
+      dev.tuneforge.cli.keys.KeysCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
       dev.tuneforge.cli.train.TrainCommand.class,

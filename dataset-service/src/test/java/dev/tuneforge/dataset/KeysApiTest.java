@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.Topics;
-import dev.tuneforge.platform.auth.ApiKeySecrets;
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.platform.auth.ApiKeyStore;
 import dev.tuneforge.platform.auth.ApiKeyTable;
 import dev.tuneforge.platform.view.KafkaView;

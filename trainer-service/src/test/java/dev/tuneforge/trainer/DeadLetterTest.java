@@ -9,18 +9,31 @@ import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.testing.RealStackResource;
 import dev.tuneforge.testing.TestKafka;
+import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Poison records land in the dead-letter topic with their reason; the next good record is processed. */
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class DeadLetterTest {
+
+  @BeforeEach
+  void actAsViewer() {
+    TestKeys.useByDefault(TestKeys.shared("trainer-test", "viewer"));
+  }
+
+  @AfterEach
+  void noDefaultKey() {
+    TestKeys.clearDefault();
+  }
 
   @Test
   void poisonRecordsGoToTheDeadLetterTopicAndTheNextGoodRecordIsProcessed() {

@@ -40,9 +40,10 @@ public final class DemoCommand implements Callable<Integer> {
     step("1/4 start the platform (Kafka + S3, four services, gateway)");
     mode.up(Duration.ofSeconds(180));
     try {
+      String key = dev.tuneforge.cli.keys.ApiKeyFile.require();
       step("2/4 upload " + records + " generated chat records: POST /v1/files");
       String data = DemoData.chats(records, System.currentTimeMillis() % 1000);
-      JsonNode file = upload("demo-chats.jsonl", data.getBytes(StandardCharsets.UTF_8));
+      JsonNode file = upload(key, "demo-chats.jsonl", data.getBytes(StandardCharsets.UTF_8));
       System.out.printf("  %s: %s, %d bytes, format %s, %d valid records%n", file.get("id").asText(), file.get("status").asText(),
           file.get("bytes").asLong(), file.at("/validation/format").asText(), file.at("/validation/valid_records").asLong());
 
@@ -51,8 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
           "name", "demo-calculator",
           "training_files", java.util.List.of(file.get("id").asText()),
           "options", Map.of("validation_ratio", 0.1, "pii", "redact", "near_dedup", true)));
-      JsonNode version = send(HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+      JsonNode version = send(key, HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
       String name = version.get("name").asText();
       String v = version.get("version").asText();
       JsonNode counts = version.at("/manifest/counts");
@@ -61,13 +62,13 @@ public final class DemoCommand implements Callable<Integer> {
           counts.get("train").asLong(), counts.get("validation").asLong(), counts.get("dropped").asLong(), version.get("uri").asText());
 
       step("4/4 what curation did: GET /v1/datasets/" + name + "/versions/" + v);
-      JsonNode full = send(HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets/" + name + "/versions/" + v)).build());
+      JsonNode full = send(key, HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets/" + name + "/versions/" + v)));
       for (JsonNode rule : full.at("/report/rules")) {
         if (rule.path("enabled").asBoolean()) {
           System.out.printf("  %-12s dropped %4d, changed %4d%n", rule.get("rule").asText(), rule.get("dropped").asLong(), rule.get("changed").asLong());
         }
       }
-      JsonNode preview = send(HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets/" + name + "/versions/" + v + "/preview?limit=3")).build());
+      JsonNode preview = send(key, HttpRequest.newBuilder(URI.create(BASE + "/v1/datasets/" + name + "/versions/" + v + "/preview?limit=3")));
       System.out.println("  first records of train.jsonl:");
       for (JsonNode r : preview.get("data")) {
         System.out.println("    " + r);
@@ -84,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private JsonNode upload(String filename, byte[] content) throws IOException, InterruptedException {
+  private JsonNode upload(String key, String filename, byte[] content) throws IOException, InterruptedException {
     String boundary = "tuneforge-" + UUID.randomUUID();
     byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n--" + boundary
         + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
@@ -94,12 +95,14 @@ public final class DemoCommand implements Callable<Integer> {
     System.arraycopy(head, 0, body, 0, head.length);
     System.arraycopy(content, 0, body, head.length, content.length);
     System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-    return send(HttpRequest.newBuilder(URI.create(BASE + "/v1/files"))
+    return send(key, HttpRequest.newBuilder(URI.create(BASE + "/v1/files"))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
-  private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+  /** Sends {@code request} with the API key ({@code TUNEFORGE_API_KEY}, else the admin-key file) as Bearer. */
+  private JsonNode send(String key, HttpRequest.Builder builder) throws IOException, InterruptedException {
+    HttpRequest request = builder.header("Authorization", "Bearer " + key).build();
     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
       throw new IllegalStateException(request.method() + " " + request.uri().getPath() + " answered " + r.statusCode() + ": " + r.body());

@@ -1,6 +1,8 @@
 package dev.tuneforge.cli.local;
 
 import dev.tuneforge.cli.TuneForge;
+import dev.tuneforge.cli.keys.AdminKeyBootstrap;
+import dev.tuneforge.cli.keys.ApiKeyFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -86,6 +88,12 @@ public final class LocalMode {
       }
     }
     Map<String, String> config = stackUp();
+    try {
+      // Before the services start: they read the key topic at start-up and know the key at once.
+      AdminKeyBootstrap.ensure(ApiKeyFile.adminKeyFile(), config.get("kafka.bootstrap.servers"), out);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the first admin key: " + e.getMessage(), e);
+    }
     for (Component c : all) {
       if (processes.running(c.name()).isPresent()) {
         out.println(c.name() + ": already running");

@@ -36,7 +36,8 @@ public final class Routes {
 
   public static Routes fromEnvironment(Map<String, String> env) {
     return new Routes(List.of(
-        service(env, "dataset-service", "TUNEFORGE_DATASET_URL", 8081, "/v1/files", "/v1/datasets"),
+        // /v1/keys: every service can serve it (libs/platform); dataset-service is the one routed to.
+        service(env, "dataset-service", "TUNEFORGE_DATASET_URL", 8081, "/v1/files", "/v1/datasets", "/v1/keys"),
         service(env, "trainer-service", "TUNEFORGE_TRAINER_URL", 8082, "/v1/fine_tuning"),
         service(env, "evaluator-service", "TUNEFORGE_EVALUATOR_URL", 8083, "/v1/evaluation", "/v1/chat"),
         service(env, "registry-service", "TUNEFORGE_REGISTRY_URL", 8084, "/v1/models", "/v1/registry")));

@@ -3,7 +3,7 @@ package dev.tuneforge.testing;
 import dev.tuneforge.events.ApiKeyIssued;
 import dev.tuneforge.events.ApiKeyRevoked;
 import dev.tuneforge.events.Topics;
-import dev.tuneforge.platform.auth.ApiKeySecrets;
+import dev.tuneforge.events.ApiKeySecrets;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.specification.RequestSpecification;

@@ -1,5 +1,6 @@
 package dev.tuneforge.platform.auth;
 
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.platform.ApiException;
 import dev.tuneforge.platform.ApiExceptionMappers;
 import jakarta.inject.Inject;

@@ -1,6 +1,7 @@
 package dev.tuneforge.platform.auth;
 
 import dev.tuneforge.events.ApiKeyIssued;
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.events.ApiKeyRevoked;
 import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.Topics;

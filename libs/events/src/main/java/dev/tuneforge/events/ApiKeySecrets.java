@@ -1,4 +1,4 @@
-package dev.tuneforge.platform.auth;
+package dev.tuneforge.events;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Key secrets: {@code tf-} and 32 random bytes in base64url (256 bits), shown to the client once and
  * kept only as their sha256. A fast hash is right here: the secret is random and long, so there is
- * nothing to brute-force that a slow hash would protect (unlike a password).
+ * nothing to brute-force that a slow hash would protect (unlike a password). It lives beside
+ * {@link ApiKeyIssued} because it defines what that event's {@code secretSha256} is.
  */
 public final class ApiKeySecrets {
 
