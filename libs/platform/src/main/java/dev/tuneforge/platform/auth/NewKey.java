@@ -1,13 +1,11 @@
 package dev.tuneforge.platform.auth;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tuneforge.platform.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** {@code POST /v1/keys}: a key for {@code team} with {@code role}; {@code name} is a label for people. */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record NewKey(String name, String team, String role) {
 
   /** Team names are short identifiers: they end up in manifests, events and logs. */
