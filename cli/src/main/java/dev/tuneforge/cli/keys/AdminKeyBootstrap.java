@@ -39,7 +39,8 @@ public final class AdminKeyBootstrap {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
         new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(Topics.API_KEYS, issued.key(), value)).get(60, TimeUnit.SECONDS);
     }

@@ -61,7 +61,7 @@ public class FilesResource {
   public ApiList<FileObject> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
       @QueryParam("purpose") String purpose) {
     caller.requireRole(Role.VIEWER);
-    Page page = Page.of(after, limit);
+    Page page = Page.parse(after, limit);
     var all = files.list(caller.team()).stream().filter(f -> purpose == null || purpose.equals(f.purpose())).toList();
     return page.of(all, FileObject::id);
   }

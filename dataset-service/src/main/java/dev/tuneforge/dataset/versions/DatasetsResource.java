@@ -68,7 +68,7 @@ public class DatasetsResource {
   @GET
   public ApiList<Map<String, Object>> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
     caller.requireRole(Role.VIEWER);
-    Page page = Page.of(after, limit);
+    Page page = Page.parse(after, limit);
     List<String> names = new ArrayList<>(versions.names(caller.team()));
     names.sort(String::compareTo);
     ApiList<String> cut = page.of(names, n -> n);

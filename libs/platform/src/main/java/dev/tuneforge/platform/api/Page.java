@@ -17,7 +17,7 @@ public record Page(String after, int limit) {
   public static final int MAX_LIMIT = 100;
 
   /** From raw query values, so a non-number {@code limit} is our 400 naming it, not a framework 404. */
-  public static Page of(String after, String limit) {
+  public static Page parse(String after, String limit) {
     int n = DEFAULT_LIMIT;
     if (limit != null) {
       try {

@@ -54,7 +54,7 @@ public class KeysResource {
   @GET
   public ApiList<Map<String, Object>> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
     caller.requireRole(Role.ADMIN);
-    ApiList<ApiKey> page = Page.of(after, limit).of(keys.all(), ApiKey::id);
+    ApiList<ApiKey> page = Page.parse(after, limit).of(keys.all(), ApiKey::id);
     return ApiList.of(page.data().stream().map(KeysResource::json).toList(), page.firstId(), page.lastId(), page.hasMore());
   }
 
