@@ -1,7 +1,9 @@
 package dev.tuneforge.testing;
 
+import dev.tuneforge.events.Topics;
 import dev.tuneforge.stack.LocalStack;
 import dev.tuneforge.stack.StackSettings;
+import dev.tuneforge.stack.TopicCreator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,9 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
             .withPassword(StackSettings.DEFAULT_SECRET_KEY);
     kafka.start();
     minio.start();
+    // The same topics with the same settings as every other environment (the embedded stack
+    // creates them itself).
+    TopicCreator.ensure(kafka.getBootstrapServers(), Topics.SPECS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.stop();
       minio.stop();
