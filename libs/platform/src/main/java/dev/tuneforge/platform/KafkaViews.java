@@ -38,7 +38,7 @@ public class KafkaViews {
             .projection(projection));
   }
 
-  /** Starts a view configured by the caller (the connection and dead-letter topic are still this service's unless set). */
+  /** Starts a view configured by the caller, usually from {@link #builder(String)}, and keeps it for readiness and shutdown. */
   public KafkaView start(KafkaView.Builder builder) {
     KafkaView view = builder.build();
     for (KafkaView v : views) {
