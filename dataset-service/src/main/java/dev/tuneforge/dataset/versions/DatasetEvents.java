@@ -2,28 +2,24 @@ package dev.tuneforge.dataset.versions;
 
 import dev.tuneforge.events.DatasetCurated;
 import dev.tuneforge.events.DatasetRejected;
-import dev.tuneforge.events.EventCodec;
-import dev.tuneforge.platform.KafkaEvents;
+import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Publishes the outcome of every curation as a fact: DatasetCurated or DatasetRejected. */
 @ApplicationScoped
 public class DatasetEvents {
 
-  public static final String CHANNEL = "dataset-events";
-
-  @Inject EventCodec codec;
+  @Inject EventPublisher publisher;
   @Inject ObjectStore store;
 
-  @Inject
-  @Channel(CHANNEL)
-  Emitter<String> emitter;
+  /** Where the outcomes go: tuneforge.dataset.events. */
+  @ConfigProperty(name = "tuneforge.dataset.events-topic")
+  String topic;
 
   /** Publishes and waits for the broker's acknowledgement, so a reply to the client implies the fact is recorded. */
   public void publish(CurationOutcome outcome, CurationRequest request, String requestId) {
@@ -46,15 +42,6 @@ public class DatasetEvents {
   }
 
   private void send(dev.tuneforge.events.Event event) {
-    var message = KafkaEvents.message(codec, event, "dataset-service");
-    var done = new java.util.concurrent.CompletableFuture<Void>();
-    emitter.send(message.withAck(() -> {
-      done.complete(null);
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }).withNack(e -> {
-      done.completeExceptionally(e);
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }));
-    done.join();
+    publisher.publish(topic, event);
   }
 }

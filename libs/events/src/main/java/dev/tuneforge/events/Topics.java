@@ -1,6 +1,8 @@
 package dev.tuneforge.events;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Topic names, one per stream of facts. Services map their channels to these in
@@ -21,10 +23,14 @@ public final class Topics {
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
 
   /**
-   * API keys (ApiKeyIssued, ApiKeyRevoked), keyed by key id, compacted: the last record of a key
-   * is its whole state. Every service reads it from the beginning as its key store.
+   * API keys by key id (compacted: the latest record of a key id is that key, revoked or not).
+   * Every service reads it as a view to authenticate callers.
    */
   public static final String API_KEYS = "tuneforge.api-keys";
+
+  /** The services that own a dead-letter topic. */
+  public static final List<String> SERVICES =
+      List.of("dataset-service", "trainer-service", "evaluator-service", "registry-service");
 
   /** Where a service's consumers put records they cannot process, with the reason in a header. */
   public static String deadLetter(String service) {
@@ -40,6 +46,37 @@ public final class Topics {
           EVALUATION_EVENTS,
           REGISTRY_EVENTS,
           API_KEYS);
+
+  /** How long a dead-letter topic keeps a record: long enough for someone to look at it. */
+  public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
+
+  /**
+   * Every topic TuneForge uses, with its settings: the one table the embedded stack, tests,
+   * docker-compose and Kubernetes create topics from (a test checks the latter two match it).
+   * Fact topics are append-only and kept forever, because views are rebuilt from them.
+   */
+  public static final List<TopicSpec> SPECS = specs();
+
+  private static List<TopicSpec> specs() {
+    List<TopicSpec> specs = new java.util.ArrayList<>();
+    specs.add(TopicSpec.facts(DATASET_REQUESTS, 3, "curation requests, keyed by dataset name"));
+    specs.add(TopicSpec.facts(DATASET_EVENTS, 3, "curation outcomes, keyed by dataset name"));
+    specs.add(TopicSpec.facts(TRAINING_REQUESTS, 3, "accepted jobs and cancellations, keyed by job id"));
+    specs.add(TopicSpec.facts(TRAINING_EVENTS, 3, "what running jobs report, keyed by job id"));
+    specs.add(TopicSpec.facts(EVALUATION_EVENTS, 3, "evaluation outcomes, keyed by job id"));
+    specs.add(TopicSpec.facts(REGISTRY_EVENTS, 3, "registry facts, keyed by adapter id"));
+    specs.add(TopicSpec.compacted(API_KEYS, 1, "API keys (hashed), keyed by key id"));
+    for (String service : SERVICES) {
+      specs.add(TopicSpec.expiring(deadLetter(service), 1, DEAD_LETTER_RETENTION,
+          "records " + service + " could not process, with the reason in headers"));
+    }
+    return List.copyOf(specs);
+  }
+
+  /** The settings of a declared topic. */
+  public static Optional<TopicSpec> spec(String name) {
+    return SPECS.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
 
   private Topics() {}
 }

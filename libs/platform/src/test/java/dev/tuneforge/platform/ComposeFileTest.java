@@ -62,7 +62,8 @@ class ComposeFileTest {
         JsonNode v = env.get(envName(key));
         assertTrue(v != null && !v.asText().isBlank(), service + " lacks " + envName(key) + " (" + key + ")");
       }
-      assertTrue(s.get("depends_on").has("kafka") && s.get("depends_on").has("minio-init"), service + " waits for Kafka and the bucket");
+      assertTrue(s.get("depends_on").has("kafka") && s.get("depends_on").has("kafka-init") && s.get("depends_on").has("minio-init"),
+          service + " waits for Kafka, its topics and the bucket");
     }
   }
 

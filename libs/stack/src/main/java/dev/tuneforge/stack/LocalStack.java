@@ -1,5 +1,6 @@
 package dev.tuneforge.stack;
 
+import dev.tuneforge.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * The embedded default: one real Kafka broker (KRaft) and one S3-compatible server, both on
- * 127.0.0.1, with their data under one folder ({@code kafka/}, {@code s3/}). Used in-process by
+ * 127.0.0.1, with their data under one folder ({@code kafka/}, {@code s3/}), and every topic of
+ * {@code Topics.SPECS} created with its settings. Used in-process by
  * tests, and as its own process by {@code tuneforge stack up} (see {@link #main}).
  */
 public final class LocalStack implements AutoCloseable {
@@ -30,6 +32,8 @@ public final class LocalStack implements AutoCloseable {
     EmbeddedKafka kafka =
         EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(), settings.controllerPort());
     try {
+      // Every topic with its settings from the one table, before any service connects.
+      TopicCreator.ensure(kafka.bootstrapServers(), Topics.SPECS);
       EmbeddedS3 s3 =
           EmbeddedS3.start(
               settings.dataDir().resolve("s3"),

@@ -83,6 +83,9 @@ class LocalStackRestartTest {
             admin.listConsumerGroupOffsets("restart-group").partitionsToOffsetAndMetadata().get();
         long committed = offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
         assertTrue(committed >= 1, "committed offsets survive: " + offsets);
+        // The stack created every declared topic at its first start; the restart kept them.
+        assertTrue(admin.listTopics().names().get().containsAll(
+            dev.tuneforge.events.Topics.SPECS.stream().map(dev.tuneforge.events.TopicSpec::name).toList()));
       }
       List<String> values = new ArrayList<>();
       try (var reader = consumer(bootstrap, "restart-reader")) {

@@ -1,17 +1,14 @@
 package dev.tuneforge.testing;
 
+import dev.tuneforge.events.Topics;
 import dev.tuneforge.stack.LocalStack;
 import dev.tuneforge.stack.StackSettings;
+import dev.tuneforge.stack.TopicCreator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tuneforge.events.Topics;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -30,7 +27,6 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
   public synchronized Map<String, String> start() {
     if (shared == null) {
       shared = dockerAvailable() ? startContainers() : startEmbedded();
-      createKeyTopic(shared.get("kafka.bootstrap.servers"));
     }
     return shared;
   }
@@ -38,21 +34,6 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
   @Override
   public void stop() {
     // Shared for the whole JVM; the shutdown hook registered at start closes it.
-  }
-
-  /**
-   * The key topic must exist before a service starts: its key store is not ready until it has read
-   * it. Compacted, as in production (the last record of a key is its state).
-   */
-  private static void createKeyTopic(String bootstrap) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      if (!admin.listTopics().names().get().contains(Topics.API_KEYS)) {
-        admin.createTopics(List.of(new NewTopic(Topics.API_KEYS, 1, (short) 1)
-            .configs(Map.of("cleanup.policy", "compact")))).all().get();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create topic " + Topics.API_KEYS + ": " + e.getMessage(), e);
-    }
   }
 
   private static boolean dockerAvailable() {
@@ -92,6 +73,9 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
             .withPassword(StackSettings.DEFAULT_SECRET_KEY);
     kafka.start();
     minio.start();
+    // The same topics with the same settings as every other environment (the embedded stack
+    // creates them itself).
+    TopicCreator.ensure(kafka.getBootstrapServers(), Topics.SPECS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.stop();
       minio.stop();

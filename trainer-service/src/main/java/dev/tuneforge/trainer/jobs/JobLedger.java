@@ -1,39 +1,79 @@
 package dev.tuneforge.trainer.jobs;
 
-import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.platform.KafkaViews;
+import dev.tuneforge.platform.view.KafkaView;
+import dev.tuneforge.platform.view.RecordPosition;
+import dev.tuneforge.platform.view.ViewProjection;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.util.ArrayList;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The trainer's view of accepted jobs, keyed by job id. It is fed only by TrainingRequested facts
- * from Kafka; a job id seen twice (a redelivery) is recorded once.
+ * The trainer's fine-tuning jobs, a projection of the training topics and nothing else. At
+ * start-up a {@link KafkaView} replays the requests and the workers' reports into it from the
+ * beginning, so a restarted trainer lists every job again with the same status; until that replay
+ * reaches the end offsets seen at start the service reports itself not ready.
  */
 @ApplicationScoped
-public class JobLedger {
+public class JobLedger implements ViewProjection {
 
-  /** One accepted job as clients see it. */
-  public record Job(TrainingRequested request, Instant acceptedAt, String status) {}
+  public static final String VIEW = "training-jobs";
 
-  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  @Inject KafkaViews views;
 
-  /** Records the job unless its id is already known; returns whether it was new. */
-  public boolean accept(TrainingRequested request, Instant at) {
-    return jobs.putIfAbsent(request.jobId(), new Job(request, at, "queued")) == null;
+  /** The topics the ledger is folded from (requests and reports). */
+  @ConfigProperty(name = "tuneforge.trainer.jobs-topics")
+  List<String> topics;
+
+  private final Map<String, FineTuningJob> jobs = new ConcurrentHashMap<>();
+  private volatile KafkaView view;
+
+  void start(@Observes StartupEvent event) {
+    view = views.start(VIEW, topics, this);
   }
 
-  public Optional<Job> find(String jobId) {
-    return Optional.ofNullable(jobs.get(jobId));
+  /** The view feeding this ledger: for readiness and read-your-writes. */
+  public KafkaView view() {
+    return view;
   }
 
-  public List<Job> all() {
-    List<Job> list = new ArrayList<>(jobs.values());
-    list.sort(Comparator.comparing(Job::acceptedAt).reversed());
-    return list;
+  @Override
+  public void apply(EventEnvelope event, RecordPosition position) {
+    jobs.compute(event.key(), (id, job) -> (job == null ? FineTuningJob.unknown(id) : job).next(event));
+  }
+
+  /** Whether the ledger has replayed everything recorded before start-up, waiting up to {@code timeout}. */
+  public boolean awaitCaughtUp(Duration timeout) {
+    KafkaView v = view;
+    if (v == null) {
+      return false;
+    }
+    try {
+      return v.awaitCaughtUp(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public Optional<FineTuningJob> find(String jobId) {
+    return Optional.ofNullable(jobs.get(jobId)).filter(FineTuningJob::isRequested);
+  }
+
+  /** Every requested job, newest first (ties broken by id, so paging is stable). */
+  public List<FineTuningJob> all() {
+    return jobs.values().stream()
+        .filter(FineTuningJob::isRequested)
+        .sorted(Comparator.comparing(FineTuningJob::createdAt).reversed().thenComparing(FineTuningJob::id))
+        .toList();
   }
 }

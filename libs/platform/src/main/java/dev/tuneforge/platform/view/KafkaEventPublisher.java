@@ -59,7 +59,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
       return new RecordPosition(m.topic(), m.partition(), m.offset());
     } catch (ExecutionException e) {
       throw failed(topic, envelope, e.getCause());
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
       throw failed(topic, envelope, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

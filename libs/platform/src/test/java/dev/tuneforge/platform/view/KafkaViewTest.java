@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tuneforge.events.CancelRequested;
 import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.platform.KafkaViewsReadinessCheck;
 import dev.tuneforge.stack.EmbeddedKafka;
 import dev.tuneforge.stack.Ports;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,8 +234,17 @@ class KafkaViewTest {
     assertEquals(Map.of(topic + "-0", 20L), status.targets());
     assertTrue(status.lag() > 0, status.toString());
     assertFalse(view.awaitCaughtUp(Duration.ofMillis(100)));
+    HealthCheckResponse down = KafkaViewsReadinessCheck.check(List.of(view));
+    assertEquals(HealthCheckResponse.Status.DOWN, down.getStatus());
+    String state = (String) down.getData().orElseThrow().get("slow");
+    assertTrue(state.startsWith("catching up, ") && state.endsWith(" records to go"), state);
+    assertEquals("{" + topic + "-0=20}", down.getData().orElseThrow().get("slow.target"));
     release.countDown();
     assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
+    HealthCheckResponse up = KafkaViewsReadinessCheck.check(List.of(view));
+    assertEquals(HealthCheckResponse.Status.UP, up.getStatus());
+    assertEquals("caught up", up.getData().orElseThrow().get("slow"));
+    assertEquals("{" + topic + "-0=20}", up.getData().orElseThrow().get("slow.position"));
     assertEquals(0, view.status().lag());
     assertEquals(20, rec.keys().size());
   }
@@ -244,6 +255,9 @@ class KafkaViewTest {
     KafkaView view = view("later", new Recorder(), "dlq-" + topic, topic);
     assertFalse(view.awaitCaughtUp(Duration.ofSeconds(2)));
     assertTrue(view.status().targets().isEmpty());
+    HealthCheckResponse waiting = KafkaViewsReadinessCheck.check(List.of(view));
+    assertEquals(HealthCheckResponse.Status.DOWN, waiting.getStatus());
+    assertEquals("waiting for topics [" + topic + "]", waiting.getData().orElseThrow().get("later"));
     try (Admin admin = Admin.create(connection())) {
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
     }
@@ -257,5 +271,61 @@ class KafkaViewTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> view.awaitPosition(new RecordPosition("elsewhere", 0, 0), Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("elsewhere"), e.getMessage());
+  }
+
+  @Test
+  void aProjectionThatThrowsSendsTheRecordToTheDeadLetterTopicAndTheViewKeepsGoing() throws Exception {
+    String topic = topic(1);
+    var pub = publisher();
+    pub.publish(topic, new CancelRequested("job-bad", null));
+    RecordPosition good = pub.publish(topic, new CancelRequested("job-fine", null));
+    Recorder rec = new Recorder();
+    KafkaView view = view("throws", (event, at) -> {
+      if (event.key().equals("job-bad")) {
+        throw new IllegalStateException("cannot fold job-bad");
+      }
+      rec.apply(event, at);
+    }, "dlq-" + topic, topic);
+    assertTrue(view.awaitPosition(good, Duration.ofSeconds(30)));
+    assertEquals(List.of("job-fine"), rec.keys());
+    var dead = readAll("dlq-" + topic);
+    assertEquals(1, dead.size());
+    String reason = DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON);
+    assertTrue(reason.contains("could not apply CancelRequested") && reason.contains("cannot fold job-bad"), reason);
+  }
+
+  @Test
+  void aTombstoneRemovesTheKeyFromTheProjection() throws Exception {
+    String topic = topic(1);
+    publisher().publish(topic, new CancelRequested("job-gone", null));
+    sendRaw(topic, "job-gone", null);
+    List<String> removed = Collections.synchronizedList(new ArrayList<>());
+    Recorder rec = new Recorder();
+    KafkaView view = view("tombstones", new ViewProjection() {
+      @Override
+      public void apply(EventEnvelope event, RecordPosition position) {
+        rec.apply(event, position);
+      }
+
+      @Override
+      public void remove(String key, RecordPosition position) {
+        removed.add(key + "@" + position.offset());
+      }
+    }, "dlq-" + topic, topic);
+    assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
+    assertEquals(List.of("job-gone"), rec.keys());
+    assertEquals(List.of("job-gone@1"), removed);
+    assertEquals(0, view.status().deadLettered());
+  }
+
+  @Test
+  void aPublishTheBrokerDoesNotAcknowledgeFailsNamingTheTopic() {
+    Map<String, Object> nowhere = Map.of("bootstrap.servers", "127.0.0.1:" + Ports.free(),
+        "max.block.ms", 1000, "request.timeout.ms", 1000, "delivery.timeout.ms", 1500);
+    try (var pub = new KafkaEventPublisher(nowhere, CODEC, "test")) {
+      var e = assertThrows(PublishException.class,
+          () -> pub.publish("some-topic", new CancelRequested("job-x", null)));
+      assertTrue(e.getMessage().contains("did not acknowledge CancelRequested job-x on topic some-topic"), e.getMessage());
+    }
   }
 }

@@ -1,0 +1,140 @@
+package dev.tuneforge.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.events.EventCodec;
+import dev.tuneforge.events.Topics;
+import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.events.TrainingFailed;
+import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.events.TrainingStarted;
+import dev.tuneforge.platform.view.KafkaEventPublisher;
+import dev.tuneforge.stack.LocalStack;
+import dev.tuneforge.stack.Ports;
+import dev.tuneforge.stack.StackSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged trainer-service (target/quarkus-app) as its own process on the embedded stack:
+ * killed with SIGKILL and started again, it lists every job it listed before, with the same
+ * status and fields, because its job list is rebuilt from the training topics.
+ */
+class TrainerKillNineIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void aTrainerKilledWithSigkillListsTheSameJobsAfterItStartsAgain() throws Exception {
+    Path jar = Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    assertTrue(Files.exists(jar), "package the service first: " + jar);
+    Path dir = Files.createTempDirectory("trainer-kill-nine-");
+    try (LocalStack stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
+        KafkaEventPublisher publisher = new KafkaEventPublisher(
+            Map.of("bootstrap.servers", stack.kafkaBootstrapServers()), new EventCodec(), "test")) {
+      // Jobs recorded before the trainer ever ran...
+      publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-a"));
+      publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-b"));
+      publisher.publish(Topics.TRAINING_EVENTS, new TrainingStarted("ftjob-b", "w1", 1, null, 10));
+
+      int port = Ports.free();
+      Process first = launch(stack, dir.resolve("first.log"), port);
+      JsonNode before;
+      try {
+        awaitReady(first, dir.resolve("first.log"), port);
+        // ...and while it runs.
+        publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-c"));
+        publisher.publish(Topics.TRAINING_EVENTS, new TrainingCompleted("ftjob-b", "tiny-llama", "lora",
+            "s3://tuneforge/runs/ftjob-b/adapter/", 10, 640, 1.25, Map.of()));
+        publisher.publish(Topics.TRAINING_EVENTS, new TrainingFailed("ftjob-c", "dataset chats@v1: no rows", null));
+        Map<String, String> expected = Map.of("ftjob-a", "queued", "ftjob-b", "succeeded", "ftjob-c", "failed");
+        before = awaitStatuses(port, expected);
+      } finally {
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+      }
+
+      port = Ports.free();
+      Process second = launch(stack, dir.resolve("second.log"), port);
+      try {
+        awaitReady(second, dir.resolve("second.log"), port);
+        JsonNode after = list(port);
+        assertEquals(before, after);
+        assertEquals(3, after.get("data").size());
+      } finally {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static TrainingRequested request(String id) {
+    return new TrainingRequested(id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
+  }
+
+  Process launch(LocalStack stack, Path log, int port) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+    stack.serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-Dquarkus.http.port=" + port);
+    cmd.add("-jar");
+    cmd.add(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Waits for /q/health/ready to say UP: every view has caught up. */
+  void awaitReady(Process p, Path log, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try {
+        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("trainer-service not ready on port " + port + "; log:\n" + Files.readString(log));
+  }
+
+  JsonNode list(int port) throws Exception {
+    var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fine_tuning/jobs")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  JsonNode awaitStatuses(int port, Map<String, String> expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Map<String, String> seen = Map.of();
+    while (System.nanoTime() < deadline) {
+      JsonNode list = list(port);
+      seen = new TreeMap<>();
+      for (JsonNode job : list.get("data")) {
+        seen.put(job.get("id").asText(), job.get("status").asText());
+      }
+      if (seen.equals(expected)) {
+        return list;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("expected " + expected + ", listed " + seen);
+  }
+}
