@@ -3,21 +3,18 @@ package dev.tuneforge.platform.auth;
 import dev.tuneforge.events.ApiKeyIssued;
 import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.events.ApiKeyRevoked;
-import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.Topics;
-import dev.tuneforge.platform.view.KafkaEventPublisher;
+import dev.tuneforge.platform.EventPublisher;
+import dev.tuneforge.platform.KafkaViews;
 import dev.tuneforge.platform.view.KafkaView;
-import dev.tuneforge.platform.view.RecordPosition;
 import dev.tuneforge.platform.view.ViewProjection;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -34,47 +31,19 @@ public class ApiKeyStore implements ApiKeyDirectory {
   /** How long a write waits for the broker and for this replica's view to apply it. */
   static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
-
   @ConfigProperty(name = "tuneforge.api-keys.topic", defaultValue = Topics.API_KEYS)
   String topic;
 
-  @ConfigProperty(name = "quarkus.application.name")
-  String service;
-
-  @Inject EventCodec codec;
+  @Inject KafkaViews views;
+  @Inject EventPublisher publisher;
 
   private final ApiKeyTable table = new ApiKeyTable();
   private KafkaView view;
-  private KafkaEventPublisher publisher;
 
+  /** Starts the view; the service's readiness (kafka-views) stays down until it has caught up. */
   @PostConstruct
   void start() {
-    Map<String, Object> connection = Map.of("bootstrap.servers", bootstrap);
-    view = KafkaView.builder("api-keys")
-        .connection(connection)
-        .topics(topic)
-        .deadLetterTopic(Topics.deadLetter(service))
-        .codec(codec)
-        .projection(ViewProjection.of(e -> table.apply(e.payload())))
-        .start();
-    publisher = new KafkaEventPublisher(connection, codec, service);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (publisher != null) {
-      publisher.close();
-    }
-    if (view != null) {
-      view.close();
-    }
-  }
-
-  /** Ready once the view has read the topic up to where it ended at start-up. */
-  public boolean caughtUp() {
-    return view.caughtUp();
+    view = views.start("api-keys", List.of(topic), ViewProjection.of(e -> table.apply(e.payload())));
   }
 
   public KafkaView view() {
@@ -86,7 +55,7 @@ public class ApiKeyStore implements ApiKeyDirectory {
     String secret = ApiKeySecrets.newSecret();
     var event = new ApiKeyIssued(ApiKeySecrets.newId(), request.name() == null ? "" : request.name(), request.team(),
         request.role(), ApiKeySecrets.sha256(secret), Instant.now());
-    await(publisher.publish(topic, event));
+    publisher.publishAndAwait(topic, event, view, WRITE_TIMEOUT);
     return new IssuedKey(table.byId(event.keyId()).orElseThrow(), secret);
   }
 
@@ -97,20 +66,9 @@ public class ApiKeyStore implements ApiKeyDirectory {
       return key;
     }
     ApiKey k = key.get();
-    await(publisher.publish(topic, new ApiKeyRevoked(k.id(), k.name(), k.team(), k.role().wireName(),
-        k.secretSha256(), k.createdAt(), Instant.now())));
+    publisher.publishAndAwait(topic, new ApiKeyRevoked(k.id(), k.name(), k.team(), k.role().wireName(),
+        k.secretSha256(), k.createdAt(), Instant.now()), view, WRITE_TIMEOUT);
     return table.byId(id);
-  }
-
-  private void await(RecordPosition position) {
-    try {
-      if (!view.awaitPosition(position, WRITE_TIMEOUT)) {
-        throw new IllegalStateException("the key store did not read its own write " + position + " within " + WRITE_TIMEOUT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the key store", e);
-    }
   }
 
   @Override
