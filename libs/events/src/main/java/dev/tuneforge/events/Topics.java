@@ -44,8 +44,7 @@ public final class Topics {
           TRAINING_REQUESTS,
           TRAINING_EVENTS,
           EVALUATION_EVENTS,
-          REGISTRY_EVENTS,
-          API_KEYS);
+          REGISTRY_EVENTS);
 
   /** How long a dead-letter topic keeps a record: long enough for someone to look at it. */
   public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
