@@ -11,6 +11,8 @@ import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.events.TrainingStarted;
+import dev.tuneforge.events.ApiKeyIssued;
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.platform.view.KafkaEventPublisher;
 import dev.tuneforge.stack.LocalStack;
 import dev.tuneforge.stack.Ports;
@@ -38,6 +40,8 @@ class TrainerKillNineIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** A viewer key, issued on the key topic before the trainer first starts (as the operator's bootstrap does). */
+  final String key = ApiKeySecrets.newSecret();
 
   @Test
   void aTrainerKilledWithSigkillListsTheSameJobsAfterItStartsAgain() throws Exception {
@@ -47,6 +51,8 @@ class TrainerKillNineIT {
     try (LocalStack stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
         KafkaEventPublisher publisher = new KafkaEventPublisher(
             Map.of("bootstrap.servers", stack.kafkaBootstrapServers()), new EventCodec(), "test")) {
+      publisher.publish(Topics.API_KEYS, new ApiKeyIssued(ApiKeySecrets.newId(), "kill-nine test", "default", "viewer",
+          ApiKeySecrets.sha256(key), java.time.Instant.now()));
       // Jobs recorded before the trainer ever ran...
       publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-a"));
       publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-b"));
@@ -115,7 +121,8 @@ class TrainerKillNineIT {
   }
 
   JsonNode list(int port) throws Exception {
-    var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fine_tuning/jobs")).build(),
+    var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fine_tuning/jobs"))
+            .header("Authorization", "Bearer " + key).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());

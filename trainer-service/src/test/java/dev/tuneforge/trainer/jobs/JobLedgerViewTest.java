@@ -17,6 +17,7 @@ import dev.tuneforge.platform.KafkaViews;
 import dev.tuneforge.platform.view.KafkaView;
 import dev.tuneforge.platform.view.RecordPosition;
 import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +41,16 @@ class JobLedgerViewTest {
   @Inject EventPublisher publisher;
   @Inject JobLedger ledger;
   @Inject KafkaViews views;
+
+  @BeforeEach
+  void actAsViewer() {
+    TestKeys.useByDefault(TestKeys.shared("trainer-test", "viewer"));
+  }
+
+  @AfterEach
+  void noDefaultKey() {
+    TestKeys.clearDefault();
+  }
 
   static TrainingRequested request(String id) {
     return new TrainingRequested(id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
