@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tuneforge keys create|list|revoke}: API keys, through the platform's {@code /v1/keys} (admin key needed). */
 @Command(name = "keys", description = "Create, list and revoke API keys (needs an admin key).",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.Bootstrap.class})
 public final class KeysCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -80,6 +80,22 @@ public final class KeysCommand implements Runnable {
     public Integer call() throws Exception {
       JsonNode key = PlatformClient.fromEnvironment().post("/v1/keys/" + id + "/revoke", Map.of());
       System.out.println("revoked " + key.get("id").asText() + " at " + Instant.ofEpochSecond(key.get("revoked_at").asLong()));
+      return 0;
+    }
+  }
+
+  @Command(name = "bootstrap", description = "Write a first admin key (team default) straight to a Kafka cluster you operate,"
+      + " for docker-compose or Kubernetes; `up` does this by itself locally. Does nothing if the key file exists.")
+  static final class Bootstrap implements Callable<Integer> {
+    @Option(names = "--kafka", required = true, description = "The cluster's bootstrap servers (host:port,...).")
+    String kafka;
+
+    @Option(names = "--file", required = true, description = "Where to write the secret (created with mode 600).")
+    java.nio.file.Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      AdminKeyBootstrap.ensure(file.toAbsolutePath(), kafka, System.out);
       return 0;
     }
   }
