@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Topic names, one per stream of facts. Services map their channels to these in
- * {@code application.properties}; a test checks every configured topic is one of these.
+ * Topic names, one per stream of facts, and {@link #SPECS}: every topic with its partitions and
+ * settings, the one table every environment creates topics from. Services name the topics they
+ * use in {@code application.properties}.
  */
 public final class Topics {
   /** Requests to curate uploaded files into a dataset version (DatasetCurationRequested). */

@@ -33,9 +33,13 @@ public class KafkaViewsReadinessCheck implements HealthCheck {
     boolean up = true;
     for (KafkaView view : views) {
       ViewStatus s = view.status();
-      up &= s.caughtUp();
+      Throwable failure = view.failure();
+      up &= s.caughtUp() && failure == null;
       String state;
-      if (s.caughtUp()) {
+      if (failure != null) {
+        // A view that stopped answers from stale state: not ready, whatever it reached before.
+        state = "stopped: " + failure;
+      } else if (s.caughtUp()) {
         state = "caught up";
       } else if (s.targets().isEmpty()) {
         state = "waiting for topics " + view.topics();

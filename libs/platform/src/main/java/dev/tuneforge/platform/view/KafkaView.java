@@ -64,6 +64,7 @@ public final class KafkaView implements AutoCloseable {
   private volatile Map<TopicPartition, Long> targets;
   private volatile boolean caughtUp;
   private volatile boolean closed;
+  private volatile Throwable failure;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -163,6 +164,11 @@ public final class KafkaView implements AutoCloseable {
     }
   }
 
+  /** Why the view stopped following its topics on its own, or null while it runs (or was closed). */
+  public Throwable failure() {
+    return failure;
+  }
+
   public ViewStatus status() {
     Map<String, Long> pos = new TreeMap<>();
     positions.forEach((tp, o) -> pos.put(tp.toString(), o));
@@ -231,6 +237,7 @@ public final class KafkaView implements AutoCloseable {
     } catch (InterruptedException | WakeupException | InterruptException e) {
       // closing
     } catch (Throwable t) {
+      failure = t;
       LOG.error("view {} stopped: {}", name, t.toString(), t);
     } finally {
       KafkaConsumer<byte[], byte[]> c = consumer;
@@ -354,6 +361,8 @@ public final class KafkaView implements AutoCloseable {
       applied.incrementAndGet();
     } catch (RuntimeException e) {
       LOG.error("view {}: projection failed on {} ({} {})", name, at, event.type(), event.eventId(), e);
+      // Not seen after all: if the dead-letter write fails, the retry of this record must get here again.
+      seenEventIds.remove(event.eventId());
       deadLetter(r, "view " + name + " could not apply " + event.type() + ": " + e, e);
     }
   }

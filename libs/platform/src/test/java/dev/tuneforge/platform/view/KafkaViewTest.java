@@ -328,4 +328,21 @@ class KafkaViewTest {
       assertTrue(e.getMessage().contains("did not acknowledge CancelRequested job-x on topic some-topic"), e.getMessage());
     }
   }
+
+  @Test
+  void aViewWhoseThreadDiedIsNotReady() throws Exception {
+    String topic = topic(1);
+    RecordPosition at = publisher().publish(topic, new CancelRequested("job-fatal", null));
+    KafkaView view = view("fatal", (event, position) -> {
+      throw new AssertionError("a bug that is not an exception");
+    }, "dlq-" + topic, topic);
+    for (int i = 0; i < 300 && view.failure() == null; i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(view.failure() instanceof AssertionError, String.valueOf(view.failure()));
+    assertFalse(view.hasReached(at));
+    HealthCheckResponse r = KafkaViewsReadinessCheck.check(List.of(view));
+    assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+    assertTrue(((String) r.getData().orElseThrow().get("fatal")).startsWith("stopped: java.lang.AssertionError"));
+  }
 }
