@@ -1,12 +1,12 @@
 package dev.tuneforge.dataset.versions;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.artifact.ArtifactManifest;
 import java.util.List;
 
 /** What a curation request came to: a version (new, or the identical one already stored) or reasons. */
-public record CurationOutcome(String name, String version, boolean created, ObjectNode manifest, List<String> reasons) {
+public record CurationOutcome(String name, String version, boolean created, ArtifactManifest manifest, List<String> reasons) {
 
-  public static CurationOutcome stored(String name, String version, boolean created, ObjectNode manifest) {
+  public static CurationOutcome stored(String name, String version, boolean created, ArtifactManifest manifest) {
     return new CurationOutcome(name, version, created, manifest, List.of());
   }
 

@@ -1,7 +1,9 @@
 package dev.tuneforge.dataset.versions;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.platform.ApiException;
+import dev.tuneforge.storage.BucketLayout;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -71,7 +73,7 @@ public class DatasetsResource {
   @GET
   @Path("/{name}/versions/{version}")
   public Map<String, Object> version(@PathParam("name") String name, @PathParam("version") String version) {
-    ObjectNode manifest = versions.manifest(name, version)
+    ArtifactManifest manifest = versions.manifest(name, version)
         .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
     Map<String, Object> body = versionJson(name, version, manifest, null);
     body.put("report", versions.report(name, version));
@@ -110,16 +112,16 @@ public class DatasetsResource {
     return m;
   }
 
-  private static Map<String, Object> versionJson(String name, String version, ObjectNode manifest, Boolean created) {
+  private static Map<String, Object> versionJson(String name, String version, ArtifactManifest manifest, Boolean created) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "dataset.version");
     m.put("name", name);
     m.put("version", version);
-    m.put("uri", "datasets/" + name + "/" + version + "/");
+    m.put("uri", BucketLayout.dataset(name, version));
     if (created != null) {
       m.put("created", created);
     }
-    m.put("manifest", manifest);
+    m.put("manifest", ManifestCodec.toTree(manifest)); // exactly the stored manifest.json
     return m;
   }
 
