@@ -8,7 +8,6 @@ import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.artifact.ManifestEntry;
 import dev.tuneforge.storage.ObjectNotFoundException;
 import dev.tuneforge.storage.ObjectStore;
-import dev.tuneforge.storage.StorageException;
 import dev.tuneforge.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ public final class ArtifactStore {
    * Re-publishing a prefix first deletes its manifest, so readers never see old and new mixed.
    */
   public ArtifactManifest publish(Path dir, String prefix, ArtifactKind kind, Map<String, ?> metadata) {
-    List<ManifestEntry> entries = upload(dir, requirePrefix(prefix));
+    List<ManifestEntry> entries = upload(dir, LocalArtifacts.files(dir), requirePrefix(prefix));
     return writeManifest(prefix, ArtifactManifest.of(kind, entries, metadata));
   }
 
@@ -72,10 +71,11 @@ public final class ArtifactStore {
    */
   public ArtifactManifest publish(Path dir, String prefix) {
     ArtifactManifest local = LocalArtifacts.verify(dir);
-    List<ManifestEntry> uploaded = upload(dir, requirePrefix(prefix));
-    if (!uploaded.equals(local.files())) {
-      throw new StorageException("folder " + dir + " changed while it was published to " + store.uri(prefix)
-          + ": its files no longer match its " + ArtifactManifest.FILE_NAME);
+    List<ManifestEntry> uploaded = upload(dir, local.files().stream().map(ManifestEntry::path).toList(), requirePrefix(prefix));
+    for (int i = 0; i < uploaded.size(); i++) {
+      if (!uploaded.get(i).equals(local.files().get(i))) { // changed on disk between the check and the upload
+        throw LocalArtifacts.mismatch(local.files().get(i), uploaded.get(i).sha256());
+      }
     }
     return writeManifest(prefix, local);
   }
@@ -89,8 +89,7 @@ public final class ArtifactStore {
     return store.putFile(key, file);
   }
 
-  private List<ManifestEntry> upload(Path dir, String prefix) {
-    List<String> paths = LocalArtifacts.files(dir);
+  private List<ManifestEntry> upload(Path dir, List<String> paths, String prefix) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("nothing to publish: " + dir + " has no files");
     }

@@ -234,9 +234,11 @@ class ArtifactStoreTest {
     Path src = folder("ck", 10);
     ArtifactManifest local = LocalArtifacts.describe(src, ArtifactKind.CHECKPOINT, Map.of("step", 6));
     LocalArtifacts.writeManifest(src, local);
+    Files.writeString(src.resolve("notes.txt"), "not part of the checkpoint");
     String prefix = BucketLayout.checkpoint("ftjob-own", 6);
     assertEquals(local, artifacts.publish(src, prefix));
     assertEquals(local, artifacts.manifest(prefix));
+    assertFalse(objects.exists(prefix + "notes.txt"), "only the files its manifest lists are published");
 
     Files.write(src.resolve("config.json"), "{}".getBytes(StandardCharsets.UTF_8));
     String other = BucketLayout.checkpoint("ftjob-own", 7);
