@@ -72,9 +72,9 @@ class DatasetsApiTest {
     var created = curate(Map.of("name", "support-e2e", "training_files", List.of(file),
         "options", Map.of("validation_ratio", 0.25, "pii", "redact")))
         .statusCode(201).body("version", equalTo("v1")).body("created", equalTo(true));
-    String hash = created.extract().path("manifest.content_hash");
-    int train = created.extract().path("manifest.counts.train");
-    int validation = created.extract().path("manifest.counts.validation");
+    String hash = created.extract().path("manifest.metadata.content_hash");
+    int train = created.extract().path("manifest.metadata.counts.train");
+    int validation = created.extract().path("manifest.metadata.counts.validation");
     assertEquals(40, train + validation, "40 distinct records, the 5 repeats dropped");
     assertTrue(validation > 0 && train > 0);
 
@@ -88,9 +88,11 @@ class DatasetsApiTest {
     assertEquals(List.of(file), curated.sourceFileIds());
 
     var version = given().get("/v1/datasets/support-e2e/versions/v1").then().statusCode(200);
-    version.body("manifest.files.keySet()", equalTo(java.util.Set.of("train.jsonl", "validation.jsonl", "report.json")))
-        .body("manifest.files.'train.jsonl'.sha256", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
-        .body("manifest.source_files[0].id", equalTo(file))
+    version.body("manifest.kind", equalTo("dataset"))
+        .body("manifest.files.path", equalTo(List.of("report.json", "train.jsonl", "validation.jsonl")))
+        .body("manifest.files.find { it.path == 'train.jsonl' }.sha256", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
+        .body("manifest.metadata.source_files[0].id", equalTo(file))
+        .body("uri", equalTo("datasets/support-e2e/v1/"))
         .body("report.rules.find { it.rule == 'exact_dedup' }.dropped", equalTo(5))
         .body("report.rules.find { it.rule == 'pii' }.changed", equalTo(1));
     String preview = given().get("/v1/datasets/support-e2e/versions/v1/preview?split=train&limit=50").then().statusCode(200)
@@ -101,11 +103,11 @@ class DatasetsApiTest {
 
     // Same input and options: the same version comes back and nothing new is stored.
     curate(Map.of("name", "support-e2e", "training_files", List.of(file), "options", Map.of("validation_ratio", 0.25, "pii", "redact")))
-        .statusCode(200).body("version", equalTo("v1")).body("created", equalTo(false)).body("manifest.content_hash", equalTo(hash));
+        .statusCode(200).body("version", equalTo("v1")).body("created", equalTo(false)).body("manifest.metadata.content_hash", equalTo(hash));
     // Other options: a new version, the first untouched.
     curate(Map.of("name", "support-e2e", "training_files", List.of(file), "options", Map.of("validation_ratio", 0.5)))
         .statusCode(201).body("version", equalTo("v2"));
-    given().get("/v1/datasets/support-e2e/versions/v1").then().statusCode(200).body("manifest.content_hash", equalTo(hash));
+    given().get("/v1/datasets/support-e2e/versions/v1").then().statusCode(200).body("manifest.metadata.content_hash", equalTo(hash));
   }
 
   @Test
@@ -150,11 +152,11 @@ class DatasetsApiTest {
 
   @Test
   void lengthFilterCountsWithTheBaseModelsTokenizer() throws Exception {
-    // A base model's tokenizer in the bucket, as the registry stores models (HF layout).
-    var store = io.quarkus.arc.Arc.container().instance(dev.tuneforge.storage.ObjectStore.class).get();
+    // A base model's tokenizer in the bucket, published as a model artifact (HF layout, manifest).
+    var artifacts = io.quarkus.arc.Arc.container().instance(dev.tuneforge.storage.artifact.ArtifactStore.class).get();
     java.nio.file.Path tok = java.nio.file.Path.of("../libs/llm/src/test/resources/tokenizers/bpe-chatml");
-    store.putFile("models/tiny-chatml/tokenizer.json", tok.resolve("tokenizer.json"));
-    store.putFile("models/tiny-chatml/tokenizer_config.json", tok.resolve("tokenizer_config.json"));
+    artifacts.publish(tok, dev.tuneforge.storage.BucketLayout.model("tiny-chatml", "main"),
+        dev.tuneforge.artifact.ArtifactKind.MODEL, Map.of());
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 12; i++) {
       sb.append("{\"messages\":[{\"role\":\"user\",\"content\":\"hi ").append(i)
@@ -164,7 +166,7 @@ class DatasetsApiTest {
         .append("\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}\n");
     String file = uploadFile(sb.toString());
     curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "tiny-chatml", "max_tokens", 60)))
-        .statusCode(201).body("manifest.counts.train", equalTo(12));
+        .statusCode(201).body("manifest.metadata.counts.train", equalTo(12));
     given().get("/v1/datasets/by-tokens/versions/v1").then()
         .body("report.rules.find { it.rule == 'length' }.dropped", equalTo(1))
         // The model's tokenizer is byte-level BPE, so bounds decide the short records; the long one
@@ -179,6 +181,12 @@ class DatasetsApiTest {
         .body("report.tokenLengths.records", equalTo(12));
     curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "no-such-model", "max_tokens", 60)))
         .statusCode(400).body("error.message", containsString("no-such-model"));
+    // Files without a manifest are not a model (an upload cut short looks exactly like this).
+    artifacts.objects().putFile("models/half-model/main/tokenizer.json", tok.resolve("tokenizer.json"));
+    curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "half-model", "max_tokens", 60)))
+        .statusCode(400).body("error.message", containsString("unknown tokenizer 'half-model'"));
+    curate(Map.of("name", "by-tokens", "training_files", List.of(file), "options", Map.of("tokenizer", "../x", "max_tokens", 60)))
+        .statusCode(400).body("error.message", containsString("invalid model name '../x'"));
   }
 
   @Test

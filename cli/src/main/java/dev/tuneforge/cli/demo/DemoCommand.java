@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
       String name = version.get("name").asText();
       String v = version.get("version").asText();
-      JsonNode counts = version.at("/manifest/counts");
+      JsonNode counts = version.at("/manifest/metadata/counts");
       System.out.printf("  %s %s (%s): %d train, %d validation, %d dropped; stored at s3://tuneforge/%s%n", name, v,
           version.get("created").asBoolean() ? "new" : "identical version already stored",
           counts.get("train").asLong(), counts.get("validation").asLong(), counts.get("dropped").asLong(), version.get("uri").asText());

@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tuneforge model info|generate|render|score}: the local inference engine on a HF model folder. */
+/** {@code tuneforge model info|generate|render|score|publish}: the local inference engine on a HF model folder. */
 @Command(
     name = "model",
     description = "Inspect, run and score a Hugging Face model folder with the local engine.",
@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       ModelCommand.Generate.class,
       ModelCommand.Render.class,
       ModelCommand.Score.class,
+      ModelPublishCommand.class,
     })
 public final class ModelCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,59 +1,40 @@
 package dev.tuneforge.cli.model;
 
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.storage.ObjectStore;
+import dev.tuneforge.storage.S3Location;
 import dev.tuneforge.storage.S3Settings;
-import java.nio.file.Files;
+import dev.tuneforge.storage.artifact.ArtifactStore;
+import dev.tuneforge.storage.artifact.BlobCache;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 
 /**
- * {@code --model} is a local folder or {@code s3://bucket/prefix/}: an S3 model is copied (sha256
- * checked against its manifest when it has one) into {@code <data>/cache/models/…} and loaded from
- * there, so the engine reads one kind of folder. The endpoint and keys are the services' own
- * (TUNEFORGE_S3_ENDPOINT, _ACCESS_KEY, _SECRET_KEY), defaulting to the embedded stack.
+ * {@code --model} is a local folder or {@code s3://BUCKET/PREFIX/}: an S3 model is a model artifact
+ * (published with {@code tuneforge model publish}), fetched by the artifact layer with its manifest
+ * and every file's sha256 checked into {@code <data>/cache/models/BUCKET/PREFIX/}, with its files
+ * kept by sha256 in {@code <data>/cache/blobs/} so a second fetch downloads nothing. The endpoint
+ * and keys are the services' own (TUNEFORGE_S3_ENDPOINT, _ACCESS_KEY, _SECRET_KEY), defaulting to
+ * the embedded stack.
  */
 public final class ModelFolderConverter implements ITypeConverter<Path> {
 
   @Override
-  public Path convert(String value) throws Exception {
+  public Path convert(String value) {
     if (!value.startsWith("s3://")) {
       return Path.of(value);
     }
-    String rest = value.substring("s3://".length());
-    int slash = rest.indexOf('/');
-    if (slash <= 0 || slash == rest.length() - 1) {
-      throw new IllegalArgumentException("--model " + value + ": expected s3://BUCKET/PREFIX/");
+    S3Location location;
+    try {
+      location = S3Location.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model " + e.getMessage(), e);
     }
-    String bucket = rest.substring(0, slash);
-    String prefix = rest.substring(slash + 1);
-    if (prefix.contains("..")) {
-      throw new IllegalArgumentException("--model " + value + ": '..' is not allowed in the prefix");
+    Path cache = TuneForge.dataDir().resolve("cache");
+    Path dest = cache.resolve("models").resolve(location.bucket()).resolve(location.prefix());
+    try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(location.bucket()))) {
+      new ArtifactStore(store, new BlobCache(cache.resolve("blobs"))).fetch(location.prefix(), dest);
     }
-    S3Settings settings = new S3Settings(
-        setting("tuneforge.s3.endpoint", "TUNEFORGE_S3_ENDPOINT", "http://127.0.0.1:9000"),
-        setting("tuneforge.s3.access-key", "TUNEFORGE_S3_ACCESS_KEY", "tuneforge"),
-        setting("tuneforge.s3.secret-key", "TUNEFORGE_S3_SECRET_KEY", "tuneforge-secret"),
-        bucket);
-    Path cache = TuneForge.dataDir().resolve("cache/models").resolve(bucket).resolve(prefix.replaceAll("/+$", ""));
-    Path tmp = Files.createDirectories(cache.getParent()).resolve(cache.getFileName() + ".download");
-    try (ObjectStore store = ObjectStore.connect(settings)) {
-      Folders.deleteRecursively(tmp);
-      store.downloadFolder(prefix, tmp);
-      Folders.deleteRecursively(cache);
-      Files.move(tmp, cache);
-    }
-    return cache;
+    return dest;
   }
-
-  /** A system property (the config key), else the environment variable, else the embedded default. */
-  private static String setting(String key, String env, String fallback) {
-    String v = System.getProperty(key);
-    if (v == null) {
-      v = System.getenv(env);
-    }
-    return v == null || v.isBlank() ? fallback : v;
-  }
-
 }

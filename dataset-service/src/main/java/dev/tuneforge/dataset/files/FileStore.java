@@ -1,6 +1,7 @@
 package dev.tuneforge.dataset.files;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.ObjectNotFoundException;
 import dev.tuneforge.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,11 +30,11 @@ public class FileStore {
   @Inject ObjectMapper json;
 
   static String contentKey(String id) {
-    return "files/" + id + "/content";
+    return BucketLayout.fileContent(id);
   }
 
   static String objectKey(String id) {
-    return "files/" + id + "/file.json";
+    return BucketLayout.fileRecord(id);
   }
 
   public static boolean isValidId(String id) {
@@ -69,9 +70,9 @@ public class FileStore {
   /** Every complete file of {@code team}, newest first. */
   public List<FileObject> list(String team) {
     List<FileObject> files = new ArrayList<>();
-    for (String key : store.list("files/")) {
-      if (key.endsWith("/file.json")) {
-        String id = key.substring("files/".length(), key.length() - "/file.json".length());
+    for (String key : store.list(BucketLayout.FILES)) {
+      if (key.endsWith("/" + BucketLayout.FILE_RECORD)) {
+        String id = key.substring(BucketLayout.FILES.length(), key.length() - ("/" + BucketLayout.FILE_RECORD).length());
         find(team, id).ifPresent(files::add);
       }
     }

@@ -1,10 +1,16 @@
 package dev.tuneforge.dataset.tokens;
 
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.CorruptArtifactException;
+import dev.tuneforge.artifact.ManifestEntry;
 import dev.tuneforge.dataset.curation.TokenBounds;
 import dev.tuneforge.dataset.curation.TokenCounter;
 import dev.tuneforge.dataset.curation.WhitespaceTokenCounter;
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
-import dev.tuneforge.storage.ObjectStore;
+import dev.tuneforge.storage.BucketLayout;
+import dev.tuneforge.storage.InvalidNameException;
+import dev.tuneforge.storage.artifact.ArtifactStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,21 +21,21 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The tokenizers the length filter can count with: {@code whitespace} (words; a rough stand-in) or
- * the name of a base model stored under {@code models/<name>/} in HF layout, whose
- * {@code tokenizer.json} (and {@code tokenizer_config.json}) are fetched once, keyed by their sha256
- * so a replaced model is picked up.
+ * the name of a base model published as an artifact at {@code models/<name>/main/} (HF layout),
+ * whose {@code tokenizer.json} (and {@code tokenizer_config.json}) are fetched with their sha256
+ * checked against the model's manifest. Loaded tokenizers are kept by name and sha256: a request
+ * reads only the manifest, and a replaced model is picked up.
  */
 @ApplicationScoped
 public class Tokenizers {
 
   public static final String WHITESPACE = "whitespace";
-  private static final Pattern MODEL_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}");
+  private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
 
-  @Inject ObjectStore store;
+  @Inject ArtifactStore artifacts;
 
   /** A loaded tokenizer and the bounds proven for it, keyed by name@sha256 of tokenizer.json. */
   private record Loaded(Tokenizer tokenizer, TokenBounds bounds) {
@@ -43,37 +49,55 @@ public class Tokenizers {
     if (WHITESPACE.equals(name)) {
       return Optional.of(new WhitespaceTokenCounter());
     }
-    if (name == null || !MODEL_NAME.matcher(name).matches() || name.contains("..")) {
-      problem[0] = "invalid tokenizer name '" + name + "'";
+    String prefix;
+    try {
+      prefix = BucketLayout.model(name, BucketLayout.DEFAULT_REVISION);
+    } catch (InvalidNameException e) {
+      problem[0] = "invalid tokenizer name '" + name + "': " + e.getMessage();
       return Optional.empty();
     }
-    String prefix = "models/" + name + "/";
-    if (!store.exists(prefix + Tokenizer.TOKENIZER_FILE)) {
-      problem[0] = "unknown tokenizer '" + name + "': no " + store.uri(prefix + Tokenizer.TOKENIZER_FILE)
-          + " (use 'whitespace' or a base model stored under models/)";
+    Optional<ArtifactManifest> model = artifacts.find(prefix);
+    if (model.isEmpty()) {
+      problem[0] = "unknown tokenizer '" + name + "': no model at " + artifacts.objects().uri(prefix)
+          + " (use 'whitespace' or a base model published under models/<name>/" + BucketLayout.DEFAULT_REVISION + "/)";
       return Optional.empty();
+    }
+    ArtifactManifest manifest = model.get();
+    Optional<ManifestEntry> tokenizer = manifest.file(Tokenizer.TOKENIZER_FILE);
+    if (tokenizer.isEmpty()) {
+      problem[0] = "tokenizer '" + name + "': the model at " + artifacts.objects().uri(prefix) + " has no "
+          + Tokenizer.TOKENIZER_FILE;
+      return Optional.empty();
+    }
+    String key = name + "@" + tokenizer.get().sha256() + "@"
+        + manifest.file(TOKENIZER_CONFIG).map(ManifestEntry::sha256).orElse("-");
+    Loaded known = loaded.get(key);
+    if (known != null) {
+      return Optional.of(new HfTokenCounter(known.tokenizer(), known.bounds()));
     }
     Path tmp = null;
     try {
-      // Fetched on every request (a few MB at most) so a replaced model is noticed; loaded only
-      // when its sha256 is new. The files are read at load time, so the folder goes right after.
-      tmp = Files.createTempDirectory(Files.createDirectories(cache), name + "-");
-      String sha = store.download(prefix + Tokenizer.TOKENIZER_FILE, tmp.resolve(Tokenizer.TOKENIZER_FILE));
-      if (store.exists(prefix + "tokenizer_config.json")) {
-        store.download(prefix + "tokenizer_config.json", tmp.resolve("tokenizer_config.json"));
+      // The files are read at load time, so the folder goes right after.
+      tmp = Files.createTempDirectory(Files.createDirectories(cache), "tokenizer-");
+      artifacts.fetchFile(prefix, manifest, Tokenizer.TOKENIZER_FILE, tmp.resolve(Tokenizer.TOKENIZER_FILE));
+      if (manifest.file(TOKENIZER_CONFIG).isPresent()) {
+        artifacts.fetchFile(prefix, manifest, TOKENIZER_CONFIG, tmp.resolve(TOKENIZER_CONFIG));
       }
       Path dir = tmp;
-      Loaded found = loaded.computeIfAbsent(name + "@" + sha,
+      Loaded found = loaded.computeIfAbsent(key,
           k -> new Loaded(Tokenizer.load(dir), ByteLevelBpeSpec.read(dir.resolve(Tokenizer.TOKENIZER_FILE))));
       return Optional.of(new HfTokenCounter(found.tokenizer(), found.bounds()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (CorruptArtifactException e) {
+      problem[0] = "tokenizer '" + name + "': " + e.getMessage();
+      return Optional.empty();
     } catch (RuntimeException e) {
       problem[0] = "tokenizer '" + name + "' cannot be loaded: " + e.getMessage();
       return Optional.empty();
     } finally {
       if (tmp != null) {
-        dev.tuneforge.llm.io.Folders.deleteRecursively(tmp);
+        Folders.deleteRecursively(tmp);
       }
     }
   }

@@ -1,6 +1,8 @@
 package dev.tuneforge.dataset.versions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.artifact.ArtifactKind;
+import dev.tuneforge.artifact.ArtifactManifest;
 import dev.tuneforge.dataset.curation.CurationInput;
 import dev.tuneforge.dataset.curation.CurationOptions;
 import dev.tuneforge.dataset.curation.CurationPipeline;
@@ -12,9 +14,8 @@ import dev.tuneforge.dataset.files.FileStore;
 import dev.tuneforge.dataset.tokens.Tokenizers;
 import dev.tuneforge.dataset.validation.ValidationOptions;
 import dev.tuneforge.platform.api.FieldError;
-import dev.tuneforge.storage.Manifests;
-import dev.tuneforge.storage.ObjectStore;
-import dev.tuneforge.storage.StoredObject;
+import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.storage.artifact.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a curation request into an immutable dataset version. The pipeline streams the source
- * files from the bucket into two local spool files; the parts are uploaded, then the manifest. The
+ * files from the bucket into a local folder (train.jsonl, validation.jsonl, report.json), published
+ * as one dataset artifact: the files are uploaded, then the manifest. The
  * same inputs and options give the same content hash, and a hash already stored returns that
  * version instead of writing a copy. Versions of one name are created one at a time (per-name lock
  * in this process; run one dataset-service replica per bucket, or shard names across replicas).
@@ -47,7 +48,7 @@ public class Curator {
 
   private static final Logger LOG = Logger.getLogger(Curator.class);
 
-  @Inject ObjectStore store;
+  @Inject ArtifactStore artifacts;
   @Inject FileStore files;
   @Inject DatasetVersions versions;
   @Inject ObjectMapper json;
@@ -55,6 +56,10 @@ public class Curator {
 
   @ConfigProperty(name = "tuneforge.files.max-line-bytes", defaultValue = "4194304")
   int maxLineBytes;
+
+  static final String TRAIN = "train.jsonl";
+  static final String VALIDATION = "validation.jsonl";
+  static final String REPORT = "report.json";
 
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -106,8 +111,10 @@ public class Curator {
 
   private CurationOutcome write(String team, String name, CurationOptions options, TokenCounter tokens,
       List<FileObject> train, List<FileObject> validation, CurationRequest request) throws IOException {
-    Path trainSpool = Files.createTempFile("train-", ".jsonl");
-    Path validationSpool = Files.createTempFile("validation-", ".jsonl");
+    // The version's folder is built locally, then published as one artifact (manifest last).
+    Path folder = Files.createTempDirectory("curation-");
+    Path trainSpool = folder.resolve(TRAIN);
+    Path validationSpool = folder.resolve(VALIDATION);
     List<InputStream> opened = new ArrayList<>();
     try {
       CurationResult result;
@@ -133,21 +140,18 @@ public class Curator {
       }
       String version = "v" + versions.nextNumber(name);
       String prefix = DatasetVersions.prefix(name, version);
+      Files.write(folder.resolve(REPORT), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report()));
+      ArtifactManifest manifest;
       try {
-        List<StoredObject> parts = new ArrayList<>();
-        parts.add(store.putFile(prefix + "train.jsonl", trainSpool));
-        parts.add(store.putFile(prefix + "validation.jsonl", validationSpool));
-        parts.add(store.putBytes(prefix + "report.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report()), "application/json"));
-        Manifests.write(store, prefix, parts, manifestFields(team, name, version, result, train, validation));
+        manifest = artifacts.publish(folder, prefix, ArtifactKind.DATASET, manifestFields(team, name, version, result, train, validation));
       } catch (RuntimeException | IOException e) {
-        store.deletePrefix(prefix); // no manifest was written: nothing partial was ever visible
+        artifacts.delete(prefix); // no manifest was written: nothing partial was ever visible
         throw e;
       }
       LOG.infof("dataset %s %s stored: %d train, %d validation records", name, version, result.train().records(), result.validation().records());
-      return CurationOutcome.stored(team, name, version, true, versions.manifest(name, version).orElseThrow());
+      return CurationOutcome.stored(team, name, version, true, manifest);
     } finally {
-      Files.deleteIfExists(trainSpool);
-      Files.deleteIfExists(validationSpool);
+      Folders.deleteRecursively(folder);
     }
   }
 
@@ -172,7 +176,6 @@ public class Curator {
       sources.add(Map.of("id", f.id(), "sha256", f.sha256(), "filename", f.filename(), "split", "validation"));
     }
     m.put("source_files", sources);
-    m.put("created_at", Instant.now().toString());
     return m;
   }
 

@@ -35,8 +35,9 @@ public class DatasetEvents {
       send(new DatasetRejected(outcome.team(), outcome.name(), reasons, sources, requestId));
     } else {
       var m = outcome.manifest();
-      send(new DatasetCurated(outcome.team(), outcome.name(), outcome.version(), m.path("content_hash").asText(),
-          m.at("/counts/train").asLong(), m.at("/counts/validation").asLong(), m.at("/counts/dropped").asLong(),
+      var counts = m.metadata("counts");
+      send(new DatasetCurated(outcome.team(), outcome.name(), outcome.version(), m.metadata("content_hash").asText(),
+          counts.path("train").asLong(), counts.path("validation").asLong(), counts.path("dropped").asLong(),
           store.uri(DatasetVersions.prefix(outcome.name(), outcome.version())), sources, requestId));
     }
   }

@@ -2,10 +2,10 @@ package dev.tuneforge.dataset.versions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tuneforge.storage.Manifests;
-import dev.tuneforge.storage.ObjectNotFoundException;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.ObjectStore;
+import dev.tuneforge.storage.artifact.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -17,25 +17,27 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Dataset versions in the bucket: {@code datasets/<name>/v<n>/} with train.jsonl,
- * validation.jsonl, report.json and manifest.json (written last). A version without a manifest is
- * an interrupted write and does not exist for readers; versions are never overwritten. Each
- * manifest names the owning team; a dataset belongs to the team of its first version.
+ * Dataset versions in the bucket: artifacts of kind {@code dataset} at {@code datasets/<name>/v<n>/}
+ * ({@link BucketLayout}) with train.jsonl, validation.jsonl, report.json and manifest.json (written
+ * last, by {@link ArtifactStore}). A version without a manifest is an interrupted write and does not
+ * exist for readers; versions are never overwritten. Each manifest names the owning team; a
+ * dataset belongs to the team of its first version.
  */
 @ApplicationScoped
 public class DatasetVersions {
 
   @Inject ObjectStore store;
+  @Inject ArtifactStore artifacts;
   @Inject ObjectMapper json;
 
   public static String prefix(String name, String version) {
-    return "datasets/" + name + "/" + version + "/";
+    return BucketLayout.dataset(name, version);
   }
 
   /** The names of {@code team}'s datasets (those with at least one complete version). */
   public List<String> names(String team) {
     List<String> names = new ArrayList<>();
-    for (String n : store.listChildren("datasets/")) {
+    for (String n : store.listChildren(BucketLayout.DATASETS)) {
       if (DatasetNames.isValid(n) && team(n).filter(team::equals).isPresent()) {
         names.add(n);
       }
@@ -55,14 +57,14 @@ public class DatasetVersions {
     if (all.isEmpty()) {
       return Optional.empty();
     }
-    return manifest(name, all.get(0)).map(m -> m.path("team").asText(""));
+    return manifest(name, all.get(0)).map(m -> m.metadata("team").asText(""));
   }
 
   /** Complete versions of {@code name}, oldest first (v1, v2, …). */
   public List<String> versions(String name) {
     List<String> versions = new ArrayList<>();
-    for (String v : store.listChildren("datasets/" + name + "/")) {
-      if (DatasetNames.isValidVersion(v) && Manifests.isComplete(store, prefix(name, v))) {
+    for (String v : store.listChildren(BucketLayout.datasetVersions(name))) {
+      if (DatasetNames.isValidVersion(v) && artifacts.exists(prefix(name, v))) {
         versions.add(v);
       }
     }
@@ -73,7 +75,7 @@ public class DatasetVersions {
   /** The number the next version gets: one past every version folder, complete or not, so none is reused. */
   public int nextNumber(String name) {
     int max = 0;
-    for (String v : store.listChildren("datasets/" + name + "/")) {
+    for (String v : store.listChildren(BucketLayout.datasetVersions(name))) {
       if (DatasetNames.isValidVersion(v)) {
         max = Math.max(max, number(v));
       }
@@ -81,20 +83,17 @@ public class DatasetVersions {
     return max + 1;
   }
 
-  public Optional<ObjectNode> manifest(String name, String version) {
+  public Optional<ArtifactManifest> manifest(String name, String version) {
     if (!DatasetNames.isValid(name) || !DatasetNames.isValidVersion(version)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Manifests.read(store, prefix(name, version)));
-    } catch (ObjectNotFoundException e) {
-      return Optional.empty();
-    }
+    return artifacts.find(prefix(name, version));
   }
 
+  /** The version's curation report, checked against its manifest. */
   public JsonNode report(String name, String version) {
-    try {
-      return json.readTree(store.getBytes(prefix(name, version) + "report.json"));
+    try (InputStream in = openFile(name, version, "report.json")) {
+      return json.readTree(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -103,16 +102,24 @@ public class DatasetVersions {
   /** The existing version of {@code name} whose content hash is {@code contentHash}, if any. */
   public Optional<String> findByContentHash(String name, String contentHash) {
     for (String v : versions(name)) {
-      Optional<ObjectNode> m = manifest(name, v);
-      if (m.isPresent() && contentHash.equals(m.get().path("content_hash").asText())) {
+      Optional<ArtifactManifest> m = manifest(name, v);
+      if (m.isPresent() && contentHash.equals(m.get().metadata("content_hash").asText())) {
         return Optional.of(v);
       }
     }
     return Optional.empty();
   }
 
+  /** A split's records; a reader that reaches the end has had every byte checked against the manifest. */
   public InputStream openSplit(String name, String version, String split) {
-    return store.get(prefix(name, version) + split + ".jsonl");
+    return openFile(name, version, split + ".jsonl");
+  }
+
+  private InputStream openFile(String name, String version, String file) {
+    String prefix = prefix(name, version);
+    ArtifactManifest m = artifacts.manifest(prefix);
+    return artifacts.open(prefix, m.file(file).orElseThrow(
+        () -> new IllegalStateException("dataset " + name + " " + version + ": " + file + " is not in its manifest")));
   }
 
   static int number(String version) {

@@ -1,13 +1,15 @@
 package dev.tuneforge.dataset.versions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.platform.ApiException;
 import dev.tuneforge.platform.api.ApiList;
 import dev.tuneforge.platform.api.Page;
 import dev.tuneforge.platform.auth.Caller;
 import dev.tuneforge.platform.auth.Role;
 import io.smallrye.common.annotation.Blocking;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.ManifestCodec;
+import dev.tuneforge.storage.BucketLayout;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -87,7 +89,7 @@ public class DatasetsResource {
   @Path("/{name}/versions/{version}")
   public Map<String, Object> version(@PathParam("name") String name, @PathParam("version") String version) {
     caller.requireRole(Role.VIEWER);
-    ObjectNode manifest = ownedManifest(name, version);
+    ArtifactManifest manifest = ownedManifest(name, version);
     Map<String, Object> body = versionJson(name, version, manifest, null);
     body.put("report", versions.report(name, version));
     return body;
@@ -136,7 +138,7 @@ public class DatasetsResource {
     }
   }
 
-  private ObjectNode ownedManifest(String name, String version) {
+  private ArtifactManifest ownedManifest(String name, String version) {
     requireOwned(name);
     return versions.manifest(name, version)
         .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
@@ -153,16 +155,16 @@ public class DatasetsResource {
     return m;
   }
 
-  private static Map<String, Object> versionJson(String name, String version, ObjectNode manifest, Boolean created) {
+  private static Map<String, Object> versionJson(String name, String version, ArtifactManifest manifest, Boolean created) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "dataset.version");
     m.put("name", name);
     m.put("version", version);
-    m.put("uri", "datasets/" + name + "/" + version + "/");
+    m.put("uri", BucketLayout.dataset(name, version));
     if (created != null) {
       m.put("created", created);
     }
-    m.put("manifest", manifest);
+    m.put("manifest", ManifestCodec.toTree(manifest)); // exactly the stored manifest.json
     return m;
   }
 }

@@ -5,4 +5,8 @@ public class ObjectNotFoundException extends StorageException {
   public ObjectNotFoundException(String uri) {
     super("not found: " + uri);
   }
+
+  protected ObjectNotFoundException(String uri, String message) {
+    super(message);
+  }
 }

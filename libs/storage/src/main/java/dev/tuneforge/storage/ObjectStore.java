@@ -1,5 +1,6 @@
 package dev.tuneforge.storage;
 
+import dev.tuneforge.artifact.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -13,10 +14,8 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -24,9 +23,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * TuneForge's one bucket. Writes stream (multipart for unknown sizes, so a multi-GB upload never
- * sits in memory) and return the sha256 computed on the way; readers of multi-file artifacts go
- * through {@link Manifests}, which only trusts what a manifest, written last, lists.
+ * TuneForge's one bucket, object by object. Writes stream (multipart for unknown sizes, so a
+ * multi-GB upload never sits in memory) and return the sha256 computed on the way. Multi-file
+ * artifacts (published with a manifest written last, fetched with every sha256 checked) go through
+ * {@link dev.tuneforge.storage.artifact.ArtifactStore}; keys come from {@link BucketLayout}.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -69,7 +69,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Streams {@code in} to {@code key}; {@code size} -1 when unknown. */
   public StoredObject put(String key, InputStream in, long size, String contentType) {
-    MessageDigest digest = Hashing.sha256();
+    MessageDigest digest = Sha256.digest();
     CountingInputStream counting = new CountingInputStream(new DigestInputStream(in, digest));
     try {
       client.putObject(
@@ -82,7 +82,7 @@ public final class ObjectStore implements AutoCloseable {
     } catch (Exception e) {
       throw new StorageException("cannot write " + uri(key) + ": " + e.getMessage(), e);
     }
-    return new StoredObject(key, counting.count(), Hashing.hex(digest.digest()));
+    return new StoredObject(key, counting.count(), Sha256.hex(digest));
   }
 
   public StoredObject putBytes(String key, byte[] data, String contentType) {
@@ -117,51 +117,6 @@ public final class ObjectStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageException("cannot read " + uri(key) + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Copies {@code key} into {@code target} and returns its sha256 (written to a temp file, then moved). */
-  public String download(String key, Path target) {
-    try {
-      Files.createDirectories(target.toAbsolutePath().getParent());
-      Path tmp = target.resolveSibling(target.getFileName() + ".part");
-      MessageDigest digest = Hashing.sha256();
-      try (InputStream in = new DigestInputStream(get(key), digest);
-          OutputStream out = Files.newOutputStream(tmp)) {
-        in.transferTo(out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return Hashing.hex(digest.digest());
-    } catch (IOException e) {
-      throw new StorageException("cannot download " + uri(key) + " to " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Copies every object directly under {@code prefix} (a folder such as a model in HF layout) into
-   * {@code dir}, and returns {@code dir}. When the prefix has a manifest, only a complete artifact is
-   * accepted and every file must match its sha256.
-   */
-  public Path downloadFolder(String prefix, Path dir) {
-    String p = prefix.endsWith("/") ? prefix : prefix + "/";
-    List<String> keys = list(p).stream().filter(k -> !k.substring(p.length()).contains("/")).toList();
-    if (keys.isEmpty()) {
-      throw new ObjectNotFoundException(uri(p));
-    }
-    com.fasterxml.jackson.databind.JsonNode files = null;
-    if (keys.contains(p + Manifests.MANIFEST)) {
-      files = Manifests.read(this, p).get("files");
-    }
-    for (String key : keys) {
-      String name = key.substring(p.length());
-      String sha = download(key, dir.resolve(name));
-      if (files != null && !name.equals(Manifests.MANIFEST)) {
-        var expected = files.get(name);
-        if (expected != null && !expected.path("sha256").asText().equals(sha)) {
-          throw new StorageException(uri(key) + " does not match its manifest's sha256");
-        }
-      }
-    }
-    return dir;
   }
 
   public Optional<Long> sizeOf(String key) {

@@ -1,25 +1,26 @@
 package dev.tuneforge.llm.train;
 
-import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.artifact.ArtifactKind;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.CorruptArtifactException;
+import dev.tuneforge.artifact.InvalidManifestException;
+import dev.tuneforge.artifact.LocalArtifacts;
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.safetensors.DType;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.safetensors.SafetensorsFile;
 import dev.tuneforge.llm.safetensors.SafetensorsWriter;
 import dev.tuneforge.llm.train.optim.AdamWState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Checkpoints under {@code output_dir/checkpoints/step-<n>/}. A checkpoint is written into a hidden
- * temporary folder, its {@code manifest.json} (sha256 of every other file) last, and then renamed
+ * temporary folder, its {@code manifest.json} (the artifact manifest of libs/artifact-format, kind
+ * {@code checkpoint}: sha256 and size of every other file, the step in its metadata) last, and then renamed
  * into place atomically; resume accepts only a folder whose manifest exists and whose every file
  * matches its hash, so a crash at any point never leaves a checkpoint that looks complete; the
  * temporary folder such a crash leaves behind is deleted when the run resumes.
@@ -43,12 +45,14 @@ import java.util.stream.Stream;
 public final class Checkpoints {
 
   public static final String DIR = "checkpoints";
-  public static final String MANIFEST = "manifest.json";
+  /** The artifact manifest (libs/artifact-format), the same format the object store publishes. */
+  public static final String MANIFEST = ArtifactManifest.FILE_NAME;
   public static final String TRAINABLE = "trainable.safetensors";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String OPTIMIZER_JSON = "optimizer.json";
   public static final String TRAINER_STATE = "trainer_state.json";
   public static final String JOB = "job.json";
+  private static final List<String> FILES = List.of(TRAINABLE, OPTIMIZER, OPTIMIZER_JSON, TRAINER_STATE, JOB);
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
   private static final Pattern TEMP_DIR = Pattern.compile("\\.step-\\d+\\.tmp--?\\d+");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,13 +95,7 @@ public final class Checkpoints {
       writeJson(tmp.resolve(TRAINER_STATE), trainerState);
       writeJson(tmp.resolve(JOB), job);
       // the manifest last: its presence says every file above is complete
-      ObjectNode manifest = JSON.createObjectNode();
-      manifest.put("step", step);
-      ObjectNode files = manifest.putObject("sha256");
-      for (String f : List.of(TRAINABLE, OPTIMIZER, OPTIMIZER_JSON, TRAINER_STATE, JOB)) {
-        files.put(f, sha256(tmp.resolve(f)));
-      }
-      writeJson(tmp.resolve(MANIFEST), manifest);
+      LocalArtifacts.writeManifest(tmp, LocalArtifacts.describe(tmp, ArtifactKind.CHECKPOINT, Map.of("step", step)));
       if (Files.exists(target)) {
         Folders.deleteRecursively(target);
       }
@@ -157,32 +155,23 @@ public final class Checkpoints {
 
   /** Why {@code dir} is not a complete checkpoint, or null when it is. */
   static String problem(Path dir) {
-    Path manifest = dir.resolve(MANIFEST);
-    if (!Files.isRegularFile(manifest)) {
+    if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
       return "no " + MANIFEST + " (incomplete checkpoint)";
     }
     try {
-      JsonNode hashes = JSON.readTree(manifest.toFile()).path("sha256");
-      if (!hashes.isObject() || hashes.isEmpty()) {
-        return MANIFEST + " lists no files";
+      ArtifactManifest manifest = LocalArtifacts.verify(dir);
+      if (manifest.kind() != ArtifactKind.CHECKPOINT) {
+        return MANIFEST + " describes a " + manifest.kind().id() + ", not a checkpoint";
       }
-      for (var it = hashes.fields(); it.hasNext(); ) {
-        var e = it.next();
-        Path f = dir.resolve(e.getKey());
-        if (!Files.isRegularFile(f)) {
-          return "file " + e.getKey() + " is missing";
-        }
-        if (!sha256(f).equals(e.getValue().asText())) {
-          return "file " + e.getKey() + " does not match its sha256 in " + MANIFEST;
-        }
-      }
-      for (String f : List.of(TRAINABLE, OPTIMIZER, OPTIMIZER_JSON, TRAINER_STATE, JOB)) {
-        if (!hashes.has(f)) {
+      for (String f : FILES) {
+        if (manifest.file(f).isEmpty()) {
           return MANIFEST + " does not list " + f;
         }
       }
       return null;
-    } catch (IOException e) {
+    } catch (CorruptArtifactException e) {
+      return e.getMessage();
+    } catch (InvalidManifestException | UncheckedIOException e) {
       return "unreadable " + MANIFEST + ": " + e.getMessage();
     }
   }
@@ -215,20 +204,6 @@ public final class Checkpoints {
   static long stepOf(Path dir) {
     Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void writeJson(Path file, JsonNode node) throws IOException {

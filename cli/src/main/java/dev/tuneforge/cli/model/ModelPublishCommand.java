@@ -1,0 +1,59 @@
+package dev.tuneforge.cli.model;
+
+import dev.tuneforge.artifact.ArtifactKind;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.storage.BucketLayout;
+import dev.tuneforge.storage.ObjectStore;
+import dev.tuneforge.storage.S3Settings;
+import dev.tuneforge.storage.artifact.ArtifactStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tuneforge model publish DIR --name NAME [--revision REV]}: uploads a local HF model folder
+ * to {@code models/NAME/REV/} in the configured bucket as a model artifact (every file with its
+ * sha256, the manifest last), so services and {@code --model s3://…} can fetch it verified.
+ */
+@Command(name = "publish", description = "Publish a local HF model folder to the bucket as models/NAME/REVISION/.")
+public final class ModelPublishCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "HF model folder (config.json, *.safetensors, tokenizer files).")
+  Path dir;
+
+  @Option(names = "--name", required = true, description = "Model name: NAME or ORG/NAME.")
+  String name;
+
+  @Option(names = "--revision", defaultValue = BucketLayout.DEFAULT_REVISION, description = "Revision (default ${DEFAULT-VALUE}).")
+  String revision;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      String prefix = BucketLayout.model(name, revision);
+      // A folder the engine cannot read is refused before anything is uploaded.
+      ModelLoader.config(new LocalModelSource(dir));
+      try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(null))) {
+        ArtifactManifest m = new ArtifactStore(store).publish(dir, prefix, ArtifactKind.MODEL,
+            Map.of("name", name, "revision", revision));
+        out.printf("published %d files (%d bytes) to %s%n", m.files().size(), m.totalBytes(), store.uri(prefix));
+      }
+      out.flush();
+      return 0;
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
+  }
+}
