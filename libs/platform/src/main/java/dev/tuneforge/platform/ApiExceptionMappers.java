@@ -31,6 +31,22 @@ public class ApiExceptionMappers {
     return body(500, "server_error", null, null, "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
+  /**
+   * An {@link Error} (out of memory above all: a model or request too large for this process) is
+   * answered with one clean line, never a stack trace; running out of memory is 503 because the
+   * same request may fit on a replica with more room.
+   */
+  @ServerExceptionMapper
+  public Response error(Error e) {
+    LOG.error("error while answering a request", e);
+    if (e instanceof OutOfMemoryError) {
+      long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
+      return body(503, "server_error", null, "out_of_memory",
+          "out of memory (" + e.getMessage() + "; heap limit " + maxHeapMiB + " MiB): the request or model does not fit in this process");
+    }
+    return body(500, "server_error", null, "internal_error", "internal error: " + e.getClass().getSimpleName());
+  }
+
   public static Response body(int status, String type, String param, String code, String message) {
     Map<String, Object> error = new HashMap<>();
     error.put("message", message);
