@@ -2,6 +2,7 @@ package dev.tuneforge.llm.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.model.ModelSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,37 +136,21 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
    * reported in one error, each tensor by name.
    */
   public void validate(Map<String, long[]> expected, java.util.function.Predicate<String> ignorable) {
-    List<String> missing = new ArrayList<>();
-    List<String> wrongShape = new ArrayList<>();
-    List<String> unexpected = new ArrayList<>();
+    TensorMismatch m = new TensorMismatch();
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       SafetensorsFile f = byName.get(e.getKey());
       if (f == null) {
-        missing.add(e.getKey());
+        m.missing(e.getKey());
       } else if (!Arrays.equals(f.info(e.getKey()).shape(), e.getValue())) {
-        wrongShape.add(e.getKey() + " (expected " + Arrays.toString(e.getValue()) + ", found "
-            + f.info(e.getKey()).shapeString() + ")");
+        m.wrongShape(e.getKey(), e.getValue(), f.info(e.getKey()).shape());
       }
     }
     for (String n : byName.keySet()) {
       if (!expected.containsKey(n) && !ignorable.test(n)) {
-        unexpected.add(n);
+        m.unexpected(n);
       }
     }
-    if (missing.isEmpty() && wrongShape.isEmpty() && unexpected.isEmpty()) {
-      return;
-    }
-    StringBuilder sb = new StringBuilder("checkpoint does not match the model:");
-    if (!missing.isEmpty()) {
-      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
-    }
-    if (!wrongShape.isEmpty()) {
-      sb.append("\n  wrong shapes: ").append(String.join(", ", wrongShape));
-    }
-    if (!unexpected.isEmpty()) {
-      sb.append("\n  unexpected tensors: ").append(String.join(", ", unexpected));
-    }
-    throw new IllegalArgumentException(sb.toString());
+    m.throwIfAny("checkpoint does not match the model:");
   }
 
   /** The stored dtype of the first tensor (what "dtype" means for a uniform checkpoint). */

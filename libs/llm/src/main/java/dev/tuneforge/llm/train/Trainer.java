@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.CheckpointedForward;
 import dev.tuneforge.llm.model.NoGrad;
@@ -27,6 +28,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -367,17 +370,19 @@ public final class Trainer {
   }
 
   private static void restoreWeights(List<TrainableParameter> params, Map<String, float[]> weights) {
+    TensorMismatch m = new TensorMismatch();
+    Set<String> names = new HashSet<>();
     for (TrainableParameter p : params) {
+      names.add(p.name());
       float[] w = weights.get(p.name());
-      if (w == null || w.length != p.value().size()) {
-        throw new IllegalArgumentException("checkpoint has no weights for " + p.name() + " of "
-            + p.value().getShape() + "; trainable set and checkpoint differ");
+      if (w == null) {
+        m.missing(p.name());
+      } else if (w.length != p.value().size()) {
+        m.wrongShape(p.name() + " (" + w.length + " values, this run " + p.value().getShape() + ")");
       }
     }
-    if (weights.size() != params.size()) {
-      throw new IllegalArgumentException("checkpoint holds " + weights.size() + " trainable tensors, this run "
-          + params.size());
-    }
+    weights.keySet().stream().filter(n -> !names.contains(n)).forEach(m::unexpected);
+    m.throwIfAny("checkpoint does not fit this run's trainable set:");
     for (TrainableParameter p : params) {
       p.value().set(FloatBuffer.wrap(weights.get(p.name())));
     }
