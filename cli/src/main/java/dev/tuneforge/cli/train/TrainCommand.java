@@ -7,12 +7,14 @@ import dev.tuneforge.llm.train.EvalReport;
 import dev.tuneforge.llm.train.StepReport;
 import dev.tuneforge.llm.train.TrainingListener;
 import dev.tuneforge.llm.train.TrainingResult;
+import dev.tuneforge.llm.train.TrainingRun;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +48,24 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig job = load(config);
-    TrainingResult r = JobRunner.run(job, new ProgressPrinter(out), resume);
+    TrainingRun run = JobRunner.start(job, new ProgressPrinter(out), resume);
+    // Ctrl-C / SIGTERM: stop within one optimizer step, so the newest checkpoint is complete and
+    // `--resume` continues from it (a kill -9 is safe too: checkpoints are written atomically).
+    Thread onSignal = new Thread(() -> {
+      run.cancel();
+      run.await(Duration.ofMinutes(5));
+    }, "cancel training");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    TrainingResult r;
+    try {
+      r = run.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it cancelled the run, which has ended
+      }
+    }
     if (r.interrupted()) {
       out.println("stopped at step " + r.steps());
       return 1;

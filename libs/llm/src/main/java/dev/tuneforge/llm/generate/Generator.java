@@ -107,6 +107,7 @@ public final class Generator {
           if (reasons[i] != null) {
             continue;
           }
+          requireFinite(logits, i, vocab, out.get(i).size());
           int token = Sampler.sample(logits, i * vocab, vocab, c, rngs[i]);
           if (c.eosIds().contains(token)) {
             reasons[i] = FinishReason.EOS;
@@ -157,6 +158,16 @@ public final class Generator {
       result.add(new Generation(tokens, text, reasons[i] == null ? FinishReason.LENGTH : reasons[i]));
     }
     return result;
+  }
+
+  /** NaN/Inf logits would sample garbage (or always token 0): an error naming row and position instead. */
+  private static void requireFinite(float[] logits, int row, int vocab, int generated) {
+    for (int j = row * vocab, end = j + vocab; j < end; j++) {
+      if (!Float.isFinite(logits[j])) {
+        throw new IllegalStateException("the forward pass produced a logit of " + logits[j] + " for prompt " + row
+            + " at generated token " + generated + "; the model's weights or activations are not finite numbers");
+      }
+    }
   }
 
   private static int[] toArray(List<Integer> l) {

@@ -79,7 +79,7 @@ public final class Trainer {
   private final TrainingConfig config;
   private final JsonNode job;
   private final long seed;
-  private volatile boolean stopRequested;
+  private Cancellation cancellation = new Cancellation();
   private RandomLayers randomLayers = RandomLayers.NONE;
   private boolean training;
 
@@ -131,7 +131,17 @@ public final class Trainer {
    * process were killed there; the last saved checkpoint stays the resume point).
    */
   public void requestStop() {
-    stopRequested = true;
+    cancellation.request();
+  }
+
+  /**
+   * Shares a stop flag with a {@link TrainingRun}: once requested, the loop stops at the next
+   * micro-batch, optimizer step or evaluation batch, discarding the unfinished step (as
+   * {@link #requestStop()}; checkpoints being written are always finished first).
+   */
+  public Trainer withCancellation(Cancellation c) {
+    this.cancellation = Objects.requireNonNull(c, "cancellation");
+    return this;
   }
 
   /** Runs (or, with {@code resume}, continues) the job to its end. */
@@ -192,9 +202,8 @@ public final class Trainer {
       boolean stoppedEarly = alreadyStopped;
       long lastSaved = -1;
       while (step < total && !stoppedEarly) {
-        if (stopRequested) {
-          setTraining(false);
-          return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
+        if (cancellation.isRequested()) {
+          return cancelled(step, resumedFrom, losses, evals);
         }
         // the micro-batches of this optimizer step, all from one epoch
         List<Batch> group = new ArrayList<>();
@@ -204,7 +213,13 @@ public final class Trainer {
           pos = train.next(pos);
         }
         double lr = schedule.lr(config.learningRate(), optimizer.stepCount());
-        double[] lossAndNorm = optimizerStep(optimizer, params, group, lr, step + 1);
+        double[] lossAndNorm;
+        try {
+          lossAndNorm = optimizerStep(optimizer, params, group, lr, step + 1);
+        } catch (Cancellation.Cancelled c) {
+          optimizer.zeroGradients(); // the unfinished step is dropped, its partial gradients too
+          return cancelled(step, resumedFrom, losses, evals);
+        }
         step++;
         for (Batch b : group) {
           tokens += b.realTokens();
@@ -216,7 +231,12 @@ public final class Trainer {
         listener.onStep(new StepReport(step, total, epochs, lossAndNorm[0], lr, lossAndNorm[1],
             tokens / Math.max(seconds, 1e-9), seconds / doneHere * (total - step)));
         if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
-          double loss = evaluate();
+          double loss;
+          try {
+            loss = evaluate();
+          } catch (Cancellation.Cancelled c) {
+            return cancelled(step, resumedFrom, losses, evals); // step not checkpointed: resume redoes it
+          }
           boolean improved = loss < bestEval - config.earlyStoppingMinDelta();
           if (improved) {
             bestEval = loss;
@@ -255,6 +275,11 @@ public final class Trainer {
     }
   }
 
+  private TrainingResult cancelled(long step, long resumedFrom, List<Double> losses, List<EvalReport> evals) {
+    setTraining(false);
+    return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
+  }
+
   /** Forward + backward over the micro-batches, clip, update; returns {loss, grad norm}. */
   private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr,
       long stepNumber) {
@@ -266,6 +291,7 @@ public final class Trainer {
     try (NDManager step = model.newStepManager()) {
       for (int i = 0; i < group.size(); i++) {
         Batch b = group.get(i);
+        cancellation.check(); // between micro-batches: a long accumulation stops early too
         randomLayers.startMicroBatch(stepNumber, i); // masks keyed to (step, micro-batch): resumable
         try (NDManager micro = step.newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -317,6 +343,7 @@ public final class Trainer {
       double sum = 0;
       long targets = 0;
       for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+        cancellation.check();
         Batch b = validation.batch(new DataPosition(0, i));
         try (NDManager step = model.newStepManager()) {
           sum += CrossEntropy.sum(model, step, b).getFloat();
