@@ -145,7 +145,7 @@ public final class JobRunner {
         }
       }
       LocalModelSource source = new LocalModelSource(base);
-      ModelLoader.Options options = loadOptions(job);
+      ModelLoader.Options options = loadOptions(job, listener);
       checkFullTrainingMemory(source, options);
       try (CausalLM model = ModelLoader.load(source, Engine.getInstance().defaultDevice(), LinearFactory.plain(),
           options)) {
@@ -158,9 +158,13 @@ public final class JobRunner {
     }
   }
 
-  /** The load options of a job: the memory check counts a KV cache of one micro-batch of sequence_len tokens. */
-  static ModelLoader.Options loadOptions(JobConfig job) {
-    return ModelLoader.Options.defaults().withContextTokens((long) job.sequenceLen() * job.microBatchSize());
+  /**
+   * The load options of a job: the memory check counts a KV cache of one micro-batch of
+   * sequence_len tokens; warnings (non-finite base weights) go to the run's listener.
+   */
+  static ModelLoader.Options loadOptions(JobConfig job, TrainingListener listener) {
+    return ModelLoader.Options.defaults().withContextTokens((long) job.sequenceLen() * job.microBatchSize())
+        .withWarnings(listener::onMessage);
   }
 
   /**
@@ -239,7 +243,7 @@ public final class JobRunner {
           false, job.seed());
       factory = LoraLinearFactory.fresh(lora, frozen);
       model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory,
-          loadOptions(job));
+          loadOptions(job, listener));
       try {
         factory.requireEveryTargetMatched("lora_target_modules");
       } catch (IllegalArgumentException e) {
