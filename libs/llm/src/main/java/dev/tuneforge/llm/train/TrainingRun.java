@@ -13,7 +13,9 @@ import java.util.function.Function;
  * The handle of a training run that trains on a thread of its own: its status, the last progress
  * report, {@link #cancel()} and {@link #await()}. Cancelling stops the run within one optimizer
  * step (see {@link Cancellation}); the newest complete checkpoint stays the resume point and no
- * partial checkpoint folder is left. Start one with {@code train.job.JobRunner.start}.
+ * partial checkpoint folder is left. Start one with {@code train.job.JobRunner.start}. The thread
+ * is not a daemon: a service that stops should {@link #cancel()} its runs and {@link #await()} them,
+ * which takes at most one optimizer step.
  */
 public final class TrainingRun {
 
