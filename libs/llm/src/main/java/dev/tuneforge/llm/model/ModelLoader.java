@@ -4,14 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.config.ModelType;
 import dev.tuneforge.llm.model.llama.LlamaArchitecture;
 import dev.tuneforge.llm.model.mistral.MistralArchitecture;
 import dev.tuneforge.llm.model.qwen2.Qwen2Architecture;
 import dev.tuneforge.llm.model.qwen3.Qwen3Architecture;
+import dev.tuneforge.llm.safetensors.NDArrayReader;
 import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
 import java.util.Map;
 
@@ -50,8 +49,8 @@ public final class ModelLoader {
       NDManager manager = NDManager.newBaseManager(device);
       try {
         return CausalLM.build(config, arch, name -> {
-          // One tensor at a time: mapped, widened into a fresh native buffer that the array owns.
-          NDArray a = manager.create(ckpt.readFloat32(name), new Shape(expected.get(name)), DataType.FLOAT32);
+          // One tensor at a time, widened to float32 natively; over 2 GiB in row chunks.
+          NDArray a = NDArrayReader.read(ckpt, name, manager);
           a.setName(name);
           return a;
         }, linears, manager, ckpt.storedDtype().torchName());

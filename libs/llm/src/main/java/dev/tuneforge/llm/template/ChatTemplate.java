@@ -6,11 +6,11 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.tokenizer.TokenizerConfig;
 import dev.tuneforge.llm.tokenizer.TokenizerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -251,8 +251,8 @@ public final class ChatTemplate {
     Map<String, String> templates = new LinkedHashMap<>();
     try {
       Path single = modelDir.resolve(TEMPLATE_FILE);
-      if (Files.isRegularFile(single)) {
-        templates.put(DEFAULT_NAME, Files.readString(single, StandardCharsets.UTF_8));
+      if (Files.exists(single)) {
+        templates.put(DEFAULT_NAME, readTemplate(single));
       }
       Path dir = modelDir.resolve(TEMPLATE_DIR);
       if (Files.isDirectory(dir)) {
@@ -261,7 +261,7 @@ public final class ChatTemplate {
               .toList()) {
             String fileName = f.getFileName().toString();
             templates.put(fileName.substring(0, fileName.length() - ".jinja".length()),
-                Files.readString(f, StandardCharsets.UTF_8));
+                readTemplate(f));
           }
         }
       }
@@ -269,6 +269,16 @@ public final class ChatTemplate {
       throw new UncheckedIOException("cannot read chat templates in " + modelDir, e);
     }
     return templates;
+  }
+
+  /** A template file: regular (not a FIFO or device), and no larger than a template may be. */
+  private static String readTemplate(Path file) {
+    try {
+      return Folders.readText(file, "chat template",
+          4L * TemplateLimits.DEFAULT.maxSourceChars()); // UTF-8: up to 4 bytes a char
+    } catch (IllegalArgumentException e) {
+      throw new ChatTemplateException(e.getMessage(), e);
+    }
   }
 
   private static Jinjava createJinjava(TemplateLimits limits) {
