@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Loads a checkpoint tensor as a float32 {@link NDArray}. Up to {@code chunkBytes} it is one
  * buffer handed to the engine; above (tensors over 2 GiB cannot be one Java buffer) the array is
- * allocated once and filled row block by row block, so native memory peaks at the tensor plus one
- * chunk.
+ * allocated once and filled row block by row block, so native memory peaks at the tensor plus two
+ * chunk buffers.
  */
 public final class NDArrayReader {
   private NDArrayReader() {}
@@ -30,7 +30,7 @@ public final class NDArrayReader {
     NDArray full = manager.zeros(shape, DataType.FLOAT32);
     long row = t.numel() / t.shape()[0];
     ckpt.readFloat32(name, chunkBytes, (first, floats) -> {
-      long rows = floats.capacity() / 4 / row;
+      long rows = floats.remaining() / 4 / row;
       long r0 = first / row;
       long[] partShape = t.shape().clone();
       partShape[0] = rows;

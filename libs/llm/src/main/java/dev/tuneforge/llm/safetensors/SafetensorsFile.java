@@ -162,8 +162,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /**
    * Reads a tensor widened to float32 in pieces of whole rows (of the outermost dimension) of at
-   * most {@code maxChunkBytes} as float32 (one row if a row is larger), mapping only the piece
-   * being read: tensors over 2 GiB load, and at most one piece is in Java memory at a time.
+   * most {@code maxChunkBytes} as float32 (one row if a row is larger): tensors over 2 GiB load,
+   * and the process holds two chunk buffers, reused, besides what the sink builds. The file is
+   * read, not mapped, so no mapping of gigabytes stays resident until a garbage collection. The
+   * buffer handed to the sink is reused: consume it before returning.
    */
   public void readFloat32(String name, long maxChunkBytes, ChunkSink sink) {
     TensorInfo t = info(name);
@@ -174,17 +176,27 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     long row = t.shape().length == 0 ? 1 : n / t.shape()[0];
     long rowsPerChunk = Math.max(1, maxChunkBytes / 4 / row);
-    long chunk = rowsPerChunk * row;
+    long chunk = Math.min(rowsPerChunk * row, n);
     if (chunk * 4 > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("tensor " + name + " has rows of " + row * 4
           + " bytes as float32, more than one buffer holds");
     }
+    int width = t.dtype().bytes();
+    ByteBuffer src = ByteBuffer.allocateDirect((int) chunk * width).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocateDirect((int) chunk * 4).order(ByteOrder.nativeOrder());
     for (long first = 0; first < n; first += chunk) {
       int count = (int) Math.min(chunk, n - first);
-      MappedByteBuffer src = map(t, first, count);
-      ByteBuffer out = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
+      src.clear().limit(count * width);
+      try {
+        readFully(channel, src, dataStart + t.begin() + first * width);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read tensor " + name + " of " + path, e);
+      }
+      src.flip();
+      out.clear();
       widen(t.dtype(), src, out, count);
-      sink.accept(first, out);
+      out.limit(count * 4);
+      sink.accept(first, out.slice().order(ByteOrder.nativeOrder()));
     }
   }
 
