@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded through the same path as ModelLoader. Tagged benchmark: it needs ~2.4 GB of native
  * memory, so it does not run in the default suite; the chunked path itself is covered there by
  * SafetensorsStrictTest with a lowered chunk size.
- * {@code mvn -pl libs/llm -am verify -Dtests.excluded= -Dtest=LargeTensorBenchmark}
+ * {@code mvn -B -pl libs/llm -am verify -Dtests.excluded=none -Dgroups=benchmark -Dtest=LargeTensorBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
 class LargeTensorBenchmark {
