@@ -47,7 +47,7 @@ final class Sandbox {
 
   /** Jinjava-only filters with no Jinja2 counterpart that parse, re-render or reflect. */
   private static final Set<String> DISABLED_FILTERS = Set.of("render", "fromjson", "fromyaml",
-      "toyaml", "regex_replace", "pprint", "escapejinjava");
+      "toyaml", "regex_replace", "pprint", "escape_jinjava");
 
   /** Filters whose arguments (or format string) say how much to allocate. */
   private static final Set<String> SIZED_FILTERS =
