@@ -55,6 +55,7 @@ public final class Generator {
       }
       p = Math.max(p, prompt.length);
     }
+    ContextLimit.check(p, c.maxNewTokens(), model.config()); // before anything is allocated
     int vocab = model.config().vocabSize();
     int capacity = p + Math.max(c.maxNewTokens(), 1);
     long[][] ids = new long[b][p];

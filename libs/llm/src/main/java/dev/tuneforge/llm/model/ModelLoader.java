@@ -4,12 +4,12 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.config.ModelType;
 import dev.tuneforge.llm.io.TensorMismatch;
+import dev.tuneforge.llm.safetensors.NDArrayReader;
 import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
+import dev.tuneforge.llm.safetensors.SafetensorsFile;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -87,12 +87,14 @@ public final class ModelLoader {
       NDManager manager = NDManager.newBaseManager(device);
       try {
         CausalLM model = CausalLM.build(config, arch, name -> {
-          // One tensor at a time: mapped, widened into a fresh native buffer that the array owns.
-          ByteBuffer data = ckpt.readFloat32(name);
-          if (!allFinite(data)) {
+          // One tensor at a time, widened to float32 natively; over 2 GiB in row chunks. Each
+          // float32 buffer is checked for NaN/inf before the engine copies it.
+          boolean[] finite = {true};
+          NDArray a = NDArrayReader.read(ckpt, name, manager, SafetensorsFile.DEFAULT_CHUNK_BYTES,
+              floats -> finite[0] &= allFinite(floats));
+          if (!finite[0]) {
             nonFinite.add(name);
           }
-          NDArray a = manager.create(data, new Shape(expected.get(name)), DataType.FLOAT32);
           a.setName(name);
           return a;
         }, linears, manager, ckpt.storedDtype().torchName());

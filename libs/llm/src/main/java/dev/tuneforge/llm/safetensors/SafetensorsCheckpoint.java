@@ -1,13 +1,11 @@
 package dev.tuneforge.llm.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.llm.io.StrictJson;
 import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.model.ModelSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,7 +22,6 @@ import java.util.TreeSet;
 public final class SafetensorsCheckpoint implements AutoCloseable {
   public static final String SINGLE = "model.safetensors";
   public static final String INDEX = "model.safetensors.index.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<SafetensorsFile> files;
   private final Map<String, SafetensorsFile> byName;
@@ -66,18 +63,30 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   private static SafetensorsCheckpoint openSharded(ModelSource source) {
-    JsonNode index;
-    try {
-      index = JSON.readTree(Files.readString(source.resolve(INDEX)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + INDEX, e);
+    JsonNode index = StrictJson.parse(Folders.readText(source.resolve(INDEX), INDEX), INDEX);
+    StrictJson.fields(index, INDEX);
+    JsonNode metadata = index.get("metadata");
+    if (metadata != null && !metadata.isObject() && !metadata.isNull()) {
+      throw new IllegalArgumentException(INDEX + " field \"metadata\" must be an object, found "
+          + StrictJson.describe(metadata));
     }
     JsonNode map = index.get("weight_map");
-    if (map == null || !map.isObject()) {
-      throw new IllegalArgumentException(INDEX + " has no weight_map");
+    if (map == null) {
+      throw new IllegalArgumentException(INDEX + " has no \"weight_map\"");
     }
     Set<String> shardNames = new TreeSet<>();
-    map.fields().forEachRemaining(e -> shardNames.add(e.getValue().asText()));
+    for (var it = StrictJson.fields(map, INDEX + " field \"weight_map\""); it.hasNext(); ) {
+      var e = it.next();
+      JsonNode shard = e.getValue();
+      if (!shard.isTextual() || !shard.textValue().endsWith(".safetensors")) {
+        throw new IllegalArgumentException(INDEX + " field \"weight_map\" entry \"" + e.getKey()
+            + "\" must name a .safetensors shard, found " + StrictJson.describe(shard));
+      }
+      shardNames.add(shard.textValue());
+    }
+    if (shardNames.isEmpty()) {
+      throw new IllegalArgumentException(INDEX + " field \"weight_map\" is empty");
+    }
     List<SafetensorsFile> files = new ArrayList<>();
     try {
       for (String shard : shardNames) {
@@ -116,6 +125,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   /** Float32 data of a tensor in a fresh native-order direct buffer. */
   public ByteBuffer readFloat32(String name) {
     return file(name).readFloat32(name);
+  }
+
+  /** Float32 data of a tensor in pieces of whole rows (tensors over 2 GiB). */
+  public void readFloat32(String name, long maxChunkBytes, SafetensorsFile.ChunkSink sink) {
+    file(name).readFloat32(name, maxChunkBytes, sink);
   }
 
   public float[] readFloats(String name) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.generate.ContextLimit;
 import dev.tuneforge.llm.model.CausalLM;
 
 /** Per-token log-probabilities of a token sequence under a model (teacher forcing, one forward). */
@@ -18,6 +19,7 @@ public final class Scorer {
     if (ids.length < 2) {
       return new float[0];
     }
+    ContextLimit.check(ids.length, 0, model.config()); // before the [1, T, V] logits exist
     int vocab = model.config().vocabSize();
     long[] row = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {

@@ -1,7 +1,5 @@
 package dev.tuneforge.llm.train.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LocalModelSource;
 import ai.djl.engine.Engine;
@@ -32,14 +30,10 @@ import dev.tuneforge.llm.model.MemoryBudget;
 import dev.tuneforge.llm.train.data.EngineAdapters;
 import dev.tuneforge.llm.train.data.EpochShuffle;
 import dev.tuneforge.llm.train.data.Example;
-import dev.tuneforge.llm.train.data.ExampleJson;
+import dev.tuneforge.llm.train.data.JsonlExamples;
 import dev.tuneforge.llm.train.data.ExampleTokenizer;
 import dev.tuneforge.llm.train.data.TokenizationConfig;
 import dev.tuneforge.llm.train.data.TrainingData;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +52,6 @@ public final class JobRunner {
   /** PEFT's default rank; alpha defaults to 2r (scale 2), a common choice in Axolotl configs. */
   static final int DEFAULT_LORA_R = 8;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobRunner() {
   }
@@ -258,42 +251,22 @@ public final class JobRunner {
     return new LoraModel(model, factory, nf4);
   }
 
-  /** Reads a JSONL dataset, checking each record has the declared type's fields. */
+  /**
+   * Reads a JSONL dataset within {@link JsonlExamples.Limits#DEFAULT}, checking each record has
+   * the declared type's fields.
+   */
   static List<Example> read(JobConfig.Dataset d) {
-    List<Example> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(d.path())) {
-      String line;
-      int n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        Example e;
-        try {
-          JsonNode node = JSON.readTree(line);
-          e = ExampleJson.parse(node);
-        } catch (IOException | IllegalArgumentException ex) {
-          throw new IllegalArgumentException(d.path() + " line " + n + ": " + ex.getMessage(), ex);
-        }
-        boolean fits = switch (d.type()) {
-          case CHAT -> e instanceof Example.Chat;
-          case COMPLETION -> e instanceof Example.PromptCompletion;
-          case TEXT -> e instanceof Example.Text;
-        };
-        if (!fits) {
-          throw new IllegalArgumentException(d.path() + " line " + n + ": dataset type is "
-              + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
-              + e.getClass().getSimpleName());
-        }
-        out.add(e);
+    return JsonlExamples.read(d.path(), JsonlExamples.Limits.DEFAULT, e -> {
+      boolean fits = switch (d.type()) {
+        case CHAT -> e instanceof Example.Chat;
+        case COMPLETION -> e instanceof Example.PromptCompletion;
+        case TEXT -> e instanceof Example.Text;
+      };
+      if (!fits) {
+        throw new IllegalArgumentException("dataset type is "
+            + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
+            + e.getClass().getSimpleName());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + d.path(), e);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException(d.path() + " holds no examples");
-    }
-    return out;
+    });
   }
 }
