@@ -30,6 +30,7 @@ public final class CausalLM implements AutoCloseable {
   private final LinearLayer lmHead; // weight [V, D]; the embedding itself when tied
   private final Rope rope;
   private final String storedDtype;
+  private volatile List<NDArray> parameterList; // parameters().values(), built on first forward
 
   private CausalLM(ModelConfig config, Architecture architecture, NDManager manager, NDArray embed,
       List<DecoderLayer> layers, RmsNorm finalNorm, LinearLayer lmHead, String storedDtype) {
@@ -178,10 +179,11 @@ public final class CausalLM implements AutoCloseable {
       }
       in.close();
     }
-    x = finalNorm.forward(x, ctx.eps());
-    if (lastOnly) {
+    if (lastOnly && x.getShape().get(1) > 1) {
+      // the norm is per position: slicing first gives the same last row for 1/T of the work
       x = x.get(new NDIndex(":, -1:, :")); // [B, 1, D]
     }
+    x = finalNorm.forward(x, ctx.eps());
     NDArray logits = lmHead.forward(x); // [B, T, V]
     if (cache != null) {
       cache.advance((int) ids.getShape().get(1));
@@ -242,7 +244,12 @@ public final class CausalLM implements AutoCloseable {
 
   /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */
   void lendParameters(NDManager step) {
-    for (NDArray p : parameters().values()) {
+    if (parameterList == null) {
+      // the layers' arrays are final, so the list never goes stale; building the map per decode
+      // step showed up in the batch-1 profile
+      parameterList = List.copyOf(parameters().values());
+    }
+    for (NDArray p : parameterList) {
       if (p.getManager() != step) {
         step.tempAttachAll(p);
       }
