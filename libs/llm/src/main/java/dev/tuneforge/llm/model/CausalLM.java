@@ -156,7 +156,14 @@ public final class CausalLM implements AutoCloseable {
    */
   public NDArray forward(NDManager step, NDArray ids, NDArray positions, NDArray bias,
       KvCache cache, boolean lastOnly) {
-    lendParameters(step);
+    boolean recording = gradientRecording();
+    if (recording) {
+      // backward needs what parameter-first ops create on the step; inference has no such op
+      // (inputs come first everywhere), and lending is not thread-safe: a parameter lent to two
+      // steps at once returns to a closed manager. So inference forwards lend nothing, and
+      // several threads (a BatchedGenerator, a Scorer) can run inference on one model at once.
+      lendParameters(step);
+    }
     if (cache != null) {
       cache.attachTo(step);
     }
@@ -165,7 +172,7 @@ public final class CausalLM implements AutoCloseable {
     Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
     // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
     // its own scope and keep only its output, so peak memory is one layer's activations, not all.
-    boolean scoped = !gradientRecording();
+    boolean scoped = !recording;
     for (DecoderLayer layer : layers) {
       if (!scoped) {
         x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
