@@ -48,6 +48,9 @@ public final class BatchedGenerator implements AutoCloseable {
   private volatile boolean closed;
   private volatile int steps; // decode forwards run (for tests and benchmarks)
   private volatile int compactions;
+  private volatile long decodeNanos; // time in decode steps (forward + sampling)
+  private volatile long decodeTokens; // tokens sampled by decode steps
+  private final Object admission = new Object();
 
   /**
    * @param maxBatch rows decoded together
@@ -113,8 +116,10 @@ public final class BatchedGenerator implements AutoCloseable {
   /** Submits every prompt with the same settings and waits for all (the evaluator's batch call). */
   public List<Generation> generateAll(List<int[]> prompts, GenerationConfig config) {
     List<CompletableFuture<Generation>> futures = new ArrayList<>();
-    for (int[] p : prompts) {
-      futures.add(submit(p, config, null));
+    synchronized (admission) { // all join at the same step (one prefill), not in waves
+      for (int[] p : prompts) {
+        futures.add(submit(p, config, null));
+      }
     }
     return futures.stream().map(CompletableFuture::join).toList();
   }
@@ -122,6 +127,11 @@ public final class BatchedGenerator implements AutoCloseable {
   /** Decode forwards run so far. */
   public int decodeSteps() {
     return steps;
+  }
+
+  /** Tokens per second of the decode steps alone (prefill excluded), since construction. */
+  public double decodeTokensPerSecond() {
+    return decodeNanos == 0 ? 0 : decodeTokens / (decodeNanos / 1e9);
   }
 
   /** Times the cache was compacted. */
@@ -137,7 +147,9 @@ public final class BatchedGenerator implements AutoCloseable {
             cache.setLength(0);
             queue.putFirst(queue.takeFirst()); // idle: block until work arrives, keep its place
           }
-          admit(cache);
+          synchronized (admission) {
+            admit(cache);
+          }
           dropCancelled();
           if (active() > 0) {
             decode(cache);
@@ -257,6 +269,7 @@ public final class BatchedGenerator implements AutoCloseable {
         hi = r + 1;
       }
     }
+    long t0 = System.nanoTime();
     int slot = cache.length();
     long[][] ids = new long[hi][1];
     long[][] pos = new long[hi][1];
@@ -292,10 +305,12 @@ public final class BatchedGenerator implements AutoCloseable {
         continue;
       }
       int token = greedy ? (int) argmax[r] : Sampler.sample(logits, r * vocab, vocab, s.config, s.rng);
+      decodeTokens++;
       if (s.accept(token, decoder)) {
         free(r);
       }
     }
+    decodeNanos += System.nanoTime() - t0;
   }
 
   /** Squeezes the masked holes out of every row; the timeline restarts after the longest row. */
