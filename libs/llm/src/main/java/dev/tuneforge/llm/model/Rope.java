@@ -63,7 +63,11 @@ public final class Rope {
     if (t.rotation() == null) {
       return applyBySlicing(x, t);
     }
-    return x.mul(t.cos()).add(x.matMul(t.rotation()).mul(t.sin()));
+    NDArray r = t.rotation();
+    if (r.getDataType() != x.getDataType()) {
+      r = r.toType(x.getDataType(), false); // matMul does not promote (float64 gradient checks); ±1 and 0 are exact
+    }
+    return x.mul(t.cos()).add(x.matMul(r).mul(t.sin()));
   }
 
   /** The textbook form with slices and a concatenation (reference for {@link #apply}). */

@@ -66,12 +66,21 @@ class BatchedGeneratorTest {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch started = new CountDownLatch(3);
     try (BatchedGenerator g = new BatchedGenerator(model, 8, 256, null)) {
+      CountDownLatch submitted = new CountDownLatch(1);
       CompletableFuture<Generation> first = g.submit(PROMPTS.get(0), GenerationConfig.greedy(40), t -> {
         events.add("a");
         started.countDown();
+        if (started.getCount() == 0 && events.size() == 3) {
+          try { // hold the batch (the listener runs on its thread) until the late request is queued
+            submitted.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
       });
       assertTrue(started.await(60, TimeUnit.SECONDS));
       CompletableFuture<Generation> late = g.submit(PROMPTS.get(2), GenerationConfig.greedy(6), t -> events.add("b"));
+      submitted.countDown();
       Generation a = first.get(60, TimeUnit.SECONDS);
       Generation b = late.get(60, TimeUnit.SECONDS);
       assertArrayEquals(alone.generate(PROMPTS.get(0), GenerationConfig.greedy(40), null).tokens(), a.tokens());
