@@ -62,6 +62,26 @@ class BatchedGeneratorTest {
   }
 
   @Test
+  void manyPromptsAtOnceArePrefilledInLengthBucketsAndStillMatchAlone() {
+    List<int[]> prompts = new ArrayList<>(PROMPTS); // 12 prompts: more than one prefill bucket of 8
+    for (int[] p : PROMPTS) {
+      int[] longer = Arrays.copyOf(p, p.length + 3);
+      longer[p.length] = 42;
+      longer[p.length + 1] = 7;
+      longer[p.length + 2] = 99;
+      prompts.add(longer);
+    }
+    try (BatchedGenerator g = new BatchedGenerator(model, 12, 64, null)) {
+      List<Generation> got = g.generateAll(prompts, GenerationConfig.greedy(8));
+      for (int i = 0; i < prompts.size(); i++) {
+        assertArrayEquals(alone.generate(prompts.get(i), GenerationConfig.greedy(8), null).tokens(),
+            got.get(i).tokens(), "prompt " + i);
+      }
+      assertEquals(7, g.decodeSteps(), "all 12 decode together: 1 token from prefill + 7 steps");
+    }
+  }
+
+  @Test
   void requestArrivingMidRunJoinsTheBatch() throws Exception {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch started = new CountDownLatch(3);
