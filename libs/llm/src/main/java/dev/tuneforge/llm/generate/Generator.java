@@ -95,8 +95,8 @@ public final class Generator {
         }
         long[][] pos = Masks.positions(promptValid);
         NDArray bias = Masks.bias(step, valid, p, p, model.config().slidingWindow());
-        logits = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true)
-            .toFloatArray(); // [B, 1, V]
+        NDArray last = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true);
+        logits = readLogits(last, c, vocab); // [B, 1, V]
       }
       for (int n = 0; n < c.maxNewTokens(); n++) {
         long[][] next = new long[b][1];
@@ -142,12 +142,28 @@ public final class Generator {
         }
         try (NDManager step = model.newStepManager()) {
           NDArray bias = Masks.bias(step, valid, 1, slot + 1, model.config().slidingWindow());
-          logits = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true)
-              .toFloatArray(); // [B, 1, V]
+          NDArray last = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true);
+          logits = readLogits(last, c, vocab); // [B, 1, V]
         }
       }
     }
     return finish(out, reasons, texts, decoder);
+  }
+
+  /**
+   * The logits the sampler needs on the heap. Greedy decoding needs only each row's argmax: it is
+   * taken on the device and returned as one-hot rows, so B ids cross JNI instead of B·V floats.
+   */
+  private static float[] readLogits(NDArray out, GenerationConfig c, int vocab) {
+    if (c.temperature() != 0) {
+      return out.toFloatArray();
+    }
+    long[] best = out.argMax(-1).toLongArray(); // [B]
+    float[] oneHot = new float[best.length * vocab];
+    for (int i = 0; i < best.length; i++) {
+      oneHot[i * vocab + (int) best[i]] = 1f;
+    }
+    return oneHot;
   }
 
   private static List<Generation> finish(List<List<Integer>> out, FinishReason[] reasons, String[] texts,
