@@ -2,7 +2,11 @@
 // node-llama-cpp, and prints one JSON line: the greedy continuation of a prompt given as token ids,
 // and llama.cpp's own tokenization of an optional text (to compare with the HF tokenizer).
 //
-//   node greedy.mjs --model m.gguf [--lora a.gguf] --ids 1,2,3 --max 16 [--text "some text"]
+//   node greedy.mjs --model m.gguf [--lora a.gguf] --ids 1,2,3 --max 16 [--text "some text"] [--kv f32|f16]
+//
+// The KV cache is float32 unless --kv f16 (llama.cpp's default) is given: an F16 cache rounds keys
+// and values and alone flips near-tied greedy choices, which would hide what the file itself does.
+// Flash attention is off for the same reason.
 //
 // Used by the engine's GGUF cross-check test; never downloads or builds anything.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
@@ -17,6 +21,7 @@ const loraPath = arg("lora");
 const ids = (arg("ids") ?? "").split(",").filter((s) => s.length > 0).map(Number);
 const max = Number(arg("max", "16"));
 const text = arg("text");
+const kv = (arg("kv", "f32") ?? "f32").toUpperCase();
 if (!modelPath || ids.length === 0) {
   console.error("usage: node greedy.mjs --model m.gguf [--lora a.gguf] --ids 1,2,3 [--max 16] [--text t]");
   process.exit(2);
@@ -29,6 +34,9 @@ const context = await model.createContext({
   batchSize: Math.max(64, ids.length + max + 8),
   sequences: 1,
   threads: 1,
+  flashAttention: false,
+  experimentalKvCacheKeyType: kv,
+  experimentalKvCacheValueType: kv,
   ...(loraPath ? {lora: {adapters: [{filePath: loraPath, scale: 1}]}} : {}),
 });
 const sequence = context.getSequence();

@@ -32,7 +32,7 @@ final class TinyChatModel {
 
   private TinyChatModel() {}
 
-  static ObjectNode config(boolean tied) {
+  static ObjectNode config(boolean tied, double std) {
     ObjectNode c = new ObjectMapper().createObjectNode();
     c.putArray("architectures").add("LlamaForCausalLM");
     c.put("model_type", "llama");
@@ -46,7 +46,7 @@ final class TinyChatModel {
     c.put("rope_theta", 10000.0);
     c.put("max_position_embeddings", 256);
     c.put("tie_word_embeddings", tied);
-    c.put("initializer_range", 0.2);
+    c.put("initializer_range", std);
     c.put("bos_token_id", 0);
     c.put("eos_token_id", 2);
     c.put("pad_token_id", 0);
@@ -56,7 +56,12 @@ final class TinyChatModel {
 
   /** Writes config.json, model.safetensors and the tokenizer files into {@code dir}. */
   static Path base(Path dir, boolean tied, long seed) {
-    ModelInit.write(dir, config(tied), seed);
+    return base(dir, tied, seed, 0.2);
+  }
+
+  /** @param std standard deviation of the matrices: wider gives larger logit gaps between tokens */
+  static Path base(Path dir, boolean tied, long seed, double std) {
+    ModelInit.write(dir, config(tied, std), seed);
     for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
       try (InputStream in = TinyChatModel.class.getResourceAsStream(TOKENIZER + f)) {
         Files.copy(in, dir.resolve(f));
