@@ -123,6 +123,12 @@ public final class GgufWriter {
     return tensors.stream().map(Pending::info).toList();
   }
 
+  /** Writes the file and returns its path (convenience for chaining). */
+  public Path writeTo(Path out) {
+    write(out);
+    return out;
+  }
+
   /** Writes the file; returns its size in bytes. */
   public long write(Path out) {
     Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
