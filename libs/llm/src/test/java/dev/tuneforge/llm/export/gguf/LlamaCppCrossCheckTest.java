@@ -31,9 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ids as the engine. Skipped when {@code node} or the package is not installed
  * ({@code scripts/gguf-check/install.sh}); nothing is installed here.
  *
- * <p>Float32 files must decode exactly as the engine; quantized files are measured by teacher-forced
- * top-1 agreement: at each step of llama.cpp's greedy output, is its token the engine's (float32)
- * argmax after the same prefix?
+ * <p>Float32 files must decode exactly as the engine (llama.cpp with a float32 KV cache: its default
+ * F16 cache rounds keys and values, which alone flips near-tied choices). Quantized files are
+ * measured by teacher-forced top-1 agreement: at each step of llama.cpp's greedy output, is its
+ * token the engine's argmax after the same prefix, with the original float32 weights and with the
+ * file's own weights dequantized ({@link DequantizedModel})?
  */
 class LlamaCppCrossCheckTest {
   static final int NEW_TOKENS = 24;
@@ -67,6 +69,8 @@ class LlamaCppCrossCheckTest {
 
   @Test
   void mergedModelFloat32IsExactAndQuantizedTypesAgree() {
+    // wider weights (std 0.5) than the other tests: a random model's next-token distribution is flat,
+    // and near-ties would measure luck rather than the quantization
     Path base = TinyChatModel.base(dir.resolve("base"), false, 11, 0.5);
     Path adapter = TinyChatModel.adapter(dir.resolve("adapter"), 12);
     Path merged = dir.resolve("merged-hf");
@@ -85,29 +89,49 @@ class LlamaCppCrossCheckTest {
       for (GgufType type : new GgufType[] {GgufType.F16, GgufType.Q8_0, GgufType.Q4_0}) {
         Path gguf = dir.resolve("merged-" + type.wireName() + ".gguf");
         GgufExporter.export(merged, gguf, type);
+        Path dequantized = DequantizedModel.write(gguf, merged, dir.resolve("dequantized-" + type.wireName()));
         int agree = 0;
+        int agreeDequantized = 0;
         int total = 0;
         int identicalRuns = 0;
-        for (int[] prompt : prompts) {
-          int[] cpp = llamaCpp.greedy(gguf, null, prompt, NEW_TOKENS, null).tokens();
-          int[] mine = new Generator(engine).generate(prompt, GenerationConfig.greedy(NEW_TOKENS).withEos(eogIds(gguf)),
-              null).tokens();
-          identicalRuns += Arrays.equals(cpp, mine) ? 1 : 0;
-          for (int i = 0; i < cpp.length; i++) {
-            int[] prefix = concat(prompt, Arrays.copyOf(cpp, i));
-            int next = new Generator(engine).generate(prefix, GenerationConfig.greedy(1), null).tokens()[0];
-            agree += next == cpp[i] ? 1 : 0;
-            total++;
+        try (CausalLM fileWeights = ModelLoader.load(new LocalModelSource(dequantized))) {
+          for (int[] prompt : prompts) {
+            int[] cpp = llamaCpp.greedy(gguf, null, prompt, NEW_TOKENS, null).tokens();
+            int[] mine = new Generator(engine).generate(prompt,
+                GenerationConfig.greedy(NEW_TOKENS).withEos(eogIds(gguf)), null).tokens();
+            identicalRuns += Arrays.equals(cpp, mine) ? 1 : 0;
+            for (int i = 0; i < cpp.length; i++) {
+              int[] prefix = concat(prompt, Arrays.copyOf(cpp, i));
+              agree += argmax(engine, prefix) == cpp[i] ? 1 : 0;
+              agreeDequantized += argmax(fileWeights, prefix) == cpp[i] ? 1 : 0;
+              total++;
+            }
           }
         }
         double rate = agree / (double) total;
-        System.out.printf("GGUF %s (merged tiny llama): teacher-forced top-1 agreement with the engine's f32 %d/%d"
-            + " = %.3f; greedy runs identical end to end: %d/%d%n", type.wireName(), agree, total, rate,
-            identicalRuns, prompts.size());
-        // f16 and q8_0 should rarely flip a greedy choice; q4_0 is only reported with a loose floor
-        assertTrue(rate >= (type == GgufType.Q4_0 ? 0.5 : 0.9), type + " agreement " + rate);
+        double rateFile = agreeDequantized / (double) total;
+        System.out.printf("GGUF %s (merged tiny llama): llama.cpp's greedy tokens are the engine's f32 top-1 after the"
+            + " same prefix %d/%d = %.3f; the engine's top-1 on the file's own dequantized weights %d/%d = %.3f;"
+            + " greedy runs identical end to end %d/%d%n", type.wireName(), agree, total, rate, agreeDequantized, total,
+            rateFile, identicalRuns, prompts.size());
+        // Measured here: f16 1.000 / 1.000, q8_0 0.889 / 0.944, q4_0 0.319 / 0.934. Against the file's own
+        // weights llama.cpp agrees at >= 0.93 for every type (what is left is its 8-bit activations in
+        // quantized matmuls); against f32 4-bit weights alone flip most choices of this flat random
+        // model. The floors sit below those figures and far above chance (1/408), which is what a wrong
+        // layout, scale or permutation would give.
+        double floor = switch (type) {
+          case F16 -> 0.95;
+          case Q8_0 -> 0.8;
+          default -> 0.2;
+        };
+        assertTrue(rate >= floor, type + " agreement " + rate + " < " + floor);
+        assertTrue(rateFile >= 0.85, type + " agreement on the file's weights " + rateFile);
       }
     }
+  }
+
+  static int argmax(CausalLM model, int[] prefix) {
+    return new Generator(model).generate(prefix, GenerationConfig.greedy(1), null).tokens()[0];
   }
 
   @Test
