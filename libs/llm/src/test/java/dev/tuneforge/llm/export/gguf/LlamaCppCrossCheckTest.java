@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,13 @@ class LlamaCppCrossCheckTest {
   @BeforeAll
   static void findLlamaCpp() {
     llamaCpp = NodeLlamaCpp.find();
-    assumeTrue(llamaCpp != null, "node or scripts/gguf-check/node_modules/node-llama-cpp not installed");
+  }
+
+  /** Per test, so that each is reported as skipped (an aborted @BeforeAll reports no tests at all). */
+  @BeforeEach
+  void requireLlamaCpp() {
+    assumeTrue(llamaCpp != null, "node or scripts/gguf-check/node_modules/node-llama-cpp not installed"
+        + " (scripts/gguf-check/install.sh)");
   }
 
   @Test
