@@ -4,9 +4,9 @@
 //
 //   node greedy.mjs --model m.gguf [--lora a.gguf] --ids 1,2,3 --max 16 [--text "some text"] [--kv f32|f16]
 //
-// The KV cache is float32 unless --kv f16 (llama.cpp's default) is given: an F16 cache rounds keys
-// and values and alone flips near-tied greedy choices, which would hide what the file itself does.
-// Flash attention is off for the same reason.
+// The KV cache is float32 unless --kv f16 (llama.cpp's default) is given, and flash attention is
+// off: with the defaults a near-tied greedy choice flipped (an F16 cache rounds keys and values),
+// which would hide what the file itself computes.
 //
 // Used by the engine's GGUF cross-check test; never downloads or builds anything.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
