@@ -17,24 +17,30 @@ public final class GgmlCodec {
 
   /** Encodes {@code data}; for a quantized type its length must be a multiple of the block size. */
   public static byte[] encode(GgmlType type, float[] data) {
-    if (data.length % type.blockSize() != 0) {
-      throw new IllegalArgumentException(type + " needs a multiple of " + type.blockSize() + " values, got " + data.length);
+    return encode(type, data, 0, data.length);
+  }
+
+  /** Encodes {@code data[from, to)}; for a quantized type a whole number of blocks. */
+  public static byte[] encode(GgmlType type, float[] data, int from, int to) {
+    int n = to - from;
+    if (n % type.blockSize() != 0) {
+      throw new IllegalArgumentException(type + " needs a multiple of " + type.blockSize() + " values, got " + n);
     }
-    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(type.bytes(data.length))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(type.bytes(n))).order(ByteOrder.LITTLE_ENDIAN);
     switch (type) {
-      case F32 -> out.asFloatBuffer().put(data);
+      case F32 -> out.asFloatBuffer().put(data, from, n);
       case F16 -> {
-        for (float v : data) {
-          out.putShort(Floats.floatToF16(v));
+        for (int i = from; i < to; i++) {
+          out.putShort(Floats.floatToF16(data[i]));
         }
       }
       case Q8_0 -> {
-        for (int b = 0; b < data.length; b += 32) {
+        for (int b = from; b < to; b += 32) {
           quantizeQ8Block(data, b, out);
         }
       }
       case Q4_0 -> {
-        for (int b = 0; b < data.length; b += 32) {
+        for (int b = from; b < to; b += 32) {
           quantizeQ4Block(data, b, out);
         }
       }

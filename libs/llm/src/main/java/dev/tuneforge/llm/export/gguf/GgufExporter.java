@@ -97,14 +97,14 @@ public final class GgufExporter {
         GgmlType t = storageType(ggufName, shape, type);
         types.put(ggufName, t);
         int cols = shape.length == 2 ? (int) shape[1] : 1;
-        w.addTensor(ggufName, shape, t, () -> {
+        w.addFloatTensor(ggufName, shape, t, () -> {
           float[] data = ckpt.readFloats(hf);
           if (g.permuteQk && GgufNames.isQuery(hf)) {
             data = QkPermutation.permuteRows(data, c.numHeads(), cols);
           } else if (g.permuteQk && GgufNames.isKey(hf)) {
             data = QkPermutation.permuteRows(data, c.numKvHeads(), cols);
           }
-          return GgmlCodec.encode(t, data);
+          return data;
         });
       }
       long bytes = w.write(out);

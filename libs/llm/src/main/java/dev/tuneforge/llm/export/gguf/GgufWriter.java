@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * where a string is {@code uint64 length} + UTF-8 bytes and an array is {@code uint32 element_type}
  * + {@code uint64 count} + elements. {@code general.alignment} (uint32) is always written. Tensors
  * are laid out in the order they were added, back to back with padding (ggml's reader requires
- * exactly that); each tensor's bytes are produced only when written, so one tensor at a time is in
- * memory. The file is written under a temporary name and moved into place when complete.
+ * exactly that); each tensor's data is produced only when written, so one tensor at a time is in
+ * memory, and float32 values are encoded in chunks of 2^20 (a multiple of every block size). The file is written under a temporary name and moved into place when complete.
  */
 public final class GgufWriter {
   public static final int DEFAULT_ALIGNMENT = 32;
@@ -48,7 +48,11 @@ public final class GgufWriter {
   private final List<Pending> tensors = new ArrayList<>();
   private final Set<String> names = new LinkedHashSet<>();
 
-  private record Pending(GgufTensorInfo info, Supplier<byte[]> data) {}
+  /** A tensor to write: its encoded bytes, or float32 values encoded chunk by chunk while writing. */
+  private record Pending(GgufTensorInfo info, Supplier<byte[]> bytes, Supplier<float[]> values) {}
+
+  /** Values encoded per chunk, so no tensor's encoding has to fit one Java array. */
+  private static final int CHUNK_VALUES = 1 << 20;
 
   public GgufWriter() {
     this(DEFAULT_ALIGNMENT);
@@ -85,6 +89,24 @@ public final class GgufWriter {
    * @param data produces exactly {@code type.bytes(numel)} bytes when the tensor is written
    */
   public GgufWriter addTensor(String name, long[] torchShape, GgmlType type, Supplier<byte[]> data) {
+    return add(name, torchShape, type, data, null);
+  }
+
+  /**
+   * Adds a tensor given as float32 values (row-major, PyTorch order), produced when the tensor is
+   * written and encoded as {@code type} in chunks.
+   */
+  public GgufWriter addFloatTensor(String name, long[] torchShape, GgmlType type, Supplier<float[]> values) {
+    return add(name, torchShape, type, null, values);
+  }
+
+  /** Convenience: float32 values already in memory. */
+  public GgufWriter addTensor(String name, long[] torchShape, GgmlType type, float[] values) {
+    return addFloatTensor(name, torchShape, type, () -> values);
+  }
+
+  private GgufWriter add(String name, long[] torchShape, GgmlType type, Supplier<byte[]> bytes,
+      Supplier<float[]> values) {
     int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (name.isEmpty() || nameBytes > MAX_NAME_BYTES) {
       throw new IllegalArgumentException("tensor name '" + name + "' must be 1.." + MAX_NAME_BYTES + " bytes");
@@ -110,13 +132,8 @@ public final class GgufWriter {
       GgufTensorInfo last = tensors.get(tensors.size() - 1).info();
       offset = align(last.offset() + last.byteSize(), alignment);
     }
-    tensors.add(new Pending(new GgufTensorInfo(name, dims, type, offset), data));
+    tensors.add(new Pending(new GgufTensorInfo(name, dims, type, offset), bytes, values));
     return this;
-  }
-
-  /** Convenience: float32 values encoded as {@code type} when written. */
-  public GgufWriter addTensor(String name, long[] torchShape, GgmlType type, float[] values) {
-    return addTensor(name, torchShape, type, () -> GgmlCodec.encode(type, values));
   }
 
   public List<GgufTensorInfo> tensorInfos() {
@@ -165,13 +182,7 @@ public final class GgufWriter {
         for (Pending p : tensors) {
           GgufTensorInfo t = p.info();
           os.write(new byte[(int) (t.offset() - written)]);
-          byte[] data = p.data().get();
-          if (data.length != t.byteSize()) {
-            throw new IllegalStateException("tensor " + t.name() + " produced " + data.length + " bytes, expected "
-                + t.byteSize() + " (" + t.type() + ", " + t.numel() + " values)");
-          }
-          os.write(data);
-          written = t.offset() + data.length;
+          written = t.offset() + writeData(os, p);
         }
         long end = align(written, alignment);
         os.write(new byte[(int) (end - written)]);
@@ -188,6 +199,31 @@ public final class GgufWriter {
       }
     }
     return size;
+  }
+
+  private static long writeData(OutputStream os, Pending p) throws IOException {
+    GgufTensorInfo t = p.info();
+    if (p.bytes() != null) {
+      byte[] data = p.bytes().get();
+      if (data.length != t.byteSize()) {
+        throw new IllegalStateException("tensor " + t.name() + " produced " + data.length + " bytes, expected "
+            + t.byteSize() + " (" + t.type() + ", " + t.numel() + " values)");
+      }
+      os.write(data);
+      return data.length;
+    }
+    float[] values = p.values().get();
+    if (values.length != t.numel()) {
+      throw new IllegalStateException("tensor " + t.name() + " produced " + values.length + " values, expected "
+          + t.numel());
+    }
+    long n = 0;
+    for (int from = 0; from < values.length; from += CHUNK_VALUES) {
+      byte[] chunk = GgmlCodec.encode(t.type(), values, from, Math.min(values.length, from + CHUNK_VALUES));
+      os.write(chunk);
+      n += chunk.length;
+    }
+    return n;
   }
 
   private static void writeValue(LeOut o, GgufValueType type, Object v, GgufValueType elementType) {

@@ -109,6 +109,17 @@ class GgufRoundTripTest {
   }
 
   @Test
+  void tensorsLargerThanOneEncodingChunkComeBackWhole() {
+    float[] big = random((1 << 20) + 96, 9); // one chunk of 2^20 values and a partial one
+    GgufWriter w = new GgufWriter();
+    w.addTensor("big.f32", new long[] {big.length / 32, 32}, GgmlType.F32, big);
+    w.addTensor("big.q8_0", new long[] {big.length / 32, 32}, GgmlType.Q8_0, big);
+    GgufFile f = GgufFile.read(w.writeTo(dir.resolve("big.gguf")));
+    assertArrayEquals(big, f.readFloats("big.f32"));
+    assertArrayEquals(GgmlCodec.encode(GgmlType.Q8_0, big), f.rawData("big.q8_0").array());
+  }
+
+  @Test
   void aCustomAlignmentIsWrittenAndHonoured() {
     GgufWriter w = new GgufWriter(64);
     w.addTensor("x", new long[] {3}, GgmlType.F32, new float[] {1, 2, 3});
