@@ -160,7 +160,8 @@ final class GgufVocab {
         && isByteLevel(pre.path("pretokenizers").get(1), false)) {
       JsonNode split = pre.path("pretokenizers").get(0);
       String regex = split.path("pattern").path("Regex").asText(null);
-      if ("Split".equals(split.path("type").asText()) && regex != null) {
+      if ("Split".equals(split.path("type").asText()) && regex != null
+          && "Isolated".equals(split.path("behavior").asText()) && !split.path("invert").asBoolean(false)) {
         if (regex.equals(LLAMA3_REGEX)) {
           return "llama-bpe";
         }
