@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
+      dev.tuneforge.cli.export.ExportCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
       dev.tuneforge.cli.train.TrainCommand.class,
       dev.tuneforge.cli.basemodel.BaseModelCommand.class,
