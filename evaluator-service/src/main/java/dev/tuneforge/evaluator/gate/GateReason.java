@@ -8,4 +8,9 @@ package dev.tuneforge.evaluator.gate;
  * @param caseId the suite case it concerns, or null for a whole-run condition
  * @param message the figures, in words
  */
-public record GateReason(String condition, String caseId, String message) {}
+public record GateReason(String condition, String caseId, String message) {
+  /** One line for an event or a log: {@code condition[case]: message}. */
+  public String summary() {
+    return condition + (caseId == null ? "" : "[" + caseId + "]") + ": " + message;
+  }
+}

@@ -17,6 +17,15 @@ import java.util.Map;
 public final class Comparison {
   private Comparison() {}
 
+  /** The policy an evaluation applies: the defaults, then the suite's thresholds, then the job's. */
+  public static GatePolicy effectivePolicy(Suite suite, GatePolicy job) {
+    GatePolicy p = GatePolicy.DEFAULTS;
+    if (suite != null) {
+      p = p.overriddenBy(suite.gate());
+    }
+    return job == null ? p : p.overriddenBy(job);
+  }
+
   /**
    * @param suite the suite both were run on, or null
    * @param policy the effective gate ({@code GatePolicy.DEFAULTS.overriddenBy(suite).overriddenBy(job)})

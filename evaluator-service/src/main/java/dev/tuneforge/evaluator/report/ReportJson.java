@@ -31,6 +31,20 @@ public final class ReportJson {
     }
   }
 
+  /** The per-case table alone, one JSON object per line (base and tuned side by side). */
+  public static String caseTableJsonl(EvaluationReport report) {
+    StringBuilder sb = new StringBuilder();
+    ObjectMapper compact = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+    try {
+      for (CaseRow row : report.cases()) {
+        sb.append(compact.writeValueAsString(row)).append('\n');
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a case row always serialises", e);
+    }
+    return sb.toString();
+  }
+
   public static JsonNode tree(EvaluationReport report) {
     return MAPPER.valueToTree(report);
   }

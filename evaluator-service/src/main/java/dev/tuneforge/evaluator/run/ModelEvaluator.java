@@ -1,9 +1,12 @@
 package dev.tuneforge.evaluator.run;
 
+import dev.tuneforge.evaluator.gate.GatePolicy;
 import dev.tuneforge.evaluator.metrics.Metrics;
 import dev.tuneforge.evaluator.metrics.Nll;
 import dev.tuneforge.evaluator.metrics.RougeL;
 import dev.tuneforge.evaluator.metrics.TokenF1;
+import dev.tuneforge.evaluator.report.Comparison;
+import dev.tuneforge.evaluator.report.EvaluationReport;
 import dev.tuneforge.evaluator.suite.Grade;
 import dev.tuneforge.evaluator.suite.SuiteCase;
 import dev.tuneforge.llm.eval.ExactMatch;
@@ -27,6 +30,16 @@ public final class ModelEvaluator {
 
   public ModelEvaluator(EvaluationSettings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * Evaluates base and tuned on the same inputs and gates the tuned one under the defaults, the
+   * suite's thresholds and then {@code jobGate} (null for none). A caller that caches the base
+   * model's evaluation uses {@link #evaluate} and {@link Comparison#compare} directly.
+   */
+  public EvaluationReport compare(EvalModel base, EvalModel tuned, EvaluationInputs in, GatePolicy jobGate) {
+    return Comparison.compare(evaluate(base, in), evaluate(tuned, in), in.suite(),
+        Comparison.effectivePolicy(in.suite(), jobGate));
   }
 
   public ModelEvaluation evaluate(EvalModel m, EvaluationInputs in) {

@@ -156,6 +156,9 @@ class ModelEvaluatorTest {
     var tree = ReportJson.tree(r);
     assertTrue(tree.get("metrics").has("exact_match") && tree.get("base_metrics").has("retention_loss"));
     assertTrue(tree.at("/cases/0").has("base_output") && tree.at("/cases/0").has("tuned_pass"));
+    String[] table = ReportJson.caseTableJsonl(r).split("\n");
+    assertEquals(r.cases().size(), table.length);
+    assertTrue(table[3].startsWith("{\"id\":\"impossible\""), table[3]);
   }
 
   /** The defaults with a job's exact-match floor and forgetting allowance. */
