@@ -26,7 +26,8 @@ public sealed interface Expectation {
   /** {@code exact}: equal after trimming surrounding whitespace (as the exact_match metric). */
   record Exact(String value) implements Expectation {
     public Grade grade(String output) {
-      return Grade.of(ExactMatch.matches(output, value), ExactMatch.matches(output, value) ? "equal" : "differs");
+      boolean equal = ExactMatch.matches(output, value);
+      return Grade.of(equal, equal ? "equal" : "differs");
     }
 
     public String describe() {

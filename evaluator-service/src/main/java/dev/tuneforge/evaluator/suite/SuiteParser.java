@@ -69,19 +69,28 @@ public final class SuiteParser {
 
   private SuiteParser() {}
 
-  /** Parses YAML or JSON text (JSON when it starts with '{'). */
+  /**
+   * Parses YAML or JSON text. Text starting with '{' is read as JSON first (a YAML parser accepts
+   * most JSON but not all, e.g. tabs), then as a YAML flow mapping; the JSON error is reported if
+   * both fail.
+   */
   public static Parsed<Suite> parse(String text) {
-    JsonNode root;
+    String t = text.strip();
     try {
-      String t = text.strip();
-      root = t.startsWith("{") ? JSON.readTree(t) : YAML.readTree(t);
+      return parse(t.startsWith("{") ? JSON.readTree(t) : YAML.readTree(t));
     } catch (JsonProcessingException e) {
+      if (t.startsWith("{")) {
+        try {
+          return parse(YAML.readTree(t));
+        } catch (JsonProcessingException ignored) {
+          // the JSON error describes a JSON document better
+        }
+      }
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr();
       return Parsed.failed(List.of(new FieldError("suite", "not valid YAML or JSON" + where + ": "
           + e.getOriginalMessage())));
     }
-    return parse(root);
   }
 
   public static Parsed<Suite> parse(JsonNode root) {
@@ -315,7 +324,6 @@ public final class SuiteParser {
     try {
       problems = meta.validate(schemaNode);
     } catch (RuntimeException ex) {
-      problems = List.of();
       errors.add(new FieldError(at + "." + key, who + ": invalid JSON Schema: " + ex.getMessage()));
       return null;
     }

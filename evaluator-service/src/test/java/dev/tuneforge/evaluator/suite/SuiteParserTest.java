@@ -176,6 +176,14 @@ class SuiteParserTest {
   }
 
   @Test
+  void aYamlFlowMappingIsNotMistakenForJson() {
+    Parsed<Suite> p = SuiteParser.parse("{name: flow, cases: [{id: a, prompt: p, expect: {type: exact, value: x}}]}");
+    assertTrue(p.ok(), () -> p.errors().toString());
+    FieldError e = single("{\"name\": \"s\", \"cases\": [}");
+    assertTrue(e.message().contains("line 1"), e.message());
+  }
+
+  @Test
   void messagesMustLeaveTheAssistantTurnToTheModel() {
     FieldError e = single("""
         {"name": "s", "cases": [{"id": "m", "messages": [{"role": "user", "content": "q"},
