@@ -161,6 +161,27 @@ class ModelEvaluatorTest {
     assertTrue(table[3].startsWith("{\"id\":\"impossible\""), table[3]);
   }
 
+  @Test
+  void oneCallEvaluatesBothAndLayersTheGateDefaultsSuiteJob() {
+    Suite lenient = suite(SUITE_WITH_BAD_CASES.replace("name: doubles", "name: doubles\ngate: {min_suite_pass_rate: 0.6,"
+        + " no_regressions: false}"));
+    EvaluationInputs in = new EvaluationInputs(inputs.validation(), inputs.retention(), lenient);
+    GatePolicy job = new GatePolicy(0.5, null, null, null, GENEROUS_FORGETTING, null, null);
+    EvaluationReport r;
+    try (Tokenizer tok = Tokenizer.load(base); CausalLM baseModel = ModelLoader.load(new LocalModelSource(base));
+        AdapterLoader.Adapted tuned = AdapterLoader.load(new LocalModelSource(base), adapter)) {
+      ChatTemplate template = ChatTemplate.load(base);
+      r = new ModelEvaluator(SETTINGS).compare(new EvalModel(baseModel, tok, template),
+          new EvalModel(tuned.model(), tok, template), in, job);
+    }
+    assertEquals(new GatePolicy(0.5, null, null, true, GENEROUS_FORGETTING, 0.6, false), r.gate());
+    // 3 of 5 cases pass: enough for the suite's 0.6, and the suite waived no_regressions
+    assertEquals(0.6, r.metrics().get(Metrics.SUITE_PASS_RATE).orElseThrow(), 1e-12);
+    assertTrue(r.passed(), r.reasons().toString());
+    assertEquals(tunedBad.metrics(), r.metrics(), "the same figures as the evaluations made one by one");
+    assertEquals(baseBad.metrics(), r.baseMetrics());
+  }
+
   /** The defaults with a job's exact-match floor and forgetting allowance. */
   static GatePolicy gate(double minExactMatch, double maxRetentionRise) {
     return GatePolicy.DEFAULTS.overriddenBy(new GatePolicy(minExactMatch, null, null, null, maxRetentionRise, null,
