@@ -1,5 +1,6 @@
 package dev.tuneforge.cli;
 
+import dev.tuneforge.llm.failure.Failure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.demo.DemoCommand.class,
       dev.tuneforge.cli.keys.KeysCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
+      dev.tuneforge.cli.export.ExportCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
       dev.tuneforge.cli.train.TrainCommand.class,
       dev.tuneforge.cli.basemodel.BaseModelCommand.class,
@@ -32,13 +34,28 @@ public final class TuneForge implements Runnable {
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new TuneForge());
-    // Expected failures (a taken port, a missing build, a bad file) print one clear line, not a stack trace.
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("tuneforge: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return 1;
-    });
-    System.exit(cli.execute(args));
+    System.exit(execute(new CommandLine(new TuneForge()), args));
+  }
+
+  /**
+   * Runs a command line; every failure, {@code OutOfMemoryError} and other {@code Error}s
+   * included, prints one clear line ({@link Failure}) instead of a stack trace, and gives a
+   * non-zero exit code.
+   */
+  public static int execute(CommandLine cli, String... args) {
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd, e));
+    try {
+      return cli.execute(args);
+    } catch (Throwable t) { // picocli passes Errors through: they end here, not in a dump
+      return report(cli, t);
+    }
+  }
+
+  private static int report(CommandLine cmd, Throwable t) {
+    Failure failure = Failure.of(t);
+    cmd.getErr().println("tuneforge: " + failure.message());
+    cmd.getErr().flush();
+    return failure.exitCode();
   }
 
   /** The checkout the launcher runs from ({@code tuneforge.home}, set by the tuneforge script). */

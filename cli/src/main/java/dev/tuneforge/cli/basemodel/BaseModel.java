@@ -2,6 +2,7 @@ package dev.tuneforge.cli.basemodel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.eval.RetentionCorpus;
 import dev.tuneforge.llm.train.ModelInit;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,9 @@ public final class BaseModel {
   private static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
       "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
       "nineteen", "twenty"};
+
+  /** Texts of the corpus kept beside the model for the evaluator's forgetting check. */
+  public static final int RETENTION_LINES = 32;
 
   private BaseModel() {
   }
@@ -91,6 +95,24 @@ public final class BaseModel {
       lines.add(json.createObjectNode().put("text", text).toString());
     }
     return lines;
+  }
+
+  /**
+   * The retention corpus the base model carries ({@link RetentionCorpus#FILE}): the first
+   * {@value #RETENTION_LINES} texts of its own training corpus (the corpus is prefix-stable, so
+   * these are exactly the lines it trained on first).
+   */
+  public static List<String> retentionSlice(long seed) {
+    ObjectMapper json = new ObjectMapper();
+    List<String> texts = new ArrayList<>();
+    for (String line : corpus(RETENTION_LINES, seed)) {
+      try {
+        texts.add(json.readTree(line).get("text").asText());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return texts;
   }
 
   private static String capital(String s) {

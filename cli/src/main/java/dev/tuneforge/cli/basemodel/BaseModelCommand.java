@@ -4,6 +4,7 @@ import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.cli.train.TrainCommand;
+import dev.tuneforge.llm.eval.RetentionCorpus;
 import dev.tuneforge.llm.train.Checkpoints;
 import dev.tuneforge.llm.train.TrainingResult;
 import dev.tuneforge.llm.train.job.JobConfig;
@@ -65,6 +66,8 @@ public final class BaseModelCommand implements Callable<Integer> {
       JobConfig config = JobConfig.parse(job, work);
       TrainingResult r = JobRunner.run(config, new TrainCommand.ProgressPrinter(console), false);
       Folders.deleteRecursively(out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
+      // ... and the slice of its corpus the evaluator's forgetting check scores base and tuned on
+      RetentionCorpus.write(out, BaseModel.retentionSlice(seed));
       console.printf("base model (%d steps, final loss %.4f) in %s%n", r.steps(),
           r.losses().get(r.losses().size() - 1), out);
       return 0;

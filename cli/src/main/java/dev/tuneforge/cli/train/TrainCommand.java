@@ -7,14 +7,18 @@ import dev.tuneforge.llm.train.EvalReport;
 import dev.tuneforge.llm.train.StepReport;
 import dev.tuneforge.llm.train.TrainingListener;
 import dev.tuneforge.llm.train.TrainingResult;
+import dev.tuneforge.llm.train.TrainingRun;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,14 +50,39 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig job = load(config);
-    TrainingResult r = JobRunner.run(job, new ProgressPrinter(out), resume);
-    if (r.interrupted()) {
-      out.println("stopped at step " + r.steps());
-      return 1;
+    TrainingRun run = JobRunner.start(job, new ProgressPrinter(out), resume);
+    // Ctrl-C / SIGTERM: stop within one optimizer step, so the newest checkpoint is complete and
+    // `--resume` continues from it (a kill -9 is safe too: checkpoints are written atomically). The
+    // hook holds the JVM until the run has ended and its last line is printed.
+    CountDownLatch reported = new CountDownLatch(1);
+    Thread onSignal = new Thread(() -> {
+      run.cancel();
+      try {
+        run.await(Duration.ofMinutes(5));
+        reported.await(30, TimeUnit.SECONDS);
+      } catch (RuntimeException | InterruptedException failedOrGone) {
+        // the run failed or the wait was cut short: nothing more to hold the JVM for
+      }
+    }, "cancel training");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      TrainingResult r = run.await();
+      if (r.interrupted()) {
+        out.println("stopped at step " + r.steps() + "; --resume continues from the newest checkpoint");
+        return 1;
+      }
+      out.printf(Locale.ROOT, "done: %d steps%s; model in %s, checkpoints in %s%n", r.steps(),
+          r.stoppedEarly() ? " (early stopping)" : "", r.output(), r.output().resolve("checkpoints"));
+      return 0;
+    } finally {
+      out.flush();
+      reported.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it cancelled the run, which has ended
+      }
     }
-    out.printf(Locale.ROOT, "done: %d steps%s; model in %s, checkpoints in %s%n", r.steps(),
-        r.stoppedEarly() ? " (early stopping)" : "", r.output(), r.output().resolve("checkpoints"));
-    return 0;
   }
 
   /** One line per step: {@code [####......] step 12/40 loss 2.3156 lr 1.20e-04 812 tok/s ETA 0:41}. */

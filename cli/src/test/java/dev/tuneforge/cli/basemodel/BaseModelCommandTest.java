@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.cli.TuneForge;
+import dev.tuneforge.llm.eval.RetentionCorpus;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LocalModelSource;
 import dev.tuneforge.llm.model.ModelLoader;
@@ -40,5 +42,10 @@ class BaseModelCommandTest {
       assertEquals(32, model.config().hiddenSize());
     }
     assertTrue(ChatTemplate.load(a).source().contains("<|im_start|>"));
+    // the forgetting check's default corpus: the first lines of the corpus the model trained on
+    RetentionCorpus retention = RetentionCorpus.forBaseModel(a).orElseThrow();
+    assertEquals(BaseModel.RETENTION_LINES, retention.texts().size());
+    String first = new ObjectMapper().readTree(BaseModel.corpus(1, 1234).get(0)).get("text").asText();
+    assertEquals(first, retention.texts().get(0));
   }
 }

@@ -67,14 +67,31 @@ public record ModelConfig(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  // Sane upper bounds, far above every released model (largest seen: hidden 16384 and 53248-wide
+  // MLPs in Llama 3.1 405B, 126 layers, 128 heads, head_dim 256, vocab ~262k, 10M-token context),
+  // so a config that claims more is a lie or a typo, refused before anything is sized from it.
+  public static final int MAX_HIDDEN = 1 << 17;
+  public static final int MAX_INTERMEDIATE = 1 << 20;
+  public static final int MAX_LAYERS = 1024;
+  public static final int MAX_HEADS = 1024;
+  public static final int MAX_HEAD_DIM = 1024;
+  public static final int MAX_VOCAB = 1 << 24;
+  public static final int MAX_POSITIONS = 1 << 24;
+  /** rope_theta: released models use 1e4..1e7. */
+  public static final double MAX_ROPE_THETA = 1e12;
+
   public ModelConfig {
-    requirePositive("hidden_size", hiddenSize);
-    requirePositive("num_hidden_layers", numLayers);
-    requirePositive("num_attention_heads", numHeads);
-    requirePositive("num_key_value_heads", numKvHeads);
-    requirePositive("head_dim", headDim);
-    requirePositive("intermediate_size", intermediateSize);
-    requirePositive("vocab_size", vocabSize);
+    requireIn("hidden_size", hiddenSize, MAX_HIDDEN);
+    requireIn("num_hidden_layers", numLayers, MAX_LAYERS);
+    requireIn("num_attention_heads", numHeads, MAX_HEADS);
+    requireIn("num_key_value_heads", numKvHeads, numHeads);
+    requireIn("head_dim", headDim, MAX_HEAD_DIM);
+    requireIn("intermediate_size", intermediateSize, MAX_INTERMEDIATE);
+    requireIn("vocab_size", vocabSize, MAX_VOCAB);
+    requireIn("max_position_embeddings", maxPositionEmbeddings, MAX_POSITIONS);
+    if (slidingWindow != null) {
+      requireIn("sliding_window", slidingWindow, MAX_POSITIONS);
+    }
     if (numHeads % numKvHeads != 0) {
       throw new IllegalArgumentException(
           "num_attention_heads (" + numHeads + ") must be divisible by num_key_value_heads ("
@@ -83,8 +100,21 @@ public record ModelConfig(
     if (headDim % 2 != 0) {
       throw new IllegalArgumentException("head_dim (" + headDim + ") must be even for RoPE");
     }
+    if (!(rmsNormEps > 0 && rmsNormEps < 1)) {
+      throw new IllegalArgumentException("rms_norm_eps must be a finite number in (0, 1), got " + rmsNormEps);
+    }
+    if (!(ropeTheta > 0 && ropeTheta <= MAX_ROPE_THETA)) {
+      throw new IllegalArgumentException(
+          "rope_theta must be a finite number in (0, " + MAX_ROPE_THETA + "], got " + ropeTheta);
+    }
     bosTokenIds = List.copyOf(bosTokenIds);
     eosTokenIds = List.copyOf(eosTokenIds);
+    for (int id : bosTokenIds) {
+      requireToken("bos_token_id", id, vocabSize);
+    }
+    for (int id : eosTokenIds) {
+      requireToken("eos_token_id", id, vocabSize);
+    }
     kvGroups = numHeads / numKvHeads;
     qDim = numHeads * headDim;
     kvDim = numKvHeads * headDim;
@@ -103,15 +133,28 @@ public record ModelConfig(
         0, 0);
   }
 
+  /** Reads and checks {@code config.json}; a file larger than 1 MiB is refused unread. */
   public static ModelConfig read(Path configJson) {
     try {
+      long size = Files.size(configJson);
+      if (size > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(configJson + " is " + size + " bytes; a config.json is at most "
+            + MAX_FILE_BYTES);
+      }
       return parse(Files.readString(configJson));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + configJson, e);
     }
   }
 
-  /** Parses the text of a {@code config.json}. */
+  /** Real config.json files are a few KiB. */
+  static final long MAX_FILE_BYTES = 1 << 20;
+
+  /**
+   * Parses the text of a {@code config.json}: every size is an exact integer within bounds, every
+   * float finite and positive, each error naming the field; the family's own keys are read by its
+   * {@link FamilyRules} ({@link ModelType}).
+   */
   public static ModelConfig parse(String json) {
     JsonNode n;
     try {
@@ -122,137 +165,101 @@ public record ModelConfig(
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("config.json must be a JSON object");
     }
-    if (!n.hasNonNull("model_type")) {
+    ConfigJson c = new ConfigJson(n, "config.json");
+    if (!c.has("model_type")) {
       throw new IllegalArgumentException(
           "config.json has no model_type (supported: " + ModelType.supportedNames() + ")");
     }
-    ModelType type = ModelType.fromHfName(n.get("model_type").asText());
-    String act = n.path("hidden_act").asText("silu");
+    ModelType type = ModelType.fromHfName(c.text("model_type", null));
+    String act = c.text("hidden_act", "silu");
     if (!act.equals("silu")) {
       throw new IllegalArgumentException("unsupported hidden_act " + act + " (supported: silu)");
     }
-    int hidden = requiredInt(n, "hidden_size");
-    int heads = requiredInt(n, "num_attention_heads");
-    int kvHeads = n.hasNonNull("num_key_value_heads") ? n.get("num_key_value_heads").asInt() : heads;
+    int hidden = c.requiredInt("hidden_size", 1, MAX_HIDDEN);
+    int heads = c.requiredInt("num_attention_heads", 1, MAX_HEADS);
+    int kvHeads = c.optionalInt("num_key_value_heads", 1, heads, heads);
     int headDim;
-    if (n.hasNonNull("head_dim")) {
-      headDim = n.get("head_dim").asInt();
+    if (c.has("head_dim")) {
+      headDim = c.requiredInt("head_dim", 1, MAX_HEAD_DIM);
     } else {
-      if (heads <= 0 || hidden % heads != 0) {
+      if (hidden % heads != 0) {
         throw new IllegalArgumentException(
             "hidden_size (" + hidden + ") must be divisible by num_attention_heads (" + heads + ")");
       }
       headDim = hidden / heads;
     }
+    int layers = c.requiredInt("num_hidden_layers", 1, MAX_LAYERS);
+    int intermediate = c.requiredInt("intermediate_size", 1, MAX_INTERMEDIATE);
+    int vocab = c.requiredInt("vocab_size", 1, MAX_VOCAB);
     // transformers 5 writes rope_parameters (type + theta); 4.x wrote rope_theta + rope_scaling.
-    JsonNode ropeParams = n.hasNonNull("rope_scaling") ? n.get("rope_scaling") : n.get("rope_parameters");
-    double theta = n.hasNonNull("rope_theta")
-        ? n.get("rope_theta").asDouble()
-        : (ropeParams != null && ropeParams.hasNonNull("rope_theta")
-            ? ropeParams.get("rope_theta").asDouble() : 10000.0);
-    int maxPos = n.path("max_position_embeddings").asInt(2048);
+    ConfigJson ropeParams = c.has("rope_scaling") ? c.object("rope_scaling") : c.object("rope_parameters");
+    double theta = c.has("rope_theta")
+        ? c.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA)
+        : ropeParams != null ? ropeParams.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA) : 10000.0;
+    int maxPos = c.optionalInt("max_position_embeddings", 1, MAX_POSITIONS, 2048);
     RopeScaling scaling = parseRopeScaling(ropeParams, maxPos);
-
-    boolean attentionBias = n.path("attention_bias").asBoolean(false);
-    boolean qkvBias;
-    boolean outputBias;
-    switch (type) {
-      case QWEN2 -> { // Qwen2Attention: q/k/v always biased, o never
-        qkvBias = true;
-        outputBias = false;
-      }
-      case MISTRAL -> { // MistralAttention: no biases
-        qkvBias = false;
-        outputBias = false;
-      }
-      default -> { // Llama, Qwen3: attention_bias applies to q, k, v and o
-        qkvBias = attentionBias;
-        outputBias = attentionBias;
-      }
-    }
-    boolean mlpBias = type == ModelType.LLAMA && n.path("mlp_bias").asBoolean(false);
-    Integer window = slidingWindow(n, type);
-    String dtype = n.hasNonNull("torch_dtype") ? n.get("torch_dtype").asText()
-        : n.path("dtype").asText("float32");
+    double eps = c.positiveDouble("rms_norm_eps", 1e-6, 0.5);
+    FamilyTraits traits = type.architecture().traits(c);
+    String dtype = c.has("torch_dtype") ? c.text("torch_dtype", null) : c.text("dtype", "float32");
     return new ModelConfig(
-        type, hidden, requiredInt(n, "num_hidden_layers"), heads, kvHeads, headDim,
-        requiredInt(n, "intermediate_size"), requiredInt(n, "vocab_size"),
-        n.path("rms_norm_eps").asDouble(1e-6), theta, scaling,
-        n.path("tie_word_embeddings").asBoolean(false), qkvBias, outputBias, mlpBias,
-        type == ModelType.QWEN3, window, maxPos, ids(n, "bos_token_id"), ids(n, "eos_token_id"),
-        dtype);
+        type, hidden, layers, heads, kvHeads, headDim, intermediate, vocab, eps, theta, scaling,
+        c.bool("tie_word_embeddings", false), traits.qkvBias(), traits.outputBias(), traits.mlpBias(),
+        traits.qkNorm(), traits.slidingWindow(), maxPos, ids(c, "bos_token_id", vocab),
+        ids(c, "eos_token_id", vocab), dtype);
   }
 
-  private static Integer slidingWindow(JsonNode n, ModelType type) {
-    JsonNode w = n.get("sliding_window");
-    if (type == ModelType.MISTRAL) {
-      return w == null || w.isNull() ? null : w.asInt();
-    }
-    // Qwen2/3 only slide when use_sliding_window is set, and then only on some layers.
-    if (n.path("use_sliding_window").asBoolean(false)) {
-      throw new IllegalArgumentException(
-          "use_sliding_window=true is not supported for model_type " + type.hfName());
-    }
-    return null;
-  }
-
-  private static RopeScaling parseRopeScaling(JsonNode r, int maxPos) {
-    if (r == null || r.isNull()) {
+  private static RopeScaling parseRopeScaling(ConfigJson r, int maxPos) {
+    if (r == null) {
       return null;
     }
-    String kind = r.hasNonNull("rope_type") ? r.get("rope_type").asText() : r.path("type").asText("default");
+    String kind = r.has("rope_type") ? r.text("rope_type", null) : r.text("type", "default");
     if (kind.equals("default")) {
       return null;
     }
     if (!kind.equals("llama3")) {
       throw new IllegalArgumentException("unsupported rope_scaling type " + kind);
     }
-    return new RopeScaling(
-        kind,
-        requiredDouble(r, "factor"),
-        requiredDouble(r, "low_freq_factor"),
-        requiredDouble(r, "high_freq_factor"),
-        r.path("original_max_position_embeddings").asInt(maxPos));
+    // factors of released Llama 3.x: 8 or 32, 1, 4; bounded far above
+    double factor = r.requiredPositiveDouble("factor", 1e6);
+    double low = r.requiredPositiveDouble("low_freq_factor", 1e6);
+    double high = r.requiredPositiveDouble("high_freq_factor", 1e6);
+    if (!(high > low)) {
+      // the interpolation band divides by (high - low)
+      throw new IllegalArgumentException("rope_scaling: high_freq_factor (" + high
+          + ") must be greater than low_freq_factor (" + low + ")");
+    }
+    return new RopeScaling(kind, factor, low, high,
+        r.optionalInt("original_max_position_embeddings", 1, MAX_POSITIONS, maxPos));
   }
 
-  private static List<Integer> ids(JsonNode n, String key) {
-    JsonNode v = n.get(key);
+  private static List<Integer> ids(ConfigJson c, String key, int vocab) {
     List<Integer> out = new ArrayList<>();
-    if (v == null || v.isNull()) {
+    if (!c.has(key)) {
       return out;
     }
+    JsonNode v = c.node().get(key);
     if (v.isArray()) {
-      v.forEach(e -> out.add(e.asInt()));
+      if (v.size() > 1024) {
+        throw new IllegalArgumentException("config.json: " + key + " lists " + v.size() + " ids (at most 1024)");
+      }
+      v.forEach(e -> out.add(c.intIn(key, e, 0, vocab - 1)));
     } else if (v.isIntegralNumber()) {
-      out.add(v.asInt());
+      out.add(c.intIn(key, v, 0, vocab - 1));
     } else {
       throw new IllegalArgumentException(key + " must be an integer or a list of integers");
     }
     return out;
   }
 
-  private static int requiredInt(JsonNode n, String key) {
-    JsonNode v = n.get(key);
-    if (v == null || v.isNull()) {
-      throw new IllegalArgumentException("config.json is missing " + key);
+  private static void requireIn(String key, long value, long max) {
+    if (value <= 0 || value > max) {
+      throw new IllegalArgumentException(key + " must be in [1, " + max + "], got " + value);
     }
-    if (!v.isIntegralNumber()) {
-      throw new IllegalArgumentException(key + " must be an integer, got " + v);
-    }
-    return v.asInt();
   }
 
-  private static double requiredDouble(JsonNode n, String key) {
-    JsonNode v = n.get(key);
-    if (v == null || !v.isNumber()) {
-      throw new IllegalArgumentException("rope_scaling is missing " + key);
-    }
-    return v.asDouble();
-  }
-
-  private static void requirePositive(String key, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(key + " must be positive, got " + value);
+  private static void requireToken(String key, int id, int vocab) {
+    if (id < 0 || id >= vocab) {
+      throw new IllegalArgumentException(key + " " + id + " is outside the vocabulary [0, " + vocab + ")");
     }
   }
 

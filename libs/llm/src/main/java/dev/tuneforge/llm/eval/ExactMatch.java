@@ -1,17 +1,12 @@
 package dev.tuneforge.llm.eval;
 
 import dev.tuneforge.llm.generate.Generation;
-import dev.tuneforge.llm.generate.GenerationConfig;
-import dev.tuneforge.llm.generate.Generator;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.template.ChatMessage;
 import dev.tuneforge.llm.template.ChatTemplate;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Exact match of greedy chat completions: each prompt is rendered with the model's chat template
@@ -59,32 +54,14 @@ public final class ExactMatch {
    */
   public static Result evaluate(CausalLM model, Tokenizer tokenizer, ChatTemplate template, List<Item> items,
       int maxNewTokens, int batchSize) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    }
-    Set<Integer> eos = new LinkedHashSet<>(model.config().eosTokenIds());
-    Arrays.stream(tokenizer.eosIds()).forEach(eos::add);
-    if (eos.isEmpty()) {
-      throw new IllegalArgumentException("neither the model config nor the tokenizer names an end-of-sequence"
-          + " token; completions would always run to maxNewTokens");
-    }
-    GenerationConfig greedy = GenerationConfig.greedy(maxNewTokens).withEos(eos);
-    Generator generator = new Generator(model);
+    List<Generation> out = new GreedyCompletions(model, tokenizer, template, maxNewTokens, batchSize)
+        .complete(items.stream().map(Item::prompt).toList());
     List<String> completions = new ArrayList<>();
     int correct = 0;
-    for (int from = 0; from < items.size(); from += batchSize) {
-      List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
-      List<int[]> prompts = new ArrayList<>();
-      for (Item item : batch) {
-        // the template adds any special tokens it wants; the tokenizer must not add more
-        prompts.add(tokenizer.encode(template.render(item.prompt(), true), false));
-      }
-      List<Generation> out = generator.generate(prompts, greedy, ids -> tokenizer.decode(ids, true));
-      for (int i = 0; i < batch.size(); i++) {
-        String text = out.get(i).text();
-        completions.add(text);
-        correct += matches(text, batch.get(i).expected()) ? 1 : 0;
-      }
+    for (int i = 0; i < items.size(); i++) {
+      String text = out.get(i).text();
+      completions.add(text);
+      correct += matches(text, items.get(i).expected()) ? 1 : 0;
     }
     return new Result(completions, correct);
   }

@@ -55,6 +55,7 @@ public final class Generator {
       }
       p = Math.max(p, prompt.length);
     }
+    ContextLimit.check(p, c.maxNewTokens(), model.config()); // before anything is allocated
     int vocab = model.config().vocabSize();
     int capacity = p + Math.max(c.maxNewTokens(), 1);
     long[][] ids = new long[b][p];
@@ -94,8 +95,8 @@ public final class Generator {
         }
         long[][] pos = Masks.positions(promptValid);
         NDArray bias = Masks.bias(step, valid, p, p, model.config().slidingWindow());
-        logits = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true)
-            .toFloatArray(); // [B, 1, V]
+        NDArray last = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true);
+        logits = readLogits(last, c, vocab); // [B, 1, V]
       }
       for (int n = 0; n < c.maxNewTokens(); n++) {
         long[][] next = new long[b][1];
@@ -107,6 +108,7 @@ public final class Generator {
           if (reasons[i] != null) {
             continue;
           }
+          requireFinite(logits, i, vocab, out.get(i).size());
           int token = Sampler.sample(logits, i * vocab, vocab, c, rngs[i]);
           if (c.eosIds().contains(token)) {
             reasons[i] = FinishReason.EOS;
@@ -140,12 +142,28 @@ public final class Generator {
         }
         try (NDManager step = model.newStepManager()) {
           NDArray bias = Masks.bias(step, valid, 1, slot + 1, model.config().slidingWindow());
-          logits = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true)
-              .toFloatArray(); // [B, 1, V]
+          NDArray last = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true);
+          logits = readLogits(last, c, vocab); // [B, 1, V]
         }
       }
     }
     return finish(out, reasons, texts, decoder);
+  }
+
+  /**
+   * The logits the sampler needs on the heap. Greedy decoding needs only each row's argmax: it is
+   * taken on the device and returned as one-hot rows, so B ids cross JNI instead of B·V floats.
+   */
+  private static float[] readLogits(NDArray out, GenerationConfig c, int vocab) {
+    if (c.temperature() != 0) {
+      return out.toFloatArray();
+    }
+    long[] best = out.argMax(-1).toLongArray(); // [B]
+    float[] oneHot = new float[best.length * vocab];
+    for (int i = 0; i < best.length; i++) {
+      oneHot[i * vocab + (int) best[i]] = 1f;
+    }
+    return oneHot;
   }
 
   private static List<Generation> finish(List<List<Integer>> out, FinishReason[] reasons, String[] texts,
@@ -157,6 +175,16 @@ public final class Generator {
       result.add(new Generation(tokens, text, reasons[i] == null ? FinishReason.LENGTH : reasons[i]));
     }
     return result;
+  }
+
+  /** NaN/Inf logits would sample garbage (or always token 0): an error naming row and position instead. */
+  private static void requireFinite(float[] logits, int row, int vocab, int generated) {
+    for (int j = row * vocab, end = j + vocab; j < end; j++) {
+      if (!Float.isFinite(logits[j])) {
+        throw new IllegalStateException("the forward pass produced a logit of " + logits[j] + " for prompt " + row
+            + " at generated token " + generated + "; the model's weights or activations are not finite numbers");
+      }
+    }
   }
 
   private static int[] toArray(List<Integer> l) {

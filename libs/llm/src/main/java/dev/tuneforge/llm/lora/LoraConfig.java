@@ -60,6 +60,32 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
     return useRslora ? alpha / Math.sqrt(r) : alpha / r;
   }
 
+  /**
+   * The {@code target_modules} entries that match none of {@code moduleNames} (the model's linear
+   * layers), in order; empty for {@value #ALL_LINEAR}. A typo such as {@code q_prj} would otherwise
+   * train nothing on that module without a word.
+   */
+  public List<String> unmatchedTargets(java.util.Collection<String> moduleNames) {
+    if (targetModules.get(0).equals(ALL_LINEAR)) {
+      return List.of();
+    }
+    return targetModules.stream()
+        .filter(t -> moduleNames.stream().noneMatch(m -> m.equals(t) || m.endsWith("." + t)))
+        .toList();
+  }
+
+  /** Throws naming the {@code target_modules} entries that match no linear layer; {@code where} names the setting. */
+  public void requireTargetsMatch(java.util.Collection<String> moduleNames, String where) {
+    List<String> unmatched = unmatchedTargets(moduleNames);
+    if (!unmatched.isEmpty()) {
+      java.util.Set<String> shortNames = new java.util.TreeSet<>();
+      moduleNames.forEach(m -> shortNames.add(m.substring(m.lastIndexOf('.') + 1)));
+      throw new IllegalArgumentException(where + ": " + unmatched.stream().map(t -> "'" + t + "'")
+          .collect(java.util.stream.Collectors.joining(", ")) + (unmatched.size() == 1 ? " matches" : " match")
+          + " no linear layer of the model (its linear layers end in " + String.join(", ", shortNames) + ")");
+    }
+  }
+
   /** Whether the linear layer {@code moduleName} (full HF name) gets a LoRA branch. */
   public boolean targets(String moduleName) {
     if (targetModules.get(0).equals(ALL_LINEAR)) {

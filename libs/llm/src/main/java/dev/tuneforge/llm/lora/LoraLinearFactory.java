@@ -31,6 +31,7 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
   private final List<String> missing = new ArrayList<>();
   private final List<String> wrongShape = new ArrayList<>();
   private final java.util.Set<String> consulted = new java.util.HashSet<>();
+  private final List<String> built = new ArrayList<>(); // every linear module the model asked for
 
   private LoraLinearFactory(LoraConfig config, Map<String, LoraWeights> adapter, LinearFactory base) {
     this.config = config;
@@ -61,6 +62,7 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
 
   @Override
   public LinearLayer create(String moduleName, NDArray weight, NDArray bias) {
+    built.add(moduleName);
     if (!config.targets(moduleName)) {
       return base.create(moduleName, weight, bias);
     }
@@ -104,6 +106,13 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
     LoraLinear layer = new LoraLinear(frozen, loraA, loraB, config.scale(), dropout);
     layers.add(layer);
     return layer;
+  }
+
+  /** The base layer's bytes plus float32 A {@code [r, in]} and B {@code [out, r]} where targeted. */
+  @Override
+  public long residentBytes(String moduleName, long[] shape) {
+    long bytes = base.residentBytes(moduleName, shape);
+    return config.targets(moduleName) ? bytes + (long) Float.BYTES * config.r() * (shape[0] + shape[1]) : bytes;
   }
 
   /** A float32 Java array as an array of {@code dtype} on {@code m}, leaving no temporary there. */
@@ -154,6 +163,14 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
         l.dropout().startMicroBatch(step, microBatch);
       }
     }
+  }
+
+  /**
+   * After the model is built: throws naming every {@code target_modules} entry that matched none of
+   * its linear layers ({@code where} names the setting, e.g. {@code lora_target_modules}).
+   */
+  public void requireEveryTargetMatched(String where) {
+    config.requireTargetsMatch(built, where);
   }
 
   /** Adapter tensors a targeted module needed but the adapter lacked. */

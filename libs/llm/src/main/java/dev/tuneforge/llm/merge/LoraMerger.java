@@ -1,6 +1,7 @@
 package dev.tuneforge.llm.merge;
 
 import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.llm.io.TensorMismatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.config.ModelConfig;
@@ -79,7 +80,7 @@ public final class LoraMerger {
     LoraConfig lora = adapter.config().lora();
     LocalModelSource base = new LocalModelSource(baseDir);
     ModelConfig config = ModelLoader.config(base);
-    Architecture arch = ModelLoader.architecture(config.modelType());
+    Architecture arch = config.modelType().architecture();
     arch.validate(config);
     List<String> linears = LinearModules.of(arch, config);
     checkAdapterFits(adapter, lora, linears, arch.expectedTensors(config));
@@ -138,48 +139,35 @@ public final class LoraMerger {
    */
   static void checkAdapterFits(PeftAdapter adapter, LoraConfig lora, List<String> linears,
       Map<String, long[]> expected) {
-    List<String> missing = new ArrayList<>();
-    List<String> wrongShape = new ArrayList<>();
-    List<String> unexpected = new ArrayList<>();
+    lora.requireTargetsMatch(linears, "adapter_config.json target_modules");
+    TensorMismatch mismatch = new TensorMismatch();
     for (String m : linears) {
       if (lora.targets(m) && !adapter.weights().containsKey(m)) {
-        missing.add(PeftNames.loraA(m));
-        missing.add(PeftNames.loraB(m));
+        mismatch.missing(PeftNames.loraA(m));
+        mismatch.missing(PeftNames.loraB(m));
       }
     }
     for (LoraWeights w : adapter.weights().values()) {
       String m = w.module();
       if (!linears.contains(m) || !lora.targets(m)) {
-        unexpected.add(PeftNames.loraA(m));
-        unexpected.add(PeftNames.loraB(m));
+        mismatch.add(UNEXPECTED, PeftNames.loraA(m));
+        mismatch.add(UNEXPECTED, PeftNames.loraB(m));
         continue;
       }
       long[] weight = expected.get(m + ".weight"); // [out, in]
       long[] wantA = {lora.r(), weight[1]};
       long[] wantB = {weight[0], lora.r()};
       if (!Arrays.equals(w.a().shape(), wantA)) {
-        wrongShape.add(PeftNames.loraA(m) + " " + Arrays.toString(w.a().shape()) + " (expected " + Arrays.toString(wantA) + ")");
+        mismatch.wrongShape(PeftNames.loraA(m), wantA, w.a().shape());
       }
       if (!Arrays.equals(w.b().shape(), wantB)) {
-        wrongShape.add(PeftNames.loraB(m) + " " + Arrays.toString(w.b().shape()) + " (expected " + Arrays.toString(wantB) + ")");
+        mismatch.wrongShape(PeftNames.loraB(m), wantB, w.b().shape());
       }
     }
-    if (missing.isEmpty() && wrongShape.isEmpty() && unexpected.isEmpty()) {
-      return;
-    }
-    StringBuilder sb = new StringBuilder("adapter does not match the base model:");
-    if (!missing.isEmpty()) {
-      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
-    }
-    if (!wrongShape.isEmpty()) {
-      sb.append("\n  wrong shapes: ").append(String.join(", ", wrongShape));
-    }
-    if (!unexpected.isEmpty()) {
-      sb.append("\n  unexpected tensors (module absent or not in target_modules): ")
-          .append(String.join(", ", unexpected));
-    }
-    throw new IllegalArgumentException(sb.toString());
+    mismatch.throwIfAny("adapter does not match the base model:");
   }
+
+  private static final String UNEXPECTED = "unexpected tensors (module absent or not in target_modules)";
 
   private static void writeMergedShard(Path src, Path dst, Map<String, LoraWeights> adapter, double scale,
       java.util.Set<String> dequantize) {

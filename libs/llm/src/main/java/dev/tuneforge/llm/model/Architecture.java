@@ -1,16 +1,19 @@
 package dev.tuneforge.llm.model;
 
+import dev.tuneforge.llm.config.FamilyRules;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.config.ModelType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A model family: its HF tensor-name table and the tensors (with shapes) a checkpoint must hold for
- * a given config. The block structure (pre-norm, GQA, SwiGLU, RoPE) is shared by every family here;
- * the families differ in names and in the optional tensors the config switches on.
+ * A model family: its config rules ({@link FamilyRules}: which optional parts its config.json
+ * switches on), its HF tensor-name table and the tensors (with shapes) a checkpoint must hold for a
+ * given config. The block structure (pre-norm, GQA, SwiGLU, RoPE) is shared by every family here;
+ * the families differ in names and in the optional tensors the config switches on. Each family is a
+ * package under {@code model}, registered in {@link ModelType}.
  */
-public interface Architecture {
+public interface Architecture extends FamilyRules {
 
   ModelType type();
 

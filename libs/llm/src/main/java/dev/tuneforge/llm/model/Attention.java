@@ -43,6 +43,16 @@ public final class Attention {
   public NDArray forward(ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
+    if (t == 1 && cache != null) {
+      return decodeStep(ctx, x, rope, bias, cache);
+    }
+    return general(ctx, x, rope, bias, cache);
+  }
+
+  /** The path for any {@code T}; {@link #forward} takes it except for one-token cached steps. */
+  NDArray general(ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
     int groups = heads / kvHeads;
     NDArray qs = q.forward(x).reshape(b, t, heads, headDim); // [B, T, H, d]
     NDArray ks = k.forward(x).reshape(b, t, kvHeads, headDim); // [B, T, KV, d]
@@ -69,6 +79,33 @@ public final class Attention {
     NDArray out = probs.matMul(vs.expandDims(2)); // [B, KV, G, T, d]
     out = out.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
     return o.forward(out); // [B, T, D]
+  }
+
+  /**
+   * One new token per row with the cache ({@code T = 1}): the same arithmetic as the general path
+   * in fewer libtorch calls (the per-call cost, not the arithmetic, bounds batch-1 decoding). With
+   * one query position the head axis can sit where the time axis was, so projections reshape
+   * straight to {@code [B, KV, G, d]} / {@code [B, KV, 1, d]} without transposes, and no 5-d
+   * broadcasting is needed.
+   */
+  NDArray decodeStep(ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
+    long b = x.getShape().get(0);
+    int groups = heads / kvHeads;
+    NDArray qs = q.forward(x).reshape(b, kvHeads, groups, headDim); // [B, KV, G, d]: heads kv-major
+    NDArray ks = k.forward(x).reshape(b, kvHeads, 1, headDim); // [B, KV, 1, d]
+    NDArray vs = v.forward(x).reshape(b, kvHeads, 1, headDim); // [B, KV, 1, d]
+    if (qNorm != null) {
+      qs = qNorm.forward(qs, ctx.eps());
+      ks = kNorm.forward(ks, ctx.eps());
+    }
+    // rope tables [B, 1, 1, d] broadcast over the head axes
+    qs = Rope.apply(qs, rope); // [B, KV, G, d]
+    ks = Rope.apply(ks, rope); // [B, KV, 1, d]
+    NDArray[] kv = cache.append(layer, ks, vs); // [B, KV, S, d] each
+    NDArray scores = qs.mul(ctx.attnScale()).matMul(kv[0].transpose(0, 1, 3, 2)); // [B, KV, G, S]
+    NDArray probs = scores.add(bias.reshape(b, 1, 1, -1)).softmax(-1); // bias [B,1,1,1,S] -> [B,1,1,S]
+    NDArray out = probs.matMul(kv[1]); // [B, KV, G, d]
+    return o.forward(out.reshape(b, 1, (long) heads * headDim)); // [B, 1, D]
   }
 
   public LinearLayer q() {

@@ -30,6 +30,7 @@ public final class CausalLM implements AutoCloseable {
   private final LinearLayer lmHead; // weight [V, D]; the embedding itself when tied
   private final Rope rope;
   private final String storedDtype;
+  private volatile List<NDArray> parameterList; // parameters().values(), built on first forward
 
   private CausalLM(ModelConfig config, Architecture architecture, NDManager manager, NDArray embed,
       List<DecoderLayer> layers, RmsNorm finalNorm, LinearLayer lmHead, String storedDtype) {
@@ -155,7 +156,14 @@ public final class CausalLM implements AutoCloseable {
    */
   public NDArray forward(NDManager step, NDArray ids, NDArray positions, NDArray bias,
       KvCache cache, boolean lastOnly) {
-    lendParameters(step);
+    boolean recording = gradientRecording();
+    if (recording) {
+      // backward needs what parameter-first ops create on the step; inference has no such op
+      // (inputs come first everywhere), and lending is not thread-safe: a parameter lent to two
+      // steps at once returns to a closed manager. So inference forwards lend nothing, and
+      // several threads (a BatchedGenerator, a Scorer) can run inference on one model at once.
+      lendParameters(step);
+    }
     if (cache != null) {
       cache.attachTo(step);
     }
@@ -164,7 +172,7 @@ public final class CausalLM implements AutoCloseable {
     Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
     // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
     // its own scope and keep only its output, so peak memory is one layer's activations, not all.
-    boolean scoped = !gradientRecording();
+    boolean scoped = !recording;
     for (DecoderLayer layer : layers) {
       if (!scoped) {
         x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
@@ -178,10 +186,11 @@ public final class CausalLM implements AutoCloseable {
       }
       in.close();
     }
-    x = finalNorm.forward(x, ctx.eps());
-    if (lastOnly) {
+    if (lastOnly && x.getShape().get(1) > 1) {
+      // the norm is per position: slicing first gives the same last row for 1/T of the work
       x = x.get(new NDIndex(":, -1:, :")); // [B, 1, D]
     }
+    x = finalNorm.forward(x, ctx.eps());
     NDArray logits = lmHead.forward(x); // [B, T, V]
     if (cache != null) {
       cache.advance((int) ids.getShape().get(1));
@@ -242,7 +251,12 @@ public final class CausalLM implements AutoCloseable {
 
   /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */
   void lendParameters(NDManager step) {
-    for (NDArray p : parameters().values()) {
+    if (parameterList == null) {
+      // the layers' arrays are final, so the list never goes stale; building the map per decode
+      // step showed up in the batch-1 profile
+      parameterList = List.copyOf(parameters().values());
+    }
+    for (NDArray p : parameterList) {
       if (p.getManager() != step) {
         step.tempAttachAll(p);
       }

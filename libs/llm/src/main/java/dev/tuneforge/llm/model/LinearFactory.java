@@ -16,6 +16,18 @@ public interface LinearFactory {
    */
   LinearLayer create(String moduleName, NDArray weight, NDArray bias);
 
+  /**
+   * Bytes the layer built for {@code moduleName} keeps for a weight of {@code shape}, for the
+   * up-front memory check ({@link MemoryBudget}); float32 unless the factory stores it otherwise.
+   */
+  default long residentBytes(String moduleName, long[] shape) {
+    long n = Float.BYTES;
+    for (long d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    return n;
+  }
+
   static LinearFactory plain() {
     return Linear::new;
   }

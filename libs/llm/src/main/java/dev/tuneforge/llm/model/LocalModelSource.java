@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.model;
 
+import dev.tuneforge.llm.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,9 +38,10 @@ public final class LocalModelSource implements ModelSource {
     if (!p.startsWith(dir.normalize())) {
       throw new IllegalArgumentException("file name " + fileName + " escapes the model folder");
     }
-    if (!Files.isRegularFile(p)) {
+    if (!Files.exists(p)) {
       throw new IllegalArgumentException("model folder " + dir + " has no " + fileName);
     }
+    Folders.requireRegularFile(p, fileName); // a FIFO or a link to /dev/zero, refused by name
     return p;
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.llm.io.StrictJson;
 import dev.tuneforge.llm.lora.LoraConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,36 +40,36 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
   private static final Set<String> READ = Set.of("peft_type", "task_type", "r", "lora_alpha",
       "lora_dropout", "target_modules", "use_rslora", "bias", "fan_in_fan_out", "use_dora");
 
+  /**
+   * Reads and checks an {@code adapter_config.json}: a regular file of bounded size, strict JSON
+   * (duplicate keys and deep nesting refused), each field of the right type; errors name the field.
+   */
   public static AdapterConfig read(Path file) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    JsonNode root = StrictJson.parse(Folders.readText(file, FILE), file.toString());
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(file + " is not a JSON object");
+      throw new IllegalArgumentException(file + " must be a JSON object, found "
+          + StrictJson.describe(root));
     }
     return parse(root, file.toString());
   }
 
   static AdapterConfig parse(JsonNode root, String where) {
-    String peftType = root.path("peft_type").asText(null);
+    String peftType = text(root, "peft_type", null, where);
     if (!"LORA".equals(peftType)) {
       throw refuse(where, "peft_type", peftType, "only LORA adapters are supported");
     }
-    String task = root.path("task_type").asText(null);
+    String task = text(root, "task_type", null, where);
     if (task != null && !task.equals("CAUSAL_LM")) {
       throw refuse(where, "task_type", task, "only CAUSAL_LM adapters are supported");
     }
-    String bias = root.path("bias").asText("none");
+    String bias = text(root, "bias", "none", where);
     if (!bias.equals("none")) {
       throw refuse(where, "bias", bias, "only bias \"none\" is supported");
     }
-    if (root.path("fan_in_fan_out").asBoolean(false)) {
+    if (bool(root, "fan_in_fan_out", where)) {
       throw refuse(where, "fan_in_fan_out", "true", "Conv1D-layout (GPT-2) weights are not supported");
     }
-    if (root.path("use_dora").asBoolean(false)) {
+    if (bool(root, "use_dora", where)) {
       throw refuse(where, "use_dora", "true", "DoRA is not supported");
     }
     // Any other key must be absent or "off" (null, false, empty): a set value would change the
@@ -80,13 +82,27 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       throw refuse(where, e.getKey(), e.getValue().toString(), "this LoRA feature is not supported");
     }
     int r = requiredInt(root, "r", where);
+    if (r <= 0) {
+      throw new IllegalArgumentException(where + ": field \"r\" must be a positive integer, found "
+          + r);
+    }
     JsonNode alphaNode = root.get("lora_alpha");
-    if (alphaNode == null || !alphaNode.isNumber()) {
-      throw new IllegalArgumentException(where + ": lora_alpha must be a number");
+    if (alphaNode == null || !alphaNode.isNumber() || !Double.isFinite(alphaNode.asDouble())) {
+      throw new IllegalArgumentException(where + ": field \"lora_alpha\" must be a finite number,"
+          + " found " + StrictJson.describe(alphaNode));
+    }
+    JsonNode dropoutNode = root.get("lora_dropout");
+    double dropout = 0.0;
+    if (dropoutNode != null && !dropoutNode.isNull()) {
+      dropout = dropoutNode.asDouble();
+      if (!dropoutNode.isNumber() || !(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException(where + ": field \"lora_dropout\" must be a number in"
+            + " [0, 1), found " + StrictJson.describe(dropoutNode));
+      }
     }
     List<String> targets = targets(root.get("target_modules"), where);
-    LoraConfig lora = new LoraConfig(r, alphaNode.asDouble(), root.path("lora_dropout").asDouble(0.0),
-        targets, root.path("use_rslora").asBoolean(false), 0L);
+    LoraConfig lora = new LoraConfig(r, alphaNode.asDouble(), dropout, targets,
+        bool(root, "use_rslora", where), 0L);
     return new AdapterConfig(lora, root.path("base_model_name_or_path").asText(null));
   }
 
@@ -106,8 +122,44 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       throw new IllegalArgumentException(where + ": target_modules must be a list of module names");
     }
     List<String> out = new ArrayList<>();
-    node.forEach(t -> out.add(t.asText()));
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode t = node.get(i);
+      if (!t.isTextual() || t.textValue().isEmpty()) {
+        throw new IllegalArgumentException(where + ": field \"target_modules\" element " + i
+            + " must be a module name, found " + StrictJson.describe(t));
+      }
+      out.add(t.textValue());
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(where + ": field \"target_modules\" is empty");
+    }
     return out;
+  }
+
+  /** A string field, {@code fallback} when absent or null; another type is an error. */
+  private static String text(JsonNode root, String key, String fallback, String where) {
+    JsonNode n = root.get(key);
+    if (n == null || n.isNull()) {
+      return fallback;
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be a string, found "
+          + StrictJson.describe(n));
+    }
+    return n.textValue();
+  }
+
+  /** A boolean field, false when absent or null; "true" or 1 is an error, not a guess. */
+  private static boolean bool(JsonNode root, String key, String where) {
+    JsonNode n = root.get(key);
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be true or false,"
+          + " found " + StrictJson.describe(n));
+    }
+    return n.booleanValue();
   }
 
   private static boolean isOff(JsonNode v) {
@@ -118,7 +170,8 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
   private static int requiredInt(JsonNode root, String key, String where) {
     JsonNode n = root.get(key);
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + ": " + key + " must be an integer");
+      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be an integer,"
+          + " found " + StrictJson.describe(n));
     }
     return n.asInt();
   }

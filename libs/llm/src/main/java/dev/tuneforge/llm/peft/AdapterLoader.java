@@ -2,6 +2,7 @@ package dev.tuneforge.llm.peft;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.lora.LoraLinear;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
 import dev.tuneforge.llm.model.CausalLM;
@@ -9,8 +10,6 @@ import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.model.ModelSource;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,6 +19,9 @@ import java.util.Set;
  * config does not target, wrong shapes) is reported in one error, each by name.
  */
 public final class AdapterLoader {
+  /** Adapter tensors the model has no targeted module for. */
+  static final String UNEXPECTED = "unexpected tensors (module absent or not in target_modules)";
+
   private AdapterLoader() {}
 
   /** A model with an adapter applied, and the factory that holds its LoRA layers. */
@@ -46,29 +48,22 @@ public final class AdapterLoader {
     LoraLinearFactory factory = LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights(), frozen);
     CausalLM model = ModelLoader.load(base, device, factory);
     Set<String> consulted = factory.consulted();
-    List<String> unexpected = new ArrayList<>();
+    TensorMismatch m = new TensorMismatch();
+    factory.missing().forEach(n -> m.missing(PeftNames.PREFIX + n));
+    factory.wrongShapes().forEach(m::wrongShape);
     for (String module : adapter.weights().keySet()) {
       if (!consulted.contains(module)) {
-        unexpected.add(PeftNames.loraA(module));
-        unexpected.add(PeftNames.loraB(module));
+        m.add(UNEXPECTED, PeftNames.loraA(module));
+        m.add(UNEXPECTED, PeftNames.loraB(module));
       }
     }
-    List<String> missing = factory.missing().stream().map(n -> PeftNames.PREFIX + n).toList();
-    if (missing.isEmpty() && unexpected.isEmpty() && factory.wrongShapes().isEmpty()) {
-      return new Adapted(model, factory, adapter.config());
+    try {
+      m.throwIfAny("adapter does not match the base model " + base.describe() + ":");
+      factory.requireEveryTargetMatched("adapter_config.json target_modules");
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
     }
-    model.close();
-    StringBuilder sb = new StringBuilder("adapter does not match the base model " + base.describe() + ":");
-    if (!missing.isEmpty()) {
-      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
-    }
-    if (!factory.wrongShapes().isEmpty()) {
-      sb.append("\n  wrong shapes: ").append(String.join(", ", factory.wrongShapes()));
-    }
-    if (!unexpected.isEmpty()) {
-      sb.append("\n  unexpected tensors (module absent or not in target_modules): ")
-          .append(String.join(", ", unexpected));
-    }
-    throw new IllegalArgumentException(sb.toString());
+    return new Adapted(model, factory, adapter.config());
   }
 }

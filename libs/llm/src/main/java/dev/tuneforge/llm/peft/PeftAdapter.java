@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.peft;
 
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.lora.LoraWeights;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.safetensors.SafetensorsFile;
@@ -45,41 +46,46 @@ public record PeftAdapter(AdapterConfig config, Map<String, LoraWeights> weights
     int r = config.lora().r();
     Map<String, FloatTensor> as = new TreeMap<>();
     Map<String, FloatTensor> bs = new TreeMap<>();
-    List<String> unexpected = new ArrayList<>();
-    List<String> wrongRank = new ArrayList<>();
+    TensorMismatch m = new TensorMismatch();
+    List<String> nonFinite = new ArrayList<>();
     try (SafetensorsFile f = SafetensorsFile.open(weightsFile)) {
       for (TensorInfo t : f.tensors().values()) {
         String module = PeftNames.module(t.name());
         if (module == null || t.shape().length != 2) {
-          unexpected.add(t.name());
+          m.unexpected(t.name());
           continue;
         }
         boolean isA = t.name().endsWith(PeftNames.A_SUFFIX);
         long rank = isA ? t.shape()[0] : t.shape()[1];
         if (rank != r) {
-          wrongRank.add(t.name() + " " + t.shapeString());
+          m.add("rank differs from r = " + r, t.name() + " " + t.shapeString());
         }
-        (isA ? as : bs).put(module, new FloatTensor(t.shape(), f.readFloats(t.name())));
+        float[] data = f.readFloats(t.name());
+        if (!allFinite(data)) {
+          nonFinite.add(t.name());
+        }
+        (isA ? as : bs).put(module, new FloatTensor(t.shape(), data));
       }
     }
-    List<String> missing = new ArrayList<>();
-    as.keySet().stream().filter(m -> !bs.containsKey(m)).forEach(m -> missing.add(PeftNames.loraB(m)));
-    bs.keySet().stream().filter(m -> !as.containsKey(m)).forEach(m -> missing.add(PeftNames.loraA(m)));
-    if (!unexpected.isEmpty() || !wrongRank.isEmpty() || !missing.isEmpty()) {
-      StringBuilder sb = new StringBuilder("adapter " + weightsFile + " is not a plain LoRA adapter:");
-      if (!missing.isEmpty()) {
-        sb.append("\n  missing tensors: ").append(String.join(", ", missing));
-      }
-      if (!wrongRank.isEmpty()) {
-        sb.append("\n  rank differs from r = ").append(r).append(": ").append(String.join(", ", wrongRank));
-      }
-      if (!unexpected.isEmpty()) {
-        sb.append("\n  unexpected tensors: ").append(String.join(", ", unexpected));
-      }
-      throw new IllegalArgumentException(sb.toString());
+    as.keySet().stream().filter(mod -> !bs.containsKey(mod)).forEach(mod -> m.missing(PeftNames.loraB(mod)));
+    bs.keySet().stream().filter(mod -> !as.containsKey(mod)).forEach(mod -> m.missing(PeftNames.loraA(mod)));
+    m.throwIfAny("adapter " + weightsFile + " is not a plain LoRA adapter:");
+    if (!nonFinite.isEmpty()) {
+      // an adapter is small and trained here or by PEFT: a NaN in it is corruption, never usable
+      throw new IllegalArgumentException("adapter " + weightsFile + " holds NaN or infinite values in "
+          + TensorMismatch.summary(nonFinite) + "; refusing it");
     }
     Map<String, LoraWeights> weights = new TreeMap<>();
-    as.forEach((m, a) -> weights.put(m, new LoraWeights(m, a, bs.get(m))));
+    as.forEach((mod, a) -> weights.put(mod, new LoraWeights(mod, a, bs.get(mod))));
     return new PeftAdapter(config, weights);
+  }
+
+  private static boolean allFinite(float[] data) {
+    for (float v : data) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -44,12 +44,8 @@ public record QloraBase(List<String> quantizedModules) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    JsonNode root = dev.tuneforge.llm.io.StrictJson.parse(
+        dev.tuneforge.llm.io.Folders.readText(file, FILE), file.toString());
     JsonNode q = root.path("quantization_config");
     if (!"nf4".equals(q.path("bnb_4bit_quant_type").asText(null))
         || !q.path("bnb_4bit_use_double_quant").asBoolean(false)

@@ -42,6 +42,16 @@ public final class Nf4LinearFactory implements LinearFactory {
         return layer;
     }
 
+    /** NF4: half a byte per weight plus one byte per 64-weight block (double-quantized absmax). */
+    @Override
+    public long residentBytes(String moduleName, long[] shape) {
+        if (!quantizes(moduleName)) {
+            return LinearFactory.super.residentBytes(moduleName, shape);
+        }
+        long n = Math.multiplyExact(shape[0], shape[1]);
+        return n / 2 + n / Nf4.BLOCK_SIZE + 1;
+    }
+
     /** The NF4 layers built so far, in build order. */
     public List<Nf4Linear> layers() {
         return Collections.unmodifiableList(layers);

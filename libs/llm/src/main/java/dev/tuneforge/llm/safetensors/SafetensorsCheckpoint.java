@@ -1,12 +1,11 @@
 package dev.tuneforge.llm.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.llm.io.StrictJson;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.model.ModelSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,7 +22,6 @@ import java.util.TreeSet;
 public final class SafetensorsCheckpoint implements AutoCloseable {
   public static final String SINGLE = "model.safetensors";
   public static final String INDEX = "model.safetensors.index.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<SafetensorsFile> files;
   private final Map<String, SafetensorsFile> byName;
@@ -65,18 +63,30 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   private static SafetensorsCheckpoint openSharded(ModelSource source) {
-    JsonNode index;
-    try {
-      index = JSON.readTree(Files.readString(source.resolve(INDEX)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + INDEX, e);
+    JsonNode index = StrictJson.parse(Folders.readText(source.resolve(INDEX), INDEX), INDEX);
+    StrictJson.fields(index, INDEX);
+    JsonNode metadata = index.get("metadata");
+    if (metadata != null && !metadata.isObject() && !metadata.isNull()) {
+      throw new IllegalArgumentException(INDEX + " field \"metadata\" must be an object, found "
+          + StrictJson.describe(metadata));
     }
     JsonNode map = index.get("weight_map");
-    if (map == null || !map.isObject()) {
-      throw new IllegalArgumentException(INDEX + " has no weight_map");
+    if (map == null) {
+      throw new IllegalArgumentException(INDEX + " has no \"weight_map\"");
     }
     Set<String> shardNames = new TreeSet<>();
-    map.fields().forEachRemaining(e -> shardNames.add(e.getValue().asText()));
+    for (var it = StrictJson.fields(map, INDEX + " field \"weight_map\""); it.hasNext(); ) {
+      var e = it.next();
+      JsonNode shard = e.getValue();
+      if (!shard.isTextual() || !shard.textValue().endsWith(".safetensors")) {
+        throw new IllegalArgumentException(INDEX + " field \"weight_map\" entry \"" + e.getKey()
+            + "\" must name a .safetensors shard, found " + StrictJson.describe(shard));
+      }
+      shardNames.add(shard.textValue());
+    }
+    if (shardNames.isEmpty()) {
+      throw new IllegalArgumentException(INDEX + " field \"weight_map\" is empty");
+    }
     List<SafetensorsFile> files = new ArrayList<>();
     try {
       for (String shard : shardNames) {
@@ -117,6 +127,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     return file(name).readFloat32(name);
   }
 
+  /** Float32 data of a tensor in pieces of whole rows (tensors over 2 GiB). */
+  public void readFloat32(String name, long maxChunkBytes, SafetensorsFile.ChunkSink sink) {
+    file(name).readFloat32(name, maxChunkBytes, sink);
+  }
+
   public float[] readFloats(String name) {
     return file(name).readFloats(name);
   }
@@ -135,37 +150,21 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
    * reported in one error, each tensor by name.
    */
   public void validate(Map<String, long[]> expected, java.util.function.Predicate<String> ignorable) {
-    List<String> missing = new ArrayList<>();
-    List<String> wrongShape = new ArrayList<>();
-    List<String> unexpected = new ArrayList<>();
+    TensorMismatch m = new TensorMismatch();
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       SafetensorsFile f = byName.get(e.getKey());
       if (f == null) {
-        missing.add(e.getKey());
+        m.missing(e.getKey());
       } else if (!Arrays.equals(f.info(e.getKey()).shape(), e.getValue())) {
-        wrongShape.add(e.getKey() + " (expected " + Arrays.toString(e.getValue()) + ", found "
-            + f.info(e.getKey()).shapeString() + ")");
+        m.wrongShape(e.getKey(), e.getValue(), f.info(e.getKey()).shape());
       }
     }
     for (String n : byName.keySet()) {
       if (!expected.containsKey(n) && !ignorable.test(n)) {
-        unexpected.add(n);
+        m.unexpected(n);
       }
     }
-    if (missing.isEmpty() && wrongShape.isEmpty() && unexpected.isEmpty()) {
-      return;
-    }
-    StringBuilder sb = new StringBuilder("checkpoint does not match the model:");
-    if (!missing.isEmpty()) {
-      sb.append("\n  missing tensors: ").append(String.join(", ", missing));
-    }
-    if (!wrongShape.isEmpty()) {
-      sb.append("\n  wrong shapes: ").append(String.join(", ", wrongShape));
-    }
-    if (!unexpected.isEmpty()) {
-      sb.append("\n  unexpected tensors: ").append(String.join(", ", unexpected));
-    }
-    throw new IllegalArgumentException(sb.toString());
+    m.throwIfAny("checkpoint does not match the model:");
   }
 
   /** The stored dtype of the first tensor (what "dtype" means for a uniform checkpoint). */

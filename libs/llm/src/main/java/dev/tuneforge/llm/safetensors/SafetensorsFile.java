@@ -1,19 +1,14 @@
 package dev.tuneforge.llm.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,8 +19,6 @@ import java.util.Map;
  * most one tensor exists twice during a load (the page cache holds the file, not the heap).
  */
 public final class SafetensorsFile implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_HEADER = 100L * 1024 * 1024;
 
   private final Path path;
   private final FileChannel channel;
@@ -42,48 +35,45 @@ public final class SafetensorsFile implements AutoCloseable {
     this.metadata = metadata;
   }
 
-  /** Opens and validates the header; refuses pickle-based checkpoints by name and by content. */
+  /**
+   * Opens and validates the header ({@link SafetensorsHeader}: as strict as the reference
+   * implementation); refuses pickle-based checkpoints by name and files that are not regular files
+   * (a FIFO or {@code /dev/zero} would block or never end).
+   */
   public static SafetensorsFile open(Path path) {
     refusePickle(path);
+    Folders.requireRegularFile(path, "safetensors file");
     FileChannel ch = null;
     try {
       ch = FileChannel.open(path, StandardOpenOption.READ);
       long size = ch.size();
       if (size < 8) {
-        throw new IllegalArgumentException(path + " is not a safetensors file (too short)");
+        throw new IllegalArgumentException(path + " is not a safetensors file (" + size
+            + " bytes, shorter than the 8-byte header length)");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0);
       long headerLen = lenBuf.getLong(0);
-      if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-        throw new IllegalArgumentException(
-            path + " is not a safetensors file (header length " + headerLen + ", file size " + size + ")");
+      if (headerLen < 0 || headerLen > SafetensorsHeader.MAX_HEADER_BYTES) {
+        throw new IllegalArgumentException(path + ": safetensors header length "
+            + Long.toUnsignedString(headerLen) + " is over the limit of "
+            + SafetensorsHeader.MAX_HEADER_BYTES + " bytes");
+      }
+      if (headerLen < 2 || 8 + headerLen > size) {
+        throw new IllegalArgumentException(path + ": safetensors header length " + headerLen
+            + " does not fit the file size " + size);
       }
       ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
       readFully(ch, headerBuf, 8);
-      String header = new String(headerBuf.array(), StandardCharsets.UTF_8);
-      if (!header.startsWith("{")) {
-        throw new IllegalArgumentException(path + " is not a safetensors file (header is not JSON)");
-      }
       long dataStart = 8 + headerLen;
-      long dataSize = size - dataStart;
-      JsonNode root = JSON.readTree(header);
-      Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-      Map<String, String> meta = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("__metadata__")) {
-          e.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
-          continue;
-        }
-        tensors.put(e.getKey(), parseEntry(path, e.getKey(), e.getValue(), dataSize));
-      }
-      SafetensorsFile f = new SafetensorsFile(path, ch, dataStart,
-          Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(meta));
+      SafetensorsHeader header = SafetensorsHeader.parse(path.toString(), headerBuf.array(),
+          size - dataStart);
+      SafetensorsFile f = new SafetensorsFile(path, ch, dataStart, header.tensors(),
+          header.metadata());
       ch = null;
       return f;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
     } finally {
       if (ch != null) {
         try {
@@ -93,31 +83,6 @@ public final class SafetensorsFile implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static TensorInfo parseEntry(Path path, String name, JsonNode e, long dataSize) {
-    DType dtype = DType.fromHeader(e.path("dtype").asText(), name);
-    JsonNode shapeNode = e.get("shape");
-    JsonNode offs = e.get("data_offsets");
-    if (shapeNode == null || !shapeNode.isArray() || offs == null || offs.size() != 2) {
-      throw new IllegalArgumentException(path + ": malformed header entry for tensor " + name);
-    }
-    long[] shape = new long[shapeNode.size()];
-    long numel = 1;
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeNode.get(i).asLong();
-      if (shape[i] < 0) {
-        throw new IllegalArgumentException(path + ": tensor " + name + " has a negative dimension");
-      }
-      numel *= shape[i];
-    }
-    long begin = offs.get(0).asLong();
-    long end = offs.get(1).asLong();
-    if (begin < 0 || end < begin || end > dataSize || end - begin != numel * dtype.bytes()) {
-      throw new IllegalArgumentException(path + ": tensor " + name + " has data_offsets [" + begin
-          + ", " + end + "] inconsistent with its shape or the file size");
-    }
-    return new TensorInfo(name, dtype, shape, begin, end);
   }
 
   /**
@@ -155,41 +120,100 @@ public final class SafetensorsFile implements AutoCloseable {
     return t;
   }
 
+  /** Receives a tensor in pieces: float32 values in native order, from element {@code first}. */
+  @FunctionalInterface
+  public interface ChunkSink {
+    void accept(long first, ByteBuffer floats);
+  }
+
+  /** Largest piece {@link #readFloat32(String, long, ChunkSink)} hands out by default. */
+  public static final long DEFAULT_CHUNK_BYTES = 256L << 20;
+
   /**
    * Reads a tensor widened to float32 into a new direct buffer in native byte order, ready to hand
-   * to the native engine without another copy.
+   * to the native engine without another copy. A Java buffer holds at most 2 GiB: larger tensors
+   * (a 70B model's embedding is ~4 GB) are read with {@link #readFloat32(String, long, ChunkSink)}.
    */
   public ByteBuffer readFloat32(String name) {
     TensorInfo t = info(name);
     long n = t.numel();
     if (n * 4 > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("tensor " + name + " is too large for one buffer");
+      throw new IllegalArgumentException("tensor " + name + " (" + n * 4 + " bytes as float32) is"
+          + " larger than one buffer: read it in chunks");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder());
-    if (n == 0) {
-      return out;
+    if (n > 0) {
+      widen(t.dtype(), map(t, 0, (int) n), out, (int) n); // straight into the result: one copy
     }
-    MappedByteBuffer src;
+    return out;
+  }
+
+  private MappedByteBuffer map(TensorInfo t, long first, int count) {
+    int width = t.dtype().bytes();
     try {
-      src = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), t.end() - t.begin());
+      MappedByteBuffer src = channel.map(FileChannel.MapMode.READ_ONLY,
+          dataStart + t.begin() + first * width, (long) count * width);
+      src.order(ByteOrder.LITTLE_ENDIAN);
+      return src;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot map tensor " + name + " of " + path, e);
+      throw new UncheckedIOException("cannot map tensor " + t.name() + " of " + path, e);
     }
-    src.order(ByteOrder.LITTLE_ENDIAN);
-    switch (t.dtype()) {
+  }
+
+  /**
+   * Reads a tensor widened to float32 in pieces of whole rows (of the outermost dimension) of at
+   * most {@code maxChunkBytes} as float32 (one row if a row is larger): tensors over 2 GiB load,
+   * and the process holds two chunk buffers, reused, besides what the sink builds. The file is
+   * read, not mapped, so no mapping of gigabytes stays resident until a garbage collection. The
+   * buffer handed to the sink is reused: consume it before returning.
+   */
+  public void readFloat32(String name, long maxChunkBytes, ChunkSink sink) {
+    TensorInfo t = info(name);
+    long n = t.numel();
+    if (n == 0) {
+      sink.accept(0, ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()));
+      return;
+    }
+    long row = t.shape().length == 0 ? 1 : n / t.shape()[0];
+    long rowsPerChunk = Math.max(1, maxChunkBytes / 4 / row);
+    long chunk = Math.min(rowsPerChunk * row, n);
+    if (chunk * 4 > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("tensor " + name + " has rows of " + row * 4
+          + " bytes as float32, more than one buffer holds");
+    }
+    int width = t.dtype().bytes();
+    ByteBuffer src = ByteBuffer.allocateDirect((int) chunk * width).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocateDirect((int) chunk * 4).order(ByteOrder.nativeOrder());
+    for (long first = 0; first < n; first += chunk) {
+      int count = (int) Math.min(chunk, n - first);
+      src.clear().limit(count * width);
+      try {
+        readFully(channel, src, dataStart + t.begin() + first * width);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read tensor " + name + " of " + path, e);
+      }
+      src.flip();
+      out.clear();
+      widen(t.dtype(), src, out, count);
+      out.limit(count * 4);
+      sink.accept(first, out.slice().order(ByteOrder.nativeOrder()));
+    }
+  }
+
+  private static void widen(DType dtype, ByteBuffer src, ByteBuffer out, int count) {
+    switch (dtype) {
       case F32 -> out.asFloatBuffer().put(src.asFloatBuffer());
       case BF16 -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
           out.putFloat(i * 4, Floats.bf16ToFloat(src.getShort(i * 2)));
         }
       }
       case F16 -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
           out.putFloat(i * 4, Floats.f16ToFloat(src.getShort(i * 2)));
         }
       }
     }
-    return out;
   }
 
   /** Reads a tensor widened to float32 into a Java array (tests and small tensors). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.generate.ContextLimit;
 import dev.tuneforge.llm.model.CausalLM;
 
 /** Per-token log-probabilities of a token sequence under a model (teacher forcing, one forward). */
@@ -18,6 +19,7 @@ public final class Scorer {
     if (ids.length < 2) {
       return new float[0];
     }
+    ContextLimit.check(ids.length, 0, model.config()); // before the [1, T, V] logits exist
     int vocab = model.config().vocabSize();
     long[] row = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -32,7 +34,22 @@ public final class Scorer {
       NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [1, T-1, V]
       long[] next = java.util.Arrays.copyOfRange(row, 1, row.length);
       NDArray targets = step.create(next, new Shape(1, next.length, 1)); // [1, T-1, 1]
-      return logp.gather(targets, -1).toFloatArray(); // [1, T-1, 1] → T-1 values
+      float[] out = logp.gather(targets, -1).toFloatArray(); // [1, T-1, 1] → T-1 values
+      requireFinite(out);
+      return out;
+    }
+  }
+
+  /**
+   * A log-probability that is not a number (NaN/Inf weights, an overflow) is an error, never a
+   * "NaN" score handed on as if it were one.
+   */
+  static void requireFinite(float[] logprobs) {
+    for (int i = 0; i < logprobs.length; i++) {
+      if (!Float.isFinite(logprobs[i])) {
+        throw new IllegalStateException("the forward pass produced a log-probability of " + logprobs[i]
+            + " at position " + (i + 1) + "; the model's weights or activations are not finite numbers");
+      }
     }
   }
 }

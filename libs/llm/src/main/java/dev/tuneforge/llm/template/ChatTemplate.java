@@ -6,11 +6,11 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.tokenizer.TokenizerConfig;
 import dev.tuneforge.llm.tokenizer.TokenizerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import jinjava.javax.el.CompositeELResolver;
@@ -56,17 +57,29 @@ public final class ChatTemplate {
   public static final String TEMPLATE_DIR = "additional_chat_templates";
   public static final String DEFAULT_NAME = "default";
 
-  private static final Jinjava JINJAVA = createJinjava();
+  /** One configured Jinjava per set of limits (its configuration is immutable). */
+  private static final Map<TemplateLimits, Jinjava> JINJAVA = new ConcurrentHashMap<>();
 
   private final String source;
   private final String prepared;
   private final String bosToken;
   private final String eosToken;
   private final Clock clock;
+  private final TemplateLimits limits;
 
-  private ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
+  private ChatTemplate(String source, String bosToken, String eosToken, Clock clock,
+      TemplateLimits limits) {
     this.source = Objects.requireNonNull(source, "template");
-    this.prepared = JinjaSource.preprocess(source);
+    this.limits = Objects.requireNonNull(limits, "limits");
+    if (source.length() > limits.maxSourceChars()) {
+      throw new ChatTemplateException("chat template is " + source.length() + " chars, over the"
+          + " limit of " + limits.maxSourceChars());
+    }
+    try {
+      this.prepared = JinjaSource.preprocess(source);
+    } catch (StackOverflowError e) {
+      throw new ChatTemplateException("chat template nests too deeply to parse");
+    }
     this.bosToken = bosToken;
     this.eosToken = eosToken;
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,7 +87,8 @@ public final class ChatTemplate {
 
   /** A template from its source; {@code bosToken}/{@code eosToken} may be null (none). */
   public static ChatTemplate of(String template, String bosToken, String eosToken) {
-    return new ChatTemplate(template, bosToken, eosToken, Clock.systemDefaultZone());
+    return new ChatTemplate(template, bosToken, eosToken, Clock.systemDefaultZone(),
+        TemplateLimits.DEFAULT);
   }
 
   /** The default template of a model directory; see {@link #load(Path, String)}. */
@@ -123,12 +137,21 @@ public final class ChatTemplate {
       }
     }
     return new ChatTemplate(template, config.bosToken().orElse(null),
-        config.eosToken().orElse(null), Clock.systemDefaultZone());
+        config.eosToken().orElse(null), Clock.systemDefaultZone(), TemplateLimits.DEFAULT);
   }
 
   /** This template with {@code strftime_now} reading {@code clock} (for deterministic tests). */
   public ChatTemplate withClock(Clock clock) {
-    return new ChatTemplate(source, bosToken, eosToken, clock);
+    return new ChatTemplate(source, bosToken, eosToken, clock, limits);
+  }
+
+  /** This template rendering under other limits (default {@link TemplateLimits#DEFAULT}). */
+  public ChatTemplate withLimits(TemplateLimits limits) {
+    return new ChatTemplate(source, bosToken, eosToken, clock, limits);
+  }
+
+  public TemplateLimits limits() {
+    return limits;
   }
 
   /** The template source as published. */
@@ -181,12 +204,17 @@ public final class ChatTemplate {
     context.put("raise_exception", "<function raise_exception>");
     context.put("strftime_now", "<function strftime_now>");
 
-    TemplateGlobals.RenderState state = new TemplateGlobals.RenderState(clock);
+    Jinjava jinjava = JINJAVA.computeIfAbsent(limits, ChatTemplate::createJinjava);
+    RenderBudget budget = new RenderBudget(limits);
+    TemplateGlobals.RenderState state = new TemplateGlobals.RenderState(clock, budget);
     TemplateGlobals.RenderState previous = TemplateGlobals.STATE.get();
     TemplateGlobals.STATE.set(state);
     RenderResult result;
     try {
-      result = JINJAVA.renderForResult(prepared, context);
+      result = jinjava.renderForResult(prepared, context);
+    } catch (StackOverflowError e) {
+      // Deep nesting Jinjava recurses on (expressions, blocks); Jinja2 stops at Python's limit.
+      throw new ChatTemplateException("chat template nests too deeply (stack exhausted)");
     } finally {
       if (previous == null) {
         TemplateGlobals.STATE.remove();
@@ -194,11 +222,15 @@ public final class ChatTemplate {
         TemplateGlobals.STATE.set(previous);
       }
     }
+    if (budget.exceeded() != null) {
+      throw new ChatTemplateException(budget.exceeded());
+    }
     if (state.raised != null) {
       throw new ChatTemplateException(state.raised, true, null);
     }
     List<TemplateError> fatal = result.getErrors().stream()
-        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL
+            || isMacroRecursionLimit(e))
         .collect(Collectors.toList());
     if (!fatal.isEmpty()) {
       throw new ChatTemplateException("chat template failed: " + fatal.stream()
@@ -208,12 +240,19 @@ public final class ChatTemplate {
     return result.getOutput();
   }
 
+  /** Jinjava reports the macro depth limit as a warning and renders on; here it is fatal. */
+  private static boolean isMacroRecursionLimit(TemplateError e) {
+    String message = e.getMessage();
+    return message != null && (message.startsWith("Max recursion limit of")
+        || message.startsWith("Cycle detected for macro"));
+  }
+
   private static Map<String, String> templateFiles(Path modelDir) {
     Map<String, String> templates = new LinkedHashMap<>();
     try {
       Path single = modelDir.resolve(TEMPLATE_FILE);
-      if (Files.isRegularFile(single)) {
-        templates.put(DEFAULT_NAME, Files.readString(single, StandardCharsets.UTF_8));
+      if (Files.exists(single)) {
+        templates.put(DEFAULT_NAME, readTemplate(single));
       }
       Path dir = modelDir.resolve(TEMPLATE_DIR);
       if (Files.isDirectory(dir)) {
@@ -222,7 +261,7 @@ public final class ChatTemplate {
               .toList()) {
             String fileName = f.getFileName().toString();
             templates.put(fileName.substring(0, fileName.length() - ".jinja".length()),
-                Files.readString(f, StandardCharsets.UTF_8));
+                readTemplate(f));
           }
         }
       }
@@ -232,11 +271,21 @@ public final class ChatTemplate {
     return templates;
   }
 
-  private static Jinjava createJinjava() {
+  /** A template file: regular (not a FIFO or device), and no larger than a template may be. */
+  private static String readTemplate(Path file) {
+    try {
+      return Folders.readText(file, "chat template",
+          4L * TemplateLimits.DEFAULT.maxSourceChars()); // UTF-8: up to 4 bytes a char
+    } catch (IllegalArgumentException e) {
+      throw new ChatTemplateException(e.getMessage(), e);
+    }
+  }
+
+  private static Jinjava createJinjava(TemplateLimits limits) {
     CompositeELResolver resolver = new CompositeELResolver();
     resolver.add(new PythonMethodResolver());
     resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
-    JinjavaConfig config = JinjavaConfig.newBuilder()
+    JinjavaConfig config = Sandbox.configure(JinjavaConfig.newBuilder(), limits)
         .withTrimBlocks(false) // JinjaSource has applied Jinja2's rules already
         .withLstripBlocks(false)
         .withNestedInterpretationEnabled(false) // never re-render {{ }} found in message content
@@ -262,6 +311,7 @@ public final class ChatTemplate {
     globals.registerFilter(new TemplateGlobals.PySliceFilter());
     globals.registerFilter(new TemplateGlobals.StringFilter());
     globals.registerExpTest(new TemplateGlobals.IterableTest());
+    Sandbox.install(jinjava); // last: it wraps every filter registered above
     return jinjava;
   }
 }

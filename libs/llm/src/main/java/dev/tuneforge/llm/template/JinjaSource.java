@@ -22,7 +22,7 @@ final class JinjaSource {
   private enum Kind { VARIABLE, BLOCK, COMMENT, RAW }
 
   /** A tag as written: its kind, inner text (markers removed) and whitespace markers. */
-  private record Tag(Kind kind, String inner, char left, char right, String rawBody) {}
+  private record Tag(Kind kind, String inner, char left, char right, String rawBody, int offset) {}
 
   private static final Pattern RAW_OPEN = Pattern.compile("\\{%([-+]?)\\s*raw\\s*(-?)%}");
   private static final Pattern RAW_CLOSE =
@@ -47,6 +47,7 @@ final class JinjaSource {
       texts.add(src.substring(pos, open));
       pos = readTag(src, open, tags);
     }
+    rejectUnsafe(src, tags);
     rejectUnsupported(tags);
     // texts.get(i) precedes tags.get(i); texts has one more element than tags.
     StringBuilder out = new StringBuilder(src.length());
@@ -81,6 +82,58 @@ final class JinjaSource {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Deepest bracket or block nesting accepted. Jinjava's parser recurses (and slows down
+   * super-linearly) on nesting; CPython's own parser stops at 200 nested brackets, and real chat
+   * templates nest less than ten deep.
+   */
+  static final int MAX_NESTING = 100;
+
+  /** Block tags that open a body closed by an {@code end...} tag. */
+  private static final java.util.Set<String> BODY_TAGS =
+      java.util.Set.of("for", "if", "macro", "call", "filter", "block", "generation", "raw");
+
+  /** The name Jinjava's parser gives its interpreter object inside expressions. */
+  private static final String INTERPRETER_NAME = "int3rpr3t3r";
+
+  /**
+   * Tags that read other templates (files or classpath resources) are refused by name, as is
+   * Jinjava's internal interpreter variable; a template from a model repository gets neither.
+   */
+  private static void rejectUnsafe(String src, List<Tag> tags) {
+    int open = 0;
+    for (Tag tag : tags) {
+      if (tag.kind != Kind.BLOCK && tag.kind != Kind.VARIABLE) {
+        continue;
+      }
+      String inner = stripStrings(tag.inner).strip();
+      String word = inner.split("\\s+", 2)[0];
+      if (tag.kind == Kind.BLOCK && Sandbox.FILE_TAGS.contains(word)) {
+        throw new ChatTemplateException("chat templates may not read files or resources: {% "
+            + word + " %} at line " + lineOf(src, tag.offset) + " is refused");
+      }
+      if (tag.kind == Kind.BLOCK) {
+        boolean blockSet = word.equals("set") && !inner.contains("=");
+        if (BODY_TAGS.contains(word) || blockSet) {
+          if (++open > MAX_NESTING) {
+            throw new ChatTemplateException("chat template nests blocks more than " + MAX_NESTING
+                + " deep at line " + lineOf(src, tag.offset));
+          }
+        } else if (word.startsWith("end") && open > 0) {
+          open--;
+        }
+      }
+      if (inner.contains(INTERPRETER_NAME)) {
+        throw new ChatTemplateException("chat template uses Jinjava's internal interpreter"
+            + " variable at line " + lineOf(src, tag.offset) + ": refused");
+      }
+    }
+  }
+
+  private static int lineOf(String src, int offset) {
+    return 1 + (int) src.substring(0, offset).chars().filter(c -> c == '\n').count();
   }
 
   private static final Pattern FOR_WITH_FILTER =
@@ -174,7 +227,7 @@ final class JinjaSource {
       }
       char right = end > start && (src.charAt(end - 1) == '-' || src.charAt(end - 1) == '+')
           ? src.charAt(end - 1) : 0;
-      tags.add(new Tag(Kind.COMMENT, "", left, right, null));
+      tags.add(new Tag(Kind.COMMENT, "", left, right, null, open));
       return end + 2;
     }
     if (type == '%') {
@@ -197,7 +250,7 @@ final class JinjaSource {
           body = lstripBlock(body, bodyLineStarting);
         }
         char right = close.group(2).isEmpty() ? 0 : close.group(2).charAt(0);
-        tags.add(new Tag(Kind.RAW, "", left, right, body));
+        tags.add(new Tag(Kind.RAW, "", left, right, body, open));
         return close.end();
       }
     }
@@ -215,6 +268,10 @@ final class JinjaSource {
       }
       if (c == '(' || c == '[' || c == '{') {
         depth++;
+        if (depth > MAX_NESTING) {
+          throw new ChatTemplateException("chat template nests brackets more than " + MAX_NESTING
+              + " deep at line " + lineOf(src, i));
+        }
       } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
         depth--;
       }
@@ -232,7 +289,7 @@ final class JinjaSource {
       innerEnd--;
     }
     Kind kind = type == '{' ? Kind.VARIABLE : Kind.BLOCK;
-    tags.add(new Tag(kind, src.substring(innerStart, innerEnd), left, right, null));
+    tags.add(new Tag(kind, src.substring(innerStart, innerEnd), left, right, null, open));
     return i + 2;
   }
 

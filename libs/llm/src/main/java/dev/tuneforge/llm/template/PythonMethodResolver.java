@@ -31,6 +31,7 @@ final class PythonMethodResolver extends ELResolver {
     }
     String name = method.toString();
     Object[] args = params == null ? new Object[0] : params;
+    Sandbox.tick();
     Object result;
     if (base instanceof String s) {
       result = stringMethod(s, name, args);
@@ -42,6 +43,10 @@ final class PythonMethodResolver extends ELResolver {
       return null; // filters, tests, loop.cycle(), macros: Jinjava's resolver handles them
     } else {
       throw unsafe(base, name);
+    }
+    RenderBudget budget = Sandbox.budget();
+    if (budget != null) {
+      budget.checkSize(result, "'" + name + "()'"); // 'ab'.replace('a', 'aa') forty times
     }
     context.setPropertyResolved(true);
     return result;
@@ -132,6 +137,8 @@ final class PythonMethodResolver extends ELResolver {
   }
 
   private static String replace(String s, String old, String replacement, int count) {
+    long hits = Math.min(count(s, old), count < 0 ? Long.MAX_VALUE : count);
+    requireSize(s.length() + hits * (replacement.length() - old.length()), "'replace()'");
     if (count < 0) {
       return s.replace(old, replacement);
     }
@@ -176,6 +183,7 @@ final class PythonMethodResolver extends ELResolver {
         String field = s.substring(i + 1, end);
         int index = field.isEmpty() ? auto++ : Integer.parseInt(field);
         out.append(PyRepr.str(index < a.length ? a[index] : null));
+        requireSize(out.length(), "'format()'");
         i = end;
       } else {
         out.append(c);
@@ -186,10 +194,25 @@ final class PythonMethodResolver extends ELResolver {
 
   private static String join(String sep, Object[] a) {
     List<String> parts = new ArrayList<>();
+    long size = 0;
     if (a.length > 0 && a[0] instanceof Iterable<?> it) {
-      it.forEach(x -> parts.add(String.valueOf(x)));
+      for (Object x : it) {
+        String part = String.valueOf(x);
+        size += part.length() + sep.length();
+        requireSize(size, "'join()'");
+        parts.add(part);
+      }
     }
     return String.join(sep, parts);
+  }
+
+  /** Refuses, before allocating, a string method result over the render's size limit. */
+  private static void requireSize(long chars, String what) {
+    RenderBudget budget = Sandbox.budget();
+    if (budget != null && chars > budget.limits().maxOutputChars()) {
+      budget.stop("chat template would build a string of " + chars + " chars in " + what
+          + ", over the limit of " + budget.limits().maxOutputChars());
+    }
   }
 
   private static String str(Object[] a, int i) {

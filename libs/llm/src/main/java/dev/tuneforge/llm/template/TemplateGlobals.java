@@ -28,10 +28,12 @@ final class TemplateGlobals {
   /** State of the render running on this thread. */
   static final class RenderState {
     final Clock clock;
+    final RenderBudget budget;
     String raised;
 
-    RenderState(Clock clock) {
+    RenderState(Clock clock, RenderBudget budget) {
       this.clock = clock;
+      this.budget = budget;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.tokenizer;
 
+import dev.tuneforge.llm.io.Folders;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,13 @@ public final class Tokenizer implements AutoCloseable {
    */
   public static Tokenizer load(Path modelDir) {
     Path file = modelDir.resolve(TOKENIZER_FILE);
+    if (Files.exists(file)) {
+      try {
+        Folders.requireRegularFile(file, TOKENIZER_FILE); // a FIFO would hang the native reader
+      } catch (IllegalArgumentException e) {
+        throw new TokenizerException(e.getMessage(), e);
+      }
+    }
     if (!Files.isRegularFile(file)) {
       throw new TokenizerException("no " + TOKENIZER_FILE + " in " + modelDir
           + " (only fast tokenizers are supported; convert a sentencepiece tokenizer.model with"

@@ -1,5 +1,6 @@
 package dev.tuneforge.llm.tokenizer;
 
+import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,10 @@ public record TokenizerConfig(
   private static JsonNode parse(Path file) {
     JsonNode node;
     try {
-      node = JSON.readTree(file.toFile());
+      // A FIFO or a link to /dev/zero would block or never end: regular, bounded files only.
+      node = JSON.readTree(Folders.readText(file, file.getFileName().toString()));
+    } catch (IllegalArgumentException e) {
+      throw new TokenizerException(e.getMessage(), e);
     } catch (JacksonException e) {
       throw new TokenizerException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {

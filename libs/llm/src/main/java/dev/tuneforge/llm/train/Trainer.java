@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.CheckpointedForward;
 import dev.tuneforge.llm.model.NoGrad;
@@ -27,6 +28,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +79,7 @@ public final class Trainer {
   private final TrainingConfig config;
   private final JsonNode job;
   private final long seed;
-  private volatile boolean stopRequested;
+  private Cancellation cancellation = new Cancellation();
   private RandomLayers randomLayers = RandomLayers.NONE;
   private boolean training;
 
@@ -128,7 +131,17 @@ public final class Trainer {
    * process were killed there; the last saved checkpoint stays the resume point).
    */
   public void requestStop() {
-    stopRequested = true;
+    cancellation.request();
+  }
+
+  /**
+   * Shares a stop flag with a {@link TrainingRun}: once requested, the loop stops at the next
+   * micro-batch, optimizer step or evaluation batch, discarding the unfinished step (as
+   * {@link #requestStop()}; checkpoints being written are always finished first).
+   */
+  public Trainer withCancellation(Cancellation c) {
+    this.cancellation = Objects.requireNonNull(c, "cancellation");
+    return this;
   }
 
   /** Runs (or, with {@code resume}, continues) the job to its end. */
@@ -189,9 +202,8 @@ public final class Trainer {
       boolean stoppedEarly = alreadyStopped;
       long lastSaved = -1;
       while (step < total && !stoppedEarly) {
-        if (stopRequested) {
-          setTraining(false);
-          return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
+        if (cancellation.isRequested()) {
+          return cancelled(step, resumedFrom, losses, evals);
         }
         // the micro-batches of this optimizer step, all from one epoch
         List<Batch> group = new ArrayList<>();
@@ -201,7 +213,13 @@ public final class Trainer {
           pos = train.next(pos);
         }
         double lr = schedule.lr(config.learningRate(), optimizer.stepCount());
-        double[] lossAndNorm = optimizerStep(optimizer, params, group, lr, step + 1);
+        double[] lossAndNorm;
+        try {
+          lossAndNorm = optimizerStep(optimizer, params, group, lr, step + 1);
+        } catch (Cancellation.Cancelled c) {
+          optimizer.zeroGradients(); // the unfinished step is dropped, its partial gradients too
+          return cancelled(step, resumedFrom, losses, evals);
+        }
         step++;
         for (Batch b : group) {
           tokens += b.realTokens();
@@ -213,7 +231,12 @@ public final class Trainer {
         listener.onStep(new StepReport(step, total, epochs, lossAndNorm[0], lr, lossAndNorm[1],
             tokens / Math.max(seconds, 1e-9), seconds / doneHere * (total - step)));
         if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
-          double loss = evaluate();
+          double loss;
+          try {
+            loss = evaluate();
+          } catch (Cancellation.Cancelled c) {
+            return cancelled(step, resumedFrom, losses, evals); // step not checkpointed: resume redoes it
+          }
           boolean improved = loss < bestEval - config.earlyStoppingMinDelta();
           if (improved) {
             bestEval = loss;
@@ -252,6 +275,11 @@ public final class Trainer {
     }
   }
 
+  private TrainingResult cancelled(long step, long resumedFrom, List<Double> losses, List<EvalReport> evals) {
+    setTraining(false);
+    return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
+  }
+
   /** Forward + backward over the micro-batches, clip, update; returns {loss, grad norm}. */
   private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr,
       long stepNumber) {
@@ -263,6 +291,7 @@ public final class Trainer {
     try (NDManager step = model.newStepManager()) {
       for (int i = 0; i < group.size(); i++) {
         Batch b = group.get(i);
+        cancellation.check(); // between micro-batches: a long accumulation stops early too
         randomLayers.startMicroBatch(stepNumber, i); // masks keyed to (step, micro-batch): resumable
         try (NDManager micro = step.newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -314,6 +343,7 @@ public final class Trainer {
       double sum = 0;
       long targets = 0;
       for (int i = 0; i < validation.batchesPerEpoch(); i++) {
+        cancellation.check();
         Batch b = validation.batch(new DataPosition(0, i));
         try (NDManager step = model.newStepManager()) {
           sum += CrossEntropy.sum(model, step, b).getFloat();
@@ -367,17 +397,19 @@ public final class Trainer {
   }
 
   private static void restoreWeights(List<TrainableParameter> params, Map<String, float[]> weights) {
+    TensorMismatch m = new TensorMismatch();
+    Set<String> names = new HashSet<>();
     for (TrainableParameter p : params) {
+      names.add(p.name());
       float[] w = weights.get(p.name());
-      if (w == null || w.length != p.value().size()) {
-        throw new IllegalArgumentException("checkpoint has no weights for " + p.name() + " of "
-            + p.value().getShape() + "; trainable set and checkpoint differ");
+      if (w == null) {
+        m.missing(p.name());
+      } else if (w.length != p.value().size()) {
+        m.wrongShape(p.name() + " (" + w.length + " values, this run " + p.value().getShape() + ")");
       }
     }
-    if (weights.size() != params.size()) {
-      throw new IllegalArgumentException("checkpoint holds " + weights.size() + " trainable tensors, this run "
-          + params.size());
-    }
+    weights.keySet().stream().filter(n -> !names.contains(n)).forEach(m::unexpected);
+    m.throwIfAny("checkpoint does not fit this run's trainable set:");
     for (TrainableParameter p : params) {
       p.value().set(FloatBuffer.wrap(weights.get(p.name())));
     }

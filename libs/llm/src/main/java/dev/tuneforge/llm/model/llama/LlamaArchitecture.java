@@ -1,5 +1,7 @@
 package dev.tuneforge.llm.model.llama;
 
+import dev.tuneforge.llm.config.ConfigJson;
+import dev.tuneforge.llm.config.FamilyTraits;
 import dev.tuneforge.llm.config.ModelType;
 import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.TensorNames;
@@ -18,5 +20,12 @@ public final class LlamaArchitecture implements Architecture {
   @Override
   public TensorNames names() {
     return NAMES;
+  }
+
+  /** LlamaAttention: {@code attention_bias} applies to q, k, v and o; LlamaMLP: {@code mlp_bias}. */
+  @Override
+  public FamilyTraits traits(ConfigJson c) {
+    boolean attentionBias = c.bool("attention_bias", false);
+    return new FamilyTraits(attentionBias, attentionBias, c.bool("mlp_bias", false), false, null);
   }
 }

@@ -1,5 +1,8 @@
 package dev.tuneforge.llm.model.mistral;
 
+import dev.tuneforge.llm.config.ConfigJson;
+import dev.tuneforge.llm.config.FamilyTraits;
+import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.config.ModelType;
 import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.TensorNames;
@@ -18,5 +21,12 @@ public final class MistralArchitecture implements Architecture {
   @Override
   public TensorNames names() {
     return NAMES;
+  }
+
+  /** MistralAttention: no biases; every layer slides over {@code sliding_window} tokens when set. */
+  @Override
+  public FamilyTraits traits(ConfigJson c) {
+    return new FamilyTraits(false, false, false, false,
+        c.optionalInteger("sliding_window", 1, ModelConfig.MAX_POSITIONS));
   }
 }

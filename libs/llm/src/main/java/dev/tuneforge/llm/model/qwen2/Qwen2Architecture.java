@@ -1,5 +1,7 @@
 package dev.tuneforge.llm.model.qwen2;
 
+import dev.tuneforge.llm.config.ConfigJson;
+import dev.tuneforge.llm.config.FamilyTraits;
 import dev.tuneforge.llm.config.ModelType;
 import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.TensorNames;
@@ -18,5 +20,17 @@ public final class Qwen2Architecture implements Architecture {
   @Override
   public TensorNames names() {
     return NAMES;
+  }
+
+  /**
+   * Qwen2Attention: q/k/v always biased, o never. Qwen2 slides only when {@code use_sliding_window}
+   * is set, and then only on some layers, which this engine does not compute: refused.
+   */
+  @Override
+  public FamilyTraits traits(ConfigJson c) {
+    if (c.bool("use_sliding_window", false)) {
+      throw new IllegalArgumentException("use_sliding_window=true is not supported for model_type qwen2");
+    }
+    return new FamilyTraits(true, false, false, false, null);
   }
 }

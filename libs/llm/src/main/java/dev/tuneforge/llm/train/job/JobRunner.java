@@ -1,7 +1,5 @@
 package dev.tuneforge.llm.train.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LocalModelSource;
 import ai.djl.engine.Engine;
@@ -24,17 +22,18 @@ import dev.tuneforge.llm.train.TrainableSet;
 import dev.tuneforge.llm.train.Trainer;
 import dev.tuneforge.llm.train.TrainingListener;
 import dev.tuneforge.llm.train.TrainingResult;
+import dev.tuneforge.llm.train.TrainingRun;
+import dev.tuneforge.llm.train.Cancellation;
+import dev.tuneforge.llm.config.ModelConfig;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.MemoryBudget;
 import dev.tuneforge.llm.train.data.EngineAdapters;
 import dev.tuneforge.llm.train.data.EpochShuffle;
 import dev.tuneforge.llm.train.data.Example;
-import dev.tuneforge.llm.train.data.ExampleJson;
+import dev.tuneforge.llm.train.data.JsonlExamples;
 import dev.tuneforge.llm.train.data.ExampleTokenizer;
 import dev.tuneforge.llm.train.data.TokenizationConfig;
 import dev.tuneforge.llm.train.data.TrainingData;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,21 +42,41 @@ import java.util.List;
  * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model
  * folder, JSONL datasets → batches, the base model (float, or NF4-quantized for QLoRA), a
  * {@link Trainer} for full, LoRA or QLoRA fine-tuning, LoRA/QLoRA optionally continuing from a PEFT
- * adapter ({@code lora_model_dir}). No services needed; the CLI and (later) the
- * trainer service call this.
+ * adapter ({@code lora_model_dir}). No services needed. This is the one entry point of a job:
+ * {@code tuneforge train} and the trainer service both {@link #start} a {@link TrainingRun} (or
+ * {@link #run} one to its end on the calling thread), so both get the same checks, progress and
+ * cancellation.
  */
 public final class JobRunner {
 
   /** PEFT's default rank; alpha defaults to 2r (scale 2), a common choice in Axolotl configs. */
   static final int DEFAULT_LORA_R = 8;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobRunner() {
   }
 
-  /** Loads data and model, then trains (or resumes) to the end; progress goes to {@code listener}. */
+  /**
+   * Starts the job on a thread of its own and returns its handle at once: progress goes to
+   * {@code listener} (on the training thread), {@link TrainingRun#cancel()} stops it within one
+   * optimizer step, {@link TrainingRun#await()} returns the result or rethrows the failure.
+   */
+  public static TrainingRun start(JobConfig job, TrainingListener listener, boolean resume) {
+    return TrainingRun.start("training " + job.outputDir().getFileName(), listener,
+        r -> execute(job, r.listener(), resume, r.cancellation()));
+  }
+
+  /** Loads data and model, then trains (or resumes) to the end on this thread; progress goes to {@code listener}. */
   public static TrainingResult run(JobConfig job, TrainingListener listener, boolean resume) {
+    try {
+      return execute(job, listener, resume, new Cancellation());
+    } catch (Cancellation.Cancelled c) {
+      return TrainingResult.cancelledBeforeTraining();
+    }
+  }
+
+  private static TrainingResult execute(JobConfig job, TrainingListener listener, boolean resume,
+      Cancellation cancellation) {
     Path base = job.baseModel();
     List<Example> train = new ArrayList<>();
     for (JobConfig.Dataset d : job.datasets()) {
@@ -80,6 +99,7 @@ public final class JobRunner {
       }
       train = kept;
     }
+    cancellation.check();
     try (Tokenizer tokenizer = Tokenizer.load(base)) {
       boolean chat = job.datasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT)
           || job.testDatasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT);
@@ -95,8 +115,10 @@ public final class JobRunner {
       listener.onMessage(trainData.examples() + " training examples (" + trainData.truncated() + " truncated, "
           + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
           + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
+      cancellation.check();
       if (job.adapter() == JobConfig.Adapter.LORA || job.adapter() == JobConfig.Adapter.QLORA) {
         try (LoraModel lm = buildLora(job, listener)) {
+          cancellation.check();
           LoraLinearFactory factory = lm.factory();
           TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
               .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
@@ -110,16 +132,49 @@ public final class JobRunner {
           // lora_model_dir), so a resumed continued run goes on from its checkpoint, not the adapter.
           Trainer trainer = new Trainer(lm.model(), adapters, peft, trainData.plan(),
               valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
-              .withRandomLayers(factory); // dropout on in training, off in evaluation, keyed per micro-batch
+              .withRandomLayers(factory) // dropout on in training, off in evaluation, keyed per micro-batch
+              .withCancellation(cancellation);
           return trainer.run(listener, resume);
         }
       }
-      try (CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
+      LocalModelSource source = new LocalModelSource(base);
+      ModelLoader.Options options = loadOptions(job, listener);
+      checkFullTrainingMemory(source, options);
+      try (CausalLM model = ModelLoader.load(source, Engine.getInstance().defaultDevice(), LinearFactory.plain(),
+          options)) {
+        cancellation.check();
         Trainer trainer = new Trainer(model, TrainableSet.full(), new FullModelWriter(base), trainData.plan(),
-            valData == null ? null : valData.plan(), job.training(), job.source(), job.seed());
+            valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
+            .withCancellation(cancellation);
         return trainer.run(listener, resume);
       }
     }
+  }
+
+  /**
+   * The load options of a job: the memory check counts a KV cache of one micro-batch of
+   * sequence_len tokens; warnings (non-finite base weights) go to the run's listener.
+   */
+  static ModelLoader.Options loadOptions(JobConfig job, TrainingListener listener) {
+    return ModelLoader.Options.defaults().withContextTokens((long) job.sequenceLen() * job.microBatchSize())
+        .withWarnings(listener::onMessage);
+  }
+
+  /**
+   * Full fine-tuning holds four float32 copies of every weight (weights, gradients, AdamW's two
+   * moments): checked on the config, before the model is loaded, with both figures in the error.
+   */
+  static void checkFullTrainingMemory(LocalModelSource source, ModelLoader.Options options) {
+    ModelConfig config = ModelLoader.config(source);
+    Architecture arch = config.modelType().architecture();
+    MemoryBudget.Estimate weights = MemoryBudget.estimate(config, arch, LinearFactory.plain(),
+        options.contextTokens());
+    MemoryBudget.Estimate training = new MemoryBudget.Estimate(weights.parameters(),
+        weights.weightBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * weights.weightBytes(),
+        weights.kvCacheBytes(), weights.contextTokens());
+    long limit = options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
+    MemoryBudget.require(training, limit, "full fine-tuning of " + source.describe()
+        + " (weights, gradients and two AdamW moments)");
   }
 
   /** A model with LoRA layers for a lora/qlora job; {@code nf4} is the quantized base's factory for qlora. */
@@ -180,7 +235,15 @@ public final class JobRunner {
               ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
           false, job.seed());
       factory = LoraLinearFactory.fresh(lora, frozen);
-      model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory);
+      model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory,
+          loadOptions(job, listener));
+      try {
+        factory.requireEveryTargetMatched("lora_target_modules");
+      } catch (IllegalArgumentException e) {
+        model.close();
+        throw new JobConfigException("lora_target_modules", e.getMessage().substring(
+            "lora_target_modules: ".length()));
+      }
     }
     if (qlora) {
       listener.onMessage("qlora: " + nf4.summary() + "; LoRA adapters float32");
@@ -188,42 +251,22 @@ public final class JobRunner {
     return new LoraModel(model, factory, nf4);
   }
 
-  /** Reads a JSONL dataset, checking each record has the declared type's fields. */
+  /**
+   * Reads a JSONL dataset within {@link JsonlExamples.Limits#DEFAULT}, checking each record has
+   * the declared type's fields.
+   */
   static List<Example> read(JobConfig.Dataset d) {
-    List<Example> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(d.path())) {
-      String line;
-      int n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        Example e;
-        try {
-          JsonNode node = JSON.readTree(line);
-          e = ExampleJson.parse(node);
-        } catch (IOException | IllegalArgumentException ex) {
-          throw new IllegalArgumentException(d.path() + " line " + n + ": " + ex.getMessage(), ex);
-        }
-        boolean fits = switch (d.type()) {
-          case CHAT -> e instanceof Example.Chat;
-          case COMPLETION -> e instanceof Example.PromptCompletion;
-          case TEXT -> e instanceof Example.Text;
-        };
-        if (!fits) {
-          throw new IllegalArgumentException(d.path() + " line " + n + ": dataset type is "
-              + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
-              + e.getClass().getSimpleName());
-        }
-        out.add(e);
+    return JsonlExamples.read(d.path(), JsonlExamples.Limits.DEFAULT, e -> {
+      boolean fits = switch (d.type()) {
+        case CHAT -> e instanceof Example.Chat;
+        case COMPLETION -> e instanceof Example.PromptCompletion;
+        case TEXT -> e instanceof Example.Text;
+      };
+      if (!fits) {
+        throw new IllegalArgumentException("dataset type is "
+            + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
+            + e.getClass().getSimpleName());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + d.path(), e);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException(d.path() + " holds no examples");
-    }
-    return out;
+    });
   }
 }

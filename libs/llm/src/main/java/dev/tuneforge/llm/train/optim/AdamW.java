@@ -38,6 +38,8 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
     private long step;
+    private final Map<String, java.nio.FloatBuffer[]> aliases = new java.util.HashMap<>(); // p, m, v or null
+    private boolean fused = true;
 
     /**
      * @param stateManager long-lived manager that will own the moments (same device as the params)
@@ -81,6 +83,8 @@ public final class AdamW implements AutoCloseable {
         float decayFactor = (float) (1 - lr * config.weightDecay());
         float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
+        float c1 = (float) (1 - b1);
+        float c2 = (float) (1 - b2);
         // torch.optim steps under no_grad: in-place updates of leaf parameters must not be recorded
         try (NoGrad noGrad = NoGrad.enter(); NDManager scratch = stateManager.newSubManager()) {
             for (TrainableParameter tp : params) {
@@ -97,15 +101,48 @@ public final class AdamW implements AutoCloseable {
                     throw new IllegalArgumentException("gradient of " + tp.name() + " has shape " + g.getShape()
                             + ", parameter has " + p.getShape());
                 }
-                if (tp.decay() && config.weightDecay() != 0) {
-                    p.muli(decayFactor);
+                boolean decay = tp.decay() && config.weightDecay() != 0;
+                java.nio.FloatBuffer[] pmv = fused ? aliases(tp.name(), p, m, v) : null;
+                if (pmv != null && g.getDataType() == p.getDataType()) {
+                    java.nio.FloatBuffer gb = FusedAdamWKernel.readable(g); // read before scratch closes
+                    FusedAdamWKernel.update(pmv[0], gb, pmv[1], pmv[2], (int) p.size(),
+                            new FusedAdamWKernel.Scalars(decay, decayFactor, (float) b1, c1, (float) b2, c2,
+                                    bc2Sqrt, (float) config.eps(), stepSize));
+                } else {
+                    updateWithOps(p, g, m, v, decay, decayFactor, stepSize, bc2Sqrt);
                 }
-                m.muli((float) b1).addi(g.mul((float) (1 - b1)));
-                v.muli((float) b2).addi(g.mul(g).muli((float) (1 - b2)));
-                NDArray denom = v.sqrt().divi(bc2Sqrt).addi((float) config.eps());
-                p.subi(m.div(denom).muli(stepSize));
             }
         }
+    }
+
+    /** The op-by-op update (any device or dtype); the fused kernel reproduces it bit for bit. */
+    private void updateWithOps(NDArray p, NDArray g, NDArray m, NDArray v, boolean decay, float decayFactor,
+            float stepSize, float bc2Sqrt) {
+        double b1 = config.beta1();
+        double b2 = config.beta2();
+        if (decay) {
+            p.muli(decayFactor);
+        }
+        m.muli((float) b1).addi(g.mul((float) (1 - b1)));
+        v.muli((float) b2).addi(g.mul(g).muli((float) (1 - b2)));
+        NDArray denom = v.sqrt().divi(bc2Sqrt).addi((float) config.eps());
+        p.subi(m.div(denom).muli(stepSize));
+    }
+
+    /** Aliasing views of a parameter and its moments, found once (they live as long as this). */
+    private java.nio.FloatBuffer[] aliases(String name, NDArray p, NDArray m, NDArray v) {
+        if (!aliases.containsKey(name)) {
+            java.nio.FloatBuffer pb = FusedAdamWKernel.aliasable(p);
+            java.nio.FloatBuffer mb = pb == null ? null : FusedAdamWKernel.aliasable(m);
+            java.nio.FloatBuffer vb = mb == null ? null : FusedAdamWKernel.aliasable(v);
+            aliases.put(name, vb == null ? null : new java.nio.FloatBuffer[] {pb, mb, vb});
+        }
+        return aliases.get(name);
+    }
+
+    /** Test hook: the op-by-op path for every parameter (the reference the fused kernel must equal). */
+    void useOpsOnly() {
+        fused = false;
     }
 
     /**
