@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "tuneforge",
     mixinStandardHelpOptions = true,
     version = "tuneforge 0.1.0",
-    description = "Fine-tune large language models: local engine commands and the platform's client.",
+    description =
+        "Fine-tune large language models: local engine commands and the platform's client.",
     subcommands = {
       CommandLine.HelpCommand.class,
       dev.tuneforge.cli.local.LocalCommands.Up.class,
@@ -38,9 +39,9 @@ public final class TuneForge implements Runnable {
   }
 
   /**
-   * Runs a command line; every failure, {@code OutOfMemoryError} and other {@code Error}s
-   * included, prints one clear line ({@link Failure}) instead of a stack trace, and gives a
-   * non-zero exit code.
+   * Runs a command line; every failure, {@code OutOfMemoryError} and other {@code Error}s included,
+   * prints one clear line ({@link Failure}) instead of a stack trace, and gives a non-zero exit
+   * code.
    */
   public static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd, e));
@@ -60,12 +61,16 @@ public final class TuneForge implements Runnable {
 
   /** The checkout the launcher runs from ({@code tuneforge.home}, set by the tuneforge script). */
   public static java.nio.file.Path home() {
-    return java.nio.file.Path.of(System.getProperty("tuneforge.home", ".")).toAbsolutePath().normalize();
+    return java.nio.file.Path.of(System.getProperty("tuneforge.home", "."))
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** Where local data lives: TUNEFORGE_DATA, default ./.tuneforge under the checkout. */
   public static java.nio.file.Path dataDir() {
     String env = System.getenv("TUNEFORGE_DATA");
-    return env != null && !env.isBlank() ? java.nio.file.Path.of(env) : home().resolve(".tuneforge");
+    return env != null && !env.isBlank()
+        ? java.nio.file.Path.of(env)
+        : home().resolve(".tuneforge");
   }
 }

@@ -9,8 +9,7 @@ import picocli.CommandLine;
 
 /** Runs {@code tuneforge args...} in the test's JVM, as the launcher would. */
 public final class CliRun {
-  private CliRun() {
-  }
+  private CliRun() {}
 
   /** The command's standard output; fails the test (with that output) on a non-zero exit code. */
   public static String run(String... args) {

@@ -18,16 +18,16 @@ class ErrorReportTest {
 
   @CommandLine.Command(name = "boom")
   static final class Boom implements Callable<Integer> {
-    @CommandLine.Parameters
-    String what;
+    @CommandLine.Parameters String what;
 
     @Override
     public Integer call() {
       switch (what) {
         case "oom" -> throw new OutOfMemoryError("Java heap space");
         case "stack" -> throw new StackOverflowError();
-        case "bad" -> throw new IllegalArgumentException("adapter_config.json: field \"r\" must be"
-            + " an integer");
+        case "bad" ->
+            throw new IllegalArgumentException(
+                "adapter_config.json: field \"r\" must be" + " an integer");
         default -> throw new IllegalStateException("unexpected");
       }
     }
@@ -45,8 +45,10 @@ class ErrorReportTest {
   void outOfMemoryIsOneLineAndExitCode3() {
     String[] r = run("oom");
     assertEquals("3", r[0]);
-    assertTrue(r[1].startsWith("tuneforge: out of memory (Java heap space); this process may use"
-        + " at most "), r[1]);
+    assertTrue(
+        r[1].startsWith(
+            "tuneforge: out of memory (Java heap space); this process may use" + " at most "),
+        r[1]);
     assertEquals(1, r[1].strip().lines().count(), r[1]);
     assertFalse(r[1].contains("\tat "), r[1]);
   }
@@ -55,7 +57,8 @@ class ErrorReportTest {
   void otherFailuresAreOneLineWithTheirExitCode() {
     String[] stack = run("stack");
     assertEquals("1", stack[0]);
-    assertEquals("tuneforge: input nests too deeply to process (stack exhausted)", stack[1].strip());
+    assertEquals(
+        "tuneforge: input nests too deeply to process (stack exhausted)", stack[1].strip());
     String[] bad = run("bad");
     assertEquals("1", bad[0]);
     assertEquals("tuneforge: adapter_config.json: field \"r\" must be an integer", bad[1].strip());

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.events.ApiKeyIssued;
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.events.TrainingStarted;
-import dev.tuneforge.events.ApiKeyIssued;
-import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.platform.view.KafkaEventPublisher;
 import dev.tuneforge.stack.LocalStack;
 import dev.tuneforge.stack.Ports;
@@ -33,26 +33,41 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged trainer-service (target/quarkus-app) as its own process on the embedded stack:
- * killed with SIGKILL and started again, it lists every job it listed before, with the same
- * status and fields, because its job list is rebuilt from the training topics.
+ * killed with SIGKILL and started again, it lists every job it listed before, with the same status
+ * and fields, because its job list is rebuilt from the training topics.
  */
 class TrainerKillNineIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  /** A viewer key, issued on the key topic before the trainer first starts (as the operator's bootstrap does). */
+
+  /**
+   * A viewer key, issued on the key topic before the trainer first starts (as the operator's
+   * bootstrap does).
+   */
   final String key = ApiKeySecrets.newSecret();
 
   @Test
   void aTrainerKilledWithSigkillListsTheSameJobsAfterItStartsAgain() throws Exception {
-    Path jar = Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    Path jar =
+        Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
     assertTrue(Files.exists(jar), "package the service first: " + jar);
     Path dir = Files.createTempDirectory("trainer-kill-nine-");
     try (LocalStack stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
-        KafkaEventPublisher publisher = new KafkaEventPublisher(
-            Map.of("bootstrap.servers", stack.kafkaBootstrapServers()), new EventCodec(), "test")) {
-      publisher.publish(Topics.API_KEYS, new ApiKeyIssued(ApiKeySecrets.newId(), "kill-nine test", "default", "viewer",
-          ApiKeySecrets.sha256(key), java.time.Instant.now()));
+        KafkaEventPublisher publisher =
+            new KafkaEventPublisher(
+                Map.of("bootstrap.servers", stack.kafkaBootstrapServers()),
+                new EventCodec(),
+                "test")) {
+      publisher.publish(
+          Topics.API_KEYS,
+          new ApiKeyIssued(
+              ApiKeySecrets.newId(),
+              "kill-nine test",
+              "default",
+              "viewer",
+              ApiKeySecrets.sha256(key),
+              java.time.Instant.now()));
       // Jobs recorded before the trainer ever ran...
       publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-a"));
       publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-b"));
@@ -65,10 +80,22 @@ class TrainerKillNineIT {
         awaitReady(first, dir.resolve("first.log"), port);
         // ...and while it runs.
         publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-c"));
-        publisher.publish(Topics.TRAINING_EVENTS, new TrainingCompleted("ftjob-b", "tiny-llama", "lora",
-            "s3://tuneforge/runs/ftjob-b/adapter/", 10, 640, 1.25, Map.of()));
-        publisher.publish(Topics.TRAINING_EVENTS, new TrainingFailed("ftjob-c", "dataset chats@v1: no rows", null));
-        Map<String, String> expected = Map.of("ftjob-a", "queued", "ftjob-b", "succeeded", "ftjob-c", "failed");
+        publisher.publish(
+            Topics.TRAINING_EVENTS,
+            new TrainingCompleted(
+                "ftjob-b",
+                "tiny-llama",
+                "lora",
+                "s3://tuneforge/runs/ftjob-b/adapter/",
+                10,
+                640,
+                1.25,
+                Map.of()));
+        publisher.publish(
+            Topics.TRAINING_EVENTS,
+            new TrainingFailed("ftjob-c", "dataset chats@v1: no rows", null));
+        Map<String, String> expected =
+            Map.of("ftjob-a", "queued", "ftjob-b", "succeeded", "ftjob-c", "failed");
         before = awaitStatuses(port, expected);
       } finally {
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
@@ -89,7 +116,8 @@ class TrainerKillNineIT {
   }
 
   static TrainingRequested request(String id) {
-    return new TrainingRequested(id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
+    return new TrainingRequested(
+        id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
   }
 
   Process launch(LocalStack stack, Path log, int port) throws Exception {
@@ -107,8 +135,11 @@ class TrainerKillNineIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
-        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        var r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }
@@ -117,13 +148,17 @@ class TrainerKillNineIT {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("trainer-service not ready on port " + port + "; log:\n" + Files.readString(log));
+    throw new AssertionError(
+        "trainer-service not ready on port " + port + "; log:\n" + Files.readString(log));
   }
 
   JsonNode list(int port) throws Exception {
-    var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fine_tuning/jobs"))
-            .header("Authorization", "Bearer " + key).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fine_tuning/jobs"))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());
   }

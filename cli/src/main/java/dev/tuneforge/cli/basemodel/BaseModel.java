@@ -23,17 +23,39 @@ import java.util.SplittableRandom;
 public final class BaseModel {
 
   static final String[] TOKENIZER_FILES = {"tokenizer.json", "tokenizer_config.json"};
-  private static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-      "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-      "nineteen", "twenty"};
+  private static final String[] WORDS = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty"
+  };
 
   /** Texts of the corpus kept beside the model for the evaluator's forgetting check. */
   public static final int RETENTION_LINES = 32;
 
-  private BaseModel() {
-  }
+  private BaseModel() {}
 
-  /** config.json of the base model: hidden {@code hidden}, {@code layers} layers, vocab 408 (tokenizer 401). */
+  /**
+   * config.json of the base model: hidden {@code hidden}, {@code layers} layers, vocab 408
+   * (tokenizer 401).
+   */
   public static ObjectNode config(int hidden, int layers) {
     ObjectNode c = new ObjectMapper().createObjectNode();
     c.putArray("architectures").add("LlamaForCausalLM");
@@ -84,23 +106,36 @@ public final class BaseModel {
     for (int i = 0; i < n; i++) {
       int a = r.nextInt(11);
       int b = r.nextInt(10);
-      String text = switch (r.nextInt(4)) {
-        case 0 -> capital(WORDS[a]) + " plus " + WORDS[b] + " is " + WORDS[a + b] + ".";
-        case 1 -> a + " + " + b + " = " + (a + b);
-        case 2 -> "If you have " + WORDS[a] + " apples and get " + WORDS[b] + " more, you have "
-            + WORDS[a + b] + " apples.";
-        default -> "<|im_start|>user\nWhat is " + a + " plus " + b + "?<|im_end|>\n<|im_start|>assistant\n"
-            + (a + b) + "<|im_end|>\n";
-      };
+      String text =
+          switch (r.nextInt(4)) {
+            case 0 -> capital(WORDS[a]) + " plus " + WORDS[b] + " is " + WORDS[a + b] + ".";
+            case 1 -> a + " + " + b + " = " + (a + b);
+            case 2 ->
+                "If you have "
+                    + WORDS[a]
+                    + " apples and get "
+                    + WORDS[b]
+                    + " more, you have "
+                    + WORDS[a + b]
+                    + " apples.";
+            default ->
+                "<|im_start|>user\nWhat is "
+                    + a
+                    + " plus "
+                    + b
+                    + "?<|im_end|>\n<|im_start|>assistant\n"
+                    + (a + b)
+                    + "<|im_end|>\n";
+          };
       lines.add(json.createObjectNode().put("text", text).toString());
     }
     return lines;
   }
 
   /**
-   * The retention corpus the base model carries ({@link RetentionCorpus#FILE}): the first
-   * {@value #RETENTION_LINES} texts of its own training corpus (the corpus is prefix-stable, so
-   * these are exactly the lines it trained on first).
+   * The retention corpus the base model carries ({@link RetentionCorpus#FILE}): the first {@value
+   * #RETENTION_LINES} texts of its own training corpus (the corpus is prefix-stable, so these are
+   * exactly the lines it trained on first).
    */
   public static List<String> retentionSlice(long seed) {
     ObjectMapper json = new ObjectMapper();

@@ -1,10 +1,10 @@
 package dev.tuneforge.cli.basemodel;
 
-import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.cli.train.TrainCommand;
 import dev.tuneforge.llm.eval.RetentionCorpus;
+import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.train.Checkpoints;
 import dev.tuneforge.llm.train.TrainingResult;
 import dev.tuneforge.llm.train.job.JobConfig;
@@ -22,22 +22,36 @@ import picocli.CommandLine.Option;
  * scratch on the generated corpus ({@link BaseModel}) with this engine and writes it in HF layout.
  * Same seed, steps and thread count give the same bytes.
  */
-@Command(name = "base-model", description = "Train a small Llama-style base model from scratch (HF layout).")
+@Command(
+    name = "base-model",
+    description = "Train a small Llama-style base model from scratch (HF layout).")
 public final class BaseModelCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, description = "Output folder (HF model layout).")
   Path out;
 
-  @Option(names = "--steps", defaultValue = "300", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "300",
+      description = "Optimizer steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--hidden", defaultValue = "128", description = "Hidden size (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hidden",
+      defaultValue = "128",
+      description = "Hidden size (default ${DEFAULT-VALUE}).")
   int hidden;
 
-  @Option(names = "--layers", defaultValue = "4", description = "Decoder layers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "4",
+      description = "Decoder layers (default ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--seed", defaultValue = "1234", description = "Seed of weights, corpus and order.")
+  @Option(
+      names = "--seed",
+      defaultValue = "1234",
+      description = "Seed of weights, corpus and order.")
   long seed;
 
   PrintStream console = System.out;
@@ -65,15 +79,16 @@ public final class BaseModelCommand implements Callable<Integer> {
       job.put("output_dir", out.toAbsolutePath().toString());
       JobConfig config = JobConfig.parse(job, work);
       TrainingResult r = JobRunner.run(config, new TrainCommand.ProgressPrinter(console), false);
-      Folders.deleteRecursively(out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
+      Folders.deleteRecursively(
+          out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
       // ... and the slice of its corpus the evaluator's forgetting check scores base and tuned on
       RetentionCorpus.write(out, BaseModel.retentionSlice(seed));
-      console.printf("base model (%d steps, final loss %.4f) in %s%n", r.steps(),
-          r.losses().get(r.losses().size() - 1), out);
+      console.printf(
+          "base model (%d steps, final loss %.4f) in %s%n",
+          r.steps(), r.losses().get(r.losses().size() - 1), out);
       return 0;
     } finally {
       Folders.deleteRecursively(work);
     }
   }
-
 }

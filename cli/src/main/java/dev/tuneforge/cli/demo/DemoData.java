@@ -17,19 +17,25 @@ final class DemoData {
     for (int i = 0; i < count; i++) {
       int a = random.nextInt(90) + 10;
       int b = random.nextInt(90) + 10;
-      String user = switch (i % 3) {
-        case 0 -> "What is " + a + " plus " + b + "?";
-        case 1 -> "Add " + a + " and " + b + ", please.";
-        default -> "Compute " + a + " + " + b + ".";
-      };
+      String user =
+          switch (i % 3) {
+            case 0 -> "What is " + a + " plus " + b + "?";
+            case 1 -> "Add " + a + " and " + b + ", please.";
+            default -> "Compute " + a + " + " + b + ".";
+          };
       if (i == 7) {
         user += " Send the answer to student" + seed + "@example.com.";
       }
       if (i == 11) {
         user += " Or call me on +1 415 555 0134.";
       }
-      String line = "{\"messages\":[{\"role\":\"system\",\"content\":\"You are a calculator. Answer with the number only.\"},"
-          + "{\"role\":\"user\",\"content\":\"" + user + "\"},{\"role\":\"assistant\",\"content\":\"" + (a + b) + "\"}]}\n";
+      String line =
+          "{\"messages\":[{\"role\":\"system\",\"content\":\"You are a calculator. Answer with the number only.\"},"
+              + "{\"role\":\"user\",\"content\":\""
+              + user
+              + "\"},{\"role\":\"assistant\",\"content\":\""
+              + (a + b)
+              + "\"}]}\n";
       if (firstLine == null) {
         firstLine = line;
       }

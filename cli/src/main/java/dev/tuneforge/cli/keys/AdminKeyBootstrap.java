@@ -26,26 +26,49 @@ public final class AdminKeyBootstrap {
   private AdminKeyBootstrap() {}
 
   /** Creates the admin key of team {@code default} unless the key file exists; says where it is. */
-  public static void ensure(Path keyFile, String bootstrapServers, PrintStream out) throws Exception {
+  public static void ensure(Path keyFile, String bootstrapServers, PrintStream out)
+      throws Exception {
     if (Files.exists(keyFile)) {
       out.println("admin key: " + keyFile);
       return;
     }
     String secret = ApiKeySecrets.newSecret();
-    ApiKeyIssued issued = new ApiKeyIssued(ApiKeySecrets.newId(), "admin (tuneforge up)", "default", "admin",
-        ApiKeySecrets.sha256(secret), Instant.now());
+    ApiKeyIssued issued =
+        new ApiKeyIssued(
+            ApiKeySecrets.newId(),
+            "admin (tuneforge up)",
+            "default",
+            "admin",
+            ApiKeySecrets.sha256(secret),
+            Instant.now());
     byte[] value = new EventCodec().encode(EventEnvelope.of(issued, "tuneforge-cli"));
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.API_KEYS, issued.key(), value)).get(60, TimeUnit.SECONDS);
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                20_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                60_000),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(Topics.API_KEYS, issued.key(), value))
+          .get(60, TimeUnit.SECONDS);
     }
     ApiKeyFile.writePrivate(keyFile, secret);
-    out.println("admin key: created " + issued.keyId() + " (team default, role admin); the secret is in " + keyFile
-        + " (mode 600). Use it as: -H \"Authorization: Bearer $(cat " + keyFile + ")\"");
+    out.println(
+        "admin key: created "
+            + issued.keyId()
+            + " (team default, role admin); the secret is in "
+            + keyFile
+            + " (mode 600). Use it as: -H \"Authorization: Bearer $(cat "
+            + keyFile
+            + ")\"");
   }
 }

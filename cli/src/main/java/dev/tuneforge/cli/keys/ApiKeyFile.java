@@ -9,8 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * Where the CLI finds its API key: {@code TUNEFORGE_API_KEY}, else {@code $TUNEFORGE_DATA/admin-key}
- * (written by the first {@code tuneforge up}, readable by its owner only).
+ * Where the CLI finds its API key: {@code TUNEFORGE_API_KEY}, else {@code
+ * $TUNEFORGE_DATA/admin-key} (written by the first {@code tuneforge up}, readable by its owner
+ * only).
  */
 public final class ApiKeyFile {
   private ApiKeyFile() {}
@@ -27,15 +28,22 @@ public final class ApiKeyFile {
     }
     Path file = adminKeyFile();
     try {
-      return Files.exists(file) ? Optional.of(Files.readString(file).strip()).filter(s -> !s.isEmpty()) : Optional.empty();
+      return Files.exists(file)
+          ? Optional.of(Files.readString(file).strip()).filter(s -> !s.isEmpty())
+          : Optional.empty();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read the API key from " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the API key from " + file + ": " + e.getMessage(), e);
     }
   }
 
   public static String require() {
-    return find().orElseThrow(() -> new IllegalStateException(
-        "no API key: set TUNEFORGE_API_KEY, or run `./tuneforge up` once to create " + adminKeyFile()));
+    return find()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no API key: set TUNEFORGE_API_KEY, or run `./tuneforge up` once to create "
+                        + adminKeyFile()));
   }
 
   /** Writes {@code secret} to {@code file} with mode 600, never leaving a readable copy behind. */
@@ -44,7 +52,8 @@ public final class ApiKeyFile {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(tmp); // not a POSIX file system: the folder's own protection applies
     }

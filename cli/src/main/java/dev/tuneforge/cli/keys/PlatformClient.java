@@ -18,7 +18,8 @@ public final class PlatformClient {
 
   private final URI base;
   private final String key;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ObjectMapper json = new ObjectMapper();
 
   public PlatformClient(URI base, String key) {
@@ -28,11 +29,15 @@ public final class PlatformClient {
 
   public static PlatformClient fromEnvironment() {
     String url = System.getenv().getOrDefault("TUNEFORGE_URL", "http://127.0.0.1:8080");
-    return new PlatformClient(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), ApiKeyFile.require());
+    return new PlatformClient(
+        URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
+        ApiKeyFile.require());
   }
 
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + key).timeout(Duration.ofMinutes(10));
+    return HttpRequest.newBuilder(base.resolve(path))
+        .header("Authorization", "Bearer " + key)
+        .timeout(Duration.ofMinutes(10));
   }
 
   public JsonNode get(String path) throws IOException, InterruptedException {
@@ -40,8 +45,11 @@ public final class PlatformClient {
   }
 
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
-    return send(request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+            .build());
   }
 
   public JsonNode send(HttpRequest request) throws IOException, InterruptedException {
@@ -49,7 +57,8 @@ public final class PlatformClient {
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.net.ConnectException e) {
-      throw new IllegalStateException("TuneForge is not reachable at " + base + " (`./tuneforge up` starts it locally)");
+      throw new IllegalStateException(
+          "TuneForge is not reachable at " + base + " (`./tuneforge up` starts it locally)");
     }
     if (r.statusCode() >= 300) {
       String message = r.body();
@@ -61,7 +70,14 @@ public final class PlatformClient {
       } catch (IOException e) {
         // not JSON: show the body as it came
       }
-      throw new IllegalStateException(request.method() + " " + request.uri().getPath() + " answered " + r.statusCode() + ": " + message);
+      throw new IllegalStateException(
+          request.method()
+              + " "
+              + request.uri().getPath()
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + message);
     }
     return json.readTree(r.body());
   }

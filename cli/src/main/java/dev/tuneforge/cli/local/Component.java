@@ -6,22 +6,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One process of the embedded mode: the stack, a service or the gateway, with the command that
- * runs it from a built checkout and the port it must own.
+ * One process of the embedded mode: the stack, a service or the gateway, with the command that runs
+ * it from a built checkout and the port it must own.
  */
 public record Component(String name, int port, List<String> command, Map<String, String> env) {
 
   static final int GATEWAY_PORT = 8080;
 
   static Component stack(Path home, Path dataDir) {
-    return new Component("stack", 9092,
-        javaCommand(home.resolve("libs/stack/target"), "tuneforge-stack", "-Xmx512m", "dev.tuneforge.stack.LocalStack", dataDir.toString()),
+    return new Component(
+        "stack",
+        9092,
+        javaCommand(
+            home.resolve("libs/stack/target"),
+            "tuneforge-stack",
+            "-Xmx512m",
+            "dev.tuneforge.stack.LocalStack",
+            dataDir.toString()),
         Map.of());
   }
 
   static Component gateway(Path home) {
-    return new Component("gateway", GATEWAY_PORT,
-        javaCommand(home.resolve("libs/gateway/target"), "tuneforge-gateway", "-Xmx128m", "dev.tuneforge.gateway.Gateway", String.valueOf(GATEWAY_PORT)),
+    return new Component(
+        "gateway",
+        GATEWAY_PORT,
+        javaCommand(
+            home.resolve("libs/gateway/target"),
+            "tuneforge-gateway",
+            "-Xmx128m",
+            "dev.tuneforge.gateway.Gateway",
+            String.valueOf(GATEWAY_PORT)),
         Map.of());
   }
 
@@ -31,10 +45,16 @@ public record Component(String name, int port, List<String> command, Map<String,
     cmd.add("-Xmx" + heap);
     cmd.add("-jar");
     cmd.add(home.resolve(name + "/target/quarkus-app/quarkus-run.jar").toString());
-    return new Component(name, port, cmd, Map.of(
-        "QUARKUS_HTTP_PORT", String.valueOf(port),
-        // The embedded mode is for this machine only; containers and pods bind every interface.
-        "QUARKUS_HTTP_HOST", "127.0.0.1"));
+    return new Component(
+        name,
+        port,
+        cmd,
+        Map.of(
+            "QUARKUS_HTTP_PORT",
+            String.valueOf(port),
+            // The embedded mode is for this machine only; containers and pods bind every interface.
+            "QUARKUS_HTTP_HOST",
+            "127.0.0.1"));
   }
 
   /** The same component reading the running stack's endpoints, by the keys docker-compose sets. */
@@ -57,9 +77,19 @@ public record Component(String name, int port, List<String> command, Map<String,
         service(home, "registry-service", 8084, "512m"));
   }
 
-  private static List<String> javaCommand(Path target, String artifact, String heap, String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java(), heap, "-cp",
-        target.resolve(artifact + "-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*", mainClass));
+  private static List<String> javaCommand(
+      Path target, String artifact, String heap, String mainClass, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                heap,
+                "-cp",
+                target.resolve(artifact + "-0.1.0-SNAPSHOT.jar")
+                    + ":"
+                    + target.resolve("lib")
+                    + "/*",
+                mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -10,9 +10,15 @@ import picocli.CommandLine.Parameters;
 public final class LocalCommands {
   private LocalCommands() {}
 
-  @Command(name = "up", description = "Start the local stack, the four services and the gateway (http://127.0.0.1:8080).")
+  @Command(
+      name = "up",
+      description =
+          "Start the local stack, the four services and the gateway (http://127.0.0.1:8080).")
   public static final class Up implements Callable<Integer> {
-    @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for every service to be ready (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout",
+        defaultValue = "180",
+        description = "Seconds to wait for every service to be ready (default ${DEFAULT-VALUE}).")
     long timeout;
 
     @Override
@@ -22,7 +28,9 @@ public final class LocalCommands {
     }
   }
 
-  @Command(name = "down", description = "Stop the gateway, the services and the local stack (data is kept).")
+  @Command(
+      name = "down",
+      description = "Stop the gateway, the services and the local stack (data is kept).")
   public static final class Down implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -31,7 +39,9 @@ public final class LocalCommands {
     }
   }
 
-  @Command(name = "status", description = "Show which local processes run and what the gateway's health says.")
+  @Command(
+      name = "status",
+      description = "Show which local processes run and what the gateway's health says.")
   public static final class Status implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -39,7 +49,10 @@ public final class LocalCommands {
     }
   }
 
-  @Command(name = "stack", description = "The local Kafka broker (KRaft) + S3 server, one process, data under the data folder.")
+  @Command(
+      name = "stack",
+      description =
+          "The local Kafka broker (KRaft) + S3 server, one process, data under the data folder.")
   public static final class Stack implements Callable<Integer> {
     @Parameters(index = "0", description = "up, down or status")
     String action;
@@ -53,8 +66,10 @@ public final class LocalCommands {
         case "status" -> {
           return mode.stackStatus();
         }
-        default -> throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "unknown action '" + action + "': use up, down or status");
+        default ->
+            throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this),
+                "unknown action '" + action + "': use up, down or status");
       }
       return 0;
     }

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** The embedded mode as a whole: stack first, then the services, then the gateway; stop in reverse. */
+/**
+ * The embedded mode as a whole: stack first, then the services, then the gateway; stop in reverse.
+ */
 public final class LocalMode {
 
   private final Path home;
@@ -59,28 +61,37 @@ public final class LocalMode {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!Files.exists(ready)) {
       if (!h.isAlive()) {
-        throw new IllegalStateException("the stack exited during start-up:\n" + processes.tail("stack", 20));
+        throw new IllegalStateException(
+            "the stack exited during start-up:\n" + processes.tail("stack", 20));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the stack did not become ready in 90 s; see " + processes.logFile("stack"));
+        throw new IllegalStateException(
+            "the stack did not become ready in 90 s; see " + processes.logFile("stack"));
       }
       Thread.sleep(100);
     }
     Map<String, String> config = readProperties(ready);
-    out.println("stack: Kafka " + config.get("kafka.bootstrap.servers") + ", S3 " + config.get("tuneforge.s3.endpoint")
-        + ", data " + dataDir);
+    out.println(
+        "stack: Kafka "
+            + config.get("kafka.bootstrap.servers")
+            + ", S3 "
+            + config.get("tuneforge.s3.endpoint")
+            + ", data "
+            + dataDir);
     return config;
   }
 
   public void stackDown() throws IOException {
-    out.println(processes.stop("stack", Duration.ofSeconds(30)) ? "stack: stopped" : "stack: not running");
+    out.println(
+        processes.stop("stack", Duration.ofSeconds(30)) ? "stack: stopped" : "stack: not running");
   }
 
   /** Stack, four services and gateway; returns once the gateway reports every service UP. */
   public void up(Duration timeout) throws IOException, InterruptedException {
     List<Component> all = new ArrayList<>(Component.services(home));
     all.add(Component.gateway(home));
-    // Check every build and port before starting anything, so a conflict leaves nothing half-started.
+    // Check every build and port before starting anything, so a conflict leaves nothing
+    // half-started.
     for (Component c : all) {
       requireBuilt(c);
       if (processes.running(c.name()).isEmpty()) {
@@ -90,7 +101,8 @@ public final class LocalMode {
     Map<String, String> config = stackUp();
     try {
       // Before the services start: they read the key topic at start-up and know the key at once.
-      AdminKeyBootstrap.ensure(ApiKeyFile.adminKeyFile(), config.get("kafka.bootstrap.servers"), out);
+      AdminKeyBootstrap.ensure(
+          ApiKeyFile.adminKeyFile(), config.get("kafka.bootstrap.servers"), out);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the first admin key: " + e.getMessage(), e);
     }
@@ -99,7 +111,13 @@ public final class LocalMode {
         out.println(c.name() + ": already running");
       } else {
         processes.start(c.withStack(config));
-        out.println(c.name() + ": starting on 127.0.0.1:" + c.port() + " (log " + processes.logFile(c.name()) + ")");
+        out.println(
+            c.name()
+                + ": starting on 127.0.0.1:"
+                + c.port()
+                + " (log "
+                + processes.logFile(c.name())
+                + ")");
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -107,24 +125,34 @@ public final class LocalMode {
     while (System.nanoTime() < deadline) {
       for (Component c : all) {
         if (processes.running(c.name()).isEmpty()) {
-          throw new IllegalStateException(c.name() + " exited during start-up:\n" + processes.tail(c.name(), 30));
+          throw new IllegalStateException(
+              c.name() + " exited during start-up:\n" + processes.tail(c.name(), 30));
         }
       }
       HttpResponse<String> r = gatewayHealth();
       if (r != null) {
         health = r.body();
         if (r.statusCode() == 200) {
-          out.println("TuneForge is up: http://127.0.0.1:" + Component.GATEWAY_PORT + "  " + health);
+          out.println(
+              "TuneForge is up: http://127.0.0.1:" + Component.GATEWAY_PORT + "  " + health);
           return;
         }
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("not every service became ready in " + timeout.toSeconds() + " s: " + health);
+    throw new IllegalStateException(
+        "not every service became ready in " + timeout.toSeconds() + " s: " + health);
   }
 
   public void down() throws IOException {
-    List<String> names = new ArrayList<>(List.of("gateway", "registry-service", "evaluator-service", "trainer-service", "dataset-service"));
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "gateway",
+                "registry-service",
+                "evaluator-service",
+                "trainer-service",
+                "dataset-service"));
     for (String n : names) {
       if (processes.stop(n, Duration.ofSeconds(30))) {
         out.println(n + ": stopped");
@@ -136,7 +164,14 @@ public final class LocalMode {
   /** Exit code 0 when everything runs and the gateway says UP. */
   public int status() {
     boolean all = true;
-    for (String n : List.of("stack", "dataset-service", "trainer-service", "evaluator-service", "registry-service", "gateway")) {
+    for (String n :
+        List.of(
+            "stack",
+            "dataset-service",
+            "trainer-service",
+            "evaluator-service",
+            "registry-service",
+            "gateway")) {
       var p = processes.running(n);
       all &= p.isPresent();
       out.printf("%-18s %s%n", n, p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped"));
@@ -148,16 +183,20 @@ public final class LocalMode {
 
   public int stackStatus() {
     var p = processes.running("stack");
-    out.println("stack: " + p.map(h -> "running (pid " + h.pid() + "), data " + dataDir).orElse("stopped"));
+    out.println(
+        "stack: " + p.map(h -> "running (pid " + h.pid() + "), data " + dataDir).orElse("stopped"));
     return p.isPresent() ? 0 : 1;
   }
 
   private HttpResponse<String> gatewayHealth() {
     try {
-      return HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Component.GATEWAY_PORT + "/q/health"))
-              .timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + Component.GATEWAY_PORT + "/q/health"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -169,7 +208,12 @@ public final class LocalMode {
   private void requireBuilt(Component c) {
     for (String part : c.command()) {
       if (part.endsWith(".jar") && !Files.exists(Path.of(part))) {
-        throw new IllegalStateException(c.name() + " is not built (" + part + " missing): run `mvn -B -DskipTests package` in " + home);
+        throw new IllegalStateException(
+            c.name()
+                + " is not built ("
+                + part
+                + " missing): run `mvn -B -DskipTests package` in "
+                + home);
       }
     }
   }
@@ -179,8 +223,14 @@ public final class LocalMode {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
-      throw new IllegalStateException("port " + port + " on 127.0.0.1, needed by " + who
-          + ", is already in use by another program: stop it (`ss -ltnp 'sport = :" + port + "'` shows which)");
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " on 127.0.0.1, needed by "
+              + who
+              + ", is already in use by another program: stop it (`ss -ltnp 'sport = :"
+              + port
+              + "'` shows which)");
     }
   }
 

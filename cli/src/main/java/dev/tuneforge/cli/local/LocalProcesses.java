@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Starts and stops the embedded mode's processes. Each runs detached (its own session, so closing
- * the terminal does not stop it), logs to {@code <data>/logs/<name>.log} and is tracked by
- * {@code <data>/pids/<name>.pid}; a pid file whose process is gone counts as stopped.
+ * the terminal does not stop it), logs to {@code <data>/logs/<name>.log} and is tracked by {@code
+ * <data>/pids/<name>.pid}; a pid file whose process is gone counts as stopped.
  */
 public final class LocalProcesses {
 
@@ -51,17 +51,21 @@ public final class LocalProcesses {
       cmd.add("/usr/bin/setsid");
     }
     cmd.addAll(c.command());
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(c.name()).toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(c.name()).toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().putAll(c.env());
     Process p = pb.start();
     Files.writeString(pidFile(c.name()), Long.toString(p.pid()));
     return p.toHandle();
   }
 
-  /** SIGTERM, then SIGKILL after {@code grace}; removes the pid file. Returns whether it was running. */
+  /**
+   * SIGTERM, then SIGKILL after {@code grace}; removes the pid file. Returns whether it was
+   * running.
+   */
   public boolean stop(String name, Duration grace) throws IOException {
     Optional<ProcessHandle> p = running(name);
     if (p.isPresent()) {

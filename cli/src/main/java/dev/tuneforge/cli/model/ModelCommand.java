@@ -28,14 +28,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tuneforge model info|generate|render|score|publish}: the local inference engine on a HF model folder. */
+/**
+ * {@code tuneforge model info|generate|render|score|publish}: the local inference engine on a HF
+ * model folder.
+ */
 @Command(
     name = "model",
     description = "Inspect, run and score a Hugging Face model folder with the local engine.",
@@ -60,8 +62,13 @@ public final class ModelCommand implements Runnable {
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", converter = ModelFolderConverter.class,
-        description = "HF model folder (config.json, *.safetensors, tokenizer files), local or s3://BUCKET/PREFIX/.")
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "DIR",
+        converter = ModelFolderConverter.class,
+        description =
+            "HF model folder (config.json, *.safetensors, tokenizer files), local or s3://BUCKET/PREFIX/.")
     Path model;
 
     @Override
@@ -84,28 +91,35 @@ public final class ModelCommand implements Runnable {
   /** The base model, with the PEFT adapter in {@code adapter} applied when one is given. */
   static CausalLM load(Path model, Path adapter) {
     LocalModelSource source = new LocalModelSource(model);
-    return adapter == null ? ModelLoader.load(source) : dev.tuneforge.llm.peft.AdapterLoader.load(source, adapter).model();
+    return adapter == null
+        ? ModelLoader.load(source)
+        : dev.tuneforge.llm.peft.AdapterLoader.load(source, adapter).model();
   }
 
   static List<ChatMessage> readChat(Path file) throws IOException {
     JsonNode root = JSON.readTree(Files.readString(file));
     JsonNode messages = root.isObject() && root.has("messages") ? root.get("messages") : root;
     if (messages == null || !messages.isArray()) {
-      throw new IllegalArgumentException(file + ": expected a JSON array of {\"role\", \"content\"} messages"
-          + " (or an object with \"messages\")");
+      throw new IllegalArgumentException(
+          file
+              + ": expected a JSON array of {\"role\", \"content\"} messages"
+              + " (or an object with \"messages\")");
     }
     List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       if (!m.hasNonNull("role") || !m.has("content")) {
-        throw new IllegalArgumentException(file + ": message " + i + " needs \"role\" and \"content\"");
+        throw new IllegalArgumentException(
+            file + ": message " + i + " needs \"role\" and \"content\"");
       }
       out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
     }
     return out;
   }
 
-  @Command(name = "info", description = "Architecture, parameter count, stored dtype and context length.")
+  @Command(
+      name = "info",
+      description = "Architecture, parameter count, stored dtype and context length.")
   public static final class Info extends Base {
     @Override
     void run(PrintWriter out) {
@@ -119,46 +133,78 @@ public final class ModelCommand implements Runnable {
         for (var e : arch.expectedTensors(c).entrySet()) {
           params += ckpt.info(e.getKey()).numel();
         }
-        dtype = ckpt.tensors().values().stream().map(TensorInfo::dtype).distinct()
-            .map(d -> d.torchName()).reduce((a, b) -> a + "+" + b).orElse("none");
+        dtype =
+            ckpt.tensors().values().stream()
+                .map(TensorInfo::dtype)
+                .distinct()
+                .map(d -> d.torchName())
+                .reduce((a, b) -> a + "+" + b)
+                .orElse("none");
       }
       out.printf("architecture: %s%n", c.modelType().hfName());
       out.printf("parameters: %d%n", params);
       out.printf("dtype: %s%n", dtype);
       out.printf("context length: %d%n", c.maxPositionEmbeddings());
-      out.printf("layers: %d, hidden: %d, heads: %d, kv heads: %d, head dim: %d, vocab: %d%n",
+      out.printf(
+          "layers: %d, hidden: %d, heads: %d, kv heads: %d, head dim: %d, vocab: %d%n",
           c.numLayers(), c.hiddenSize(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize());
-      out.printf("tied embeddings: %s, rope theta: %s, rope scaling: %s%n", c.tieWordEmbeddings(),
-          c.ropeTheta(), c.ropeScaling() == null ? "none" : c.ropeScaling().type());
+      out.printf(
+          "tied embeddings: %s, rope theta: %s, rope scaling: %s%n",
+          c.tieWordEmbeddings(),
+          c.ropeTheta(),
+          c.ropeScaling() == null ? "none" : c.ropeScaling().type());
     }
   }
 
   static final class PromptInput {
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "Raw prompt text (tokenized with the tokenizer's special-token rules).")
+    @Option(
+        names = "--prompt",
+        paramLabel = "TEXT",
+        description = "Raw prompt text (tokenized with the tokenizer's special-token rules).")
     String prompt;
 
-    @Option(names = "--chat", paramLabel = "FILE.json", description = "Chat messages, rendered with the model's chat template plus the generation prompt.")
+    @Option(
+        names = "--chat",
+        paramLabel = "FILE.json",
+        description =
+            "Chat messages, rendered with the model's chat template plus the generation prompt.")
     Path chat;
   }
 
   @Command(name = "generate", description = "Print the model's completion of a prompt or chat.")
   public static final class Generate extends Base {
-    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
+    @Option(
+        names = "--adapter",
+        paramLabel = "DIR",
+        description =
+            "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
     Path adapter;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     PromptInput input;
 
-    @Option(names = "--max-new-tokens", defaultValue = "128", description = "Upper bound on generated tokens (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-new-tokens",
+        defaultValue = "128",
+        description = "Upper bound on generated tokens (default ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); higher samples more freely.")
+    @Option(
+        names = "--temperature",
+        defaultValue = "0",
+        description = "0 = greedy (default); higher samples more freely.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass (default ${DEFAULT-VALUE} = off).")
+    @Option(
+        names = "--top-p",
+        defaultValue = "1.0",
+        description = "Nucleus sampling mass (default ${DEFAULT-VALUE} = off).")
     double topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed for sampling (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "Random seed for sampling (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -174,7 +220,8 @@ public final class ModelCommand implements Runnable {
         try (CausalLM lm = load(model, adapter)) {
           Set<Integer> eos = new LinkedHashSet<>(lm.config().eosTokenIds());
           Arrays.stream(tokenizer.eosIds()).forEach(eos::add);
-          GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, 0, topP, seed, eos, List.of());
+          GenerationConfig config =
+              new GenerationConfig(maxNewTokens, temperature, 0, topP, seed, eos, List.of());
           Generation g = new Generator(lm).generate(ids, config, t -> tokenizer.decode(t, true));
           out.println(g.text());
         }
@@ -182,9 +229,15 @@ public final class ModelCommand implements Runnable {
     }
   }
 
-  @Command(name = "render", description = "Print the chat template rendered for a chat (nothing else).")
+  @Command(
+      name = "render",
+      description = "Print the chat template rendered for a chat (nothing else).")
   public static final class Render extends Base {
-    @Option(names = "--chat", required = true, paramLabel = "FILE.json", description = "Chat messages as JSON.")
+    @Option(
+        names = "--chat",
+        required = true,
+        paramLabel = "FILE.json",
+        description = "Chat messages as JSON.")
     Path chat;
 
     @Option(names = "--add-generation-prompt", description = "Append the assistant turn header.")
@@ -197,16 +250,25 @@ public final class ModelCommand implements Runnable {
   }
 
   static final class ScoreInput {
-    @Option(names = "--text", paramLabel = "TEXT", description = "Text, tokenized exactly as in training.")
+    @Option(
+        names = "--text",
+        paramLabel = "TEXT",
+        description = "Text, tokenized exactly as in training.")
     String text;
 
     @Option(names = "--ids", paramLabel = "1,2,3", split = ",", description = "Token ids.")
     int[] ids;
   }
 
-  @Command(name = "score", description = "Print {\"tokens\":[...],\"logprobs\":[...]}: log p(token[i+1] | tokens[..i]).")
+  @Command(
+      name = "score",
+      description = "Print {\"tokens\":[...],\"logprobs\":[...]}: log p(token[i+1] | tokens[..i]).")
   public static final class Score extends Base {
-    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
+    @Option(
+        names = "--adapter",
+        paramLabel = "DIR",
+        description =
+            "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) applied to the model.")
     Path adapter;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -33,7 +33,8 @@ public final class ModelFolderConverter implements ITypeConverter<Path> {
     Path cache = TuneForge.dataDir().resolve("cache");
     Path dest = cache.resolve("models").resolve(location.bucket()).resolve(location.prefix());
     try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(location.bucket()))) {
-      new ArtifactStore(store, new BlobCache(cache.resolve("blobs"))).fetch(location.prefix(), dest);
+      new ArtifactStore(store, new BlobCache(cache.resolve("blobs")))
+          .fetch(location.prefix(), dest);
     }
     return dest;
   }

@@ -23,17 +23,25 @@ import picocli.CommandLine.Spec;
  * to {@code models/NAME/REV/} in the configured bucket as a model artifact (every file with its
  * sha256, the manifest last), so services and {@code --model s3://…} can fetch it verified.
  */
-@Command(name = "publish", description = "Publish a local HF model folder to the bucket as models/NAME/REVISION/.")
+@Command(
+    name = "publish",
+    description = "Publish a local HF model folder to the bucket as models/NAME/REVISION/.")
 public final class ModelPublishCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "HF model folder (config.json, *.safetensors, tokenizer files).")
+  @Parameters(
+      index = "0",
+      paramLabel = "DIR",
+      description = "HF model folder (config.json, *.safetensors, tokenizer files).")
   Path dir;
 
   @Option(names = "--name", required = true, description = "Model name: NAME or ORG/NAME.")
   String name;
 
-  @Option(names = "--revision", defaultValue = BucketLayout.DEFAULT_REVISION, description = "Revision (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--revision",
+      defaultValue = BucketLayout.DEFAULT_REVISION,
+      description = "Revision (default ${DEFAULT-VALUE}).")
   String revision;
 
   @Override
@@ -44,9 +52,13 @@ public final class ModelPublishCommand implements Callable<Integer> {
       // A folder the engine cannot read is refused before anything is uploaded.
       ModelLoader.config(new LocalModelSource(dir));
       try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(null))) {
-        ArtifactManifest m = new ArtifactStore(store).publish(dir, prefix, ArtifactKind.MODEL,
-            Map.of("name", name, "revision", revision));
-        out.printf("published %d files (%d bytes) to %s%n", m.files().size(), m.totalBytes(), store.uri(prefix));
+        ArtifactManifest m =
+            new ArtifactStore(store)
+                .publish(
+                    dir, prefix, ArtifactKind.MODEL, Map.of("name", name, "revision", revision));
+        out.printf(
+            "published %d files (%d bytes) to %s%n",
+            m.files().size(), m.totalBytes(), store.uri(prefix));
       }
       out.flush();
       return 0;

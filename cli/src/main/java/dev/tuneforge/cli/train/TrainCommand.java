@@ -33,7 +33,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "The job's YAML file.")
   Path config;
 
-  @Option(names = "--resume", description = "Continue from the newest complete checkpoint in output_dir.")
+  @Option(
+      names = "--resume",
+      description = "Continue from the newest complete checkpoint in output_dir.")
   boolean resume;
 
   PrintStream out = System.out;
@@ -55,24 +57,33 @@ public final class TrainCommand implements Callable<Integer> {
     // `--resume` continues from it (a kill -9 is safe too: checkpoints are written atomically). The
     // hook holds the JVM until the run has ended and its last line is printed.
     CountDownLatch reported = new CountDownLatch(1);
-    Thread onSignal = new Thread(() -> {
-      run.cancel();
-      try {
-        run.await(Duration.ofMinutes(5));
-        reported.await(30, TimeUnit.SECONDS);
-      } catch (RuntimeException | InterruptedException failedOrGone) {
-        // the run failed or the wait was cut short: nothing more to hold the JVM for
-      }
-    }, "cancel training");
+    Thread onSignal =
+        new Thread(
+            () -> {
+              run.cancel();
+              try {
+                run.await(Duration.ofMinutes(5));
+                reported.await(30, TimeUnit.SECONDS);
+              } catch (RuntimeException | InterruptedException failedOrGone) {
+                // the run failed or the wait was cut short: nothing more to hold the JVM for
+              }
+            },
+            "cancel training");
     Runtime.getRuntime().addShutdownHook(onSignal);
     try {
       TrainingResult r = run.await();
       if (r.interrupted()) {
-        out.println("stopped at step " + r.steps() + "; --resume continues from the newest checkpoint");
+        out.println(
+            "stopped at step " + r.steps() + "; --resume continues from the newest checkpoint");
         return 1;
       }
-      out.printf(Locale.ROOT, "done: %d steps%s; model in %s, checkpoints in %s%n", r.steps(),
-          r.stoppedEarly() ? " (early stopping)" : "", r.output(), r.output().resolve("checkpoints"));
+      out.printf(
+          Locale.ROOT,
+          "done: %d steps%s; model in %s, checkpoints in %s%n",
+          r.steps(),
+          r.stoppedEarly() ? " (early stopping)" : "",
+          r.output(),
+          r.output().resolve("checkpoints"));
       return 0;
     } finally {
       out.flush();
@@ -85,7 +96,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** One line per step: {@code [####......] step 12/40 loss 2.3156 lr 1.20e-04 812 tok/s ETA 0:41}. */
+  /**
+   * One line per step: {@code [####......] step 12/40 loss 2.3156 lr 1.20e-04 812 tok/s ETA 0:41}.
+   */
   public static final class ProgressPrinter implements TrainingListener {
     private final PrintStream out;
 
@@ -97,14 +110,29 @@ public final class TrainCommand implements Callable<Integer> {
     public void onStep(StepReport r) {
       int width = 20;
       int filled = (int) (width * r.step() / Math.max(1, r.totalSteps()));
-      out.printf(Locale.ROOT, "[%s%s] step %d/%d epoch %.2f loss %.4f lr %.2e grad-norm %.3f %.0f tok/s ETA %s%n",
-          "#".repeat(filled), ".".repeat(width - filled), r.step(), r.totalSteps(), r.epoch(), r.loss(),
-          r.learningRate(), r.gradNorm(), r.tokensPerSecond(), duration(r.etaSeconds()));
+      out.printf(
+          Locale.ROOT,
+          "[%s%s] step %d/%d epoch %.2f loss %.4f lr %.2e grad-norm %.3f %.0f tok/s ETA %s%n",
+          "#".repeat(filled),
+          ".".repeat(width - filled),
+          r.step(),
+          r.totalSteps(),
+          r.epoch(),
+          r.loss(),
+          r.learningRate(),
+          r.gradNorm(),
+          r.tokensPerSecond(),
+          duration(r.etaSeconds()));
     }
 
     @Override
     public void onEvaluation(EvalReport r) {
-      out.printf(Locale.ROOT, "  eval at step %d: loss %.4f perplexity %.3f%s%n", r.step(), r.loss(), r.perplexity(),
+      out.printf(
+          Locale.ROOT,
+          "  eval at step %d: loss %.4f perplexity %.3f%s%n",
+          r.step(),
+          r.loss(),
+          r.perplexity(),
           r.improved() ? " (best)" : "");
     }
 
@@ -120,7 +148,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     static String duration(double seconds) {
       long s = Math.round(seconds);
-      return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+      return s >= 3600
+          ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
           : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
   }

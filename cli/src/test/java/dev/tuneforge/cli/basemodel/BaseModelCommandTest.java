@@ -35,7 +35,8 @@ class BaseModelCommandTest {
       assertEquals(0, new CommandLine(new TuneForge()).execute(args));
     }
     Path a = dir.resolve("a");
-    assertArrayEquals(Files.readAllBytes(a.resolve("model.safetensors")),
+    assertArrayEquals(
+        Files.readAllBytes(a.resolve("model.safetensors")),
         Files.readAllBytes(dir.resolve("b").resolve("model.safetensors")));
     assertFalse(Files.exists(a.resolve("checkpoints")));
     try (CausalLM model = ModelLoader.load(new LocalModelSource(a))) {
@@ -45,7 +46,8 @@ class BaseModelCommandTest {
     // the forgetting check's default corpus: the first lines of the corpus the model trained on
     RetentionCorpus retention = RetentionCorpus.forBaseModel(a).orElseThrow();
     assertEquals(BaseModel.RETENTION_LINES, retention.texts().size());
-    String first = new ObjectMapper().readTree(BaseModel.corpus(1, 1234).get(0)).get("text").asText();
+    String first =
+        new ObjectMapper().readTree(BaseModel.corpus(1, 1234).get(0)).get("text").asText();
     assertEquals(first, retention.texts().get(0));
   }
 }

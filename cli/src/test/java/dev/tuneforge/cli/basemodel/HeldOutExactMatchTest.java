@@ -37,8 +37,9 @@ import picocli.CommandLine;
  * docs/benchmarks.md ("Engine II").
  */
 class HeldOutExactMatchTest {
-  private static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-      "nine", "ten"};
+  private static final String[] WORDS = {
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"
+  };
   private static final int HELD_OUT = 40;
   private static final int TRAIN = 300;
   private static final int BASE_STEPS = 150;
@@ -50,11 +51,15 @@ class HeldOutExactMatchTest {
   void loraTrainingRaisesHeldOutExactMatch() throws IOException {
     long t0 = System.nanoTime();
     Path base = dir.resolve("base");
-    assertEquals(0, new CommandLine(new TuneForge()).execute("base-model", "--out", base.toString(),
-        "--steps", String.valueOf(BASE_STEPS)));
+    assertEquals(
+        0,
+        new CommandLine(new TuneForge())
+            .execute(
+                "base-model", "--out", base.toString(), "--steps", String.valueOf(BASE_STEPS)));
     double baseSeconds = (System.nanoTime() - t0) / 1e9;
 
-    // every ordered triple of distinct words from zero..ten, shuffled once; train and held-out disjoint
+    // every ordered triple of distinct words from zero..ten, shuffled once; train and held-out
+    // disjoint
     List<int[]> triples = new ArrayList<>();
     for (int a = 0; a <= 10; a++) {
       for (int b = 0; b <= 10; b++) {
@@ -84,15 +89,20 @@ class HeldOutExactMatchTest {
       jsonl.append(chat).append('\n');
     }
     Files.writeString(dir.resolve("train.jsonl"), jsonl);
-    List<ExactMatch.Item> items = heldOut.stream()
-        .map(t -> new ExactMatch.Item(List.of(ChatMessage.user(question(t))), answer(t))).toList();
+    List<ExactMatch.Item> items =
+        heldOut.stream()
+            .map(t -> new ExactMatch.Item(List.of(ChatMessage.user(question(t))), answer(t)))
+            .toList();
 
     ExactMatch.Result before;
-    try (Tokenizer tok = Tokenizer.load(base); CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
+    try (Tokenizer tok = Tokenizer.load(base);
+        CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
       before = ExactMatch.evaluate(model, tok, ChatTemplate.load(base), items, 6, 10);
     }
 
-    Files.writeString(dir.resolve("job.yaml"), """
+    Files.writeString(
+        dir.resolve("job.yaml"),
+        """
         base_model: base
         adapter: lora
         lora_r: 8
@@ -110,27 +120,52 @@ class HeldOutExactMatchTest {
         warmup_steps: 10
         seed: 5
         output_dir: adapter
-        """.formatted(LORA_STEPS));
+        """
+            .formatted(LORA_STEPS));
     long t1 = System.nanoTime();
-    TrainingResult r = JobRunner.run(TrainCommand.load(dir.resolve("job.yaml")), TrainingListener.NONE, false);
+    TrainingResult r =
+        JobRunner.run(TrainCommand.load(dir.resolve("job.yaml")), TrainingListener.NONE, false);
     double trainSeconds = (System.nanoTime() - t1) / 1e9;
 
     ExactMatch.Result after;
     try (Tokenizer tok = Tokenizer.load(base);
-        AdapterLoader.Adapted tuned = AdapterLoader.load(new LocalModelSource(base), dir.resolve("adapter"))) {
+        AdapterLoader.Adapted tuned =
+            AdapterLoader.load(new LocalModelSource(base), dir.resolve("adapter"))) {
       after = ExactMatch.evaluate(tuned.model(), tok, ChatTemplate.load(base), items, 6, 10);
     }
 
     double firstLoss = mean(r.losses().subList(0, 5));
     double lastLoss = mean(r.losses().subList(r.losses().size() - 5, r.losses().size()));
-    System.out.printf(Locale.ROOT, "held-out exact match: base model (%d steps, %.0f s) %d/%d, after LoRA (%d steps,"
+    System.out.printf(
+        Locale.ROOT,
+        "held-out exact match: base model (%d steps, %.0f s) %d/%d, after LoRA (%d steps,"
             + " %.0f s) %d/%d; train loss %.3f -> %.3f (mean of first/last 5 steps)%n"
-            + "  before: %s%n  after:  %s%n", BASE_STEPS, baseSeconds, before.correct(), before.total(), r.steps(),
-        trainSeconds, after.correct(), after.total(), firstLoss, lastLoss, before.completions(), after.completions());
-    assertTrue(lastLoss < 0.5 * firstLoss, "training loss must fall: " + firstLoss + " -> " + lastLoss);
-    assertTrue(before.rate() <= 0.1, "the base model must not already do the task: " + before.completions());
-    assertTrue(after.rate() >= 0.5, "LoRA must raise held-out exact match to >= 50%: " + after.correct() + "/"
-        + after.total() + " " + after.completions());
+            + "  before: %s%n  after:  %s%n",
+        BASE_STEPS,
+        baseSeconds,
+        before.correct(),
+        before.total(),
+        r.steps(),
+        trainSeconds,
+        after.correct(),
+        after.total(),
+        firstLoss,
+        lastLoss,
+        before.completions(),
+        after.completions());
+    assertTrue(
+        lastLoss < 0.5 * firstLoss, "training loss must fall: " + firstLoss + " -> " + lastLoss);
+    assertTrue(
+        before.rate() <= 0.1,
+        "the base model must not already do the task: " + before.completions());
+    assertTrue(
+        after.rate() >= 0.5,
+        "LoRA must raise held-out exact match to >= 50%: "
+            + after.correct()
+            + "/"
+            + after.total()
+            + " "
+            + after.completions());
   }
 
   private static String question(int[] t) {

@@ -34,8 +34,15 @@ class ExportCommandTest {
   @Test
   void exportsTheDemoBaseAsQ8AndAnAdapterAsGgufLora() throws Exception {
     Path base = BaseModel.init(dir.resolve("base"), BaseModel.config(64, 2), 5);
-    String out = CliRun.run("export", "--format", "gguf", "--type", "q8_0", base.toString(),
-        dir.resolve("base-q8_0.gguf").toString());
+    String out =
+        CliRun.run(
+            "export",
+            "--format",
+            "gguf",
+            "--type",
+            "q8_0",
+            base.toString(),
+            dir.resolve("base-q8_0.gguf").toString());
     assertTrue(out.contains("GGUF q8_0, architecture llama"), out);
     GgufFile f = GgufFile.read(dir.resolve("base-q8_0.gguf"));
     assertEquals(7L, f.get("general.file_type").asLong());
@@ -45,16 +52,32 @@ class ExportCommandTest {
     assertEquals(GgmlType.F16, f.tensor("blk.0.ffn_down.weight").type());
 
     Path adapter = adapter(dir.resolve("adapter"));
-    out = CliRun.run("export", "--format", "gguf-lora", "--adapter", adapter.toString(), base.toString(),
-        dir.resolve("adapter.gguf").toString());
+    out =
+        CliRun.run(
+            "export",
+            "--format",
+            "gguf-lora",
+            "--adapter",
+            adapter.toString(),
+            base.toString(),
+            dir.resolve("adapter.gguf").toString());
     assertTrue(out.contains("GGUF LoRA for llama, 2 modules, r 4"), out);
     GgufFile lora = GgufFile.read(dir.resolve("adapter.gguf"));
     assertEquals("adapter", lora.get("general.type").asString());
     assertEquals(4, lora.tensors().size());
 
-    CliRun.run("export", "--type", "f32", "--adapter", adapter.toString(), "--name", "demo-merged", base.toString(),
+    CliRun.run(
+        "export",
+        "--type",
+        "f32",
+        "--adapter",
+        adapter.toString(),
+        "--name",
+        "demo-merged",
+        base.toString(),
         dir.resolve("merged.gguf").toString());
-    assertEquals("demo-merged", GgufFile.read(dir.resolve("merged.gguf")).get("general.name").asString());
+    assertEquals(
+        "demo-merged", GgufFile.read(dir.resolve("merged.gguf")).get("general.name").asString());
   }
 
   @Test
@@ -63,11 +86,13 @@ class ExportCommandTest {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new TuneForge());
     cli.setErr(new PrintWriter(err));
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("tuneforge: " + e.getMessage());
-      return 1;
-    });
-    int code = cli.execute("export", "--type", "q5_k", base.toString(), dir.resolve("x.gguf").toString());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("tuneforge: " + e.getMessage());
+          return 1;
+        });
+    int code =
+        cli.execute("export", "--type", "q5_k", base.toString(), dir.resolve("x.gguf").toString());
     assertEquals(1, code);
     assertTrue(err.toString().contains("unsupported GGUF type 'q5_k'"), err.toString());
     assertFalse(Files.exists(dir.resolve("x.gguf")));
@@ -84,8 +109,10 @@ class ExportCommandTest {
       t.put(PeftNames.loraB(module), new FloatTensor(new long[] {out, 4}, fill(out * 4, 0.02f)));
     }
     SafetensorsWriter.write(dir.resolve(PeftAdapter.WEIGHTS_FILE), t, DType.F32);
-    List<String> targets = List.of("model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj");
-    new AdapterConfig(LoraConfig.of(4, 8, targets), "demo").write(dir.resolve(AdapterConfig.FILE), targets);
+    List<String> targets =
+        List.of("model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj");
+    new AdapterConfig(LoraConfig.of(4, 8, targets), "demo")
+        .write(dir.resolve(AdapterConfig.FILE), targets);
     return dir;
   }
 

@@ -26,23 +26,34 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The first admin key: one ApiKeyIssued on the real broker (hash only), the secret in a 600 file, once. */
+/**
+ * The first admin key: one ApiKeyIssued on the real broker (hash only), the secret in a 600 file,
+ * once.
+ */
 class AdminKeyBootstrapTest {
 
   @Test
   void firstUpIssuesOneAdminKeyAndLaterUpsKeepIt(@TempDir Path dir) throws Exception {
-    try (LocalStack stack = LocalStack.start(StackSettings.defaults(dir.resolve("stack")).withFreePorts())) {
+    try (LocalStack stack =
+        LocalStack.start(StackSettings.defaults(dir.resolve("stack")).withFreePorts())) {
       String bootstrap = stack.serviceConfig().get("kafka.bootstrap.servers");
       Path keyFile = dir.resolve("data/admin-key");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      AdminKeyBootstrap.ensure(keyFile, bootstrap, new PrintStream(out, true, StandardCharsets.UTF_8));
+      AdminKeyBootstrap.ensure(
+          keyFile, bootstrap, new PrintStream(out, true, StandardCharsets.UTF_8));
       String secret = Files.readString(keyFile).strip();
       assertTrue(secret.matches("tf-[A-Za-z0-9_-]{43}"), secret);
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
-      assertTrue(out.toString(StandardCharsets.UTF_8).contains(keyFile.toString()), "says where the key is");
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+      assertTrue(
+          out.toString(StandardCharsets.UTF_8).contains(keyFile.toString()),
+          "says where the key is");
       assertFalse(out.toString(StandardCharsets.UTF_8).contains(secret), "never prints the secret");
 
-      AdminKeyBootstrap.ensure(keyFile, bootstrap, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      AdminKeyBootstrap.ensure(
+          keyFile,
+          bootstrap,
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       assertEquals(secret, Files.readString(keyFile).strip(), "a second up keeps the key");
 
       List<String> records = readAll(bootstrap);
@@ -57,9 +68,17 @@ class AdminKeyBootstrapTest {
 
   private static List<String> readAll(String bootstrap) {
     List<String> values = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "admin-key-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (var c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "admin-key-test",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       c.subscribe(List.of(Topics.API_KEYS));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       // Both ensure() calls returned after the broker's ack, so everything is there; read for a

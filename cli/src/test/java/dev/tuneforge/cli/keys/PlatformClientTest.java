@@ -20,21 +20,32 @@ class PlatformClientTest {
   void sendsTheKeyAsBearerAndReportsThePlatformsError() throws Exception {
     List<String> seen = new ArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      seen.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      boolean ok = exchange.getRequestURI().getPath().equals("/v1/keys");
-      byte[] body = (ok ? "{\"object\":\"list\",\"data\":[]}"
-          : "{\"error\":{\"message\":\"this API key has role 'viewer'\",\"type\":\"permission_error\"}}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(ok ? 200 : 403, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          seen.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          boolean ok = exchange.getRequestURI().getPath().equals("/v1/keys");
+          byte[] body =
+              (ok
+                      ? "{\"object\":\"list\",\"data\":[]}"
+                      : "{\"error\":{\"message\":\"this API key has role 'viewer'\",\"type\":\"permission_error\"}}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(ok ? 200 : 403, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
-      PlatformClient client = new PlatformClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tf-secret");
+      PlatformClient client =
+          new PlatformClient(
+              URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tf-secret");
       assertEquals("list", client.get("/v1/keys").get("object").asText());
-      var e = assertThrows(IllegalStateException.class, () -> client.post("/v1/keys/key-1/revoke", Map.of()));
-      assertTrue(e.getMessage().contains("403") && e.getMessage().contains("role 'viewer'"), e.getMessage());
+      var e =
+          assertThrows(
+              IllegalStateException.class, () -> client.post("/v1/keys/key-1/revoke", Map.of()));
+      assertTrue(
+          e.getMessage().contains("403") && e.getMessage().contains("role 'viewer'"),
+          e.getMessage());
       assertEquals(List.of("Bearer tf-secret", "Bearer tf-secret"), seen);
     } finally {
       server.stop(0);

@@ -45,7 +45,8 @@ class MergeCommandTest {
     float[] adapted;
     LoraConfig cfg = LoraConfig.of(4, 8, List.of("q_proj", "v_proj", "up_proj"));
     LoraLinearFactory f = LoraLinearFactory.fresh(cfg);
-    try (CausalLM m = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+    try (CausalLM m =
+        ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
       Random rnd = new Random(2);
       for (LoraLinear l : f.layers()) {
         float[] b = new float[(int) l.loraB().getShape().size()];
@@ -58,8 +59,16 @@ class MergeCommandTest {
       PeftAdapterWriter.write(adapter, new AdapterConfig(cfg, base.toString()), f.layers());
     }
     Path out = dir.resolve("merged");
-    int code = cli().execute("merge", "--model", base.toString(), "--adapter", adapter.toString(),
-        "--out", out.toString());
+    int code =
+        cli()
+            .execute(
+                "merge",
+                "--model",
+                base.toString(),
+                "--adapter",
+                adapter.toString(),
+                "--out",
+                out.toString());
     assertEquals(0, code);
     assertTrue(Files.exists(out.resolve("tokenizer.json")), "tokenizer files are copied");
     try (CausalLM merged = ModelLoader.load(new LocalModelSource(out))) {
@@ -76,47 +85,69 @@ class MergeCommandTest {
     StringWriter err = new StringWriter();
     CommandLine cli = cli();
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("merge", "--model", base.toString(), "--adapter", dir.resolve("nope").toString(),
-        "--out", dir.resolve("out").toString());
+    int code =
+        cli.execute(
+            "merge",
+            "--model",
+            base.toString(),
+            "--adapter",
+            dir.resolve("nope").toString(),
+            "--out",
+            dir.resolve("out").toString());
     assertEquals(1, code);
     assertTrue(err.toString().contains("adapter_config.json"), err.toString());
     assertFalse(Files.exists(dir.resolve("out")));
   }
 
-  /** The same setup as {@link TuneForge#main}: an expected failure is one line on stderr, exit 1. */
+  /**
+   * The same setup as {@link TuneForge#main}: an expected failure is one line on stderr, exit 1.
+   */
   private static CommandLine cli() {
     CommandLine cli = new CommandLine(new TuneForge());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("tuneforge: " + e.getMessage());
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("tuneforge: " + e.getMessage());
+          return 1;
+        });
     return cli;
   }
 
   /** A tiny random Llama in HF layout, float32, with a stand-in tokenizer file to be copied. */
   private static Path writeBase(Path dir) throws Exception {
     ObjectNode c = new ObjectMapper().createObjectNode();
-    c.put("model_type", "llama").put("hidden_size", 32).put("num_hidden_layers", 2)
-        .put("num_attention_heads", 4).put("num_key_value_heads", 2).put("intermediate_size", 48)
-        .put("vocab_size", 300).put("rms_norm_eps", 1e-5).put("rope_theta", 10000.0)
-        .put("max_position_embeddings", 64).put("tie_word_embeddings", false).put("torch_dtype", "float32");
+    c.put("model_type", "llama")
+        .put("hidden_size", 32)
+        .put("num_hidden_layers", 2)
+        .put("num_attention_heads", 4)
+        .put("num_key_value_heads", 2)
+        .put("intermediate_size", 48)
+        .put("vocab_size", 300)
+        .put("rms_norm_eps", 1e-5)
+        .put("rope_theta", 10000.0)
+        .put("max_position_embeddings", 64)
+        .put("tie_word_embeddings", false)
+        .put("torch_dtype", "float32");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), c.toPrettyString());
     Files.writeString(dir.resolve("tokenizer.json"), "{}");
     ModelConfig mc = ModelConfig.parse(c.toString());
     Random rnd = new Random(1);
     Map<String, FloatTensor> t = new LinkedHashMap<>();
-    ModelLoader.architecture(mc.modelType()).expectedTensors(mc).forEach((name, shape) -> {
-      int n = 1;
-      for (long d : shape) {
-        n *= (int) d;
-      }
-      float[] data = new float[n];
-      for (int i = 0; i < n; i++) {
-        data[i] = (float) ((name.endsWith("norm.weight") ? 1 : 0) + 0.3 * rnd.nextGaussian());
-      }
-      t.put(name, new FloatTensor(shape, data));
-    });
+    ModelLoader.architecture(mc.modelType())
+        .expectedTensors(mc)
+        .forEach(
+            (name, shape) -> {
+              int n = 1;
+              for (long d : shape) {
+                n *= (int) d;
+              }
+              float[] data = new float[n];
+              for (int i = 0; i < n; i++) {
+                data[i] =
+                    (float) ((name.endsWith("norm.weight") ? 1 : 0) + 0.3 * rnd.nextGaussian());
+              }
+              t.put(name, new FloatTensor(shape, data));
+            });
     SafetensorsWriter.write(dir.resolve("model.safetensors"), t, DType.F32);
     return dir;
   }

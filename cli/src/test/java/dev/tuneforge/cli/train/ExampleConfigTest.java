@@ -14,12 +14,19 @@ class ExampleConfigTest {
   @TempDir Path dir;
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"train-full.yaml,FULL,arithmetic-full", "train-lora.yaml,LORA,arithmetic-lora",
-      "train-qlora.yaml,QLORA,arithmetic-qlora"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "train-full.yaml,FULL,arithmetic-full",
+    "train-lora.yaml,LORA,arithmetic-lora",
+    "train-qlora.yaml,QLORA,arithmetic-qlora"
+  })
   void exampleJobParses(String file, JobConfig.Adapter adapter, String run) throws IOException {
     Path examples = Path.of("..", "examples");
     String yaml = Files.readString(examples.resolve(file));
-    assertTrue(yaml.lines().findFirst().orElse("").contains("./tuneforge train --config examples/" + file));
+    assertTrue(
+        yaml.lines()
+            .findFirst()
+            .orElse("")
+            .contains("./tuneforge train --config examples/" + file));
     // the same layout in a temp checkout, with the base model folder the first command would create
     Path ex = Files.createDirectories(dir.resolve("examples/data"));
     Files.copy(examples.resolve("data/arithmetic-chat.jsonl"), ex.resolve("arithmetic-chat.jsonl"));

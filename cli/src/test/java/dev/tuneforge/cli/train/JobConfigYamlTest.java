@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JobConfigYamlTest {
   @TempDir Path dir;
 
-  private static final String VALID = """
+  private static final String VALID =
+      """
       base_model: base
       datasets:
         - path: train.jsonl
@@ -43,7 +44,10 @@ class JobConfigYamlTest {
 
   @Test
   void readsAxolotlKeysResolvingPathsAgainstTheFile() throws IOException {
-    JobConfig c = load(VALID + """
+    JobConfig c =
+        load(
+            VALID
+                + """
         sequence_len: 256
         sample_packing: true
         micro_batch_size: 2
@@ -73,32 +77,38 @@ class JobConfigYamlTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "lerning_rate: 0.1|lerning_rate|unknown key",
-      "micro_batch_size: 0|micro_batch_size|>= 1",
-      "gradient_accumulation_steps: -1|gradient_accumulation_steps|>= 1",
-      "sequence_len: 1|sequence_len|>= 2",
-      "warmup_ratio: 1.5|warmup_ratio|[0, 1]",
-      "lr_scheduler: step|lr_scheduler|constant, linear, cosine",
-      "adapter: nf4|adapter|must be one of [full, lora, qlora]",
-      "adapter: prefix|adapter|must be one of",
-      "lora_r: 8|lora_r|adapter is full",
-      "val_set_size: 1.0|val_set_size|[0, 1)",
-      "eval_steps: 5|eval_steps|validation set",
-      "sample_packing: yes please|sample_packing|true or false",
-      "gradient_checkpointing: 1|gradient_checkpointing|true or false",
-      "max_steps: 2.5|max_steps|integer",
-      "weight_decay: -0.1|weight_decay|>= 0",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "lerning_rate: 0.1|lerning_rate|unknown key",
+        "micro_batch_size: 0|micro_batch_size|>= 1",
+        "gradient_accumulation_steps: -1|gradient_accumulation_steps|>= 1",
+        "sequence_len: 1|sequence_len|>= 2",
+        "warmup_ratio: 1.5|warmup_ratio|[0, 1]",
+        "lr_scheduler: step|lr_scheduler|constant, linear, cosine",
+        "adapter: nf4|adapter|must be one of [full, lora, qlora]",
+        "adapter: prefix|adapter|must be one of",
+        "lora_r: 8|lora_r|adapter is full",
+        "val_set_size: 1.0|val_set_size|[0, 1)",
+        "eval_steps: 5|eval_steps|validation set",
+        "sample_packing: yes please|sample_packing|true or false",
+        "gradient_checkpointing: 1|gradient_checkpointing|true or false",
+        "max_steps: 2.5|max_steps|integer",
+        "weight_decay: -0.1|weight_decay|>= 0",
+      })
   void rejectsWithTheKeyNamed(String line, String key, String text) {
     JobConfigException e = assertThrows(JobConfigException.class, () -> load(VALID + line + "\n"));
     assertEquals(key, e.key());
-    assertTrue(e.getMessage().startsWith(key + ":") && e.getMessage().contains(text), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(key + ":") && e.getMessage().contains(text), e.getMessage());
   }
 
   @Test
   void qloraIsAcceptedWithTheLoraKeys() throws IOException {
-    JobConfig c = load(VALID + """
+    JobConfig c =
+        load(
+            VALID
+                + """
         adapter: qlora
         lora_r: 8
         lora_alpha: 16
@@ -107,10 +117,14 @@ class JobConfigYamlTest {
     assertEquals(JobConfig.Adapter.QLORA, c.adapter());
     assertEquals(8, c.loraR());
     assertEquals(java.util.List.of("all-linear"), c.loraTargetModules());
-    JobConfigException e = assertThrows(JobConfigException.class,
-        () -> load(VALID + "adapter: qlora\nlora_dropout: 1.0\n"));
+    JobConfigException e =
+        assertThrows(
+            JobConfigException.class, () -> load(VALID + "adapter: qlora\nlora_dropout: 1.0\n"));
     assertEquals("lora_dropout", e.key());
-    e = assertThrows(JobConfigException.class, () -> load(VALID + "adapter: qlora\nlora_target_modules: 3\n"));
+    e =
+        assertThrows(
+            JobConfigException.class,
+            () -> load(VALID + "adapter: qlora\nlora_target_modules: 3\n"));
     assertEquals("lora_target_modules", e.key());
   }
 
@@ -124,24 +138,32 @@ class JobConfigYamlTest {
 
   @Test
   void learningRateOutOfRangeNamesTheKey() {
-    JobConfigException e = assertThrows(JobConfigException.class,
-        () -> load(VALID.replace("0.0002", "0")));
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> load(VALID.replace("0.0002", "0")));
     assertEquals("learning_rate", e.key());
   }
 
   @Test
   void datasetEntriesAreCheckedByIndex() {
-    JobConfigException e = assertThrows(JobConfigException.class, () -> load(VALID.replace("type: chat", "type: dpo")));
+    JobConfigException e =
+        assertThrows(
+            JobConfigException.class, () -> load(VALID.replace("type: chat", "type: dpo")));
     assertEquals("datasets[0].type", e.key());
-    e = assertThrows(JobConfigException.class, () -> load(VALID.replace("type: chat", "type: chat\n    split: x")));
+    e =
+        assertThrows(
+            JobConfigException.class,
+            () -> load(VALID.replace("type: chat", "type: chat\n    split: x")));
     assertEquals("datasets[0].split", e.key());
-    e = assertThrows(JobConfigException.class, () -> load(VALID.replace("train.jsonl", "missing.jsonl")));
+    e =
+        assertThrows(
+            JobConfigException.class, () -> load(VALID.replace("train.jsonl", "missing.jsonl")));
     assertEquals("datasets[0].path", e.key());
   }
 
   @Test
   void requiredKeysAreNamed() {
-    JobConfigException e = assertThrows(JobConfigException.class, () -> load(VALID.replace("output_dir: out\n", "")));
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> load(VALID.replace("output_dir: out\n", "")));
     assertEquals("output_dir", e.key());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuneforge.cli.CliRun;
 import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.basemodel.BaseModel;
 import dev.tuneforge.llm.train.Checkpoints;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import dev.tuneforge.cli.CliRun;
 
 /**
  * {@code tuneforge train} as its own JVM, killed with SIGKILL right as it starts writing its second
@@ -49,7 +49,8 @@ class KillNineResumeTest {
   void runKilledMidCheckpointResumesToTheSameAdapterBytes() throws Exception {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
     TinyChats.write(dir.resolve("chats.jsonl"));
-    String job = """
+    String job =
+        """
         base_model: base
         adapter: lora
         lora_r: 4
@@ -68,18 +69,21 @@ class KillNineResumeTest {
         seed: 4
         output_dir: %s
         """;
-    Files.writeString(dir.resolve("straight.yaml"), job.formatted(MAX_STEPS, SAVE_STEPS, "straight"));
+    Files.writeString(
+        dir.resolve("straight.yaml"), job.formatted(MAX_STEPS, SAVE_STEPS, "straight"));
     Files.writeString(dir.resolve("killed.yaml"), job.formatted(MAX_STEPS, SAVE_STEPS, "killed"));
 
     // The killed run: a separate JVM, SIGKILLed while it writes its second checkpoint. The trainer
-    // reports a step before saving it; from that line on, watch for the checkpoint's temporary folder
+    // reports a step before saving it; from that line on, watch for the checkpoint's temporary
+    // folder
     // and kill the moment it appears (mid-write), or after a short wait if it was missed.
     Path killed = dir.resolve("killed");
     int killStep = 2 * SAVE_STEPS;
     child = launch("train", "--config", dir.resolve("killed.yaml").toString());
     List<String> log = new ArrayList<>();
     boolean sawKillStep = false;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         log.add(line);
@@ -91,26 +95,47 @@ class KillNineResumeTest {
         }
       }
     }
-    assertTrue(sawKillStep, "the child never reported step " + killStep + "; its output:\n" + String.join("\n", log));
+    assertTrue(
+        sawKillStep,
+        "the child never reported step " + killStep + "; its output:\n" + String.join("\n", log));
     assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the killed child did not exit");
-    assertEquals(137, child.exitValue(), "the child must die of SIGKILL (128 + 9), not finish; raise MAX_STEPS if it"
-        + " ran to the end first. Output:\n" + String.join("\n", log));
-    assertFalse(Files.exists(killed.resolve(ADAPTER)), "the killed run must not have written its final adapter");
-    assertTrue(Files.isRegularFile(killed.resolve(Checkpoints.DIR).resolve("step-" + SAVE_STEPS).resolve(Checkpoints.MANIFEST)),
+    assertEquals(
+        137,
+        child.exitValue(),
+        "the child must die of SIGKILL (128 + 9), not finish; raise MAX_STEPS if it"
+            + " ran to the end first. Output:\n"
+            + String.join("\n", log));
+    assertFalse(
+        Files.exists(killed.resolve(ADAPTER)),
+        "the killed run must not have written its final adapter");
+    assertTrue(
+        Files.isRegularFile(
+            killed
+                .resolve(Checkpoints.DIR)
+                .resolve("step-" + SAVE_STEPS)
+                .resolve(Checkpoints.MANIFEST)),
         "the first checkpoint (step " + SAVE_STEPS + ") is complete before the kill");
-    System.out.println("killed at step " + killStep + "; left behind: " + listing(killed.resolve(Checkpoints.DIR)));
+    System.out.println(
+        "killed at step "
+            + killStep
+            + "; left behind: "
+            + listing(killed.resolve(Checkpoints.DIR)));
 
     String resumed = run("train", "--config", dir.resolve("killed.yaml").toString(), "--resume");
     assertTrue(resumed.contains("resuming from"), resumed);
     assertTrue(resumed.contains("done: " + MAX_STEPS + " steps"), resumed);
     try (Stream<Path> s = Files.list(killed.resolve(Checkpoints.DIR))) {
-      List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+      List<String> left =
+          s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
       assertTrue(left.isEmpty(), "resume removes unfinished checkpoint writes, left: " + left);
     }
 
     run("train", "--config", dir.resolve("straight.yaml").toString());
-    assertArrayEquals(Files.readAllBytes(dir.resolve("straight").resolve(ADAPTER)), Files.readAllBytes(killed.resolve(ADAPTER)),
-        "the adapter of the killed-and-resumed run differs from the uninterrupted run's; resume output:\n" + resumed);
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("straight").resolve(ADAPTER)),
+        Files.readAllBytes(killed.resolve(ADAPTER)),
+        "the adapter of the killed-and-resumed run differs from the uninterrupted run's; resume output:\n"
+            + resumed);
   }
 
   /**
@@ -129,12 +154,18 @@ class KillNineResumeTest {
     }
   }
 
-  /** {@code tuneforge args...} in a new JVM with this test's classpath and libtorch thread count. */
+  /**
+   * {@code tuneforge args...} in a new JVM with this test's classpath and libtorch thread count.
+   */
   private Process launch(String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-    // Bitwise equality needs the same intra-op thread count in both runs (reductions split by thread).
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(java, "-Xmx1g", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+    // Bitwise equality needs the same intra-op thread count in both runs (reductions split by
+    // thread).
     String threads = System.getProperty("ai.djl.pytorch.num_threads");
     if (threads != null) {
       cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
@@ -153,7 +184,9 @@ class KillNineResumeTest {
     List<String> entries = new ArrayList<>();
     try (Stream<Path> s = Files.list(checkpoints)) {
       for (Path p : s.sorted().toList()) {
-        entries.add(p.getFileName() + (Files.exists(p.resolve(Checkpoints.MANIFEST)) ? " (complete)" : " (partial)"));
+        entries.add(
+            p.getFileName()
+                + (Files.exists(p.resolve(Checkpoints.MANIFEST)) ? " (complete)" : " (partial)"));
       }
     }
     return String.join(", ", entries);

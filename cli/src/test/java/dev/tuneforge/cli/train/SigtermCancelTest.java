@@ -9,7 +9,6 @@ import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.basemodel.BaseModel;
 import dev.tuneforge.llm.train.Checkpoints;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tuneforge train} stopped by SIGTERM (what Ctrl-C and Kubernetes send): the run is cancelled
- * within one optimizer step, says where it stopped, leaves only complete checkpoints, and
+ * {@code tuneforge train} stopped by SIGTERM (what Ctrl-C and Kubernetes send): the run is
+ * cancelled within one optimizer step, says where it stopped, leaves only complete checkpoints, and
  * {@code --resume} finishes it.
  */
 class SigtermCancelTest {
@@ -47,7 +46,9 @@ class SigtermCancelTest {
   void sigtermCancelsWithinOneStepAndResumeFinishes() throws Exception {
     BaseModel.init(dir.resolve("base"), BaseModel.config(32, 2), 3);
     TinyChats.write(dir.resolve("chats.jsonl"));
-    Files.writeString(dir.resolve("job.yaml"), """
+    Files.writeString(
+        dir.resolve("job.yaml"),
+        """
         base_model: base
         adapter: lora
         lora_r: 4
@@ -62,16 +63,30 @@ class SigtermCancelTest {
         save_steps: 3
         seed: 4
         output_dir: out
-        """.formatted(MAX_STEPS));
+        """
+            .formatted(MAX_STEPS));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    child = new ProcessBuilder(java, "-Xmx1g", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", cp,
-        TuneForge.class.getName(), "train", "--config", dir.resolve("job.yaml").toString())
-        .directory(dir.toFile()).redirectErrorStream(true).start();
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    child =
+        new ProcessBuilder(
+                java,
+                "-Xmx1g",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp",
+                cp,
+                TuneForge.class.getName(),
+                "train",
+                "--config",
+                dir.resolve("job.yaml").toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     List<String> log = new ArrayList<>();
     long signalledAtStep = -1;
     Pattern stepLine = Pattern.compile("step (\\d+)/" + MAX_STEPS + " ");
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         log.add(line);
@@ -79,7 +94,10 @@ class SigtermCancelTest {
         if (signalledAtStep < 0 && m.find() && Long.parseLong(m.group(1)) >= 4) {
           signalledAtStep = Long.parseLong(m.group(1));
           // SIGTERM through kill(1): Process.destroy() would also close the stream read here
-          new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).inheritIO().start().waitFor();
+          new ProcessBuilder("kill", "-TERM", Long.toString(child.pid()))
+              .inheritIO()
+              .start()
+              .waitFor();
         }
       }
     }
@@ -89,20 +107,28 @@ class SigtermCancelTest {
     Matcher stopped = Pattern.compile("stopped at step (\\d+)").matcher(output);
     assertTrue(stopped.find(), "the run says where it stopped:\n" + output);
     long stoppedAt = Long.parseLong(stopped.group(1));
-    assertTrue(stoppedAt >= signalledAtStep && stoppedAt <= signalledAtStep + 1,
+    assertTrue(
+        stoppedAt >= signalledAtStep && stoppedAt <= signalledAtStep + 1,
         "signalled after step " + signalledAtStep + ", stopped at " + stoppedAt + "\n" + output);
-    assertFalse(Files.exists(dir.resolve("out/adapter_model.safetensors")), "a cancelled run writes no output");
+    assertFalse(
+        Files.exists(dir.resolve("out/adapter_model.safetensors")),
+        "a cancelled run writes no output");
     try (Stream<Path> s = Files.list(dir.resolve("out").resolve(Checkpoints.DIR))) {
       for (Path p : s.toList()) {
         assertFalse(p.getFileName().toString().startsWith("."), "partial checkpoint left: " + p);
         assertTrue(Files.exists(p.resolve(Checkpoints.MANIFEST)), "incomplete checkpoint: " + p);
       }
     }
-    long newest = Checkpoints.latest(dir.resolve("out")).latest().map(p -> Long.parseLong(
-        p.getFileName().toString().substring("step-".length()))).orElseThrow();
-    assertEquals(stoppedAt / 3 * 3, newest, "the newest checkpoint is the last save_steps multiple reached");
+    long newest =
+        Checkpoints.latest(dir.resolve("out"))
+            .latest()
+            .map(p -> Long.parseLong(p.getFileName().toString().substring("step-".length())))
+            .orElseThrow();
+    assertEquals(
+        stoppedAt / 3 * 3, newest, "the newest checkpoint is the last save_steps multiple reached");
 
-    String resumed = CliRun.run("train", "--config", dir.resolve("job.yaml").toString(), "--resume");
+    String resumed =
+        CliRun.run("train", "--config", dir.resolve("job.yaml").toString(), "--resume");
     assertTrue(resumed.contains("resuming from"), resumed);
     assertTrue(resumed.contains("done: " + MAX_STEPS + " steps"), resumed);
   }

@@ -9,8 +9,8 @@ import java.util.Objects;
  */
 public record CurationInput(String fileId, InputStream content) {
 
-    public CurationInput {
-        Objects.requireNonNull(fileId, "fileId");
-        Objects.requireNonNull(content, "content");
-    }
+  public CurationInput {
+    Objects.requireNonNull(fileId, "fileId");
+    Objects.requireNonNull(content, "content");
+  }
 }

@@ -8,22 +8,22 @@ package dev.tuneforge.dataset.curation;
  */
 public final class SplitAssigner {
 
-    private final double ratio;
-    private final long salt;
+  private final double ratio;
+  private final long salt;
 
-    public SplitAssigner(double ratio, long seed) {
-        this.ratio = ratio;
-        this.salt = seed * 0x9E3779B97F4A7C15L;
-    }
+  public SplitAssigner(double ratio, long seed) {
+    this.ratio = ratio;
+    this.salt = seed * 0x9E3779B97F4A7C15L;
+  }
 
-    public boolean isValidation(long splitHash) {
-        if (ratio <= 0) {
-            return false;
-        }
-        long h = splitHash ^ salt;
-        h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        double unit = (h >>> 11) * 0x1.0p-53; // top 53 bits: uniform in [0, 1)
-        return unit < ratio;
+  public boolean isValidation(long splitHash) {
+    if (ratio <= 0) {
+      return false;
     }
+    long h = splitHash ^ salt;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    double unit = (h >>> 11) * 0x1.0p-53; // top 53 bits: uniform in [0, 1)
+    return unit < ratio;
+  }
 }

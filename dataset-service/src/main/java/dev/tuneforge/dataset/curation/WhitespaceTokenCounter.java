@@ -6,17 +6,17 @@ package dev.tuneforge.dataset.curation;
  */
 public final class WhitespaceTokenCounter implements TokenCounter {
 
-    @Override
-    public int count(String text) {
-        int count = 0;
-        boolean inWord = false;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            boolean space = Character.isWhitespace(text.charAt(i));
-            if (!space && !inWord) {
-                count++;
-            }
-            inWord = !space;
-        }
-        return count;
+  @Override
+  public int count(String text) {
+    int count = 0;
+    boolean inWord = false;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      boolean space = Character.isWhitespace(text.charAt(i));
+      if (!space && !inWord) {
+        count++;
+      }
+      inWord = !space;
     }
+    return count;
+  }
 }

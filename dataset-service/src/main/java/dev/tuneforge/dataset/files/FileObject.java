@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An uploaded file as the OpenAI files API shows it, plus TuneForge's validation verdict.
- * {@code status} is {@code processed} (every line valid) or {@code error} (see {@code validation}).
- * {@code team} owns the file: only keys of that team see it.
+ * An uploaded file as the OpenAI files API shows it, plus TuneForge's validation verdict. {@code
+ * status} is {@code processed} (every line valid) or {@code error} (see {@code validation}). {@code
+ * team} owns the file: only keys of that team see it.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record FileObject(
@@ -24,7 +24,10 @@ public record FileObject(
     String sha256,
     Validation validation) {
 
-  /** What the streaming validator found: format, counts, errors per kind and the first errors by line. */
+  /**
+   * What the streaming validator found: format, counts, errors per kind and the first errors by
+   * line.
+   */
   public record Validation(
       String format,
       long lines,

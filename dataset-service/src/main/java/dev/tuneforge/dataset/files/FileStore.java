@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Files in the bucket: {@code files/<id>/content} holds the bytes, {@code files/<id>/file.json}
- * the {@link FileObject}. The JSON is written after the content and deleted before it, so a file
- * is listed only while it is complete.
+ * Files in the bucket: {@code files/<id>/content} holds the bytes, {@code files/<id>/file.json} the
+ * {@link FileObject}. The JSON is written after the content and deleted before it, so a file is
+ * listed only while it is complete.
  */
 @ApplicationScoped
 public class FileStore {
 
-  /** Ids are generated here; anything else in a path (dots, slashes) is refused before S3 sees it. */
+  /**
+   * Ids are generated here; anything else in a path (dots, slashes) is refused before S3 sees it.
+   */
   static final Pattern ID = Pattern.compile("file-[a-z0-9]{24}");
 
   @Inject ObjectStore store;
@@ -49,7 +51,9 @@ public class FileStore {
     }
   }
 
-  /** The file {@code id} if it exists and belongs to {@code team}; another team's file is absent. */
+  /**
+   * The file {@code id} if it exists and belongs to {@code team}; another team's file is absent.
+   */
   public Optional<FileObject> find(String team, String id) {
     return find(id).filter(f -> team.equals(f.team()));
   }
@@ -72,11 +76,15 @@ public class FileStore {
     List<FileObject> files = new ArrayList<>();
     for (String key : store.list(BucketLayout.FILES)) {
       if (key.endsWith("/" + BucketLayout.FILE_RECORD)) {
-        String id = key.substring(BucketLayout.FILES.length(), key.length() - ("/" + BucketLayout.FILE_RECORD).length());
+        String id =
+            key.substring(
+                BucketLayout.FILES.length(),
+                key.length() - ("/" + BucketLayout.FILE_RECORD).length());
         find(team, id).ifPresent(files::add);
       }
     }
-    files.sort(Comparator.comparingLong(FileObject::createdAt).reversed().thenComparing(FileObject::id));
+    files.sort(
+        Comparator.comparingLong(FileObject::createdAt).reversed().thenComparing(FileObject::id));
     return files;
   }
 

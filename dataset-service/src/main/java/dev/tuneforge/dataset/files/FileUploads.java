@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Accepts one upload: validates it line by line (streaming, bounded memory), streams it to the
- * bucket, then records the file object. The HTTP layer has spooled the multipart body to local disk,
- * so both passes read a local file and no upload is ever held in memory.
+ * bucket, then records the file object. The HTTP layer has spooled the multipart body to local
+ * disk, so both passes read a local file and no upload is ever held in memory.
  */
 @ApplicationScoped
 public class FileUploads {
@@ -35,16 +35,30 @@ public class FileUploads {
   @ConfigProperty(name = "tuneforge.files.max-line-bytes", defaultValue = "4194304")
   int maxLineBytes;
 
-  public FileObject accept(Path upload, String filename, String purpose, String team) throws IOException {
+  public FileObject accept(Path upload, String filename, String purpose, String team)
+      throws IOException {
     ValidationResult verdict;
     try (InputStream in = Files.newInputStream(upload)) {
-      verdict = new JsonlValidator(new ValidationOptions(maxLineBytes, ValidationOptions.DEFAULT_MAX_ERRORS)).validate(in);
+      verdict =
+          new JsonlValidator(
+                  new ValidationOptions(maxLineBytes, ValidationOptions.DEFAULT_MAX_ERRORS))
+              .validate(in);
     }
     String id = newId();
     StoredObject stored = store.putFile(FileStore.contentKey(id), upload);
-    FileObject file = new FileObject(
-        id, "file", stored.size(), Instant.now().getEpochSecond(), filename, purpose, team,
-        verdict.ok() ? "processed" : "error", details(verdict), stored.sha256(), validation(verdict));
+    FileObject file =
+        new FileObject(
+            id,
+            "file",
+            stored.size(),
+            Instant.now().getEpochSecond(),
+            filename,
+            purpose,
+            team,
+            verdict.ok() ? "processed" : "error",
+            details(verdict),
+            stored.sha256(),
+            validation(verdict));
     files.save(file);
     return file;
   }
@@ -61,10 +75,12 @@ public class FileUploads {
     if (v.ok()) {
       return null;
     }
-    String counts = v.errorCounts().entrySet().stream()
-        .map(e -> e.getKey().name().toLowerCase() + "=" + e.getValue())
-        .collect(Collectors.joining(", "));
-    String first = v.firstErrors().stream().limit(3).map(Object::toString).collect(Collectors.joining("; "));
+    String counts =
+        v.errorCounts().entrySet().stream()
+            .map(e -> e.getKey().name().toLowerCase() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
+    String first =
+        v.firstErrors().stream().limit(3).map(Object::toString).collect(Collectors.joining("; "));
     return v.errorCount() + " error(s) (" + counts + "): " + first;
   }
 
@@ -73,7 +89,12 @@ public class FileUploads {
     v.errorCounts().forEach((k, n) -> counts.put(k.name().toLowerCase(), n));
     return new FileObject.Validation(
         v.format() == null ? null : v.format().name().toLowerCase(),
-        v.lines(), v.validRecords(), counts,
-        v.firstErrors().stream().map(e -> new FileObject.LineError(e.line(), e.kind().name().toLowerCase(), e.message())).toList());
+        v.lines(),
+        v.validRecords(),
+        counts,
+        v.firstErrors().stream()
+            .map(
+                e -> new FileObject.LineError(e.line(), e.kind().name().toLowerCase(), e.message()))
+            .toList());
   }
 }

@@ -41,28 +41,37 @@ public class FilesResource {
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public FileObject upload(@RestForm("file") FileUpload file, @RestForm("purpose") String purpose) throws IOException {
+  public FileObject upload(@RestForm("file") FileUpload file, @RestForm("purpose") String purpose)
+      throws IOException {
     caller.requireRole(Role.TRAINER);
     if (file == null || file.uploadedFile() == null) {
-      throw ApiException.invalid("file", "missing form part 'file' (multipart/form-data with the JSONL file)");
+      throw ApiException.invalid(
+          "file", "missing form part 'file' (multipart/form-data with the JSONL file)");
     }
     if (purpose == null || purpose.isBlank()) {
       throw ApiException.invalid("purpose", "missing form part 'purpose' (use 'fine-tune')");
     }
     if (!PURPOSES.contains(purpose)) {
-      throw ApiException.invalid("purpose", "unsupported purpose '" + purpose + "' (supported: fine-tune, evals)");
+      throw ApiException.invalid(
+          "purpose", "unsupported purpose '" + purpose + "' (supported: fine-tune, evals)");
     }
-    String filename = file.fileName() == null || file.fileName().isBlank() ? "upload.jsonl" : file.fileName();
+    String filename =
+        file.fileName() == null || file.fileName().isBlank() ? "upload.jsonl" : file.fileName();
     return uploads.accept(file.uploadedFile(), filename, purpose, caller.team());
   }
 
   /** The team's files, newest first, paged with {@code after} (a file id) and {@code limit}. */
   @GET
-  public ApiList<FileObject> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+  public ApiList<FileObject> list(
+      @QueryParam("after") String after,
+      @QueryParam("limit") String limit,
       @QueryParam("purpose") String purpose) {
     caller.requireRole(Role.VIEWER);
     Page page = Page.parse(after, limit);
-    var all = files.list(caller.team()).stream().filter(f -> purpose == null || purpose.equals(f.purpose())).toList();
+    var all =
+        files.list(caller.team()).stream()
+            .filter(f -> purpose == null || purpose.equals(f.purpose()))
+            .toList();
     return page.of(all, FileObject::id);
   }
 
@@ -79,13 +88,18 @@ public class FilesResource {
   public Response content(@PathParam("id") String id) {
     caller.requireRole(Role.VIEWER);
     FileObject file = files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
-    StreamingOutput body = out -> {
-      try (InputStream in = files.openContent(id)) {
-        in.transferTo(out);
-      }
-    };
-    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Length", file.bytes())
-        .header("Content-Disposition", "attachment; filename=\"" + file.filename().replace("\"", "") + "\"").build();
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = files.openContent(id)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        .header("Content-Length", file.bytes())
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"" + file.filename().replace("\"", "") + "\"")
+        .build();
   }
 
   @DELETE

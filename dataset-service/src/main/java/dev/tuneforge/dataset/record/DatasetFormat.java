@@ -5,23 +5,23 @@ package dev.tuneforge.dataset.record;
  * from the first valid record and rejects records of any other shape.
  */
 public enum DatasetFormat {
-    /** {@code {"text": "..."}}: plain text, trained as one assistant turn. */
-    TEXT("text"),
-    /** {@code {"prompt": "...", "completion": "..."}}: OpenAI's legacy completion format. */
-    PROMPT_COMPLETION("prompt/completion"),
-    /** {@code {"messages": [{"role", "content", "weight"?}]}}: OpenAI chat format. */
-    MESSAGES("messages"),
-    /** {@code {"conversations": [{"from", "value"}]}}: ShareGPT. */
-    SHAREGPT("sharegpt");
+  /** {@code {"text": "..."}}: plain text, trained as one assistant turn. */
+  TEXT("text"),
+  /** {@code {"prompt": "...", "completion": "..."}}: OpenAI's legacy completion format. */
+  PROMPT_COMPLETION("prompt/completion"),
+  /** {@code {"messages": [{"role", "content", "weight"?}]}}: OpenAI chat format. */
+  MESSAGES("messages"),
+  /** {@code {"conversations": [{"from", "value"}]}}: ShareGPT. */
+  SHAREGPT("sharegpt");
 
-    private final String label;
+  private final String label;
 
-    DatasetFormat(String label) {
-        this.label = label;
-    }
+  DatasetFormat(String label) {
+    this.label = label;
+  }
 
-    /** The name used in reports and error messages. */
-    public String label() {
-        return label;
-    }
+  /** The name used in reports and error messages. */
+  public String label() {
+    return label;
+  }
 }

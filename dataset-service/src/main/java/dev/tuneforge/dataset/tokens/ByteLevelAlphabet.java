@@ -2,16 +2,15 @@ package dev.tuneforge.dataset.tokens;
 
 /**
  * The 256 characters a byte-level BPE vocabulary is written in (GPT-2's {@code bytes_to_unicode}):
- * printable Latin-1 bytes stand for themselves, the other 68 bytes for U+0100 onwards, so
- * {@code "Ġthe"} is the four bytes {@code " the"}. Token byte lengths are read through this table.
+ * printable Latin-1 bytes stand for themselves, the other 68 bytes for U+0100 onwards, so {@code
+ * "Ġthe"} is the four bytes {@code " the"}. Token byte lengths are read through this table.
  */
 final class ByteLevelAlphabet {
 
   /** The character standing for each byte, indexed by byte value. */
   private static final char[] BYTE_TO_CHAR = build();
 
-  private ByteLevelAlphabet() {
-  }
+  private ByteLevelAlphabet() {}
 
   /** True when {@code c} is one of the 256 characters that each stand for one byte. */
   static boolean isByteChar(int c) {
@@ -54,7 +53,8 @@ final class ByteLevelAlphabet {
       table[b] = printable ? (char) b : (char) next++;
     }
     if (next != 0x100 + 68) {
-      throw new IllegalStateException("byte-level alphabet has " + (next - 0x100) + " shifted bytes, expected 68");
+      throw new IllegalStateException(
+          "byte-level alphabet has " + (next - 0x100) + " shifted bytes, expected 68");
     }
     return table;
   }

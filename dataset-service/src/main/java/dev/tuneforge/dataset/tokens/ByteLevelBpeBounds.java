@@ -6,9 +6,11 @@ import dev.tuneforge.dataset.curation.TokenRange;
 /**
  * Token-count bounds of a byte-level BPE tokenizer (GPT-2, Llama 3, Qwen2 style), per text encoded
  * without special tokens, as {@link HfTokenCounter} counts:
+ *
  * <pre>
  *   ceil(bytes / L)  <=  tokens  <=  bytes        bytes = UTF-8 length of the text
  * </pre>
+ *
  * Upper: byte-level pre-tokenisation turns every input byte into one alphabet character and BPE
  * only merges characters, so each token covers at least one byte (an added token matched in the
  * text covers its whole, non-empty content). Lower: no token covers more than L bytes, L being the
@@ -30,13 +32,14 @@ public final class ByteLevelBpeBounds implements TokenBounds {
 
   /**
    * @param longestTokenBytes L, the most bytes one token can cover
-   * @param noLowerBound      why the lower bound does not hold for this tokenizer (then it is 0), or
-   *                          null when it holds
-   * @param asciiOnly         true when the normaliser may change non-ASCII text
+   * @param noLowerBound why the lower bound does not hold for this tokenizer (then it is 0), or
+   *     null when it holds
+   * @param asciiOnly true when the normaliser may change non-ASCII text
    */
   ByteLevelBpeBounds(int longestTokenBytes, String noLowerBound, boolean asciiOnly) {
     if (longestTokenBytes < 1) {
-      throw new IllegalArgumentException("longest token must cover at least one byte, was " + longestTokenBytes);
+      throw new IllegalArgumentException(
+          "longest token must cover at least one byte, was " + longestTokenBytes);
     }
     this.longestTokenBytes = longestTokenBytes;
     this.noLowerBound = noLowerBound;
@@ -57,11 +60,14 @@ public final class ByteLevelBpeBounds implements TokenBounds {
       ascii = false;
       if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else if (Character.isSurrogate(c)) {
-        // An unpaired surrogate has no UTF-8 form; what reaches the native tokenizer is not defined here.
+        // An unpaired surrogate has no UTF-8 form; what reaches the native tokenizer is not defined
+        // here.
         return TokenRange.UNKNOWN;
       } else {
         bytes += 3;
@@ -86,8 +92,11 @@ public final class ByteLevelBpeBounds implements TokenBounds {
 
   @Override
   public String description() {
-    String lower = lowerBound ? "ceil(bytes/" + longestTokenBytes + ")" : "0 (" + noLowerBound + ")";
-    return "byte-level BPE: " + lower + " <= tokens <= bytes per turn"
+    String lower =
+        lowerBound ? "ceil(bytes/" + longestTokenBytes + ")" : "0 (" + noLowerBound + ")";
+    return "byte-level BPE: "
+        + lower
+        + " <= tokens <= bytes per turn"
         + (asciiOnly ? ", for all-ASCII turns only (the normaliser may change other text)" : "");
   }
 }

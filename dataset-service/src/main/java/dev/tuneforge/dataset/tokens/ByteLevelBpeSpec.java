@@ -14,26 +14,42 @@ import java.util.Set;
  * with which L. It says yes only for what it can verify: a BPE model over the byte-level alphabet
  * (ByteLevel pre-tokeniser without an added prefix space, ByteLevel decoder, no byte fallback, no
  * subword prefix or suffix) and no normaliser, or one that leaves ASCII alone. Anything else —
- * SentencePiece/Metaspace, WordPiece, Unigram, normalisers that replace or strip text, pre-tokenisers
- * that drop characters — gets no bounds, with the reason, and every record is counted.
+ * SentencePiece/Metaspace, WordPiece, Unigram, normalisers that replace or strip text,
+ * pre-tokenisers that drop characters — gets no bounds, with the reason, and every record is
+ * counted.
  */
 public final class ByteLevelBpeSpec {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Normalisers that leave ASCII text as it is (Unicode normal forms) or at its length (lowercasing). */
-  private static final Set<String> ASCII_PRESERVING = Set.of("NFC", "NFD", "NFKC", "NFKD", "Lowercase");
-  /** Pre-tokenisers that only split; Split and Punctuation also, unless their behaviour is "Removed". */
+
+  /**
+   * Normalisers that leave ASCII text as it is (Unicode normal forms) or at its length
+   * (lowercasing).
+   */
+  private static final Set<String> ASCII_PRESERVING =
+      Set.of("NFC", "NFD", "NFKC", "NFKD", "Lowercase");
+
+  /**
+   * Pre-tokenisers that only split; Split and Punctuation also, unless their behaviour is
+   * "Removed".
+   */
   private static final Set<String> SPLITTING = Set.of("Split", "Digits", "Punctuation");
 
-  private ByteLevelBpeSpec() {
-  }
+  private ByteLevelBpeSpec() {}
 
-  /** The bounds for {@code tokenizer.json}, or {@link TokenBounds#none} saying why there are none. */
+  /**
+   * The bounds for {@code tokenizer.json}, or {@link TokenBounds#none} saying why there are none.
+   */
   public static TokenBounds read(Path tokenizerJson) {
     try {
       return of(JSON.readTree(tokenizerJson.toFile()));
     } catch (IOException e) {
-      return TokenBounds.none("none: cannot read " + tokenizerJson + " (" + e.getMessage() + "); every record is counted");
+      return TokenBounds.none(
+          "none: cannot read "
+              + tokenizerJson
+              + " ("
+              + e.getMessage()
+              + "); every record is counted");
     }
   }
 
@@ -57,14 +73,17 @@ public final class ByteLevelBpeSpec {
     boolean strips = false;
     for (JsonNode added : spec.path("added_tokens")) {
       // Added tokens are matched in the raw text, so their length is their UTF-8 length.
-      longest = Math.max(longest, added.path("content").asText().getBytes(StandardCharsets.UTF_8).length);
+      longest =
+          Math.max(longest, added.path("content").asText().getBytes(StandardCharsets.UTF_8).length);
       strips |= added.path("lstrip").asBoolean(false) || added.path("rstrip").asBoolean(false);
     }
     String noLowerBound = null;
     if (strips) {
-      noLowerBound = "an added token strips neighbouring whitespace, so it can cover any number of bytes";
+      noLowerBound =
+          "an added token strips neighbouring whitespace, so it can cover any number of bytes";
     } else if (!allBytes) {
-      noLowerBound = "not all 256 byte characters are in the vocabulary, so unknown bytes may be dropped or fused";
+      noLowerBound =
+          "not all 256 byte characters are in the vocabulary, so unknown bytes may be dropped or fused";
     }
     return new ByteLevelBpeBounds(longest, noLowerBound, asciiOnly);
   }
@@ -143,14 +162,20 @@ public final class ByteLevelBpeSpec {
     return false;
   }
 
-  /** The steps of a component: its members when it is a Sequence, else itself (none when absent). */
+  /**
+   * The steps of a component: its members when it is a Sequence, else itself (none when absent).
+   */
   private static Iterable<JsonNode> steps(JsonNode component) {
     if (component.isNull() || component.isMissingNode()) {
       return java.util.List.of();
     }
     if ("Sequence".equals(component.path("type").asText())) {
-      JsonNode members = component.has("pretokenizers") ? component.path("pretokenizers")
-          : component.has("normalizers") ? component.path("normalizers") : component.path("decoders");
+      JsonNode members =
+          component.has("pretokenizers")
+              ? component.path("pretokenizers")
+              : component.has("normalizers")
+                  ? component.path("normalizers")
+                  : component.path("decoders");
       return members;
     }
     return java.util.List.of(component);

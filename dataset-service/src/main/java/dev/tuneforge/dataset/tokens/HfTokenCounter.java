@@ -20,7 +20,8 @@ public final class HfTokenCounter implements TokenCounter {
 
   /** A counter without bounds: every record is counted (what the bounded one must agree with). */
   public HfTokenCounter(Tokenizer tokenizer) {
-    this(tokenizer, TokenBounds.none("none: exact counting was asked for; every record is counted"));
+    this(
+        tokenizer, TokenBounds.none("none: exact counting was asked for; every record is counted"));
   }
 
   @Override

@@ -38,8 +38,7 @@ public class Tokenizers {
   @Inject ArtifactStore artifacts;
 
   /** A loaded tokenizer and the bounds proven for it, keyed by name@sha256 of tokenizer.json. */
-  private record Loaded(Tokenizer tokenizer, TokenBounds bounds) {
-  }
+  private record Loaded(Tokenizer tokenizer, TokenBounds bounds) {}
 
   private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
   private final Path cache = Path.of(System.getProperty("java.io.tmpdir"), "tuneforge-tokenizers");
@@ -58,19 +57,34 @@ public class Tokenizers {
     }
     Optional<ArtifactManifest> model = artifacts.find(prefix);
     if (model.isEmpty()) {
-      problem[0] = "unknown tokenizer '" + name + "': no model at " + artifacts.objects().uri(prefix)
-          + " (use 'whitespace' or a base model published under models/<name>/" + BucketLayout.DEFAULT_REVISION + "/)";
+      problem[0] =
+          "unknown tokenizer '"
+              + name
+              + "': no model at "
+              + artifacts.objects().uri(prefix)
+              + " (use 'whitespace' or a base model published under models/<name>/"
+              + BucketLayout.DEFAULT_REVISION
+              + "/)";
       return Optional.empty();
     }
     ArtifactManifest manifest = model.get();
     Optional<ManifestEntry> tokenizer = manifest.file(Tokenizer.TOKENIZER_FILE);
     if (tokenizer.isEmpty()) {
-      problem[0] = "tokenizer '" + name + "': the model at " + artifacts.objects().uri(prefix) + " has no "
-          + Tokenizer.TOKENIZER_FILE;
+      problem[0] =
+          "tokenizer '"
+              + name
+              + "': the model at "
+              + artifacts.objects().uri(prefix)
+              + " has no "
+              + Tokenizer.TOKENIZER_FILE;
       return Optional.empty();
     }
-    String key = name + "@" + tokenizer.get().sha256() + "@"
-        + manifest.file(TOKENIZER_CONFIG).map(ManifestEntry::sha256).orElse("-");
+    String key =
+        name
+            + "@"
+            + tokenizer.get().sha256()
+            + "@"
+            + manifest.file(TOKENIZER_CONFIG).map(ManifestEntry::sha256).orElse("-");
     Loaded known = loaded.get(key);
     if (known != null) {
       return Optional.of(new HfTokenCounter(known.tokenizer(), known.bounds()));
@@ -79,13 +93,19 @@ public class Tokenizers {
     try {
       // The files are read at load time, so the folder goes right after.
       tmp = Files.createTempDirectory(Files.createDirectories(cache), "tokenizer-");
-      artifacts.fetchFile(prefix, manifest, Tokenizer.TOKENIZER_FILE, tmp.resolve(Tokenizer.TOKENIZER_FILE));
+      artifacts.fetchFile(
+          prefix, manifest, Tokenizer.TOKENIZER_FILE, tmp.resolve(Tokenizer.TOKENIZER_FILE));
       if (manifest.file(TOKENIZER_CONFIG).isPresent()) {
         artifacts.fetchFile(prefix, manifest, TOKENIZER_CONFIG, tmp.resolve(TOKENIZER_CONFIG));
       }
       Path dir = tmp;
-      Loaded found = loaded.computeIfAbsent(key,
-          k -> new Loaded(Tokenizer.load(dir), ByteLevelBpeSpec.read(dir.resolve(Tokenizer.TOKENIZER_FILE))));
+      Loaded found =
+          loaded.computeIfAbsent(
+              key,
+              k ->
+                  new Loaded(
+                      Tokenizer.load(dir),
+                      ByteLevelBpeSpec.read(dir.resolve(Tokenizer.TOKENIZER_FILE))));
       return Optional.of(new HfTokenCounter(found.tokenizer(), found.bounds()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,10 +8,16 @@ import java.util.List;
  * What a curation request came to: a version (new, or the identical one already stored) or the
  * reasons it was rejected, each naming its field ({@code training_files}, {@code options.pii}, …).
  */
-public record CurationOutcome(String team, String name, String version, boolean created, ArtifactManifest manifest,
+public record CurationOutcome(
+    String team,
+    String name,
+    String version,
+    boolean created,
+    ArtifactManifest manifest,
     List<FieldError> reasons) {
 
-  public static CurationOutcome stored(String team, String name, String version, boolean created, ArtifactManifest manifest) {
+  public static CurationOutcome stored(
+      String team, String name, String version, boolean created, ArtifactManifest manifest) {
     return new CurationOutcome(team, name, version, created, manifest, List.of());
   }
 

@@ -13,8 +13,8 @@ import dev.tuneforge.dataset.files.FileObject;
 import dev.tuneforge.dataset.files.FileStore;
 import dev.tuneforge.dataset.tokens.Tokenizers;
 import dev.tuneforge.dataset.validation.ValidationOptions;
-import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,14 +34,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a curation request into an immutable dataset version. The pipeline streams the source
- * files from the bucket into a local folder (train.jsonl, validation.jsonl, report.json), published
- * as one dataset artifact: the files are uploaded, then the manifest. The
- * same inputs and options give the same content hash, and a hash already stored returns that
- * version instead of writing a copy. Versions of one name are created one at a time (per-name lock
- * in this process; run one dataset-service replica per bucket, or shard names across replicas).
- * A dataset belongs to the team of its first version: the team is written into every manifest, and
- * only that team's files can be curated into it.
+ * Turns a curation request into an immutable dataset version. The pipeline streams the source files
+ * from the bucket into a local folder (train.jsonl, validation.jsonl, report.json), published as
+ * one dataset artifact: the files are uploaded, then the manifest. The same inputs and options give
+ * the same content hash, and a hash already stored returns that version instead of writing a copy.
+ * Versions of one name are created one at a time (per-name lock in this process; run one
+ * dataset-service replica per bucket, or shard names across replicas). A dataset belongs to the
+ * team of its first version: the team is written into every manifest, and only that team's files
+ * can be curated into it.
  */
 @ApplicationScoped
 public class Curator {
@@ -77,8 +77,10 @@ public class Curator {
     OptionsParser.ParsedOptions parsed = new OptionsParser(json).parse(request.options());
     reasons.addAll(parsed.errors());
     List<FileObject> train = resolve(team, request.trainingFiles(), "training_files", reasons);
-    List<FileObject> validation = request.validationFile() == null ? List.of()
-        : resolve(team, List.of(request.validationFile()), "validation_file", reasons);
+    List<FileObject> validation =
+        request.validationFile() == null
+            ? List.of()
+            : resolve(team, List.of(request.validationFile()), "validation_file", reasons);
     if (request.trainingFiles() == null || request.trainingFiles().isEmpty()) {
       reasons.add(new FieldError("training_files", "at least one file id is required"));
     }
@@ -86,8 +88,11 @@ public class Curator {
     if (parsed.options() != null) {
       tokens = tokenCounter(parsed.options(), reasons);
       if (request.validationFile() != null && parsed.options().validationRatio() > 0) {
-        reasons.add(new FieldError("options.validation_ratio",
-            "must be 0 when a validation_file is given, was " + parsed.options().validationRatio()));
+        reasons.add(
+            new FieldError(
+                "options.validation_ratio",
+                "must be 0 when a validation_file is given, was "
+                    + parsed.options().validationRatio()));
       }
     }
     if (!reasons.isEmpty()) {
@@ -98,8 +103,13 @@ public class Curator {
       if (owner.isPresent() && !owner.get().equals(team)) {
         // Names are one namespace in the bucket (datasets/<name>/); saying only that the name is
         // taken reveals nothing of the other team's data.
-        return CurationOutcome.rejected(team, name, List.of(new FieldError("name",
-            "the dataset name '" + name + "' is already taken: choose another name")));
+        return CurationOutcome.rejected(
+            team,
+            name,
+            List.of(
+                new FieldError(
+                    "name",
+                    "the dataset name '" + name + "' is already taken: choose another name")));
       }
       try {
         return write(team, name, parsed.options(), tokens, train, validation, request);
@@ -109,8 +119,15 @@ public class Curator {
     }
   }
 
-  private CurationOutcome write(String team, String name, CurationOptions options, TokenCounter tokens,
-      List<FileObject> train, List<FileObject> validation, CurationRequest request) throws IOException {
+  private CurationOutcome write(
+      String team,
+      String name,
+      CurationOptions options,
+      TokenCounter tokens,
+      List<FileObject> train,
+      List<FileObject> validation,
+      CurationRequest request)
+      throws IOException {
     // The version's folder is built locally, then published as one artifact (manifest last).
     Path folder = Files.createTempDirectory("curation-");
     Path trainSpool = folder.resolve(TRAIN);
@@ -120,60 +137,103 @@ public class Curator {
       CurationResult result;
       try (OutputStream trainOut = Files.newOutputStream(trainSpool);
           OutputStream validationOut = Files.newOutputStream(validationSpool)) {
-        result = new CurationPipeline(options, tokens, new ValidationOptions(maxLineBytes, ValidationOptions.DEFAULT_MAX_ERRORS))
-            .run(inputs(train, opened), inputs(validation, opened), trainOut, validationOut);
+        result =
+            new CurationPipeline(
+                    options,
+                    tokens,
+                    new ValidationOptions(maxLineBytes, ValidationOptions.DEFAULT_MAX_ERRORS))
+                .run(inputs(train, opened), inputs(validation, opened), trainOut, validationOut);
       } finally {
         for (InputStream in : opened) {
           in.close();
         }
       }
-      int minimum = request.minTrainRecords() == null ? CurationRequest.DEFAULT_MIN_TRAIN_RECORDS : request.minTrainRecords();
+      int minimum =
+          request.minTrainRecords() == null
+              ? CurationRequest.DEFAULT_MIN_TRAIN_RECORDS
+              : request.minTrainRecords();
       if (result.train().records() < minimum) {
-        return CurationOutcome.rejected(team, name, List.of(new FieldError("min_train_records", "only "
-            + result.train().records() + " training record(s) left after curation, at least " + minimum
-            + " needed (min_train_records); " + dropSummary(result))));
+        return CurationOutcome.rejected(
+            team,
+            name,
+            List.of(
+                new FieldError(
+                    "min_train_records",
+                    "only "
+                        + result.train().records()
+                        + " training record(s) left after curation, at least "
+                        + minimum
+                        + " needed (min_train_records); "
+                        + dropSummary(result))));
       }
       var existing = versions.findByContentHash(name, result.contentHash());
       if (existing.isPresent()) {
-        LOG.infof("dataset %s: identical to %s (content hash %s), nothing stored", name, existing.get(), result.contentHash());
-        return CurationOutcome.stored(team, name, existing.get(), false, versions.manifest(name, existing.get()).orElseThrow());
+        LOG.infof(
+            "dataset %s: identical to %s (content hash %s), nothing stored",
+            name, existing.get(), result.contentHash());
+        return CurationOutcome.stored(
+            team,
+            name,
+            existing.get(),
+            false,
+            versions.manifest(name, existing.get()).orElseThrow());
       }
       String version = "v" + versions.nextNumber(name);
       String prefix = DatasetVersions.prefix(name, version);
-      Files.write(folder.resolve(REPORT), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report()));
+      Files.write(
+          folder.resolve(REPORT),
+          json.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report()));
       ArtifactManifest manifest;
       try {
-        manifest = artifacts.publish(folder, prefix, ArtifactKind.DATASET, manifestFields(team, name, version, result, train, validation));
+        manifest =
+            artifacts.publish(
+                folder,
+                prefix,
+                ArtifactKind.DATASET,
+                manifestFields(team, name, version, result, train, validation));
       } catch (RuntimeException | IOException e) {
         artifacts.delete(prefix); // no manifest was written: nothing partial was ever visible
         throw e;
       }
-      LOG.infof("dataset %s %s stored: %d train, %d validation records", name, version, result.train().records(), result.validation().records());
+      LOG.infof(
+          "dataset %s %s stored: %d train, %d validation records",
+          name, version, result.train().records(), result.validation().records());
       return CurationOutcome.stored(team, name, version, true, manifest);
     } finally {
       Folders.deleteRecursively(folder);
     }
   }
 
-  private Map<String, Object> manifestFields(String team, String name, String version, CurationResult result,
-      List<FileObject> train, List<FileObject> validation) throws IOException {
+  private Map<String, Object> manifestFields(
+      String team,
+      String name,
+      String version,
+      CurationResult result,
+      List<FileObject> train,
+      List<FileObject> validation)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("version", version);
     m.put("team", team);
     m.put("content_hash", result.contentHash());
-    m.put("counts", Map.of(
-        "train", result.train().records(),
-        "validation", result.validation().records(),
-        "read", result.report().recordsRead(),
-        "dropped", result.report().recordsRead() - result.report().recordsWritten()));
+    m.put(
+        "counts",
+        Map.of(
+            "train", result.train().records(),
+            "validation", result.validation().records(),
+            "read", result.report().recordsRead(),
+            "dropped", result.report().recordsRead() - result.report().recordsWritten()));
     m.put("options", json.readTree(result.optionsJson()));
     List<Map<String, Object>> sources = new ArrayList<>();
     for (FileObject f : train) {
-      sources.add(Map.of("id", f.id(), "sha256", f.sha256(), "filename", f.filename(), "split", "train"));
+      sources.add(
+          Map.of("id", f.id(), "sha256", f.sha256(), "filename", f.filename(), "split", "train"));
     }
     for (FileObject f : validation) {
-      sources.add(Map.of("id", f.id(), "sha256", f.sha256(), "filename", f.filename(), "split", "validation"));
+      sources.add(
+          Map.of(
+              "id", f.id(), "sha256", f.sha256(), "filename", f.filename(), "split", "validation"));
     }
     m.put("source_files", sources);
     return m;
@@ -184,7 +244,8 @@ public class Curator {
     if (result.report().invalidLines() > 0) {
       sb.append(", ").append(result.report().invalidLines()).append(" invalid line(s)");
     }
-    result.report().rules().stream().filter(r -> r.dropped() > 0)
+    result.report().rules().stream()
+        .filter(r -> r.dropped() > 0)
         .forEach(r -> sb.append(", ").append(r.rule()).append(" dropped ").append(r.dropped()));
     return sb.toString();
   }
@@ -199,8 +260,11 @@ public class Curator {
     return inputs;
   }
 
-  /** The team's processed files by id; another team's file is reported exactly like a missing one. */
-  private List<FileObject> resolve(String team, List<String> ids, String field, List<FieldError> reasons) {
+  /**
+   * The team's processed files by id; another team's file is reported exactly like a missing one.
+   */
+  private List<FileObject> resolve(
+      String team, List<String> ids, String field, List<FieldError> reasons) {
     List<FileObject> found = new ArrayList<>();
     if (ids == null) {
       return found;
@@ -212,8 +276,15 @@ public class Curator {
       if (file.isEmpty()) {
         reasons.add(new FieldError(param, "no file '" + id + "'"));
       } else if (!"processed".equals(file.get().status())) {
-        reasons.add(new FieldError(param, "file '" + id + "' (" + file.get().filename() + ") did not pass validation: "
-            + file.get().statusDetails()));
+        reasons.add(
+            new FieldError(
+                param,
+                "file '"
+                    + id
+                    + "' ("
+                    + file.get().filename()
+                    + ") did not pass validation: "
+                    + file.get().statusDetails()));
       } else {
         found.add(file.get());
       }
@@ -226,8 +297,11 @@ public class Curator {
     boolean lengthFilter = options.minTokens() != null || options.maxTokens() != null;
     if (options.tokenizer() == null) {
       if (lengthFilter) {
-        reasons.add(new FieldError("options.tokenizer", "min_tokens/max_tokens need a tokenizer to count with"
-            + " (a base model's name, or 'whitespace')"));
+        reasons.add(
+            new FieldError(
+                "options.tokenizer",
+                "min_tokens/max_tokens need a tokenizer to count with"
+                    + " (a base model's name, or 'whitespace')"));
       }
       return new WhitespaceTokenCounter(); // feeds only the report's histogram
     }

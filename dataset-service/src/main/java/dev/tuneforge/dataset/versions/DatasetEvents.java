@@ -21,7 +21,10 @@ public class DatasetEvents {
   @ConfigProperty(name = "tuneforge.dataset.events-topic")
   String topic;
 
-  /** Publishes and waits for the broker's acknowledgement, so a reply to the client implies the fact is recorded. */
+  /**
+   * Publishes and waits for the broker's acknowledgement, so a reply to the client implies the fact
+   * is recorded.
+   */
   public void publish(CurationOutcome outcome, CurationRequest request, String requestId) {
     List<String> sources = new ArrayList<>();
     if (request.trainingFiles() != null) {
@@ -36,9 +39,18 @@ public class DatasetEvents {
     } else {
       var m = outcome.manifest();
       var counts = m.metadata("counts");
-      send(new DatasetCurated(outcome.team(), outcome.name(), outcome.version(), m.metadata("content_hash").asText(),
-          counts.path("train").asLong(), counts.path("validation").asLong(), counts.path("dropped").asLong(),
-          store.uri(DatasetVersions.prefix(outcome.name(), outcome.version())), sources, requestId));
+      send(
+          new DatasetCurated(
+              outcome.team(),
+              outcome.name(),
+              outcome.version(),
+              m.metadata("content_hash").asText(),
+              counts.path("train").asLong(),
+              counts.path("validation").asLong(),
+              counts.path("dropped").asLong(),
+              store.uri(DatasetVersions.prefix(outcome.name(), outcome.version())),
+              sources,
+              requestId));
     }
   }
 

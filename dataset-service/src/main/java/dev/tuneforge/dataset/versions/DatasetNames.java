@@ -20,8 +20,12 @@ public final class DatasetNames {
       return Optional.of(new FieldError("name", "missing dataset name"));
     }
     if (!NAME.matcher(name).matches()) {
-      return Optional.of(new FieldError("name", "invalid dataset name '" + name
-          + "': use 1-64 letters, digits, '-' or '_', starting with a letter or digit (no '/', '.' or '..')"));
+      return Optional.of(
+          new FieldError(
+              "name",
+              "invalid dataset name '"
+                  + name
+                  + "': use 1-64 letters, digits, '-' or '_', starting with a letter or digit (no '/', '.' or '..')"));
     }
     return Optional.empty();
   }

@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Dataset versions in the bucket: artifacts of kind {@code dataset} at {@code datasets/<name>/v<n>/}
- * ({@link BucketLayout}) with train.jsonl, validation.jsonl, report.json and manifest.json (written
- * last, by {@link ArtifactStore}). A version without a manifest is an interrupted write and does not
- * exist for readers; versions are never overwritten. Each manifest names the owning team; a
- * dataset belongs to the team of its first version.
+ * Dataset versions in the bucket: artifacts of kind {@code dataset} at {@code
+ * datasets/<name>/v<n>/} ({@link BucketLayout}) with train.jsonl, validation.jsonl, report.json and
+ * manifest.json (written last, by {@link ArtifactStore}). A version without a manifest is an
+ * interrupted write and does not exist for readers; versions are never overwritten. Each manifest
+ * names the owning team; a dataset belongs to the team of its first version.
  */
 @ApplicationScoped
 public class DatasetVersions {
@@ -72,7 +72,10 @@ public class DatasetVersions {
     return versions;
   }
 
-  /** The number the next version gets: one past every version folder, complete or not, so none is reused. */
+  /**
+   * The number the next version gets: one past every version folder, complete or not, so none is
+   * reused.
+   */
   public int nextNumber(String name) {
     int max = 0;
     for (String v : store.listChildren(BucketLayout.datasetVersions(name))) {
@@ -110,7 +113,10 @@ public class DatasetVersions {
     return Optional.empty();
   }
 
-  /** A split's records; a reader that reaches the end has had every byte checked against the manifest. */
+  /**
+   * A split's records; a reader that reaches the end has had every byte checked against the
+   * manifest.
+   */
   public InputStream openSplit(String name, String version, String split) {
     return openFile(name, version, split + ".jsonl");
   }
@@ -118,8 +124,19 @@ public class DatasetVersions {
   private InputStream openFile(String name, String version, String file) {
     String prefix = prefix(name, version);
     ArtifactManifest m = artifacts.manifest(prefix);
-    return artifacts.open(prefix, m.file(file).orElseThrow(
-        () -> new IllegalStateException("dataset " + name + " " + version + ": " + file + " is not in its manifest")));
+    return artifacts.open(
+        prefix,
+        m.file(file)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "dataset "
+                            + name
+                            + " "
+                            + version
+                            + ": "
+                            + file
+                            + " is not in its manifest")));
   }
 
   static int number(String version) {

@@ -1,15 +1,15 @@
 package dev.tuneforge.dataset.versions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.platform.ApiException;
 import dev.tuneforge.platform.api.ApiList;
 import dev.tuneforge.platform.api.Page;
 import dev.tuneforge.platform.auth.Caller;
 import dev.tuneforge.platform.auth.Role;
-import io.smallrye.common.annotation.Blocking;
-import dev.tuneforge.artifact.ArtifactManifest;
-import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.storage.BucketLayout;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -51,30 +51,43 @@ public class DatasetsResource {
   public Response create(CurationRequest request) {
     caller.requireRole(Role.TRAINER);
     if (request == null) {
-      throw ApiException.invalid("body", "expected a JSON object with name, training_files and options");
+      throw ApiException.invalid(
+          "body", "expected a JSON object with name, training_files and options");
     }
-    DatasetNames.check(request.name()).ifPresent(e -> {
-      throw ApiException.invalid(e);
-    });
+    DatasetNames.check(request.name())
+        .ifPresent(
+            e -> {
+              throw ApiException.invalid(e);
+            });
     CurationOutcome outcome = curator.curate(caller.team(), request);
     events.publish(outcome, request, null);
     if (outcome.isRejected()) {
       ApiException first = ApiException.invalid(outcome.reasons());
-      throw new ApiException(400, first.type(), first.param(), "dataset_rejected", first.getMessage());
+      throw new ApiException(
+          400, first.type(), first.param(), "dataset_rejected", first.getMessage());
     }
     return Response.status(outcome.created() ? 201 : 200)
-        .entity(versionJson(outcome.name(), outcome.version(), outcome.manifest(), outcome.created())).build();
+        .entity(
+            versionJson(outcome.name(), outcome.version(), outcome.manifest(), outcome.created()))
+        .build();
   }
 
-  /** The team's datasets in name order, paged with {@code after} (a dataset name) and {@code limit}. */
+  /**
+   * The team's datasets in name order, paged with {@code after} (a dataset name) and {@code limit}.
+   */
   @GET
-  public ApiList<Map<String, Object>> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+  public ApiList<Map<String, Object>> list(
+      @QueryParam("after") String after, @QueryParam("limit") String limit) {
     caller.requireRole(Role.VIEWER);
     Page page = Page.parse(after, limit);
     List<String> names = new ArrayList<>(versions.names(caller.team()));
     names.sort(String::compareTo);
     ApiList<String> cut = page.of(names, n -> n);
-    return ApiList.of(cut.data().stream().map(this::summary).toList(), cut.firstId(), cut.lastId(), cut.hasMore());
+    return ApiList.of(
+        cut.data().stream().map(this::summary).toList(),
+        cut.firstId(),
+        cut.lastId(),
+        cut.hasMore());
   }
 
   @GET
@@ -87,7 +100,8 @@ public class DatasetsResource {
 
   @GET
   @Path("/{name}/versions/{version}")
-  public Map<String, Object> version(@PathParam("name") String name, @PathParam("version") String version) {
+  public Map<String, Object> version(
+      @PathParam("name") String name, @PathParam("version") String version) {
     caller.requireRole(Role.VIEWER);
     ArtifactManifest manifest = ownedManifest(name, version);
     Map<String, Object> body = versionJson(name, version, manifest, null);
@@ -97,8 +111,12 @@ public class DatasetsResource {
 
   @GET
   @Path("/{name}/versions/{version}/preview")
-  public Map<String, Object> preview(@PathParam("name") String name, @PathParam("version") String version,
-      @QueryParam("split") String splitParam, @QueryParam("limit") String limitParam) throws IOException {
+  public Map<String, Object> preview(
+      @PathParam("name") String name,
+      @PathParam("version") String version,
+      @QueryParam("split") String splitParam,
+      @QueryParam("limit") String limitParam)
+      throws IOException {
     caller.requireRole(Role.VIEWER);
     String split = splitParam == null ? "train" : splitParam;
     if (!split.equals("train") && !split.equals("validation")) {
@@ -107,7 +125,10 @@ public class DatasetsResource {
     int limit = previewLimit(limitParam);
     ownedManifest(name, version);
     List<Object> records = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(versions.openSplit(name, version, split), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                versions.openSplit(name, version, split), StandardCharsets.UTF_8))) {
       String line;
       while (records.size() < limit && (line = reader.readLine()) != null) {
         records.add(json.readTree(line));
@@ -128,10 +149,14 @@ public class DatasetsResource {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw ApiException.invalid("limit", "limit must be a whole number from 1 to " + MAX_PREVIEW + ", was '" + raw + "'");
+    throw ApiException.invalid(
+        "limit", "limit must be a whole number from 1 to " + MAX_PREVIEW + ", was '" + raw + "'");
   }
 
-  /** 404 unless {@code name} is a dataset of the caller's team (another team's is reported as absent). */
+  /**
+   * 404 unless {@code name} is a dataset of the caller's team (another team's is reported as
+   * absent).
+   */
   private void requireOwned(String name) {
     if (versions.team(name).filter(caller::owns).isEmpty()) {
       throw ApiException.notFound("name", "no dataset '" + name + "'");
@@ -140,8 +165,12 @@ public class DatasetsResource {
 
   private ArtifactManifest ownedManifest(String name, String version) {
     requireOwned(name);
-    return versions.manifest(name, version)
-        .orElseThrow(() -> ApiException.notFound("version", "no version '" + version + "' of dataset '" + name + "'"));
+    return versions
+        .manifest(name, version)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "version", "no version '" + version + "' of dataset '" + name + "'"));
   }
 
   private Map<String, Object> summary(String name) {
@@ -155,7 +184,8 @@ public class DatasetsResource {
     return m;
   }
 
-  private static Map<String, Object> versionJson(String name, String version, ArtifactManifest manifest, Boolean created) {
+  private static Map<String, Object> versionJson(
+      String name, String version, ArtifactManifest manifest, Boolean created) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("object", "dataset.version");
     m.put("name", name);

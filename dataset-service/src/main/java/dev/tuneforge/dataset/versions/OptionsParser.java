@@ -22,8 +22,11 @@ final class OptionsParser {
 
   OptionsParser(ObjectMapper json) {
     // Enum knobs are written in lower case in requests ("pii": "redact") and upper case in Java.
-    this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .configure(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
+    this.json =
+        json.copy()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .configure(
+                com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
   }
 
   /** The options, or the problems, each naming its field {@code options.<key>}. */
@@ -36,14 +39,28 @@ final class OptionsParser {
     try {
       options = json.treeToValue(merged, CurationOptions.class);
     } catch (UnrecognizedPropertyException e) {
-      return ParsedOptions.errors(List.of(new FieldError("options." + e.getPropertyName(), "unknown option (known: "
-          + String.join(", ", merged.properties().stream().map(Map.Entry::getKey).filter(k -> !k.equals(e.getPropertyName())).toList()) + ")")));
+      return ParsedOptions.errors(
+          List.of(
+              new FieldError(
+                  "options." + e.getPropertyName(),
+                  "unknown option (known: "
+                      + String.join(
+                          ", ",
+                          merged.properties().stream()
+                              .map(Map.Entry::getKey)
+                              .filter(k -> !k.equals(e.getPropertyName()))
+                              .toList())
+                      + ")")));
     } catch (MismatchedInputException e) {
       String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
-      return ParsedOptions.errors(List.of(new FieldError(field == null ? "options" : "options." + field,
-          "wrong type or value (" + e.getOriginalMessage() + ")")));
+      return ParsedOptions.errors(
+          List.of(
+              new FieldError(
+                  field == null ? "options" : "options." + field,
+                  "wrong type or value (" + e.getOriginalMessage() + ")")));
     } catch (Exception e) {
-      return ParsedOptions.errors(List.of(new FieldError("options", String.valueOf(e.getMessage()))));
+      return ParsedOptions.errors(
+          List.of(new FieldError("options", String.valueOf(e.getMessage()))));
     }
     List<FieldError> errors = new ArrayList<>();
     for (OptionError error : options.validate()) {

@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
 public final class Gate {
   private Gate() {}
 
-  public static GateResult check(GatePolicy policy, Metrics tuned, Metrics base, List<CaseVerdict> cases) {
+  public static GateResult check(
+      GatePolicy policy, Metrics tuned, Metrics base, List<CaseVerdict> cases) {
     List<GateReason> reasons = new ArrayList<>();
     atLeast("min_exact_match", Metrics.EXACT_MATCH, policy.minExactMatch(), tuned, reasons);
     atLeast("min_token_f1", Metrics.TOKEN_F1, policy.minTokenF1(), tuned, reasons);
@@ -24,10 +25,17 @@ public final class Gate {
       OptionalDouble t = tuned.get(Metrics.VALIDATION_LOSS);
       OptionalDouble b = base.get(Metrics.VALIDATION_LOSS);
       if (t.isEmpty() || b.isEmpty()) {
-        reasons.add(new GateReason("validation_loss_below_base", null, "validation loss not measured on both models"));
+        reasons.add(
+            new GateReason(
+                "validation_loss_below_base", null, "validation loss not measured on both models"));
       } else if (!(t.getAsDouble() < b.getAsDouble())) {
-        reasons.add(new GateReason("validation_loss_below_base", null, fmt("validation loss %.4f is not below the"
-            + " base model's %.4f", t.getAsDouble(), b.getAsDouble())));
+        reasons.add(
+            new GateReason(
+                "validation_loss_below_base",
+                null,
+                fmt(
+                    "validation loss %.4f is not below the" + " base model's %.4f",
+                    t.getAsDouble(), b.getAsDouble())));
       }
     }
 
@@ -35,14 +43,22 @@ public final class Gate {
       OptionalDouble t = tuned.get(Metrics.RETENTION_LOSS);
       OptionalDouble b = base.get(Metrics.RETENTION_LOSS);
       if (t.isEmpty() || b.isEmpty()) {
-        reasons.add(new GateReason("max_retention_loss_increase", null,
-            "forgetting not checked: retention loss not measured on both models"));
+        reasons.add(
+            new GateReason(
+                "max_retention_loss_increase",
+                null,
+                "forgetting not checked: retention loss not measured on both models"));
       } else {
         double rise = t.getAsDouble() - b.getAsDouble();
         if (!(rise <= policy.maxRetentionLossIncrease())) {
-          reasons.add(new GateReason("max_retention_loss_increase", null, fmt("forgetting: retention loss rose by"
-              + " %.4f nats (%.4f -> %.4f), more than the allowed %s", rise, b.getAsDouble(), t.getAsDouble(),
-              policy.maxRetentionLossIncrease())));
+          reasons.add(
+              new GateReason(
+                  "max_retention_loss_increase",
+                  null,
+                  fmt(
+                      "forgetting: retention loss rose by"
+                          + " %.4f nats (%.4f -> %.4f), more than the allowed %s",
+                      rise, b.getAsDouble(), t.getAsDouble(), policy.maxRetentionLossIncrease())));
         }
       }
     }
@@ -51,11 +67,18 @@ public final class Gate {
       long passed = cases.stream().filter(CaseVerdict::tunedPassed).count();
       double rate = (double) passed / cases.size();
       if (rate < policy.minSuitePassRate()) {
-        reasons.add(new GateReason("min_suite_pass_rate", null, fmt("suite pass rate %.4f (%d/%d) is below %s", rate,
-            passed, cases.size(), policy.minSuitePassRate())));
+        reasons.add(
+            new GateReason(
+                "min_suite_pass_rate",
+                null,
+                fmt(
+                    "suite pass rate %.4f (%d/%d) is below %s",
+                    rate, passed, cases.size(), policy.minSuitePassRate())));
         for (CaseVerdict c : cases) {
           if (!c.tunedPassed()) {
-            reasons.add(new GateReason("min_suite_pass_rate", c.caseId(), "case '" + c.caseId() + "' failed"));
+            reasons.add(
+                new GateReason(
+                    "min_suite_pass_rate", c.caseId(), "case '" + c.caseId() + "' failed"));
           }
         }
       }
@@ -64,15 +87,21 @@ public final class Gate {
     if (Boolean.TRUE.equals(policy.noRegressions())) {
       for (CaseVerdict c : cases) {
         if (Boolean.TRUE.equals(c.basePassed()) && !c.tunedPassed()) {
-          reasons.add(new GateReason("no_regressions", c.caseId(), "case '" + c.caseId()
-              + "' passed on the base model and fails on the tuned model"));
+          reasons.add(
+              new GateReason(
+                  "no_regressions",
+                  c.caseId(),
+                  "case '"
+                      + c.caseId()
+                      + "' passed on the base model and fails on the tuned model"));
         }
       }
     }
     return new GateResult(reasons.isEmpty(), reasons);
   }
 
-  private static void atLeast(String condition, String key, Double min, Metrics tuned, List<GateReason> reasons) {
+  private static void atLeast(
+      String condition, String key, Double min, Metrics tuned, List<GateReason> reasons) {
     if (min == null) {
       return;
     }
@@ -80,7 +109,8 @@ public final class Gate {
     if (v.isEmpty()) {
       reasons.add(new GateReason(condition, null, key + " not measured"));
     } else if (!(v.getAsDouble() >= min)) {
-      reasons.add(new GateReason(condition, null, fmt("%s %.4f is below %s", key, v.getAsDouble(), min)));
+      reasons.add(
+          new GateReason(condition, null, fmt("%s %.4f is below %s", key, v.getAsDouble(), min)));
     }
   }
 

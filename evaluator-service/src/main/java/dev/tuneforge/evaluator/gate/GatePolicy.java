@@ -22,25 +22,46 @@ import java.util.Map;
  * @param minSuitePassRate share of suite cases the tuned model passes at least this (0..1)
  * @param noRegressions no suite case that passed on the base may fail on the tuned model
  */
-public record GatePolicy(Double minExactMatch, Double minTokenF1, Double minRougeL, Boolean validationLossBelowBase,
-    Double maxRetentionLossIncrease, Double minSuitePassRate, Boolean noRegressions) {
+public record GatePolicy(
+    Double minExactMatch,
+    Double minTokenF1,
+    Double minRougeL,
+    Boolean validationLossBelowBase,
+    Double maxRetentionLossIncrease,
+    Double minSuitePassRate,
+    Boolean noRegressions) {
 
   public static final GatePolicy NONE = new GatePolicy(null, null, null, null, null, null, null);
 
   /** What every evaluation checks unless a suite or job says otherwise. */
   public static final GatePolicy DEFAULTS = new GatePolicy(null, null, null, true, 0.1, 1.0, true);
 
-  private static final Map<String, String> FIELDS = Map.of(
-      "min_exact_match", "rate", "min_token_f1", "rate", "min_rouge_l", "rate",
-      "validation_loss_below_base", "boolean", "max_retention_loss_increase", "number",
-      "min_suite_pass_rate", "rate", "no_regressions", "boolean");
+  private static final Map<String, String> FIELDS =
+      Map.of(
+          "min_exact_match",
+          "rate",
+          "min_token_f1",
+          "rate",
+          "min_rouge_l",
+          "rate",
+          "validation_loss_below_base",
+          "boolean",
+          "max_retention_loss_increase",
+          "number",
+          "min_suite_pass_rate",
+          "rate",
+          "no_regressions",
+          "boolean");
 
   /** Each field of {@code later} that is set replaces this one's. */
   public GatePolicy overriddenBy(GatePolicy later) {
     return new GatePolicy(
-        pick(later.minExactMatch, minExactMatch), pick(later.minTokenF1, minTokenF1), pick(later.minRougeL, minRougeL),
+        pick(later.minExactMatch, minExactMatch),
+        pick(later.minTokenF1, minTokenF1),
+        pick(later.minRougeL, minRougeL),
         pick(later.validationLossBelowBase, validationLossBelowBase),
-        pick(later.maxRetentionLossIncrease, maxRetentionLossIncrease), pick(later.minSuitePassRate, minSuitePassRate),
+        pick(later.maxRetentionLossIncrease, maxRetentionLossIncrease),
+        pick(later.minSuitePassRate, minSuitePassRate),
         pick(later.noRegressions, noRegressions));
   }
 
@@ -58,20 +79,31 @@ public record GatePolicy(Double minExactMatch, Double minTokenF1, Double minRoug
     }
     List<FieldError> errors = new ArrayList<>();
     if (!node.isObject()) {
-      return Parsed.failed(List.of(new FieldError(at, "must be an object of thresholds; fields: "
-          + FIELDS.keySet().stream().sorted().toList())));
+      return Parsed.failed(
+          List.of(
+              new FieldError(
+                  at,
+                  "must be an object of thresholds; fields: "
+                      + FIELDS.keySet().stream().sorted().toList())));
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.containsKey(f)) {
-        errors.add(new FieldError(at + "." + f, "unknown gate condition; known: "
-            + FIELDS.keySet().stream().sorted().toList()));
+        errors.add(
+            new FieldError(
+                at + "." + f,
+                "unknown gate condition; known: " + FIELDS.keySet().stream().sorted().toList()));
       }
     }
-    GatePolicy p = new GatePolicy(rate(node, "min_exact_match", at, errors), rate(node, "min_token_f1", at, errors),
-        rate(node, "min_rouge_l", at, errors), bool(node, "validation_loss_below_base", at, errors),
-        number(node, "max_retention_loss_increase", at, errors), rate(node, "min_suite_pass_rate", at, errors),
-        bool(node, "no_regressions", at, errors));
+    GatePolicy p =
+        new GatePolicy(
+            rate(node, "min_exact_match", at, errors),
+            rate(node, "min_token_f1", at, errors),
+            rate(node, "min_rouge_l", at, errors),
+            bool(node, "validation_loss_below_base", at, errors),
+            number(node, "max_retention_loss_increase", at, errors),
+            rate(node, "min_suite_pass_rate", at, errors),
+            bool(node, "no_regressions", at, errors));
     return errors.isEmpty() ? Parsed.ok(p) : Parsed.failed(errors);
   }
 

@@ -3,8 +3,8 @@ package dev.tuneforge.evaluator.metrics;
 /**
  * The {@code fuzzy_match} similarity of OpenAI's text_similarity grader. OpenAI does not publish
  * its algorithm; TuneForge uses the normalised Indel similarity that rapidfuzz's {@code fuzz.ratio}
- * returns (divided by 100): {@code 2·LCS(a, b) / (|a| + |b|)} over code points, no preprocessing,
- * 1 for two empty strings.
+ * returns (divided by 100): {@code 2·LCS(a, b) / (|a| + |b|)} over code points, no preprocessing, 1
+ * for two empty strings.
  */
 public final class FuzzyMatch {
   private FuzzyMatch() {}

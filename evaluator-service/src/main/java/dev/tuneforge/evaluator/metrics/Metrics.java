@@ -16,14 +16,14 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>{@value #EXACT_MATCH}: share of validation completions equal to the reference after
  *       trimming surrounding whitespace ({@code llm.eval.ExactMatch#matches}; case and punctuation
- *       count).</li>
- *   <li>{@value #TOKEN_F1}: mean SQuAD token F1 ({@link TokenF1}).</li>
- *   <li>{@value #ROUGE_L}: mean ROUGE-L F-measure ({@link RougeL}).</li>
+ *       count).
+ *   <li>{@value #TOKEN_F1}: mean SQuAD token F1 ({@link TokenF1}).
+ *   <li>{@value #ROUGE_L}: mean ROUGE-L F-measure ({@link RougeL}).
  *   <li>{@value #VALIDATION_LOSS}, {@value #PERPLEXITY}: token-weighted mean NLL of the reference
- *       assistant turns, and its exp ({@link Nll}).</li>
- *   <li>{@value #RETENTION_LOSS}: token-weighted mean NLL on the retention corpus (forgetting).</li>
- *   <li>{@value #SUITE_PASS_RATE}: share of regression-suite cases passed.</li>
- *   <li>{@value #MEAN_GENERATED_TOKENS}: mean number of tokens generated per validation prompt.</li>
+ *       assistant turns, and its exp ({@link Nll}).
+ *   <li>{@value #RETENTION_LOSS}: token-weighted mean NLL on the retention corpus (forgetting).
+ *   <li>{@value #SUITE_PASS_RATE}: share of regression-suite cases passed.
+ *   <li>{@value #MEAN_GENERATED_TOKENS}: mean number of tokens generated per validation prompt.
  * </ul>
  */
 public record Metrics(@JsonValue Map<String, Double> values) {
@@ -37,8 +37,16 @@ public record Metrics(@JsonValue Map<String, Double> values) {
   public static final String MEAN_GENERATED_TOKENS = "mean_generated_tokens";
 
   /** Every key, in report order. */
-  public static final List<String> KEYS = List.of(EXACT_MATCH, TOKEN_F1, ROUGE_L, VALIDATION_LOSS, PERPLEXITY,
-      RETENTION_LOSS, SUITE_PASS_RATE, MEAN_GENERATED_TOKENS);
+  public static final List<String> KEYS =
+      List.of(
+          EXACT_MATCH,
+          TOKEN_F1,
+          ROUGE_L,
+          VALIDATION_LOSS,
+          PERPLEXITY,
+          RETENTION_LOSS,
+          SUITE_PASS_RATE,
+          MEAN_GENERATED_TOKENS);
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public Metrics {
@@ -65,12 +73,13 @@ public record Metrics(@JsonValue Map<String, Double> values) {
   /** {@code this − base} for every key both have. */
   public Metrics minus(Metrics base) {
     Map<String, Double> d = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      Double b = base.values.get(k);
-      if (b != null) {
-        d.put(k, v - b);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          Double b = base.values.get(k);
+          if (b != null) {
+            d.put(k, v - b);
+          }
+        });
     return new Metrics(d);
   }
 }

@@ -1,9 +1,9 @@
 package dev.tuneforge.evaluator.metrics;
 
 /**
- * Token-weighted negative log-likelihood: sums over every scored token of every record, so a
- * long record counts by its tokens (as the trainer's validation loss does), not as one item.
- * Loss is the mean NLL in nats; perplexity is {@code exp(loss)}.
+ * Token-weighted negative log-likelihood: sums over every scored token of every record, so a long
+ * record counts by its tokens (as the trainer's validation loss does), not as one item. Loss is the
+ * mean NLL in nats; perplexity is {@code exp(loss)}.
  */
 public final class Nll {
   private double sum;

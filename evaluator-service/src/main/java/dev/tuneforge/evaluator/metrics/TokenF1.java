@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * empty and 0 otherwise (SQuAD 2.0's rule).
  */
 public final class TokenF1 {
-  private static final Pattern PUNCTUATION = Pattern.compile("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]");
+  private static final Pattern PUNCTUATION =
+      Pattern.compile("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]");
   private static final Pattern ARTICLES = Pattern.compile("\\b(a|an|the)\\b");
 
   private TokenF1() {}

@@ -13,8 +13,16 @@ import java.util.List;
  * @param suite {@code name@version} of the suite run, or null
  * @param gate the effective policy the verdict applied
  */
-public record EvaluationReport(String suite, Metrics metrics, Metrics baseMetrics, Metrics deltas, boolean passed,
-    List<GateReason> reasons, GatePolicy gate, List<CaseRow> cases, List<SampleRow> samples) {
+public record EvaluationReport(
+    String suite,
+    Metrics metrics,
+    Metrics baseMetrics,
+    Metrics deltas,
+    boolean passed,
+    List<GateReason> reasons,
+    GatePolicy gate,
+    List<CaseRow> cases,
+    List<SampleRow> samples) {
   public EvaluationReport {
     reasons = List.copyOf(reasons);
     cases = List.copyOf(cases);

@@ -9,10 +9,12 @@ import java.util.List;
  * its metrics out.
  *
  * @param validation the run's validation split
- * @param retention general text for the forgetting check (default: {@link RetentionCorpus#forBaseModel})
+ * @param retention general text for the forgetting check (default: {@link
+ *     RetentionCorpus#forBaseModel})
  * @param suite the regression suite
  */
-public record EvaluationInputs(List<ValidationRecord> validation, RetentionCorpus retention, Suite suite) {
+public record EvaluationInputs(
+    List<ValidationRecord> validation, RetentionCorpus retention, Suite suite) {
   public EvaluationInputs {
     validation = List.copyOf(validation);
   }

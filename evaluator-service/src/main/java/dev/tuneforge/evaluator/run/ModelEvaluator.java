@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates one loaded model: teacher-forced loss on the validation split and the retention
- * corpus, greedy completions of every validation prompt (scored by exact match, token F1 and
- * ROUGE-L) and of every suite case (graded). Deterministic: the same model and inputs give the
- * same figures. The engine does all tensor work; this class only arranges it.
+ * Evaluates one loaded model: teacher-forced loss on the validation split and the retention corpus,
+ * greedy completions of every validation prompt (scored by exact match, token F1 and ROUGE-L) and
+ * of every suite case (graded). Deterministic: the same model and inputs give the same figures. The
+ * engine does all tensor work; this class only arranges it.
  */
 public final class ModelEvaluator {
   private final EvaluationSettings settings;
@@ -37,15 +37,20 @@ public final class ModelEvaluator {
    * suite's thresholds and then {@code jobGate} (null for none). A caller that caches the base
    * model's evaluation uses {@link #evaluate} and {@link Comparison#compare} directly.
    */
-  public EvaluationReport compare(EvalModel base, EvalModel tuned, EvaluationInputs in, GatePolicy jobGate) {
-    return Comparison.compare(evaluate(base, in), evaluate(tuned, in), in.suite(),
+  public EvaluationReport compare(
+      EvalModel base, EvalModel tuned, EvaluationInputs in, GatePolicy jobGate) {
+    return Comparison.compare(
+        evaluate(base, in),
+        evaluate(tuned, in),
+        in.suite(),
         Comparison.effectivePolicy(in.suite(), jobGate));
   }
 
   public ModelEvaluation evaluate(EvalModel m, EvaluationInputs in) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    GreedyCompletions completions = new GreedyCompletions(m.model(), m.tokenizer(), m.template(),
-        settings.maxNewTokens(), settings.batchSize());
+    GreedyCompletions completions =
+        new GreedyCompletions(
+            m.model(), m.tokenizer(), m.template(), settings.maxNewTokens(), settings.batchSize());
 
     List<SampleOutcome> samples = new ArrayList<>();
     if (!in.validation().isEmpty()) {
@@ -54,7 +59,8 @@ public final class ModelEvaluator {
         metrics.put(Metrics.VALIDATION_LOSS, loss.loss());
         metrics.put(Metrics.PERPLEXITY, loss.perplexity());
       }
-      List<Generation> out = completions.complete(in.validation().stream().map(ValidationRecord::prompt).toList());
+      List<Generation> out =
+          completions.complete(in.validation().stream().map(ValidationRecord::prompt).toList());
       double em = 0;
       double f1 = 0;
       double rouge = 0;
@@ -62,9 +68,16 @@ public final class ModelEvaluator {
       for (int i = 0; i < out.size(); i++) {
         ValidationRecord r = in.validation().get(i);
         Generation g = out.get(i);
-        SampleOutcome s = new SampleOutcome(r.line(), SuiteCase.display(r.prompt()), r.reference(), g.text(),
-            ExactMatch.matches(g.text(), r.reference()), TokenF1.score(g.text(), r.reference()),
-            RougeL.fmeasure(g.text(), r.reference()), g.tokens().length);
+        SampleOutcome s =
+            new SampleOutcome(
+                r.line(),
+                SuiteCase.display(r.prompt()),
+                r.reference(),
+                g.text(),
+                ExactMatch.matches(g.text(), r.reference()),
+                TokenF1.score(g.text(), r.reference()),
+                RougeL.fmeasure(g.text(), r.reference()),
+                g.tokens().length);
         samples.add(s);
         em += s.exactMatch() ? 1 : 0;
         f1 += s.tokenF1();
@@ -79,7 +92,8 @@ public final class ModelEvaluator {
     }
 
     if (in.retention() != null) {
-      Nll retention = LossScorer.score(m, in.retention().texts().stream().map(Example.Text::new).toList());
+      Nll retention =
+          LossScorer.score(m, in.retention().texts().stream().map(Example.Text::new).toList());
       metrics.put(Metrics.RETENTION_LOSS, retention.loss());
     }
 
@@ -92,8 +106,15 @@ public final class ModelEvaluator {
       for (int i = 0; i < suiteCases.size(); i++) {
         SuiteCase c = suiteCases.get(i);
         Grade g = c.grade(out.get(i).text());
-        cases.add(new CaseOutcome(c.id(), c.input(), c.expect().describe(), out.get(i).text(), g.pass(), g.detail(),
-            c.tags()));
+        cases.add(
+            new CaseOutcome(
+                c.id(),
+                c.input(),
+                c.expect().describe(),
+                out.get(i).text(),
+                g.pass(),
+                g.detail(),
+                c.tags()));
         passed += g.pass() ? 1 : 0;
       }
       metrics.put(Metrics.SUITE_PASS_RATE, (double) passed / suiteCases.size());

@@ -6,5 +6,12 @@ package dev.tuneforge.evaluator.run;
  * @param line 1-based line of the record in the validation split
  * @param generatedTokens tokens generated (without the final end-of-sequence id)
  */
-public record SampleOutcome(int line, String input, String expected, String output, boolean exactMatch,
-    double tokenF1, double rougeL, int generatedTokens) {}
+public record SampleOutcome(
+    int line,
+    String input,
+    String expected,
+    String output,
+    boolean exactMatch,
+    double tokenF1,
+    double rougeL,
+    int generatedTokens) {}

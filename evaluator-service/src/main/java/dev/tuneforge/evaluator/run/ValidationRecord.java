@@ -12,7 +12,8 @@ import java.util.List;
  * @param prompt the turns before the last assistant turn: what the model completes
  * @param reference the last assistant turn: what exact match, F1 and ROUGE-L compare with
  */
-public record ValidationRecord(int line, Example.Chat chat, List<ChatMessage> prompt, String reference) {
+public record ValidationRecord(
+    int line, Example.Chat chat, List<ChatMessage> prompt, String reference) {
   public ValidationRecord {
     prompt = List.copyOf(prompt);
   }

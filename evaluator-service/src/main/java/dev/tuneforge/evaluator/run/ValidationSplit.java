@@ -37,7 +37,8 @@ public final class ValidationSplit {
         throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
       }
       if (!(example instanceof Example.Chat chat)) {
-        throw new IllegalArgumentException(at + ": a validation record must be a chat ('messages')");
+        throw new IllegalArgumentException(
+            at + ": a validation record must be a chat ('messages')");
       }
       List<ChatTurn> turns = chat.messages();
       int last = turns.size() - 1;
@@ -45,13 +46,15 @@ public final class ValidationSplit {
         last--;
       }
       if (last < 0) {
-        throw new IllegalArgumentException(at + ": 'messages' has no assistant turn to use as the reference");
+        throw new IllegalArgumentException(
+            at + ": 'messages' has no assistant turn to use as the reference");
       }
       if (last == 0) {
-        throw new IllegalArgumentException(at + ": 'messages' has nothing before its assistant turn to prompt with");
+        throw new IllegalArgumentException(
+            at + ": 'messages' has nothing before its assistant turn to prompt with");
       }
-      List<ChatMessage> prompt = turns.subList(0, last).stream()
-          .map(t -> new ChatMessage(t.role(), t.content())).toList();
+      List<ChatMessage> prompt =
+          turns.subList(0, last).stream().map(t -> new ChatMessage(t.role(), t.content())).toList();
       out.add(new ValidationRecord(i + 1, chat, prompt, turns.get(last).content()));
     }
     return out;

@@ -47,19 +47,29 @@ public sealed interface Expectation {
     }
   }
 
-  /** OpenAI string_check operations, with their meaning there: eq/ne exact, like/ilike substring. */
-  enum StringOp { EQ, NE, LIKE, ILIKE }
+  /**
+   * OpenAI string_check operations, with their meaning there: eq/ne exact, like/ilike substring.
+   */
+  enum StringOp {
+    EQ,
+    NE,
+    LIKE,
+    ILIKE
+  }
 
   /** {@code string_check} (or {@code eq}, {@code ne}, {@code like}, {@code ilike}). */
   record StringCheck(StringOp operation, String reference) implements Expectation {
     public Grade grade(String output) {
-      boolean pass = switch (operation) {
-        case EQ -> output.equals(reference);
-        case NE -> !output.equals(reference);
-        case LIKE -> output.contains(reference);
-        case ILIKE -> output.toLowerCase(Locale.ROOT).contains(reference.toLowerCase(Locale.ROOT));
-      };
-      return Grade.of(pass, operation.name().toLowerCase(Locale.ROOT) + (pass ? " holds" : " fails"));
+      boolean pass =
+          switch (operation) {
+            case EQ -> output.equals(reference);
+            case NE -> !output.equals(reference);
+            case LIKE -> output.contains(reference);
+            case ILIKE ->
+                output.toLowerCase(Locale.ROOT).contains(reference.toLowerCase(Locale.ROOT));
+          };
+      return Grade.of(
+          pass, operation.name().toLowerCase(Locale.ROOT) + (pass ? " holds" : " fails"));
     }
 
     public String describe() {
@@ -74,7 +84,10 @@ public sealed interface Expectation {
 
     public Grade grade(String output) {
       try {
-        boolean found = pattern.matcher(new DeadlineCharSequence(output, System.nanoTime() + BUDGET_NANOS)).find();
+        boolean found =
+            pattern
+                .matcher(new DeadlineCharSequence(output, System.nanoTime() + BUDGET_NANOS))
+                .find();
         return Grade.of(found, found ? "matches" : "no match");
       } catch (DeadlineCharSequence.Expired e) {
         return Grade.of(false, "regex gave up after " + BUDGET_NANOS / 1_000_000 + " ms");
@@ -88,8 +101,8 @@ public sealed interface Expectation {
 
   /** {@code json}: the stripped output is one JSON value, valid against the schema when given. */
   record Json(JsonNode schemaNode, Schema schema) implements Expectation {
-    private static final ObjectMapper STRICT = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper STRICT =
+        new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public Grade grade(String output) {
       JsonNode value;
@@ -105,9 +118,13 @@ public sealed interface Expectation {
         return Grade.of(true, "valid JSON");
       }
       List<com.networknt.schema.Error> errors = schema.validate(value);
-      return errors.isEmpty() ? Grade.of(true, "valid against the schema")
-          : Grade.of(false, "schema: " + errors.get(0).toString()
-              + (errors.size() > 1 ? " (+" + (errors.size() - 1) + " more)" : ""));
+      return errors.isEmpty()
+          ? Grade.of(true, "valid against the schema")
+          : Grade.of(
+              false,
+              "schema: "
+                  + errors.get(0).toString()
+                  + (errors.size() > 1 ? " (+" + (errors.size() - 1) + " more)" : ""));
     }
 
     public String describe() {
@@ -127,17 +144,30 @@ public sealed interface Expectation {
     }
   }
 
-  /** Similarity to a reference at or above a threshold ({@code rouge_l}, {@code text_similarity}). */
-  enum SimilarityMetric { ROUGE_L, FUZZY_MATCH }
+  /**
+   * Similarity to a reference at or above a threshold ({@code rouge_l}, {@code text_similarity}).
+   */
+  enum SimilarityMetric {
+    ROUGE_L,
+    FUZZY_MATCH
+  }
 
-  record Similarity(SimilarityMetric metric, String reference, double threshold) implements Expectation {
+  record Similarity(SimilarityMetric metric, String reference, double threshold)
+      implements Expectation {
     public Grade grade(String output) {
-      double score = switch (metric) {
-        case ROUGE_L -> RougeL.fmeasure(output, reference);
-        case FUZZY_MATCH -> FuzzyMatch.score(output, reference);
-      };
-      return Grade.of(score >= threshold, String.format(Locale.ROOT, "%s %.4f (needs >= %s)",
-          metric.name().toLowerCase(Locale.ROOT), score, threshold));
+      double score =
+          switch (metric) {
+            case ROUGE_L -> RougeL.fmeasure(output, reference);
+            case FUZZY_MATCH -> FuzzyMatch.score(output, reference);
+          };
+      return Grade.of(
+          score >= threshold,
+          String.format(
+              Locale.ROOT,
+              "%s %.4f (needs >= %s)",
+              metric.name().toLowerCase(Locale.ROOT),
+              score,
+              threshold));
     }
 
     public String describe() {

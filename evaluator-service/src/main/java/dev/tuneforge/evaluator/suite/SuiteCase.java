@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * One case of a regression suite: the chat sent to the model ({@code prompt} becomes one user
  * message), what the output must satisfy, and free-form tags.
  */
-public record SuiteCase(String id, List<ChatMessage> messages, Expectation expect, List<String> tags) {
+public record SuiteCase(
+    String id, List<ChatMessage> messages, Expectation expect, List<String> tags) {
   public SuiteCase {
     messages = List.copyOf(messages);
     tags = List.copyOf(tags);
@@ -19,16 +20,23 @@ public record SuiteCase(String id, List<ChatMessage> messages, Expectation expec
     return expect.grade(output);
   }
 
-  /** The prompt as the per-case table shows it: the text alone for one user turn, else role-tagged turns. */
+  /**
+   * The prompt as the per-case table shows it: the text alone for one user turn, else role-tagged
+   * turns.
+   */
   public String input() {
     return display(messages);
   }
 
-  /** A chat as one text: the content alone for a single user turn, else {@code role: content} lines. */
+  /**
+   * A chat as one text: the content alone for a single user turn, else {@code role: content} lines.
+   */
   public static String display(List<ChatMessage> messages) {
     if (messages.size() == 1 && messages.get(0).role().equals("user")) {
       return messages.get(0).content();
     }
-    return messages.stream().map(m -> m.role() + ": " + m.content()).collect(Collectors.joining("\n"));
+    return messages.stream()
+        .map(m -> m.role() + ": " + m.content())
+        .collect(Collectors.joining("\n"));
   }
 }

@@ -43,29 +43,43 @@ import java.util.regex.PatternSyntaxException;
  *     tags: [arithmetic]
  * </pre>
  *
- * Expectation types: {@code exact}, {@code contains}, {@code not_contains}, {@code regex},
- * {@code json} (value: optional JSON Schema, draft 2020-12 unless it names another in
- * {@code $schema}), {@code max_length} (value: characters), {@code rouge_l} (value: reference,
- * {@code threshold}); and OpenAI grader names: {@code string_check} with {@code operation}
- * eq/ne/like/ilike and {@code reference} (or the operation as the type), {@code text_similarity}
- * with {@code evaluation_metric} rouge_l/fuzzy_match, {@code reference} and {@code pass_threshold}.
- * Every problem is reported, each naming the case (by index in the path, by id in the message)
- * and the field; nothing throws.
+ * Expectation types: {@code exact}, {@code contains}, {@code not_contains}, {@code regex}, {@code
+ * json} (value: optional JSON Schema, draft 2020-12 unless it names another in {@code $schema}),
+ * {@code max_length} (value: characters), {@code rouge_l} (value: reference, {@code threshold});
+ * and OpenAI grader names: {@code string_check} with {@code operation} eq/ne/like/ilike and {@code
+ * reference} (or the operation as the type), {@code text_similarity} with {@code evaluation_metric}
+ * rouge_l/fuzzy_match, {@code reference} and {@code pass_threshold}. Every problem is reported,
+ * each naming the case (by index in the path, by id in the message) and the field; nothing throws.
  */
 public final class SuiteParser {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper CANONICAL = JsonMapper.builder()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> ROLES = Set.of("system", "user", "assistant");
   private static final Set<String> SUITE_FIELDS = Set.of("name", "description", "gate", "cases");
-  private static final Set<String> CASE_FIELDS = Set.of("id", "prompt", "messages", "expect", "tags");
-  private static final List<String> TYPES = List.of("exact", "contains", "not_contains", "regex", "json",
-      "max_length", "rouge_l", "string_check", "eq", "ne", "like", "ilike", "text_similarity");
-  private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final Set<String> CASE_FIELDS =
+      Set.of("id", "prompt", "messages", "expect", "tags");
+  private static final List<String> TYPES =
+      List.of(
+          "exact",
+          "contains",
+          "not_contains",
+          "regex",
+          "json",
+          "max_length",
+          "rouge_l",
+          "string_check",
+          "eq",
+          "ne",
+          "like",
+          "ilike",
+          "text_similarity");
+  private static final SchemaRegistry SCHEMAS =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   private SuiteParser() {}
 
@@ -86,17 +100,25 @@ public final class SuiteParser {
           // the JSON error describes a JSON document better
         }
       }
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr();
-      return Parsed.failed(List.of(new FieldError("suite", "not valid YAML or JSON" + where + ": "
-          + e.getOriginalMessage())));
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      return Parsed.failed(
+          List.of(
+              new FieldError(
+                  "suite", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage())));
     }
   }
 
   public static Parsed<Suite> parse(JsonNode root) {
     List<FieldError> errors = new ArrayList<>();
     if (root == null || !root.isObject()) {
-      return Parsed.failed(List.of(new FieldError("suite", "must be an object with 'name' and 'cases'")));
+      return Parsed.failed(
+          List.of(new FieldError("suite", "must be an object with 'name' and 'cases'")));
     }
     unknownFields(root, SUITE_FIELDS, "", errors);
     String name = null;
@@ -104,8 +126,12 @@ public final class SuiteParser {
     if (n == null || n.isNull()) {
       errors.add(new FieldError("name", "is required"));
     } else if (!n.isTextual() || !NAME.matcher(n.asText()).matches()) {
-      errors.add(new FieldError("name", "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or"
-          + " digit), got " + n));
+      errors.add(
+          new FieldError(
+              "name",
+              "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or"
+                  + " digit), got "
+                  + n));
     } else {
       name = n.asText();
     }
@@ -169,7 +195,9 @@ public final class SuiteParser {
       } else {
         for (int j = 0; j < t.size(); j++) {
           if (!t.get(j).isTextual()) {
-            errors.add(new FieldError(at + ".tags[" + j + "]", who + ": must be a string, got " + t.get(j)));
+            errors.add(
+                new FieldError(
+                    at + ".tags[" + j + "]", who + ": must be a string, got " + t.get(j)));
           } else {
             tags.add(t.get(j).asText());
           }
@@ -179,17 +207,21 @@ public final class SuiteParser {
     return errors.size() == before ? new SuiteCase(id, messages, expect, tags) : null;
   }
 
-  private static List<ChatMessage> messages(JsonNode c, String at, String who, List<FieldError> errors) {
+  private static List<ChatMessage> messages(
+      JsonNode c, String at, String who, List<FieldError> errors) {
     JsonNode prompt = c.get("prompt");
     JsonNode msgs = c.get("messages");
     boolean hasPrompt = prompt != null && !prompt.isNull();
     boolean hasMessages = msgs != null && !msgs.isNull();
     if (hasPrompt && hasMessages) {
-      errors.add(new FieldError(at + ".prompt", who + ": give either prompt or messages, not both"));
+      errors.add(
+          new FieldError(at + ".prompt", who + ": give either prompt or messages, not both"));
       return List.of();
     }
     if (!hasPrompt && !hasMessages) {
-      errors.add(new FieldError(at + ".prompt", who + ": missing prompt (a 'prompt' string or 'messages')"));
+      errors.add(
+          new FieldError(
+              at + ".prompt", who + ": missing prompt (a 'prompt' string or 'messages')"));
       return List.of();
     }
     if (hasPrompt) {
@@ -200,7 +232,8 @@ public final class SuiteParser {
       return List.of(ChatMessage.user(prompt.asText()));
     }
     if (!msgs.isArray() || msgs.isEmpty()) {
-      errors.add(new FieldError(at + ".messages", who + ": must be a non-empty list of {role, content}"));
+      errors.add(
+          new FieldError(at + ".messages", who + ": must be a non-empty list of {role, content}"));
       return List.of();
     }
     List<ChatMessage> out = new ArrayList<>();
@@ -210,8 +243,10 @@ public final class SuiteParser {
       JsonNode role = m.get("role");
       JsonNode content = m.get("content");
       if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
-        errors.add(new FieldError(mat + ".role", who + ": must be one of " + ROLES.stream().sorted().toList()
-            + ", got " + role));
+        errors.add(
+            new FieldError(
+                mat + ".role",
+                who + ": must be one of " + ROLES.stream().sorted().toList() + ", got " + role));
       } else if (content == null || !content.isTextual()) {
         errors.add(new FieldError(mat + ".content", who + ": must be a string"));
       } else {
@@ -219,13 +254,18 @@ public final class SuiteParser {
       }
     }
     if (!out.isEmpty() && out.get(out.size() - 1).role().equals("assistant")) {
-      errors.add(new FieldError(at + ".messages", who + ": the last message must not be the assistant's: the model"
-          + " writes that turn"));
+      errors.add(
+          new FieldError(
+              at + ".messages",
+              who
+                  + ": the last message must not be the assistant's: the model"
+                  + " writes that turn"));
     }
     return out;
   }
 
-  private static Expectation expectation(JsonNode e, String at, String who, List<FieldError> errors) {
+  private static Expectation expectation(
+      JsonNode e, String at, String who, List<FieldError> errors) {
     if (e == null || e.isNull()) {
       errors.add(new FieldError(at, who + ": is required ({type, value})"));
       return null;
@@ -241,39 +281,54 @@ public final class SuiteParser {
     }
     String type = typeNode.asText();
     return switch (type) {
-      case "exact" -> fields(e, at, who, errors, Set.of("value"))
-          ? new Expectation.Exact(string(e, "value", at, who, errors, false)) : null;
-      case "contains", "not_contains" -> fields(e, at, who, errors, Set.of("value"))
-          ? new Expectation.Contains(string(e, "value", at, who, errors, true), type.equals("not_contains")) : null;
-      case "eq", "ne", "like", "ilike" -> fields(e, at, who, errors, Set.of("value", "reference"))
-          ? new Expectation.StringCheck(StringOp.valueOf(type.toUpperCase(Locale.ROOT)),
-              reference(e, at, who, errors)) : null;
+      case "exact" ->
+          fields(e, at, who, errors, Set.of("value"))
+              ? new Expectation.Exact(string(e, "value", at, who, errors, false))
+              : null;
+      case "contains", "not_contains" ->
+          fields(e, at, who, errors, Set.of("value"))
+              ? new Expectation.Contains(
+                  string(e, "value", at, who, errors, true), type.equals("not_contains"))
+              : null;
+      case "eq", "ne", "like", "ilike" ->
+          fields(e, at, who, errors, Set.of("value", "reference"))
+              ? new Expectation.StringCheck(
+                  StringOp.valueOf(type.toUpperCase(Locale.ROOT)), reference(e, at, who, errors))
+              : null;
       case "string_check" -> stringCheck(e, at, who, errors);
       case "regex" -> regex(e, at, who, errors);
       case "json" -> json(e, at, who, errors);
       case "max_length" -> maxLength(e, at, who, errors);
-      case "rouge_l" -> fields(e, at, who, errors, Set.of("value", "reference", "threshold"))
-          ? similarity(SimilarityMetric.ROUGE_L, e, "threshold", at, who, errors) : null;
+      case "rouge_l" ->
+          fields(e, at, who, errors, Set.of("value", "reference", "threshold"))
+              ? similarity(SimilarityMetric.ROUGE_L, e, "threshold", at, who, errors)
+              : null;
       case "text_similarity" -> textSimilarity(e, at, who, errors);
       default -> {
-        errors.add(new FieldError(at + ".type", who + ": unknown expectation type '" + type + "'; one of " + TYPES));
+        errors.add(
+            new FieldError(
+                at + ".type", who + ": unknown expectation type '" + type + "'; one of " + TYPES));
         yield null;
       }
     };
   }
 
-  private static Expectation stringCheck(JsonNode e, String at, String who, List<FieldError> errors) {
+  private static Expectation stringCheck(
+      JsonNode e, String at, String who, List<FieldError> errors) {
     if (!fields(e, at, who, errors, Set.of("operation", "value", "reference"))) {
       return null;
     }
     JsonNode op = e.get("operation");
     List<String> ops = List.of("eq", "ne", "like", "ilike");
     if (op == null || !op.isTextual() || !ops.contains(op.asText())) {
-      errors.add(new FieldError(at + ".operation", who + ": must be one of " + ops + ", got " + op));
+      errors.add(
+          new FieldError(at + ".operation", who + ": must be one of " + ops + ", got " + op));
       return null;
     }
     String ref = reference(e, at, who, errors);
-    return ref == null ? null : new Expectation.StringCheck(StringOp.valueOf(op.asText().toUpperCase(Locale.ROOT)), ref);
+    return ref == null
+        ? null
+        : new Expectation.StringCheck(StringOp.valueOf(op.asText().toUpperCase(Locale.ROOT)), ref);
   }
 
   private static Expectation regex(JsonNode e, String at, String who, List<FieldError> errors) {
@@ -287,8 +342,16 @@ public final class SuiteParser {
     try {
       return new Expectation.Regex(Pattern.compile(p));
     } catch (PatternSyntaxException ex) {
-      errors.add(new FieldError(at + ".value", who + ": invalid regex: " + ex.getDescription() + " near index "
-          + ex.getIndex() + " of " + p));
+      errors.add(
+          new FieldError(
+              at + ".value",
+              who
+                  + ": invalid regex: "
+                  + ex.getDescription()
+                  + " near index "
+                  + ex.getIndex()
+                  + " of "
+                  + p));
       return null;
     }
   }
@@ -300,24 +363,33 @@ public final class SuiteParser {
     String key = e.has("schema") ? "schema" : "value";
     JsonNode schemaNode = e.get(key);
     if (e.has("schema") && e.has("value")) {
-      errors.add(new FieldError(at + ".schema", who + ": give the schema as 'value' or 'schema', not both"));
+      errors.add(
+          new FieldError(
+              at + ".schema", who + ": give the schema as 'value' or 'schema', not both"));
       return null;
     }
     if (schemaNode == null || schemaNode.isNull()) {
       return new Expectation.Json(null, null);
     }
     if (!schemaNode.isObject() && !schemaNode.isBoolean()) {
-      errors.add(new FieldError(at + "." + key, who + ": a JSON Schema must be an object (or boolean), got "
-          + schemaNode.getNodeType()));
+      errors.add(
+          new FieldError(
+              at + "." + key,
+              who
+                  + ": a JSON Schema must be an object (or boolean), got "
+                  + schemaNode.getNodeType()));
       return null;
     }
     // a schema is checked against its dialect's meta-schema (bundled, no network) before use
-    String dialect = schemaNode.path("$schema").asText(SpecificationVersion.DRAFT_2020_12.getDialectId());
+    String dialect =
+        schemaNode.path("$schema").asText(SpecificationVersion.DRAFT_2020_12.getDialectId());
     Schema meta;
     try {
       meta = SCHEMAS.getSchema(SchemaLocation.of(dialect));
     } catch (RuntimeException ex) {
-      errors.add(new FieldError(at + "." + key + ".$schema", who + ": unknown JSON Schema dialect " + dialect));
+      errors.add(
+          new FieldError(
+              at + "." + key + ".$schema", who + ": unknown JSON Schema dialect " + dialect));
       return null;
     }
     List<com.networknt.schema.Error> problems;
@@ -328,8 +400,13 @@ public final class SuiteParser {
       return null;
     }
     if (!problems.isEmpty()) {
-      errors.add(new FieldError(at + "." + key, who + ": invalid JSON Schema: " + problems.get(0)
-          + (problems.size() > 1 ? " (+" + (problems.size() - 1) + " more)" : "")));
+      errors.add(
+          new FieldError(
+              at + "." + key,
+              who
+                  + ": invalid JSON Schema: "
+                  + problems.get(0)
+                  + (problems.size() > 1 ? " (+" + (problems.size() - 1) + " more)" : "")));
       return null;
     }
     try {
@@ -346,14 +423,19 @@ public final class SuiteParser {
     }
     JsonNode v = e.get("value");
     if (v == null || !v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > Integer.MAX_VALUE) {
-      errors.add(new FieldError(at + ".value", who + ": must be a non-negative whole number of characters, got " + v));
+      errors.add(
+          new FieldError(
+              at + ".value",
+              who + ": must be a non-negative whole number of characters, got " + v));
       return null;
     }
     return new Expectation.MaxLength(v.asInt());
   }
 
-  private static Expectation textSimilarity(JsonNode e, String at, String who, List<FieldError> errors) {
-    if (!fields(e, at, who, errors, Set.of("evaluation_metric", "reference", "value", "pass_threshold"))) {
+  private static Expectation textSimilarity(
+      JsonNode e, String at, String who, List<FieldError> errors) {
+    if (!fields(
+        e, at, who, errors, Set.of("evaluation_metric", "reference", "value", "pass_threshold"))) {
       return null;
     }
     JsonNode m = e.get("evaluation_metric");
@@ -363,19 +445,31 @@ public final class SuiteParser {
     } else if (m != null && m.isTextual() && m.asText().equals("fuzzy_match")) {
       metric = SimilarityMetric.FUZZY_MATCH;
     } else {
-      errors.add(new FieldError(at + ".evaluation_metric", who + ": must be rouge_l or fuzzy_match (the text_similarity"
-          + " metrics TuneForge computes), got " + m));
+      errors.add(
+          new FieldError(
+              at + ".evaluation_metric",
+              who
+                  + ": must be rouge_l or fuzzy_match (the text_similarity"
+                  + " metrics TuneForge computes), got "
+                  + m));
       return null;
     }
     return similarity(metric, e, "pass_threshold", at, who, errors);
   }
 
-  private static Expectation similarity(SimilarityMetric metric, JsonNode e, String thresholdField, String at,
-      String who, List<FieldError> errors) {
+  private static Expectation similarity(
+      SimilarityMetric metric,
+      JsonNode e,
+      String thresholdField,
+      String at,
+      String who,
+      List<FieldError> errors) {
     String ref = reference(e, at, who, errors);
     JsonNode th = e.get(thresholdField);
     if (th == null || !th.isNumber() || th.asDouble() < 0 || th.asDouble() > 1) {
-      errors.add(new FieldError(at + "." + thresholdField, who + ": must be a number between 0 and 1, got " + th));
+      errors.add(
+          new FieldError(
+              at + "." + thresholdField, who + ": must be a number between 0 and 1, got " + th));
       return null;
     }
     return ref == null ? null : new Expectation.Similarity(metric, ref, th.asDouble());
@@ -384,21 +478,23 @@ public final class SuiteParser {
   /** OpenAI graders call it {@code reference}; TuneForge's own types call it {@code value}. */
   private static String reference(JsonNode e, String at, String who, List<FieldError> errors) {
     if (e.has("reference") && e.has("value")) {
-      errors.add(new FieldError(at + ".reference", who + ": give 'reference' or 'value', not both"));
+      errors.add(
+          new FieldError(at + ".reference", who + ": give 'reference' or 'value', not both"));
       return null;
     }
     return string(e, e.has("reference") ? "reference" : "value", at, who, errors, false);
   }
 
-  private static String string(JsonNode e, String field, String at, String who, List<FieldError> errors,
-      boolean nonEmpty) {
+  private static String string(
+      JsonNode e, String field, String at, String who, List<FieldError> errors, boolean nonEmpty) {
     JsonNode v = e.get(field);
     if (v == null || v.isNull()) {
       errors.add(new FieldError(at + "." + field, who + ": is required"));
       return null;
     }
     if (!v.isTextual()) {
-      errors.add(new FieldError(at + "." + field, who + ": must be a string, got " + v.getNodeType()));
+      errors.add(
+          new FieldError(at + "." + field, who + ": must be a string, got " + v.getNodeType()));
       return null;
     }
     if (nonEmpty && v.asText().isEmpty()) {
@@ -409,24 +505,30 @@ public final class SuiteParser {
   }
 
   /** Rejects fields the type does not know (a typo would otherwise be silently ignored). */
-  private static boolean fields(JsonNode e, String at, String who, List<FieldError> errors, Set<String> allowed) {
+  private static boolean fields(
+      JsonNode e, String at, String who, List<FieldError> errors, Set<String> allowed) {
     Set<String> withType = new HashSet<>(allowed);
     withType.add("type");
     return unknownFields(e, withType, at + ".", errors, who);
   }
 
-  private static boolean unknownFields(JsonNode node, Set<String> allowed, String prefix, List<FieldError> errors) {
+  private static boolean unknownFields(
+      JsonNode node, Set<String> allowed, String prefix, List<FieldError> errors) {
     return unknownFields(node, allowed, prefix, errors, null);
   }
 
-  private static boolean unknownFields(JsonNode node, Set<String> allowed, String prefix, List<FieldError> errors,
-      String who) {
+  private static boolean unknownFields(
+      JsonNode node, Set<String> allowed, String prefix, List<FieldError> errors, String who) {
     boolean clean = true;
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
-        errors.add(new FieldError(prefix + f, (who == null ? "" : who + ": ") + "unknown field; known: "
-            + allowed.stream().sorted().toList()));
+        errors.add(
+            new FieldError(
+                prefix + f,
+                (who == null ? "" : who + ": ")
+                    + "unknown field; known: "
+                    + allowed.stream().sorted().toList()));
         clean = false;
       }
     }
@@ -443,7 +545,9 @@ public final class SuiteParser {
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,5 @@
 package dev.tuneforge.evaluator.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.cli.basemodel.BaseModel;
 import dev.tuneforge.llm.eval.GreedyCompletions;
 import dev.tuneforge.llm.generate.Generation;
@@ -23,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Evaluation's generation throughput at the demo base model's size (hidden 128, 4 layers): prompts/s
- * and generated tokens/s through {@link GreedyCompletions} at batch 1 and batch 8, beside the
- * engine's single-sequence decode rate (one prompt, no end-of-sequence, fixed length) in the same
- * run. Run: {@code mvn -pl evaluator-service -am verify -Dtests.excluded=none -Dgroups=benchmark
- * -Dtest=EvaluationThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Evaluation's generation throughput at the demo base model's size (hidden 128, 4 layers):
+ * prompts/s and generated tokens/s through {@link GreedyCompletions} at batch 1 and batch 8, beside
+ * the engine's single-sequence decode rate (one prompt, no end-of-sequence, fixed length) in the
+ * same run. Run: {@code mvn -pl evaluator-service -am verify -Dtests.excluded=none
+ * -Dgroups=benchmark -Dtest=EvaluationThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")
 class EvaluationThroughputBenchmark {
@@ -36,7 +34,8 @@ class EvaluationThroughputBenchmark {
   @Test
   void promptsPerSecondAtBatchOneAndEight() {
     Path base = dir.resolve("base");
-    // the demo base model's shape and tokenizer, untrained: a trained one answers these prompts in a
+    // the demo base model's shape and tokenizer, untrained: a trained one answers these prompts in
+    // a
     // token or two, a random one rarely picks end-of-sequence, so completions run to max_new_tokens
     // and the rates measure decoding rather than prompt handling (speed does not depend on weights)
     BaseModel.init(base, BaseModel.config(128, 4), 1234);
@@ -44,7 +43,8 @@ class EvaluationThroughputBenchmark {
     for (int a = 0; a < 32; a++) {
       prompts.add(List.of(ChatMessage.user("What is " + (a % 11) + " plus " + (a * 7 % 10) + "?")));
     }
-    try (Tokenizer tok = Tokenizer.load(base); CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
+    try (Tokenizer tok = Tokenizer.load(base);
+        CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
       ChatTemplate template = ChatTemplate.load(base);
       int maxNew = 32;
       // warm-up: libtorch's first calls allocate and pick kernels
@@ -55,16 +55,29 @@ class EvaluationThroughputBenchmark {
         List<Generation> out = c.complete(prompts);
         double s = (System.nanoTime() - t0) / 1e9;
         long tokens = out.stream().mapToLong(g -> g.tokens().length).sum();
-        System.out.printf(Locale.ROOT, "evaluation generation, batch %d: %d prompts in %.2f s = %.2f prompts/s,"
-            + " %d generated tokens = %.1f tok/s%n", batch, prompts.size(), s, prompts.size() / s, tokens, tokens / s);
+        System.out.printf(
+            Locale.ROOT,
+            "evaluation generation, batch %d: %d prompts in %.2f s = %.2f prompts/s,"
+                + " %d generated tokens = %.1f tok/s%n",
+            batch,
+            prompts.size(),
+            s,
+            prompts.size() / s,
+            tokens,
+            tokens / s);
       }
       int[] ids = tok.encode(template.render(prompts.get(0), true), false);
-      GenerationConfig fixed = GenerationConfig.greedy(64).withEos(Set.of()); // no EOS: exactly 64 tokens
+      GenerationConfig fixed =
+          GenerationConfig.greedy(64).withEos(Set.of()); // no EOS: exactly 64 tokens
       long t0 = System.nanoTime();
       Generation g = new Generator(model).generate(ids, fixed, null);
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "engine single-sequence decode: %d tokens in %.2f s = %.1f tok/s%n",
-          g.tokens().length, s, g.tokens().length / s);
+      System.out.printf(
+          Locale.ROOT,
+          "engine single-sequence decode: %d tokens in %.2f s = %.1f tok/s%n",
+          g.tokens().length,
+          s,
+          g.tokens().length / s);
     }
   }
 }

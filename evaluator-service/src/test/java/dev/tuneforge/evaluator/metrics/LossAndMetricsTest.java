@@ -25,16 +25,26 @@ class LossAndMetricsTest {
 
   @Test
   void metricsKeepReportOrderAndDeltasAreTunedMinusBase() {
-    Metrics tuned = new Metrics(Map.of(Metrics.VALIDATION_LOSS, 1.0, Metrics.EXACT_MATCH, 0.75,
-        Metrics.SUITE_PASS_RATE, 1.0));
+    Metrics tuned =
+        new Metrics(
+            Map.of(
+                Metrics.VALIDATION_LOSS,
+                1.0,
+                Metrics.EXACT_MATCH,
+                0.75,
+                Metrics.SUITE_PASS_RATE,
+                1.0));
     Metrics base = new Metrics(Map.of(Metrics.EXACT_MATCH, 0.25, Metrics.VALIDATION_LOSS, 1.5));
-    assertEquals(List.of(Metrics.EXACT_MATCH, Metrics.VALIDATION_LOSS, Metrics.SUITE_PASS_RATE),
+    assertEquals(
+        List.of(Metrics.EXACT_MATCH, Metrics.VALIDATION_LOSS, Metrics.SUITE_PASS_RATE),
         List.copyOf(tuned.values().keySet()));
     Metrics d = tuned.minus(base);
-    assertEquals(Map.of(Metrics.EXACT_MATCH, 0.5, Metrics.VALIDATION_LOSS, -0.5), d.values(),
+    assertEquals(
+        Map.of(Metrics.EXACT_MATCH, 0.5, Metrics.VALIDATION_LOSS, -0.5),
+        d.values(),
         "keys only one side has are left out");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Metrics(Map.of("accuracy", 1.0)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Metrics(Map.of("accuracy", 1.0)));
     assertTrue(e.getMessage().contains("accuracy"));
   }
 }

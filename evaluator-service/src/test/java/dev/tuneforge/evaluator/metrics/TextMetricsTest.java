@@ -18,7 +18,8 @@ class TextMetricsTest {
   void tokenF1CountsSharedTokensAfterSquadNormalisation() {
     // "cat sat on mat" vs "cat is on mat": 3 shared of 4 and 4 -> P = R = 3/4
     assertEquals(0.75, TokenF1.score("the cat sat on the mat", "the cat is on the mat"), EPS);
-    assertEquals(1.0, TokenF1.score("Paris!", "paris"), EPS, "case and punctuation are normalised away");
+    assertEquals(
+        1.0, TokenF1.score("Paris!", "paris"), EPS, "case and punctuation are normalised away");
     // a bag of tokens: the one reference "cat" matches once -> P = 1/3, R = 1, F1 = 0.5
     assertEquals(0.5, TokenF1.score("cat cat cat", "cat"), EPS);
     assertEquals(0.0, TokenF1.score("dog", "cat"), EPS);
@@ -48,7 +49,8 @@ class TextMetricsTest {
 
   @Test
   void rougeTokenizerKeepsLowercaseAsciiAlphanumericRuns() {
-    assertEquals(List.of("don", "t", "e", "mail", "me", "7", "5"), RougeL.tokenize("Don't e-mail ME!! 7.5"));
+    assertEquals(
+        List.of("don", "t", "e", "mail", "me", "7", "5"), RougeL.tokenize("Don't e-mail ME!! 7.5"));
     // rouge-score drops non-ASCII letters: they split the word
     assertEquals(List.of("z", "rich"), RougeL.tokenize("Zürich"));
   }

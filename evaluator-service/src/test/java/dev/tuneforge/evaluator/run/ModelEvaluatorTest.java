@@ -28,14 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The evaluation runner on a real tiny model: the demo base model, and a LoRA adapter trained on
- * a task the base cannot do (see {@link TinyTuning}). Base and tuned are evaluated once on the
- * task's validation split, the base model's own retention slice and a suite; each test reads the
- * report the gate makes of them under its own thresholds.
+ * The evaluation runner on a real tiny model: the demo base model, and a LoRA adapter trained on a
+ * task the base cannot do (see {@link TinyTuning}). Base and tuned are evaluated once on the task's
+ * validation split, the base model's own retention slice and a suite; each test reads the report
+ * the gate makes of them under its own thresholds.
  */
 class ModelEvaluatorTest {
   static final EvaluationSettings SETTINGS = new EvaluationSettings(8, 4);
-  static final String SUITE = """
+  static final String SUITE =
+      """
       name: doubles
       cases:
         - id: double-four
@@ -48,7 +49,9 @@ class ModelEvaluatorTest {
           prompt: Double of two
           expect: {type: not_contains, value: nine}
       """;
-  static final String SUITE_WITH_BAD_CASES = SUITE + """
+  static final String SUITE_WITH_BAD_CASES =
+      SUITE
+          + """
         - id: impossible
           prompt: Double of four
           expect: {type: exact, value: nine}
@@ -71,7 +74,8 @@ class ModelEvaluatorTest {
   static void evaluateBaseAndTuned() throws Exception {
     base = TinyTuning.baseModel(dir);
     adapter = TinyTuning.adapter(dir, base, 150, 0.005);
-    List<ValidationRecord> validation = ValidationSplit.parse("validation.jsonl", TinyTuning.chats());
+    List<ValidationRecord> validation =
+        ValidationSplit.parse("validation.jsonl", TinyTuning.chats());
     RetentionCorpus retention = RetentionCorpus.forBaseModel(base).orElseThrow();
     inputs = new EvaluationInputs(validation, retention, suite(SUITE));
     badInputs = new EvaluationInputs(validation, retention, suite(SUITE_WITH_BAD_CASES));
@@ -79,10 +83,17 @@ class ModelEvaluatorTest {
     baseBad = evaluateBase(badInputs);
     tunedEval = evaluateTuned(inputs);
     tunedBad = evaluateTuned(badInputs);
-    System.out.printf(Locale.ROOT, "base:  %s%ntuned: %s%n", baseEval.metrics().values(), tunedEval.metrics().values());
+    System.out.printf(
+        Locale.ROOT,
+        "base:  %s%ntuned: %s%n",
+        baseEval.metrics().values(),
+        tunedEval.metrics().values());
     for (int i = 0; i < tunedEval.samples().size(); i++) {
-      System.out.printf("  %-20s base %-24s tuned %s%n", tunedEval.samples().get(i).input(),
-          "'" + baseEval.samples().get(i).output() + "'", "'" + tunedEval.samples().get(i).output() + "'");
+      System.out.printf(
+          "  %-20s base %-24s tuned %s%n",
+          tunedEval.samples().get(i).input(),
+          "'" + baseEval.samples().get(i).output() + "'",
+          "'" + tunedEval.samples().get(i).output() + "'");
     }
   }
 
@@ -94,12 +105,14 @@ class ModelEvaluatorTest {
 
   @Test
   void tunedModelBeatsItsBaseAndPasses() {
-    EvaluationReport r = Comparison.compare(baseEval, tunedEval, inputs.suite(), gate(0.5, GENEROUS_FORGETTING));
+    EvaluationReport r =
+        Comparison.compare(baseEval, tunedEval, inputs.suite(), gate(0.5, GENEROUS_FORGETTING));
     System.out.println(ReportJson.write(r));
     double em = r.metrics().get(Metrics.EXACT_MATCH).orElseThrow();
     assertTrue(em >= 0.5, "tuned exact match " + em);
-    assertTrue(r.baseMetrics().get(Metrics.EXACT_MATCH).orElseThrow() <= 0.1, "the base must not do the task: "
-        + r.baseMetrics());
+    assertTrue(
+        r.baseMetrics().get(Metrics.EXACT_MATCH).orElseThrow() <= 0.1,
+        "the base must not do the task: " + r.baseMetrics());
     assertTrue(r.deltas().get(Metrics.VALIDATION_LOSS).orElseThrow() < 0, r.deltas().toString());
     assertTrue(r.passed(), r.reasons().toString());
     assertEquals(List.of(), r.reasons());
@@ -113,26 +126,45 @@ class ModelEvaluatorTest {
 
   @Test
   void aSuiteCaseTheTunedModelFailsFailsTheGateNamingIt() {
-    EvaluationReport r = Comparison.compare(baseBad, tunedBad, badInputs.suite(), gate(0.5, GENEROUS_FORGETTING));
+    EvaluationReport r =
+        Comparison.compare(baseBad, tunedBad, badInputs.suite(), gate(0.5, GENEROUS_FORGETTING));
     assertFalse(r.passed());
-    assertTrue(r.reasons().contains(new GateReason("min_suite_pass_rate", "impossible", "case 'impossible' failed")),
+    assertTrue(
+        r.reasons()
+            .contains(
+                new GateReason("min_suite_pass_rate", "impossible", "case 'impossible' failed")),
         r.reasons().toString());
     // the base model does not say "eight" for four; the tuned model does: a regression, named
-    CaseRow bait = r.cases().stream().filter(c -> c.id().equals("four-not-eight")).findFirst().orElseThrow();
+    CaseRow bait =
+        r.cases().stream().filter(c -> c.id().equals("four-not-eight")).findFirst().orElseThrow();
     assertTrue(bait.basePass() && !bait.tunedPass(), bait.toString());
-    assertTrue(r.reasons().contains(new GateReason("no_regressions", "four-not-eight",
-        "case 'four-not-eight' passed on the base model and fails on the tuned model")), r.reasons().toString());
-    assertEquals(List.of("min_suite_pass_rate/null", "min_suite_pass_rate/impossible",
-        "min_suite_pass_rate/four-not-eight", "no_regressions/four-not-eight"),
+    assertTrue(
+        r.reasons()
+            .contains(
+                new GateReason(
+                    "no_regressions",
+                    "four-not-eight",
+                    "case 'four-not-eight' passed on the base model and fails on the tuned model")),
+        r.reasons().toString());
+    assertEquals(
+        List.of(
+            "min_suite_pass_rate/null",
+            "min_suite_pass_rate/impossible",
+            "min_suite_pass_rate/four-not-eight",
+            "no_regressions/four-not-eight"),
         r.reasons().stream().map(x -> x.condition() + "/" + x.caseId()).toList());
   }
 
   @Test
   void raisingRetentionLossPastTheThresholdFailsWithTheForgettingReason() {
-    double rise = tunedEval.metrics().get(Metrics.RETENTION_LOSS).orElseThrow()
-        - baseEval.metrics().get(Metrics.RETENTION_LOSS).orElseThrow();
-    assertTrue(rise > 0, "the adapter must raise the retention loss for this check to mean anything: " + rise);
-    EvaluationReport r = Comparison.compare(baseEval, tunedEval, inputs.suite(), gate(0.5, rise / 2));
+    double rise =
+        tunedEval.metrics().get(Metrics.RETENTION_LOSS).orElseThrow()
+            - baseEval.metrics().get(Metrics.RETENTION_LOSS).orElseThrow();
+    assertTrue(
+        rise > 0,
+        "the adapter must raise the retention loss for this check to mean anything: " + rise);
+    EvaluationReport r =
+        Comparison.compare(baseEval, tunedEval, inputs.suite(), gate(0.5, rise / 2));
     assertFalse(r.passed());
     assertEquals(1, r.reasons().size(), r.reasons().toString());
     GateReason forgetting = r.reasons().get(0);
@@ -145,16 +177,19 @@ class ModelEvaluatorTest {
     ModelEvaluation again = evaluateTuned(inputs);
     assertEquals(tunedEval, again);
     GatePolicy policy = gate(0.5, GENEROUS_FORGETTING);
-    assertEquals(ReportJson.write(Comparison.compare(baseEval, tunedEval, inputs.suite(), policy)),
+    assertEquals(
+        ReportJson.write(Comparison.compare(baseEval, tunedEval, inputs.suite(), policy)),
         ReportJson.write(Comparison.compare(baseEval, again, inputs.suite(), policy)));
   }
 
   @Test
   void reportJsonReadsBackAsTheSameReport() {
-    EvaluationReport r = Comparison.compare(baseBad, tunedBad, badInputs.suite(), gate(0.5, GENEROUS_FORGETTING));
+    EvaluationReport r =
+        Comparison.compare(baseBad, tunedBad, badInputs.suite(), gate(0.5, GENEROUS_FORGETTING));
     assertEquals(r, ReportJson.read(ReportJson.write(r)));
     var tree = ReportJson.tree(r);
-    assertTrue(tree.get("metrics").has("exact_match") && tree.get("base_metrics").has("retention_loss"));
+    assertTrue(
+        tree.get("metrics").has("exact_match") && tree.get("base_metrics").has("retention_loss"));
     assertTrue(tree.at("/cases/0").has("base_output") && tree.at("/cases/0").has("tuned_pass"));
     String[] table = ReportJson.caseTableJsonl(r).split("\n");
     assertEquals(r.cases().size(), table.length);
@@ -163,29 +198,39 @@ class ModelEvaluatorTest {
 
   @Test
   void oneCallEvaluatesBothAndLayersTheGateDefaultsSuiteJob() {
-    Suite lenient = suite(SUITE_WITH_BAD_CASES.replace("name: doubles", "name: doubles\ngate: {min_suite_pass_rate: 0.6,"
-        + " no_regressions: false}"));
+    Suite lenient =
+        suite(
+            SUITE_WITH_BAD_CASES.replace(
+                "name: doubles",
+                "name: doubles\ngate: {min_suite_pass_rate: 0.6," + " no_regressions: false}"));
     EvaluationInputs in = new EvaluationInputs(inputs.validation(), inputs.retention(), lenient);
     GatePolicy job = new GatePolicy(0.5, null, null, null, GENEROUS_FORGETTING, null, null);
     EvaluationReport r;
-    try (Tokenizer tok = Tokenizer.load(base); CausalLM baseModel = ModelLoader.load(new LocalModelSource(base));
+    try (Tokenizer tok = Tokenizer.load(base);
+        CausalLM baseModel = ModelLoader.load(new LocalModelSource(base));
         AdapterLoader.Adapted tuned = AdapterLoader.load(new LocalModelSource(base), adapter)) {
       ChatTemplate template = ChatTemplate.load(base);
-      r = new ModelEvaluator(SETTINGS).compare(new EvalModel(baseModel, tok, template),
-          new EvalModel(tuned.model(), tok, template), in, job);
+      r =
+          new ModelEvaluator(SETTINGS)
+              .compare(
+                  new EvalModel(baseModel, tok, template),
+                  new EvalModel(tuned.model(), tok, template),
+                  in,
+                  job);
     }
     assertEquals(new GatePolicy(0.5, null, null, true, GENEROUS_FORGETTING, 0.6, false), r.gate());
     // 3 of 5 cases pass: enough for the suite's 0.6, and the suite waived no_regressions
     assertEquals(0.6, r.metrics().get(Metrics.SUITE_PASS_RATE).orElseThrow(), 1e-12);
     assertTrue(r.passed(), r.reasons().toString());
-    assertEquals(tunedBad.metrics(), r.metrics(), "the same figures as the evaluations made one by one");
+    assertEquals(
+        tunedBad.metrics(), r.metrics(), "the same figures as the evaluations made one by one");
     assertEquals(baseBad.metrics(), r.baseMetrics());
   }
 
   /** The defaults with a job's exact-match floor and forgetting allowance. */
   static GatePolicy gate(double minExactMatch, double maxRetentionRise) {
-    return GatePolicy.DEFAULTS.overriddenBy(new GatePolicy(minExactMatch, null, null, null, maxRetentionRise, null,
-        null));
+    return GatePolicy.DEFAULTS.overriddenBy(
+        new GatePolicy(minExactMatch, null, null, null, maxRetentionRise, null, null));
   }
 
   static Suite suite(String yaml) {
@@ -195,15 +240,18 @@ class ModelEvaluatorTest {
   }
 
   static ModelEvaluation evaluateBase(EvaluationInputs in) {
-    try (Tokenizer tok = Tokenizer.load(base); CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
-      return new ModelEvaluator(SETTINGS).evaluate(new EvalModel(model, tok, ChatTemplate.load(base)), in);
+    try (Tokenizer tok = Tokenizer.load(base);
+        CausalLM model = ModelLoader.load(new LocalModelSource(base))) {
+      return new ModelEvaluator(SETTINGS)
+          .evaluate(new EvalModel(model, tok, ChatTemplate.load(base)), in);
     }
   }
 
   static ModelEvaluation evaluateTuned(EvaluationInputs in) {
     try (Tokenizer tok = Tokenizer.load(base);
         AdapterLoader.Adapted tuned = AdapterLoader.load(new LocalModelSource(base), adapter)) {
-      return new ModelEvaluator(SETTINGS).evaluate(new EvalModel(tuned.model(), tok, ChatTemplate.load(base)), in);
+      return new ModelEvaluator(SETTINGS)
+          .evaluate(new EvalModel(tuned.model(), tok, ChatTemplate.load(base)), in);
     }
   }
 }

@@ -19,16 +19,47 @@ import picocli.CommandLine;
  * number words, in sums, but never this question). The base model scores zero on it.
  */
 final class TinyTuning {
-  static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-      "twenty"};
+  static final String[] WORDS = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty"
+  };
 
   private TinyTuning() {}
 
   static Path baseModel(Path dir) {
     Path base = dir.resolve("base");
-    assertEquals(0, new CommandLine(new TuneForge()).execute("base-model", "--out", base.toString(),
-        "--steps", "80", "--hidden", "64", "--layers", "2"));
+    assertEquals(
+        0,
+        new CommandLine(new TuneForge())
+            .execute(
+                "base-model",
+                "--out",
+                base.toString(),
+                "--steps",
+                "80",
+                "--hidden",
+                "64",
+                "--layers",
+                "2"));
     return base;
   }
 
@@ -50,7 +81,8 @@ final class TinyTuning {
     return adapter(dir, base, steps, learningRate, "adapter");
   }
 
-  static Path adapter(Path dir, Path base, int steps, double learningRate, String name) throws IOException {
+  static Path adapter(Path dir, Path base, int steps, double learningRate, String name)
+      throws IOException {
     Path train = dir.resolve("train.jsonl");
     Files.writeString(train, chats());
     ObjectNode job = new ObjectMapper().createObjectNode();
@@ -58,8 +90,14 @@ final class TinyTuning {
     job.put("adapter", "lora");
     job.put("lora_r", 8);
     job.put("lora_alpha", 16);
-    job.putArray("lora_target_modules").add("q_proj").add("k_proj").add("v_proj").add("o_proj").add("gate_proj")
-        .add("up_proj").add("down_proj");
+    job.putArray("lora_target_modules")
+        .add("q_proj")
+        .add("k_proj")
+        .add("v_proj")
+        .add("o_proj")
+        .add("gate_proj")
+        .add("up_proj")
+        .add("down_proj");
     job.putArray("datasets").addObject().put("path", train.toString()).put("type", "chat");
     job.put("sequence_len", 64);
     job.put("sample_packing", true);
@@ -72,7 +110,11 @@ final class TinyTuning {
     Path out = dir.resolve(name);
     job.put("output_dir", out.toString());
     var r = JobRunner.run(JobConfig.parse(job, dir), TrainingListener.NONE, false);
-    System.out.printf(java.util.Locale.ROOT, "adapter %s: training loss %.4f -> %.4f%n", name, r.losses().get(0),
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "adapter %s: training loss %.4f -> %.4f%n",
+        name,
+        r.losses().get(0),
         r.losses().get(r.losses().size() - 1));
     return out;
   }

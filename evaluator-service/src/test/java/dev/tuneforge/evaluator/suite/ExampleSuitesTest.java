@@ -18,7 +18,10 @@ class ExampleSuitesTest {
     Path dir = Path.of("..", "examples", "suites");
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted().toList();
+      files =
+          s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json"))
+              .sorted()
+              .toList();
     }
     assertFalse(files.isEmpty());
     for (Path f : files) {

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 class GradingTest {
 
   private static Expectation expect(String json) {
-    var p = SuiteParser.parse("{\"name\": \"g\", \"cases\": [{\"id\": \"c\", \"prompt\": \"p\", \"expect\": " + json
-        + "}]}");
+    var p =
+        SuiteParser.parse(
+            "{\"name\": \"g\", \"cases\": [{\"id\": \"c\", \"prompt\": \"p\", \"expect\": "
+                + json
+                + "}]}");
     assertTrue(p.ok(), () -> p.errors().toString());
     return p.value().cases().get(0).expect();
   }
@@ -37,7 +40,8 @@ class GradingTest {
 
   @Test
   void stringCheckOperationsFollowOpenAi() {
-    assertTrue(passes("{\"type\": \"string_check\", \"operation\": \"eq\", \"reference\": \"x\"}", "x"));
+    assertTrue(
+        passes("{\"type\": \"string_check\", \"operation\": \"eq\", \"reference\": \"x\"}", "x"));
     assertFalse(passes("{\"type\": \"eq\", \"value\": \"x\"}", " x"), "eq is exact, no trimming");
     assertTrue(passes("{\"type\": \"ne\", \"value\": \"x\"}", "y"));
     assertTrue(passes("{\"type\": \"like\", \"value\": \"ell\"}", "hello"));
@@ -53,7 +57,8 @@ class GradingTest {
 
   @Test
   void catastrophicRegexGivesUpInsteadOfHanging() {
-    // java.util.regex memoises the classic (a+)+$; nested greedy dot-stars still explode polynomially
+    // java.util.regex memoises the classic (a+)+$; nested greedy dot-stars still explode
+    // polynomially
     Expectation e = expect("{\"type\": \"regex\", \"value\": \"(.*,){12}x\"}");
     String hostile = ",".repeat(200);
     Grade g = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> e.grade(hostile));
@@ -63,8 +68,9 @@ class GradingTest {
 
   @Test
   void jsonChecksSyntaxAndSchema() {
-    String schema = "{\"type\": \"json\", \"value\": {\"type\": \"object\", \"required\": [\"a\"],"
-        + " \"properties\": {\"a\": {\"type\": \"integer\"}}}}";
+    String schema =
+        "{\"type\": \"json\", \"value\": {\"type\": \"object\", \"required\": [\"a\"],"
+            + " \"properties\": {\"a\": {\"type\": \"integer\"}}}}";
     assertTrue(passes(schema, " {\"a\": 1}\n"));
     Grade wrongType = expect(schema).grade("{\"a\": \"one\"}");
     assertFalse(wrongType.pass());
@@ -86,14 +92,29 @@ class GradingTest {
   @Test
   void similarityThresholds() {
     // ROUGE-L of "the cat sat" vs "the cat sat down": LCS 3, P = 1, R = 3/4, F = 6/7 = 0.857
-    assertTrue(passes("{\"type\": \"rouge_l\", \"value\": \"the cat sat down\", \"threshold\": 0.85}", "the cat sat"));
-    assertFalse(passes("{\"type\": \"rouge_l\", \"value\": \"the cat sat down\", \"threshold\": 0.86}", "the cat sat"));
-    assertTrue(passes("{\"type\": \"text_similarity\", \"evaluation_metric\": \"rouge_l\", \"reference\": \"a b\","
-        + " \"pass_threshold\": 1}", "A, b!"));
+    assertTrue(
+        passes(
+            "{\"type\": \"rouge_l\", \"value\": \"the cat sat down\", \"threshold\": 0.85}",
+            "the cat sat"));
+    assertFalse(
+        passes(
+            "{\"type\": \"rouge_l\", \"value\": \"the cat sat down\", \"threshold\": 0.86}",
+            "the cat sat"));
+    assertTrue(
+        passes(
+            "{\"type\": \"text_similarity\", \"evaluation_metric\": \"rouge_l\", \"reference\": \"a b\","
+                + " \"pass_threshold\": 1}",
+            "A, b!"));
     // fuzzy: hello vs hallo: LCS 4 -> 8/10
-    assertTrue(passes("{\"type\": \"text_similarity\", \"evaluation_metric\": \"fuzzy_match\", \"reference\":"
-        + " \"hello\", \"pass_threshold\": 0.8}", "hallo"));
-    assertFalse(passes("{\"type\": \"text_similarity\", \"evaluation_metric\": \"fuzzy_match\", \"reference\":"
-        + " \"hello\", \"pass_threshold\": 0.81}", "hallo"));
+    assertTrue(
+        passes(
+            "{\"type\": \"text_similarity\", \"evaluation_metric\": \"fuzzy_match\", \"reference\":"
+                + " \"hello\", \"pass_threshold\": 0.8}",
+            "hallo"));
+    assertFalse(
+        passes(
+            "{\"type\": \"text_similarity\", \"evaluation_metric\": \"fuzzy_match\", \"reference\":"
+                + " \"hello\", \"pass_threshold\": 0.81}",
+            "hallo"));
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SuiteParserTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       name: smoke
       gate: {min_suite_pass_rate: 0.5}
       cases:
@@ -69,8 +70,11 @@ class SuiteParserTest {
     assertInstanceOf(Expectation.Regex.class, s.cases().get(1).expect());
     assertInstanceOf(Expectation.Json.class, s.cases().get(4).expect());
     assertNull(((Expectation.Json) s.cases().get(5).expect()).schema());
-    assertEquals(new Expectation.StringCheck(Expectation.StringOp.ILIKE, "HELLO"), s.cases().get(8).expect());
-    assertEquals(new Expectation.Similarity(Expectation.SimilarityMetric.FUZZY_MATCH, "hello", 0.8),
+    assertEquals(
+        new Expectation.StringCheck(Expectation.StringOp.ILIKE, "HELLO"),
+        s.cases().get(8).expect());
+    assertEquals(
+        new Expectation.Similarity(Expectation.SimilarityMetric.FUZZY_MATCH, "hello", 0.8),
         s.cases().get(10).expect());
     assertEquals(12, s.version().length());
     assertEquals("smoke@" + s.version(), s.ref());
@@ -80,36 +84,50 @@ class SuiteParserTest {
   void versionIsAContentHashIndependentOfFormat() {
     Suite yaml = SuiteParser.parse(YAML).value();
     Suite fromCanonical = SuiteParser.parse(yaml.canonicalJson()).value();
-    assertEquals(yaml.version(), fromCanonical.version(), "the same suite as JSON keeps its version");
-    String reformatted = YAML.replace("expect: {type: exact, value: \"5\"}", "expect:\n      value: '5'\n      type: exact");
-    assertEquals(yaml.version(), SuiteParser.parse(reformatted).value().version(), "key order and style do not count");
+    assertEquals(
+        yaml.version(), fromCanonical.version(), "the same suite as JSON keeps its version");
+    String reformatted =
+        YAML.replace(
+            "expect: {type: exact, value: \"5\"}", "expect:\n      value: '5'\n      type: exact");
+    assertEquals(
+        yaml.version(),
+        SuiteParser.parse(reformatted).value().version(),
+        "key order and style do not count");
     String changed = YAML.replace("value: \"5\"", "value: \"6\"");
     assertNotEquals(yaml.version(), SuiteParser.parse(changed).value().version());
   }
 
   @Test
   void badRegexNamesCaseAndField() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "ok", "prompt": "p", "expect": {"type": "exact", "value": "x"}},
           {"id": "broken", "prompt": "p", "expect": {"type": "regex", "value": "(unclosed"}}]}
         """);
     assertEquals("cases[1].expect.value", e.param());
-    assertTrue(e.message().contains("'broken'") && e.message().contains("invalid regex"), e.message());
+    assertTrue(
+        e.message().contains("'broken'") && e.message().contains("invalid regex"), e.message());
   }
 
   @Test
   void badJsonSchemaNamesCaseAndField() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "j", "prompt": "p",
           "expect": {"type": "json", "value": {"type": "objekt", "minimum": "zero"}}}]}
         """);
     assertEquals("cases[0].expect.value", e.param());
-    assertTrue(e.message().contains("'j'") && e.message().contains("invalid JSON Schema"), e.message());
+    assertTrue(
+        e.message().contains("'j'") && e.message().contains("invalid JSON Schema"), e.message());
   }
 
   @Test
   void unknownExpectationKindIsNamed() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "k", "prompt": "p", "expect": {"type": "bleu", "value": "x"}}]}
         """);
     assertEquals("cases[0].expect.type", e.param());
@@ -125,7 +143,9 @@ class SuiteParserTest {
 
   @Test
   void duplicateCaseIdsAreRejected() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "x", "prompt": "p", "expect": {"type": "exact", "value": "a"}},
           {"id": "x", "prompt": "q", "expect": {"type": "exact", "value": "b"}}]}
         """);
@@ -135,7 +155,9 @@ class SuiteParserTest {
 
   @Test
   void missingPromptIsRejected() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "np", "expect": {"type": "exact", "value": "a"}}]}
         """);
     assertEquals("cases[0].prompt", e.param());
@@ -144,7 +166,9 @@ class SuiteParserTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    Parsed<Suite> p = SuiteParser.parse("""
+    Parsed<Suite> p =
+        SuiteParser.parse(
+            """
         cases:
           - id: a
             prompt: p
@@ -163,9 +187,20 @@ class SuiteParserTest {
         """);
     assertFalse(p.ok());
     List<String> params = p.errors().stream().map(FieldError::param).toList();
-    assertTrue(params.containsAll(List.of("name", "cases[0].expect.value", "cases[1].prompt",
-        "cases[1].expect.valeu", "cases[2].id", "cases[2].expect.threshold", "cases[3].expect.value",
-        "cases[3].tags", "gate.min_exact_match", "gate.surprise")), params.toString());
+    assertTrue(
+        params.containsAll(
+            List.of(
+                "name",
+                "cases[0].expect.value",
+                "cases[1].prompt",
+                "cases[1].expect.valeu",
+                "cases[2].id",
+                "cases[2].expect.threshold",
+                "cases[3].expect.value",
+                "cases[3].tags",
+                "gate.min_exact_match",
+                "gate.surprise")),
+        params.toString());
   }
 
   @Test
@@ -177,7 +212,9 @@ class SuiteParserTest {
 
   @Test
   void aYamlFlowMappingIsNotMistakenForJson() {
-    Parsed<Suite> p = SuiteParser.parse("{name: flow, cases: [{id: a, prompt: p, expect: {type: exact, value: x}}]}");
+    Parsed<Suite> p =
+        SuiteParser.parse(
+            "{name: flow, cases: [{id: a, prompt: p, expect: {type: exact, value: x}}]}");
     assertTrue(p.ok(), () -> p.errors().toString());
     FieldError e = single("{\"name\": \"s\", \"cases\": [}");
     assertTrue(e.message().contains("line 1"), e.message());
@@ -185,7 +222,9 @@ class SuiteParserTest {
 
   @Test
   void messagesMustLeaveTheAssistantTurnToTheModel() {
-    FieldError e = single("""
+    FieldError e =
+        single(
+            """
         {"name": "s", "cases": [{"id": "m", "messages": [{"role": "user", "content": "q"},
           {"role": "assistant", "content": "a"}], "expect": {"type": "exact", "value": "a"}}]}
         """);

@@ -4,9 +4,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What a manifest describes; written in lower case ({@code "checkpoint"}) in {@code manifest.json}. */
+/**
+ * What a manifest describes; written in lower case ({@code "checkpoint"}) in {@code manifest.json}.
+ */
 public enum ArtifactKind {
-  /** A curated dataset version: {@code train.jsonl}, {@code validation.jsonl}, {@code report.json}. */
+  /**
+   * A curated dataset version: {@code train.jsonl}, {@code validation.jsonl}, {@code report.json}.
+   */
   DATASET,
   /** A model in Hugging Face layout (base model, merged fine-tune). */
   MODEL,
@@ -31,7 +35,11 @@ public enum ArtifactKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown artifact kind '" + id + "' (known: "
-        + Arrays.stream(values()).map(ArtifactKind::id).collect(Collectors.joining(", ")) + ")");
+    throw new IllegalArgumentException(
+        "unknown artifact kind '"
+            + id
+            + "' (known: "
+            + Arrays.stream(values()).map(ArtifactKind::id).collect(Collectors.joining(", "))
+            + ")");
   }
 }

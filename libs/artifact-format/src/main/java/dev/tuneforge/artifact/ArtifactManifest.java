@@ -26,7 +26,10 @@ import java.util.TreeMap;
  * </pre>
  */
 public record ArtifactManifest(
-    ArtifactKind kind, Instant createdAt, List<ManifestEntry> files, Map<String, JsonNode> metadata) {
+    ArtifactKind kind,
+    Instant createdAt,
+    List<ManifestEntry> files,
+    Map<String, JsonNode> metadata) {
 
   /** The manifest's file name in an artifact's folder (local or under an S3 prefix). */
   public static final String FILE_NAME = "manifest.json";
@@ -61,7 +64,8 @@ public record ArtifactManifest(
   }
 
   /** A manifest created now; {@code metadata} values are anything Jackson can write. */
-  public static ArtifactManifest of(ArtifactKind kind, List<ManifestEntry> files, Map<String, ?> metadata) {
+  public static ArtifactManifest of(
+      ArtifactKind kind, List<ManifestEntry> files, Map<String, ?> metadata) {
     return new ArtifactManifest(kind, Instant.now(), files, ManifestCodec.toNodes(metadata));
   }
 
@@ -73,7 +77,9 @@ public record ArtifactManifest(
     return files.stream().mapToLong(ManifestEntry::bytes).sum();
   }
 
-  /** The metadata value under {@code key}, or a missing node ({@code isMissingNode()}) when absent. */
+  /**
+   * The metadata value under {@code key}, or a missing node ({@code isMissingNode()}) when absent.
+   */
   public JsonNode metadata(String key) {
     JsonNode v = metadata.get(key);
     return v == null ? MissingNode.getInstance() : v;

@@ -17,7 +17,12 @@ public final class ArtifactPaths {
       throw new IllegalArgumentException("file path is empty");
     }
     if (path.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("file path '" + path.substring(0, 40) + "…' is longer than " + MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "file path '"
+              + path.substring(0, 40)
+              + "…' is longer than "
+              + MAX_LENGTH
+              + " characters");
     }
     if (path.startsWith("/")) {
       throw new IllegalArgumentException("file path '" + path + "' is absolute");
@@ -25,7 +30,8 @@ public final class ArtifactPaths {
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c == '\\' || c < 0x20 || c == 0x7f) {
-        throw new IllegalArgumentException("file path '" + printable(path) + "' contains a forbidden character at index " + i);
+        throw new IllegalArgumentException(
+            "file path '" + printable(path) + "' contains a forbidden character at index " + i);
       }
     }
     for (String segment : path.split("/", -1)) {
@@ -33,7 +39,8 @@ public final class ArtifactPaths {
         throw new IllegalArgumentException("file path '" + path + "' has an empty segment");
       }
       if (segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("file path '" + path + "' has a '" + segment + "' segment");
+        throw new IllegalArgumentException(
+            "file path '" + path + "' has a '" + segment + "' segment");
       }
     }
     return path;

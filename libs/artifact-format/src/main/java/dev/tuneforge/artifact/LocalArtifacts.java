@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 public final class LocalArtifacts {
   private LocalArtifacts() {}
 
-  /** A manifest of every regular file under {@code dir} (recursively, except the manifest itself). */
+  /**
+   * A manifest of every regular file under {@code dir} (recursively, except the manifest itself).
+   */
   public static ArtifactManifest describe(Path dir, ArtifactKind kind, Map<String, ?> metadata) {
     List<ManifestEntry> entries = new ArrayList<>();
     for (String path : files(dir)) {
@@ -35,7 +37,10 @@ public final class LocalArtifacts {
     return ArtifactManifest.of(kind, entries, metadata);
   }
 
-  /** Relative paths ('/'-separated) of the regular files under {@code dir}, the root manifest excluded. */
+  /**
+   * Relative paths ('/'-separated) of the regular files under {@code dir}, the root manifest
+   * excluded.
+   */
   public static List<String> files(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
@@ -54,7 +59,10 @@ public final class LocalArtifacts {
     Path tmp = dir.resolve("." + ArtifactManifest.FILE_NAME + ".tmp");
     try {
       Files.write(tmp, ManifestCodec.encode(manifest));
-      Files.move(tmp, dir.resolve(ArtifactManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          tmp,
+          dir.resolve(ArtifactManifest.FILE_NAME),
+          StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(ArtifactManifest.FILE_NAME), e);
@@ -78,8 +86,17 @@ public final class LocalArtifacts {
    * first file that is missing or differs (or {@code manifest.json} when there is none).
    */
   public static ArtifactManifest verify(Path dir) {
-    ArtifactManifest manifest = read(dir).orElseThrow(() -> new CorruptArtifactException(ArtifactManifest.FILE_NAME,
-        "no " + ArtifactManifest.FILE_NAME + " in " + dir + " (incomplete artifact)"));
+    ArtifactManifest manifest =
+        read(dir)
+            .orElseThrow(
+                () ->
+                    new CorruptArtifactException(
+                        ArtifactManifest.FILE_NAME,
+                        "no "
+                            + ArtifactManifest.FILE_NAME
+                            + " in "
+                            + dir
+                            + " (incomplete artifact)"));
     for (ManifestEntry e : manifest.files()) {
       verifyFile(dir.resolve(e.path()), e);
     }
@@ -90,13 +107,22 @@ public final class LocalArtifacts {
   public static void verifyFile(Path file, ManifestEntry entry) {
     try {
       if (!Files.isRegularFile(file)) {
-        throw new CorruptArtifactException(entry.path(), "file " + entry.path() + " is missing (listed in "
-            + ArtifactManifest.FILE_NAME + ")");
+        throw new CorruptArtifactException(
+            entry.path(),
+            "file " + entry.path() + " is missing (listed in " + ArtifactManifest.FILE_NAME + ")");
       }
       long size = Files.size(file);
       if (size != entry.bytes()) {
-        throw new CorruptArtifactException(entry.path(), "file " + entry.path() + " has " + size + " bytes, "
-            + ArtifactManifest.FILE_NAME + " lists " + entry.bytes());
+        throw new CorruptArtifactException(
+            entry.path(),
+            "file "
+                + entry.path()
+                + " has "
+                + size
+                + " bytes, "
+                + ArtifactManifest.FILE_NAME
+                + " lists "
+                + entry.bytes());
       }
       String sha = Sha256.of(file);
       if (!sha.equals(entry.sha256())) {
@@ -109,7 +135,16 @@ public final class LocalArtifacts {
 
   /** The error for a file whose bytes hash to {@code actual} instead of the listed sha256. */
   public static CorruptArtifactException mismatch(ManifestEntry entry, String actual) {
-    return new CorruptArtifactException(entry.path(), "file " + entry.path() + " does not match its sha256 in "
-        + ArtifactManifest.FILE_NAME + " (sha256 " + actual + ", listed " + entry.sha256() + ")");
+    return new CorruptArtifactException(
+        entry.path(),
+        "file "
+            + entry.path()
+            + " does not match its sha256 in "
+            + ArtifactManifest.FILE_NAME
+            + " (sha256 "
+            + actual
+            + ", listed "
+            + entry.sha256()
+            + ")");
   }
 }

@@ -21,7 +21,9 @@ import java.util.Map;
  */
 public final class ManifestCodec {
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private ManifestCodec() {}
 
@@ -47,21 +49,32 @@ public final class ManifestCodec {
     }
   }
 
-  /** Decodes {@code json}; {@code source} (a path or an s3:// URI) goes into every error message. */
+  /**
+   * Decodes {@code json}; {@code source} (a path or an s3:// URI) goes into every error message.
+   */
   public static ArtifactManifest decode(byte[] json, String source) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
-      throw new InvalidManifestException(source, "not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+      throw new InvalidManifestException(
+          source,
+          "not JSON: "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
+          e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidManifestException(source, "expected a JSON object", null);
     }
     JsonNode version = root.path("schemaVersion");
     if (!version.isInt() || version.intValue() != ArtifactManifest.SCHEMA_VERSION) {
-      throw new InvalidManifestException(source, "schemaVersion must be " + ArtifactManifest.SCHEMA_VERSION
-          + ", was " + (version.isMissingNode() ? "absent" : version.toString()), null);
+      throw new InvalidManifestException(
+          source,
+          "schemaVersion must be "
+              + ArtifactManifest.SCHEMA_VERSION
+              + ", was "
+              + (version.isMissingNode() ? "absent" : version.toString()),
+          null);
     }
     try {
       ArtifactKind kind = ArtifactKind.parse(text(root, "kind", source));
@@ -69,7 +82,8 @@ public final class ManifestCodec {
       try {
         createdAt = Instant.parse(text(root, "createdAt", source));
       } catch (DateTimeParseException e) {
-        throw new InvalidManifestException(source, "createdAt is not an ISO-8601 instant: " + root.get("createdAt"), e);
+        throw new InvalidManifestException(
+            source, "createdAt is not an ISO-8601 instant: " + root.get("createdAt"), e);
       }
       JsonNode filesNode = root.path("files");
       if (!filesNode.isArray()) {
@@ -83,7 +97,11 @@ public final class ManifestCodec {
           throw new InvalidManifestException(source, at + ".bytes must be an integer", null);
         }
         try {
-          files.add(new ManifestEntry(text(f, "path", source, at), text(f, "sha256", source, at), f.get("bytes").asLong()));
+          files.add(
+              new ManifestEntry(
+                  text(f, "path", source, at),
+                  text(f, "sha256", source, at),
+                  f.get("bytes").asLong()));
         } catch (IllegalArgumentException e) {
           throw new InvalidManifestException(source, at + ": " + e.getMessage(), e);
         }
@@ -120,7 +138,8 @@ public final class ManifestCodec {
   private static String text(JsonNode node, String field, String source, String at) {
     JsonNode v = node.path(field);
     if (!v.isTextual()) {
-      throw new InvalidManifestException(source, (at == null ? "" : at + ".") + field + " must be a string", null);
+      throw new InvalidManifestException(
+          source, (at == null ? "" : at + ".") + field + " must be a string", null);
     }
     return v.textValue();
   }

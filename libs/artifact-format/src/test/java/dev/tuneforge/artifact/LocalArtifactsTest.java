@@ -18,17 +18,21 @@ class LocalArtifactsTest {
     Files.writeString(dir.resolve("config.json"), "{}");
     Files.createDirectories(dir.resolve("sub"));
     Files.write(dir.resolve("sub/w.bin"), new byte[] {1, 2, 3});
-    LocalArtifacts.writeManifest(dir, LocalArtifacts.describe(dir, ArtifactKind.MODEL, Map.of("revision", "main")));
+    LocalArtifacts.writeManifest(
+        dir, LocalArtifacts.describe(dir, ArtifactKind.MODEL, Map.of("revision", "main")));
     return dir;
   }
 
   @Test
   void describedFolderVerifies() throws Exception {
     ArtifactManifest m = LocalArtifacts.verify(folder());
-    assertEquals(List.of("config.json", "sub/w.bin"), m.files().stream().map(ManifestEntry::path).toList());
+    assertEquals(
+        List.of("config.json", "sub/w.bin"), m.files().stream().map(ManifestEntry::path).toList());
     assertEquals(Sha256.of(new byte[] {1, 2, 3}), m.file("sub/w.bin").orElseThrow().sha256());
     assertEquals("main", m.metadata("revision").asText());
-    assertTrue(LocalArtifacts.files(dir).equals(List.of("config.json", "sub/w.bin")), "the manifest is not a file of itself");
+    assertTrue(
+        LocalArtifacts.files(dir).equals(List.of("config.json", "sub/w.bin")),
+        "the manifest is not a file of itself");
   }
 
   @Test

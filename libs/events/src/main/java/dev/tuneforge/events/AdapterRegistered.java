@@ -2,7 +2,9 @@ package dev.tuneforge.events;
 
 import java.util.Map;
 
-/** An adapter version entered the registry with its lineage (base model, dataset, job) and metrics. */
+/**
+ * An adapter version entered the registry with its lineage (base model, dataset, job) and metrics.
+ */
 public record AdapterRegistered(
     String name,
     int version,

@@ -9,17 +9,21 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Key secrets: {@code tf-} and 32 random bytes in base64url (256 bits), shown to the client once and
- * kept only as their sha256. A fast hash is right here: the secret is random and long, so there is
- * nothing to brute-force that a slow hash would protect (unlike a password). It lives beside
+ * Key secrets: {@code tf-} and 32 random bytes in base64url (256 bits), shown to the client once
+ * and kept only as their sha256. A fast hash is right here: the secret is random and long, so there
+ * is nothing to brute-force that a slow hash would protect (unlike a password). It lives beside
  * {@link ApiKeyIssued} because it defines what that event's {@code secretSha256} is.
  */
 public final class ApiKeySecrets {
 
   public static final String PREFIX = "tf-";
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** What a presented token may look like before it is hashed: bounded length, a token68 alphabet. */
+
+  /**
+   * What a presented token may look like before it is hashed: bounded length, a token68 alphabet.
+   */
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{1,256}");
+
   private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private ApiKeySecrets() {}
@@ -41,13 +45,18 @@ public final class ApiKeySecrets {
 
   public static String sha256(String secret) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
   }
 
-  /** Whether {@code token} is shaped like a bearer token at all (RFC 6750 token68, at most 256 chars). */
+  /**
+   * Whether {@code token} is shaped like a bearer token at all (RFC 6750 token68, at most 256
+   * chars).
+   */
   public static boolean wellFormed(String token) {
     return token != null && TOKEN.matcher(token).matches();
   }

@@ -2,7 +2,10 @@ package dev.tuneforge.events;
 
 import java.util.List;
 
-/** A dataset version of {@code team} was curated and stored completely (manifest written) at {@code uri}. */
+/**
+ * A dataset version of {@code team} was curated and stored completely (manifest written) at {@code
+ * uri}.
+ */
 public record DatasetCurated(
     String team,
     String name,

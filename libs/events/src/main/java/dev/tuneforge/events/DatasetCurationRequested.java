@@ -8,7 +8,8 @@ import java.util.Map;
  * {@code team} owns the request: only that team's files are used, and the version belongs to it.
  */
 public record DatasetCurationRequested(
-    String requestId, String team, String name, List<String> fileIds, Map<String, Object> options) implements Event {
+    String requestId, String team, String name, List<String> fileIds, Map<String, Object> options)
+    implements Event {
   @Override
   public String key() {
     return name;

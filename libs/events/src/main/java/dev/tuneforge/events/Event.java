@@ -1,9 +1,9 @@
 package dev.tuneforge.events;
 
 /**
- * A fact that happened in TuneForge, named in the past tense. Every event is a record; its
- * {@link #key()} is the Kafka record key, so all facts about one job, dataset or adapter land on
- * one partition, in order.
+ * A fact that happened in TuneForge, named in the past tense. Every event is a record; its {@link
+ * #key()} is the Kafka record key, so all facts about one job, dataset or adapter land on one
+ * partition, in order.
  */
 public sealed interface Event
     permits DatasetCurationRequested,

@@ -20,8 +20,8 @@ import java.util.Set;
  * Strict JSON for envelopes. Decoding checks, in order: well-formed JSON, the envelope fields, a
  * supported schemaVersion, a known type, every required payload field present and non-null, no
  * unknown fields; the first failure is reported with the field's path. Strict because a consumer
- * that guesses at a malformed fact corrupts state silently; the record goes to a dead-letter
- * topic instead.
+ * that guesses at a malformed fact corrupts state silently; the record goes to a dead-letter topic
+ * instead.
  */
 public final class EventCodec {
 
@@ -53,7 +53,8 @@ public final class EventCodec {
       node.set("payload", mapper.valueToTree(envelope.payload()));
       return mapper.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode " + envelope.type() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot encode " + envelope.type() + ": " + e.getMessage(), e);
     }
   }
 
@@ -91,19 +92,26 @@ public final class EventCodec {
     try {
       occurredAt = Instant.parse(requiredText(root, "occurredAt"));
     } catch (DateTimeParseException e) {
-      throw new EventDecodingException("envelope field 'occurredAt' is not an ISO-8601 instant: " + root.get("occurredAt"));
+      throw new EventDecodingException(
+          "envelope field 'occurredAt' is not an ISO-8601 instant: " + root.get("occurredAt"));
     }
     JsonNode version = root.get("schemaVersion");
     if (version == null || version.isNull()) {
       throw new EventDecodingException("missing required envelope field 'schemaVersion'");
     }
     if (!version.isInt()) {
-      throw new EventDecodingException("envelope field 'schemaVersion' must be an integer, got " + version);
+      throw new EventDecodingException(
+          "envelope field 'schemaVersion' must be an integer, got " + version);
     }
     if (!EventTypes.SUPPORTED_SCHEMA_VERSIONS.contains(version.intValue())) {
       throw new EventDecodingException(
-          "unsupported schemaVersion " + version.intValue() + " for " + type
-              + " (supported: " + EventTypes.SUPPORTED_SCHEMA_VERSIONS + ")");
+          "unsupported schemaVersion "
+              + version.intValue()
+              + " for "
+              + type
+              + " (supported: "
+              + EventTypes.SUPPORTED_SCHEMA_VERSIONS
+              + ")");
     }
     Class<? extends Event> eventType = EventTypes.forName(type);
     JsonNode payload = root.get("payload");
@@ -150,7 +158,8 @@ public final class EventCodec {
       throw new EventDecodingException("missing required envelope field '" + field + "'");
     }
     if (!v.isTextual() || v.asText().isEmpty()) {
-      throw new EventDecodingException("envelope field '" + field + "' must be a non-empty string, got " + v);
+      throw new EventDecodingException(
+          "envelope field '" + field + "' must be a non-empty string, got " + v);
     }
     return v.asText();
   }

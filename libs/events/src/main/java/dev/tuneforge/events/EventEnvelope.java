@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What travels on a topic: the event plus the metadata every consumer needs to de-duplicate
- * ({@code eventId}), order ({@code occurredAt}), evolve ({@code schemaVersion}) and trace
- * ({@code producer}) it. {@code type} is the event record's simple name.
+ * What travels on a topic: the event plus the metadata every consumer needs to de-duplicate ({@code
+ * eventId}), order ({@code occurredAt}), evolve ({@code schemaVersion}) and trace ({@code
+ * producer}) it. {@code type} is the event record's simple name.
  */
 public record EventEnvelope(
     String eventId,
@@ -42,7 +42,8 @@ public record EventEnvelope(
   /** The payload as the expected type, or a clear error naming both types. */
   public <T extends Event> T payloadAs(Class<T> expected) {
     if (!expected.isInstance(payload)) {
-      throw new IllegalStateException("expected a " + expected.getSimpleName() + " event, got " + type);
+      throw new IllegalStateException(
+          "expected a " + expected.getSimpleName() + " event, got " + type);
     }
     return expected.cast(payload);
   }

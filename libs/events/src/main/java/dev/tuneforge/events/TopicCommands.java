@@ -29,15 +29,25 @@ public final class TopicCommands {
     out.append("set -e\n");
     for (TopicSpec s : specs) {
       Map<String, String> configs = s.configs();
-      out.append(kafkaBin).append("/kafka-topics.sh --bootstrap-server ").append(bootstrap)
-          .append(" --create --if-not-exists --topic ").append(s.name())
-          .append(" --partitions ").append(s.partitions());
+      out.append(kafkaBin)
+          .append("/kafka-topics.sh --bootstrap-server ")
+          .append(bootstrap)
+          .append(" --create --if-not-exists --topic ")
+          .append(s.name())
+          .append(" --partitions ")
+          .append(s.partitions());
       configs.forEach((k, v) -> out.append(" --config ").append(k).append('=').append(v));
       out.append('\n');
-      out.append(kafkaBin).append("/kafka-configs.sh --bootstrap-server ").append(bootstrap)
-          .append(" --alter --entity-type topics --entity-name ").append(s.name())
+      out.append(kafkaBin)
+          .append("/kafka-configs.sh --bootstrap-server ")
+          .append(bootstrap)
+          .append(" --alter --entity-type topics --entity-name ")
+          .append(s.name())
           .append(" --add-config ")
-          .append(configs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")))
+          .append(
+              configs.entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")))
           .append('\n');
     }
     return out.toString();

@@ -7,11 +7,11 @@ import java.util.Objects;
 
 /**
  * How one topic is created, wherever it is created: the embedded stack, tests, docker-compose's
- * init service and the Kubernetes job all read {@link Topics#SPECS}. Facts are kept on
- * append-only topics ({@code cleanup.policy=delete}) for as long as the views that replay them
- * need them, by default forever; a topic whose latest record per key is the whole state of that
- * key is compacted. Replication is the broker's {@code default.replication.factor} (1 on one
- * broker, 3 on a production cluster), so one table serves every environment.
+ * init service and the Kubernetes job all read {@link Topics#SPECS}. Facts are kept on append-only
+ * topics ({@code cleanup.policy=delete}) for as long as the views that replay them need them, by
+ * default forever; a topic whose latest record per key is the whole state of that key is compacted.
+ * Replication is the broker's {@code default.replication.factor} (1 on one broker, 3 on a
+ * production cluster), so one table serves every environment.
  *
  * @param retention how long records are kept, or null for forever; unused when compacted
  */
@@ -41,13 +41,16 @@ public record TopicSpec(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
     if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
-      throw new IllegalArgumentException("topic name '" + name + "' is not a legal Kafka topic name");
+      throw new IllegalArgumentException(
+          "topic name '" + name + "' is not a legal Kafka topic name");
     }
     if (partitions < 1) {
-      throw new IllegalArgumentException("topic " + name + ": partitions must be >= 1, got " + partitions);
+      throw new IllegalArgumentException(
+          "topic " + name + ": partitions must be >= 1, got " + partitions);
     }
     if (retention != null && (retention.isNegative() || retention.isZero())) {
-      throw new IllegalArgumentException("topic " + name + ": retention must be positive, got " + retention);
+      throw new IllegalArgumentException(
+          "topic " + name + ": retention must be positive, got " + retention);
     }
   }
 
@@ -62,11 +65,15 @@ public record TopicSpec(
   }
 
   /** Records kept for {@code retention}, then deleted. */
-  public static TopicSpec expiring(String name, int partitions, Duration retention, String purpose) {
-    return new TopicSpec(name, partitions, CleanupPolicy.DELETE, Objects.requireNonNull(retention), purpose);
+  public static TopicSpec expiring(
+      String name, int partitions, Duration retention, String purpose) {
+    return new TopicSpec(
+        name, partitions, CleanupPolicy.DELETE, Objects.requireNonNull(retention), purpose);
   }
 
-  /** The topic-level settings, in a stable order: {@code cleanup.policy} and {@code retention.ms}. */
+  /**
+   * The topic-level settings, in a stable order: {@code cleanup.policy} and {@code retention.ms}.
+   */
   public Map<String, String> configs() {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("cleanup.policy", cleanupPolicy.kafka());

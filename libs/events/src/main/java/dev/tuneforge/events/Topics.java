@@ -6,20 +6,28 @@ import java.util.Optional;
 
 /**
  * Topic names, one per stream of facts, and {@link #SPECS}: every topic with its partitions and
- * settings, the one table every environment creates topics from. Services name the topics they
- * use in {@code application.properties}.
+ * settings, the one table every environment creates topics from. Services name the topics they use
+ * in {@code application.properties}.
  */
 public final class Topics {
   /** Requests to curate uploaded files into a dataset version (DatasetCurationRequested). */
   public static final String DATASET_REQUESTS = "tuneforge.dataset.requests";
+
   /** Outcomes of curation (DatasetCurated, DatasetRejected). */
   public static final String DATASET_EVENTS = "tuneforge.dataset.events";
+
   /** Accepted jobs and cancellations (TrainingRequested, CancelRequested), keyed by job id. */
   public static final String TRAINING_REQUESTS = "tuneforge.training.requests";
-  /** Everything a running job reports (Started, Progress, CheckpointSaved, Completed, Failed, Cancelled). */
+
+  /**
+   * Everything a running job reports (Started, Progress, CheckpointSaved, Completed, Failed,
+   * Cancelled).
+   */
   public static final String TRAINING_EVENTS = "tuneforge.training.events";
+
   /** Evaluation outcomes (EvaluationCompleted, EvaluationFailed). */
   public static final String EVALUATION_EVENTS = "tuneforge.evaluation.events";
+
   /** Registry facts (AdapterRegistered, AdapterPromoted). */
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
 
@@ -52,8 +60,8 @@ public final class Topics {
 
   /**
    * Every topic TuneForge uses, with its settings: the one table the embedded stack, tests,
-   * docker-compose and Kubernetes create topics from (a test checks the latter two match it).
-   * Fact topics are append-only and kept forever, because views are rebuilt from them.
+   * docker-compose and Kubernetes create topics from (a test checks the latter two match it). Fact
+   * topics are append-only and kept forever, because views are rebuilt from them.
    */
   public static final List<TopicSpec> SPECS = specs();
 
@@ -61,14 +69,19 @@ public final class Topics {
     List<TopicSpec> specs = new java.util.ArrayList<>();
     specs.add(TopicSpec.facts(DATASET_REQUESTS, 3, "curation requests, keyed by dataset name"));
     specs.add(TopicSpec.facts(DATASET_EVENTS, 3, "curation outcomes, keyed by dataset name"));
-    specs.add(TopicSpec.facts(TRAINING_REQUESTS, 3, "accepted jobs and cancellations, keyed by job id"));
+    specs.add(
+        TopicSpec.facts(TRAINING_REQUESTS, 3, "accepted jobs and cancellations, keyed by job id"));
     specs.add(TopicSpec.facts(TRAINING_EVENTS, 3, "what running jobs report, keyed by job id"));
     specs.add(TopicSpec.facts(EVALUATION_EVENTS, 3, "evaluation outcomes, keyed by job id"));
     specs.add(TopicSpec.facts(REGISTRY_EVENTS, 3, "registry facts, keyed by adapter id"));
     specs.add(TopicSpec.compacted(API_KEYS, 1, "API keys (hashed), keyed by key id"));
     for (String service : SERVICES) {
-      specs.add(TopicSpec.expiring(deadLetter(service), 1, DEAD_LETTER_RETENTION,
-          "records " + service + " could not process, with the reason in headers"));
+      specs.add(
+          TopicSpec.expiring(
+              deadLetter(service),
+              1,
+              DEAD_LETTER_RETENTION,
+              "records " + service + " could not process, with the reason in headers"));
     }
     return List.copyOf(specs);
   }

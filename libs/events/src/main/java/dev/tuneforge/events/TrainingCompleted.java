@@ -2,7 +2,9 @@ package dev.tuneforge.events;
 
 import java.util.Map;
 
-/** A job finished; its output (PEFT adapter or HF model folder) is complete at {@code outputUri}. */
+/**
+ * A job finished; its output (PEFT adapter or HF model folder) is complete at {@code outputUri}.
+ */
 public record TrainingCompleted(
     String jobId,
     String baseModel,

@@ -24,7 +24,9 @@ class EventCodecTest {
   @Test
   void everyEventTypeHasASample() {
     Set<String> sampled =
-        EventSamples.all().stream().map(e -> e.getClass().getSimpleName()).collect(Collectors.toSet());
+        EventSamples.all().stream()
+            .map(e -> e.getClass().getSimpleName())
+            .collect(Collectors.toSet());
     assertEquals(EventTypes.names(), sampled);
   }
 
@@ -56,7 +58,8 @@ class EventCodecTest {
 
   @Test
   void brokenJsonIsRejected() {
-    var error = assertThrows(EventDecodingException.class, () -> codec.decode("{\"eventId\": \"x\","));
+    var error =
+        assertThrows(EventDecodingException.class, () -> codec.decode("{\"eventId\": \"x\","));
     assertTrue(error.getMessage().startsWith("broken JSON"), error.getMessage());
   }
 
@@ -65,7 +68,8 @@ class EventCodecTest {
     ObjectNode root = envelopeOf(new CancelRequested("job-1", null));
     root.put("schemaVersion", 7);
     var error = assertThrows(EventDecodingException.class, () -> codec.decode(root.toString()));
-    assertEquals("unsupported schemaVersion 7 for CancelRequested (supported: [1])", error.getMessage());
+    assertEquals(
+        "unsupported schemaVersion 7 for CancelRequested (supported: [1])", error.getMessage());
   }
 
   @Test
@@ -114,7 +118,8 @@ class EventCodecTest {
     ObjectNode root = envelopeOf(new TrainingCancelled("job-1", 3L, "x"));
     ((ObjectNode) root.get("payload")).remove("reason");
     ((ObjectNode) root.get("payload")).remove("step");
-    assertEquals(new TrainingCancelled("job-1", null, null), codec.decode(root.toString()).payload());
+    assertEquals(
+        new TrainingCancelled("job-1", null, null), codec.decode(root.toString()).payload());
   }
 
   @Test

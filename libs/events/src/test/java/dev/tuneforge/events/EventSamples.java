@@ -8,23 +8,87 @@ import java.util.Map;
 final class EventSamples {
   static List<Event> all() {
     return List.of(
-        new DatasetCurationRequested("req-1", "support", "support-chats", List.of("file-a", "file-b"), Map.of("validation_ratio", 0.1, "pii", "redact")),
-        new DatasetCurated("support", "support-chats", "v3", "ab12", 900, 100, 12, "s3://tuneforge/datasets/support-chats/v3/", List.of("file-a"), null),
-        new DatasetRejected("support", "support-chats", List.of("file-a line 7: invalid JSON"), List.of("file-a"), "req-1"),
-        new TrainingRequested("ftjob-1", "tiny-llama", "support-chats", "v3", "lora", Map.of("lora_r", 8, "learning_rate", 2.0e-4), "support", 42L),
+        new DatasetCurationRequested(
+            "req-1",
+            "support",
+            "support-chats",
+            List.of("file-a", "file-b"),
+            Map.of("validation_ratio", 0.1, "pii", "redact")),
+        new DatasetCurated(
+            "support",
+            "support-chats",
+            "v3",
+            "ab12",
+            900,
+            100,
+            12,
+            "s3://tuneforge/datasets/support-chats/v3/",
+            List.of("file-a"),
+            null),
+        new DatasetRejected(
+            "support",
+            "support-chats",
+            List.of("file-a line 7: invalid JSON"),
+            List.of("file-a"),
+            "req-1"),
+        new TrainingRequested(
+            "ftjob-1",
+            "tiny-llama",
+            "support-chats",
+            "v3",
+            "lora",
+            Map.of("lora_r", 8, "learning_rate", 2.0e-4),
+            "support",
+            42L),
         new TrainingStarted("ftjob-1", "trainer-0", 2, 300L, 1000),
         new TrainingProgress("ftjob-1", 301, 1000, 0.3, 1.25, 1.9e-4, 0.8, 812.5, 420.0),
-        new CheckpointSaved("ftjob-1", 400, "s3://tuneforge/runs/ftjob-1/checkpoints/step-400/", "cd34"),
-        new TrainingCompleted("ftjob-1", "tiny-llama", "lora", "s3://tuneforge/runs/ftjob-1/adapter/", 1000, 512_000, 0.91, Map.of("eval_loss", 1.02)),
+        new CheckpointSaved(
+            "ftjob-1", 400, "s3://tuneforge/runs/ftjob-1/checkpoints/step-400/", "cd34"),
+        new TrainingCompleted(
+            "ftjob-1",
+            "tiny-llama",
+            "lora",
+            "s3://tuneforge/runs/ftjob-1/adapter/",
+            1000,
+            512_000,
+            0.91,
+            Map.of("eval_loss", 1.02)),
         new TrainingFailed("ftjob-1", "dataset support-chats/v3 not found", null),
         new TrainingCancelled("ftjob-1", 120L, "user request"),
         new CancelRequested("ftjob-1", null),
-        new EvaluationCompleted("eval-1", "ftjob-1", "s3://tuneforge/runs/ftjob-1/adapter/", Map.of("exact_match", 0.75, "base_exact_match", 0.2), "s3://tuneforge/evaluations/eval-1/report.json", true),
+        new EvaluationCompleted(
+            "eval-1",
+            "ftjob-1",
+            "s3://tuneforge/runs/ftjob-1/adapter/",
+            Map.of("exact_match", 0.75, "base_exact_match", 0.2),
+            "s3://tuneforge/evaluations/eval-1/report.json",
+            true),
         new EvaluationFailed("eval-1", "ftjob-1", "adapter sha256 mismatch"),
-        new AdapterRegistered("support", 1, "ftjob-1", "s3://tuneforge/runs/ftjob-1/adapter/", "tiny-llama", "support-chats", "v3", Map.of("exact_match", 0.75)),
+        new AdapterRegistered(
+            "support",
+            1,
+            "ftjob-1",
+            "s3://tuneforge/runs/ftjob-1/adapter/",
+            "tiny-llama",
+            "support-chats",
+            "v3",
+            Map.of("exact_match", 0.75)),
         new AdapterPromoted("support", 1, "production", null),
-        new ApiKeyIssued("key-1", "ci", "support", "trainer", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Instant.parse("2026-11-30T10:00:00Z")),
-        new ApiKeyRevoked("key-1", "ci", "support", "trainer", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Instant.parse("2026-11-30T10:00:00Z"), Instant.parse("2026-11-30T11:00:00Z")));
+        new ApiKeyIssued(
+            "key-1",
+            "ci",
+            "support",
+            "trainer",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            Instant.parse("2026-11-30T10:00:00Z")),
+        new ApiKeyRevoked(
+            "key-1",
+            "ci",
+            "support",
+            "trainer",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            Instant.parse("2026-11-30T10:00:00Z"),
+            Instant.parse("2026-11-30T11:00:00Z")));
   }
 
   private EventSamples() {}

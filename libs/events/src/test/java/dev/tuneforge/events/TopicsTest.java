@@ -21,7 +21,9 @@ class TopicsTest {
     for (String service : Topics.SERVICES) {
       assertTrue(names.contains(Topics.deadLetter(service)), "dead-letter topic of " + service);
     }
-    assertEquals(TopicSpec.CleanupPolicy.COMPACT, Topics.spec(Topics.API_KEYS).orElseThrow().cleanupPolicy());
+    assertEquals(
+        TopicSpec.CleanupPolicy.COMPACT,
+        Topics.spec(Topics.API_KEYS).orElseThrow().cleanupPolicy());
   }
 
   @Test
@@ -30,9 +32,14 @@ class TopicsTest {
       TopicSpec s = Topics.spec(topic).orElseThrow();
       assertEquals(Map.of("cleanup.policy", "delete", "retention.ms", "-1"), s.configs(), topic);
     }
-    assertEquals(String.valueOf(Duration.ofDays(30).toMillis()),
-        Topics.spec(Topics.deadLetter("trainer-service")).orElseThrow().configs().get("retention.ms"));
-    assertEquals(Map.of("cleanup.policy", "compact"), Topics.spec(Topics.API_KEYS).orElseThrow().configs());
+    assertEquals(
+        String.valueOf(Duration.ofDays(30).toMillis()),
+        Topics.spec(Topics.deadLetter("trainer-service"))
+            .orElseThrow()
+            .configs()
+            .get("retention.ms"));
+    assertEquals(
+        Map.of("cleanup.policy", "compact"), Topics.spec(Topics.API_KEYS).orElseThrow().configs());
   }
 
   @Test
@@ -41,16 +48,24 @@ class TopicsTest {
     assertTrue(e.getMessage().contains("'a b'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> TopicSpec.facts("t", 0, ""));
     assertTrue(e.getMessage().contains("t: partitions"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> TopicSpec.expiring("t", 1, Duration.ZERO, ""));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> TopicSpec.expiring("t", 1, Duration.ZERO, ""));
     assertTrue(e.getMessage().contains("t: retention"), e.getMessage());
   }
 
   @Test
   void theScriptCreatesThenConfiguresEveryTopic() {
     String script = TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "kafka:9092");
-    assertTrue(script.contains("/opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:9092 --create --if-not-exists"
-        + " --topic tuneforge.api-keys --partitions 1 --config cleanup.policy=compact\n"), script);
-    assertTrue(script.contains("--entity-name tuneforge.training.requests --add-config cleanup.policy=delete,retention.ms=-1\n"), script);
+    assertTrue(
+        script.contains(
+            "/opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:9092 --create --if-not-exists"
+                + " --topic tuneforge.api-keys --partitions 1 --config cleanup.policy=compact\n"),
+        script);
+    assertTrue(
+        script.contains(
+            "--entity-name tuneforge.training.requests --add-config cleanup.policy=delete,retention.ms=-1\n"),
+        script);
     assertEquals(2 + 2 * Topics.SPECS.size(), script.lines().count());
   }
 }

@@ -22,30 +22,46 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One base URL for clients in the embedded mode and docker-compose (Kubernetes uses an Ingress
- * with the same routes). It streams bodies both ways without buffering them, so multi-GB uploads
- * and server-sent event streams pass through unchanged; {@code /q/health} reports every service.
+ * One base URL for clients in the embedded mode and docker-compose (Kubernetes uses an Ingress with
+ * the same routes). It streams bodies both ways without buffering them, so multi-GB uploads and
+ * server-sent event streams pass through unchanged; {@code /q/health} reports every service.
  */
 public final class Gateway implements AutoCloseable {
 
   /** Headers that describe one hop, not the message, or that the HTTP client sets itself. */
-  private static final Set<String> HOP_HEADERS = Set.of(
-      "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-      "transfer-encoding", "upgrade", "host", "content-length", "expect");
+  private static final Set<String> HOP_HEADERS =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect");
 
   private final HttpServer server;
   private final HttpClient client;
   private final Routes routes;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "gateway");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "gateway");
+            t.setDaemon(true);
+            return t;
+          });
   private final ObjectMapper json = new ObjectMapper();
 
   public Gateway(String host, int port, Routes routes) throws IOException {
     this.routes = routes;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
@@ -68,8 +84,18 @@ public final class Gateway implements AutoCloseable {
       }
       var service = routes.route(path);
       if (service.isEmpty()) {
-        respondJson(exchange, 404, Map.of("error", Map.of(
-            "message", "no TuneForge API at " + path, "type", "invalid_request_error", "routes", routes.describe())));
+        respondJson(
+            exchange,
+            404,
+            Map.of(
+                "error",
+                Map.of(
+                    "message",
+                    "no TuneForge API at " + path,
+                    "type",
+                    "invalid_request_error",
+                    "routes",
+                    routes.describe())));
         return;
       }
       proxy(exchange, service.get());
@@ -79,48 +105,79 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void proxy(HttpExchange exchange, Routes.Service service) throws IOException {
-    URI target = URI.create(service.baseUrl() + exchange.getRequestURI().getRawPath()
-        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+    URI target =
+        URI.create(
+            service.baseUrl()
+                + exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null
+                    ? ""
+                    : "?" + exchange.getRequestURI().getRawQuery()));
     String method = exchange.getRequestMethod();
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     HttpRequest.BodyPublisher body;
     if (length != null) {
       long n = Long.parseLong(length);
-      body = n == 0 ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody), n);
-    } else if ("chunked".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Transfer-Encoding"))) {
+      body =
+          n == 0
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.fromPublisher(
+                  HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody), n);
+    } else if ("chunked"
+        .equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Transfer-Encoding"))) {
       body = HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
     } else {
       body = HttpRequest.BodyPublishers.noBody();
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(target).method(method, body);
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase())) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    request.header("X-Forwarded-Host", String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_HEADERS.contains(name.toLowerCase())) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
+    request.header(
+        "X-Forwarded-Host", String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
     HttpResponse<InputStream> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      respondJson(exchange, 502, Map.of("error", Map.of(
-          "message", service.name() + " is not reachable at " + service.baseUrl() + ": " + e.getMessage(),
-          "type", "service_unavailable")));
+      respondJson(
+          exchange,
+          502,
+          Map.of(
+              "error",
+              Map.of(
+                  "message",
+                  service.name()
+                      + " is not reachable at "
+                      + service.baseUrl()
+                      + ": "
+                      + e.getMessage(),
+                  "type",
+                  "service_unavailable")));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    response.headers().map().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) {
-        exchange.getResponseHeaders().put(name, List.copyOf(values));
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, List.copyOf(values));
+              }
+            });
     long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    boolean noBody = method.equals("HEAD") || response.statusCode() == 204 || response.statusCode() == 304;
-    exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : declared >= 0 ? (declared == 0 ? -1 : declared) : 0);
-    try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
+    boolean noBody =
+        method.equals("HEAD") || response.statusCode() == 204 || response.statusCode() == 304;
+    exchange.sendResponseHeaders(
+        response.statusCode(), noBody ? -1 : declared >= 0 ? (declared == 0 ? -1 : declared) : 0);
+    try (InputStream in = response.body();
+        OutputStream out = exchange.getResponseBody()) {
       byte[] buffer = new byte[64 * 1024];
       int n;
       while ((n = in.read(buffer)) >= 0) {
@@ -136,9 +193,12 @@ public final class Gateway implements AutoCloseable {
     for (Routes.Service s : routes.services()) {
       String status;
       try {
-        HttpResponse<String> r = client.send(
-            HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode body = json.readTree(r.body());
         status = body.path("status").asText("DOWN");
       } catch (Exception e) {
@@ -147,7 +207,8 @@ public final class Gateway implements AutoCloseable {
       allUp &= status.equals("UP");
       services.put(s.name(), Map.of("status", status, "url", s.baseUrl().toString()));
     }
-    respondJson(exchange, allUp ? 200 : 503, Map.of("status", allUp ? "UP" : "DOWN", "services", services));
+    respondJson(
+        exchange, allUp ? 200 : 503, Map.of("status", allUp ? "UP" : "DOWN", "services", services));
   }
 
   private void respondJson(HttpExchange exchange, int status, Object body) throws IOException {
@@ -165,7 +226,10 @@ public final class Gateway implements AutoCloseable {
 
   /** {@code java dev.tuneforge.gateway.Gateway [PORT]}; service URLs from TUNEFORGE_*_URL. */
   public static void main(String[] args) throws Exception {
-    int port = args.length > 0 ? Integer.parseInt(args[0]) : Integer.parseInt(System.getenv().getOrDefault("TUNEFORGE_GATEWAY_PORT", "8080"));
+    int port =
+        args.length > 0
+            ? Integer.parseInt(args[0])
+            : Integer.parseInt(System.getenv().getOrDefault("TUNEFORGE_GATEWAY_PORT", "8080"));
     String host = System.getenv().getOrDefault("TUNEFORGE_GATEWAY_HOST", "127.0.0.1");
     Gateway gateway;
     try {
@@ -176,8 +240,16 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     gateway.start();
-    System.out.println("tuneforge gateway on http://" + host + ":" + gateway.port() + " " + new String(
-        new ObjectMapper().writeValueAsBytes(Routes.fromEnvironment(System.getenv()).describe()), StandardCharsets.UTF_8));
+    System.out.println(
+        "tuneforge gateway on http://"
+            + host
+            + ":"
+            + gateway.port()
+            + " "
+            + new String(
+                new ObjectMapper()
+                    .writeValueAsBytes(Routes.fromEnvironment(System.getenv()).describe()),
+                StandardCharsets.UTF_8));
     Thread.currentThread().join();
   }
 }

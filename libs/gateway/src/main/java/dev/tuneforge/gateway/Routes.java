@@ -9,10 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which service answers which path. Longest prefix wins, so {@code /v1/fine_tuning} and
- * {@code /v1/files} never shadow each other. Service base URLs come from environment variables
- * (the same names in the launcher, docker-compose and Kubernetes), defaulting to the embedded
- * mode's ports.
+ * Which service answers which path. Longest prefix wins, so {@code /v1/fine_tuning} and {@code
+ * /v1/files} never shadow each other. Service base URLs come from environment variables (the same
+ * names in the launcher, docker-compose and Kubernetes), defaulting to the embedded mode's ports.
  */
 public final class Routes {
 
@@ -35,17 +34,42 @@ public final class Routes {
   }
 
   public static Routes fromEnvironment(Map<String, String> env) {
-    return new Routes(List.of(
-        // /v1/keys: every service can serve it (libs/platform); dataset-service is the one routed to.
-        service(env, "dataset-service", "TUNEFORGE_DATASET_URL", 8081, "/v1/files", "/v1/datasets", "/v1/keys"),
-        service(env, "trainer-service", "TUNEFORGE_TRAINER_URL", 8082, "/v1/fine_tuning"),
-        service(env, "evaluator-service", "TUNEFORGE_EVALUATOR_URL", 8083, "/v1/evaluation", "/v1/chat"),
-        service(env, "registry-service", "TUNEFORGE_REGISTRY_URL", 8084, "/v1/models", "/v1/registry")));
+    return new Routes(
+        List.of(
+            // /v1/keys: every service can serve it (libs/platform); dataset-service is the one
+            // routed to.
+            service(
+                env,
+                "dataset-service",
+                "TUNEFORGE_DATASET_URL",
+                8081,
+                "/v1/files",
+                "/v1/datasets",
+                "/v1/keys"),
+            service(env, "trainer-service", "TUNEFORGE_TRAINER_URL", 8082, "/v1/fine_tuning"),
+            service(
+                env,
+                "evaluator-service",
+                "TUNEFORGE_EVALUATOR_URL",
+                8083,
+                "/v1/evaluation",
+                "/v1/chat"),
+            service(
+                env,
+                "registry-service",
+                "TUNEFORGE_REGISTRY_URL",
+                8084,
+                "/v1/models",
+                "/v1/registry")));
   }
 
-  private static Service service(Map<String, String> env, String name, String var, int port, String... prefixes) {
+  private static Service service(
+      Map<String, String> env, String name, String var, int port, String... prefixes) {
     String url = env.getOrDefault(var, "http://127.0.0.1:" + port);
-    return new Service(name, URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), List.of(prefixes));
+    return new Service(
+        name,
+        URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
+        List.of(prefixes));
   }
 
   /** The service owning {@code path}: a prefix matches the whole path or up to a '/' or '?'. */
@@ -53,7 +77,10 @@ public final class Routes {
     for (Route r : routes) {
       if (path.startsWith(r.prefix())) {
         String rest = path.substring(r.prefix().length());
-        if (rest.isEmpty() || rest.startsWith("/") || rest.startsWith("?") || rest.startsWith("s")) {
+        if (rest.isEmpty()
+            || rest.startsWith("/")
+            || rest.startsWith("?")
+            || rest.startsWith("s")) {
           // "s" lets /v1/evaluation also own /v1/evaluations
           return Optional.of(r.service());
         }

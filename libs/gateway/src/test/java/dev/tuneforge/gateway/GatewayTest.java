@@ -30,43 +30,58 @@ class GatewayTest {
   void start() throws Exception {
     upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     // Echoes method, path and the sha256 + size of the body it received.
-    upstream.createContext("/v1/files", ex -> {
-      MessageDigest d;
-      try {
-        d = MessageDigest.getInstance("SHA-256");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      long n = 0;
-      try (InputStream in = ex.getRequestBody()) {
-        byte[] b = new byte[8192];
-        int r;
-        while ((r = in.read(b)) >= 0) {
-          d.update(b, 0, r);
-          n += r;
-        }
-      }
-      byte[] out = (ex.getRequestMethod() + " " + ex.getRequestURI() + " " + n + " " + HexFormat.of().formatHex(d.digest())
-          + " " + ex.getRequestHeaders().getFirst("X-Test")).getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("X-Upstream", "dataset");
-      ex.sendResponseHeaders(201, out.length);
-      ex.getResponseBody().write(out);
-      ex.close();
-    });
-    upstream.createContext("/q/health/ready", ex -> {
-      byte[] out = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, out.length);
-      ex.getResponseBody().write(out);
-      ex.close();
-    });
+    upstream.createContext(
+        "/v1/files",
+        ex -> {
+          MessageDigest d;
+          try {
+            d = MessageDigest.getInstance("SHA-256");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          long n = 0;
+          try (InputStream in = ex.getRequestBody()) {
+            byte[] b = new byte[8192];
+            int r;
+            while ((r = in.read(b)) >= 0) {
+              d.update(b, 0, r);
+              n += r;
+            }
+          }
+          byte[] out =
+              (ex.getRequestMethod()
+                      + " "
+                      + ex.getRequestURI()
+                      + " "
+                      + n
+                      + " "
+                      + HexFormat.of().formatHex(d.digest())
+                      + " "
+                      + ex.getRequestHeaders().getFirst("X-Test"))
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("X-Upstream", "dataset");
+          ex.sendResponseHeaders(201, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
+    upstream.createContext(
+        "/q/health/ready",
+        ex -> {
+          byte[] out = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
     upstream.start();
     String url = "http://127.0.0.1:" + upstream.getAddress().getPort();
     // Only dataset-service is up; the other three point at a closed port.
-    Routes routes = Routes.fromEnvironment(Map.of(
-        "TUNEFORGE_DATASET_URL", url,
-        "TUNEFORGE_TRAINER_URL", "http://127.0.0.1:1",
-        "TUNEFORGE_EVALUATOR_URL", "http://127.0.0.1:1",
-        "TUNEFORGE_REGISTRY_URL", "http://127.0.0.1:1"));
+    Routes routes =
+        Routes.fromEnvironment(
+            Map.of(
+                "TUNEFORGE_DATASET_URL", url,
+                "TUNEFORGE_TRAINER_URL", "http://127.0.0.1:1",
+                "TUNEFORGE_EVALUATOR_URL", "http://127.0.0.1:1",
+                "TUNEFORGE_REGISTRY_URL", "http://127.0.0.1:1"));
     gateway = new Gateway("127.0.0.1", 0, routes);
     gateway.start();
   }
@@ -94,9 +109,13 @@ class GatewayTest {
   void streamsABodyThroughUnchanged() throws Exception {
     byte[] body = new byte[3 * 1024 * 1024 + 17];
     new java.util.Random(3).nextBytes(body);
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base("/v1/files?purpose=fine-tune"))
-        .header("X-Test", "kept").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base("/v1/files?purpose=fine-tune"))
+                .header("X-Test", "kept")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(201, r.statusCode());
     assertEquals("dataset", r.headers().firstValue("X-Upstream").orElseThrow());
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
@@ -105,21 +124,30 @@ class GatewayTest {
 
   @Test
   void unknownPathIs404NamingThePath() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base("/v2/nothing")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base("/v2/nothing")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(404, r.statusCode());
     assertTrue(r.body().contains("no TuneForge API at /v2/nothing"), r.body());
   }
 
   @Test
   void downServiceIs502NamingTheService() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base("/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base("/v1/models")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(502, r.statusCode());
     assertTrue(r.body().contains("registry-service is not reachable"), r.body());
   }
 
   @Test
   void healthListsEveryServiceAndIsDownUntilAllAreUp() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base("/q/health")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base("/q/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(503, r.statusCode());
     var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
     assertEquals("DOWN", body.get("status").asText());

@@ -10,13 +10,16 @@ import java.nio.file.Path;
 
 /** The reference models built by {@code src/test/python/make_reference_models.py}. */
 public final class Fixtures {
-  public static final String[] REFERENCE_MODELS = {"llama3-bf16", "mistral-f32", "qwen2-bf16", "qwen3-bf16"};
+  public static final String[] REFERENCE_MODELS = {
+    "llama3-bf16", "mistral-f32", "qwen2-bf16", "qwen3-bf16"
+  };
 
   private Fixtures() {}
 
   public static Path reference(String name) {
     try {
-      return Path.of(Fixtures.class.getResource("/reference/" + name + "/config.json").toURI()).getParent();
+      return Path.of(Fixtures.class.getResource("/reference/" + name + "/config.json").toURI())
+          .getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -24,7 +27,8 @@ public final class Fixtures {
 
   public static JsonNode expected(String name) {
     try {
-      return new ObjectMapper().readTree(Files.readString(reference(name).resolve("expected.json")));
+      return new ObjectMapper()
+          .readTree(Files.readString(reference(name).resolve("expected.json")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

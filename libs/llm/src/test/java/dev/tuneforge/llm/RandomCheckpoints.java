@@ -14,11 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Writes small random models in HF layout ({@code config.json} + safetensors) with the project's writer. */
+/**
+ * Writes small random models in HF layout ({@code config.json} + safetensors) with the project's
+ * writer.
+ */
 public final class RandomCheckpoints {
   private RandomCheckpoints() {}
 
-  /** A tiny config.json body for {@code modelType}: hidden 64, 2 layers, 4 heads, 2 kv heads, vocab 300. */
+  /**
+   * A tiny config.json body for {@code modelType}: hidden 64, 2 layers, 4 heads, 2 kv heads, vocab
+   * 300.
+   */
   public static ObjectNode tinyConfig(String modelType) {
     ObjectNode c = new ObjectMapper().createObjectNode();
     c.put("model_type", modelType);
@@ -41,7 +47,10 @@ public final class RandomCheckpoints {
     return c;
   }
 
-  /** Writes {@code config} and random weights for every tensor the engine expects; returns the folder. */
+  /**
+   * Writes {@code config} and random weights for every tensor the engine expects; returns the
+   * folder.
+   */
   public static Path write(Path dir, ObjectNode config, DType dtype, long seed) {
     try {
       Files.createDirectories(dir);
@@ -59,23 +68,28 @@ public final class RandomCheckpoints {
   public static Map<String, FloatTensor> randomTensors(Map<String, long[]> shapes, long seed) {
     Random r = new Random(seed);
     Map<String, FloatTensor> out = new LinkedHashMap<>();
-    shapes.forEach((name, shape) -> {
-      int n = 1;
-      for (long d : shape) {
-        n *= (int) d;
-      }
-      float[] data = new float[n];
-      double scale = name.endsWith("norm.weight") ? 0.2 : shape.length == 2 ? 2.0 / Math.sqrt(shape[1]) : 0.3;
-      for (int i = 0; i < n; i++) {
-        data[i] = (float) ((name.endsWith("norm.weight") ? 1.0 : 0.0) + scale * r.nextGaussian());
-      }
-      if (name.contains("embed_tokens")) {
-        for (int i = 0; i < n; i++) {
-          data[i] = (float) r.nextGaussian();
-        }
-      }
-      out.put(name, new FloatTensor(shape, data));
-    });
+    shapes.forEach(
+        (name, shape) -> {
+          int n = 1;
+          for (long d : shape) {
+            n *= (int) d;
+          }
+          float[] data = new float[n];
+          double scale =
+              name.endsWith("norm.weight")
+                  ? 0.2
+                  : shape.length == 2 ? 2.0 / Math.sqrt(shape[1]) : 0.3;
+          for (int i = 0; i < n; i++) {
+            data[i] =
+                (float) ((name.endsWith("norm.weight") ? 1.0 : 0.0) + scale * r.nextGaussian());
+          }
+          if (name.contains("embed_tokens")) {
+            for (int i = 0; i < n; i++) {
+              data[i] = (float) r.nextGaussian();
+            }
+          }
+          out.put(name, new FloatTensor(shape, data));
+        });
     return out;
   }
 }

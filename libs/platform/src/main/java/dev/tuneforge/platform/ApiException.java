@@ -23,7 +23,12 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException invalid(String param, String message) {
-    return new ApiException(400, "invalid_request_error", param, "invalid_" + (param == null ? "request" : param.replaceAll("[^a-z_]", "_")), message);
+    return new ApiException(
+        400,
+        "invalid_request_error",
+        param,
+        "invalid_" + (param == null ? "request" : param.replaceAll("[^a-z_]", "_")),
+        message);
   }
 
   /** A 400 for the first field error, with every error in the message. */

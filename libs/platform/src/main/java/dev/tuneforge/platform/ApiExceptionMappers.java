@@ -8,7 +8,10 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error a client sees has the OpenAI shape, so SDKs raise their usual exceptions with our message. */
+/**
+ * Every error a client sees has the OpenAI shape, so SDKs raise their usual exceptions with our
+ * message.
+ */
 public class ApiExceptionMappers {
 
   private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
@@ -21,14 +24,25 @@ public class ApiExceptionMappers {
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     int status = e.getResponse().getStatus();
-    return body(status, status >= 500 ? "server_error" : "invalid_request_error", null, null,
-        e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage());
+    return body(
+        status,
+        status >= 500 ? "server_error" : "invalid_request_error",
+        null,
+        null,
+        e.getMessage() == null
+            ? Response.Status.fromStatusCode(status).getReasonPhrase()
+            : e.getMessage());
   }
 
   @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
     LOG.error("unexpected error", e);
-    return body(500, "server_error", null, null, "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    return body(
+        500,
+        "server_error",
+        null,
+        null,
+        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
   /**
@@ -41,10 +55,23 @@ public class ApiExceptionMappers {
     LOG.error("error while answering a request", e);
     if (e instanceof OutOfMemoryError) {
       long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
-      return body(503, "server_error", null, "out_of_memory",
-          "out of memory (" + e.getMessage() + "; heap limit " + maxHeapMiB + " MiB): the request or model does not fit in this process");
+      return body(
+          503,
+          "server_error",
+          null,
+          "out_of_memory",
+          "out of memory ("
+              + e.getMessage()
+              + "; heap limit "
+              + maxHeapMiB
+              + " MiB): the request or model does not fit in this process");
     }
-    return body(500, "server_error", null, "internal_error", "internal error: " + e.getClass().getSimpleName());
+    return body(
+        500,
+        "server_error",
+        null,
+        "internal_error",
+        "internal error: " + e.getClass().getSimpleName());
   }
 
   public static Response body(int status, String type, String param, String code, String message) {
@@ -53,6 +80,9 @@ public class ApiExceptionMappers {
     error.put("type", type);
     error.put("param", param);
     error.put("code", code);
-    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", error)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Map.of("error", error))
+        .build();
   }
 }

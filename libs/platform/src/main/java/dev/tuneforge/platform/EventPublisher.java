@@ -16,8 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes this service's facts and blocks until the broker acknowledges them (acks=all,
- * idempotent producer), so a reply to a client means the fact is recorded. Blocking: call it from
- * a worker thread ({@code @Blocking} or a plain JAX-RS method), never from the event loop.
+ * idempotent producer), so a reply to a client means the fact is recorded. Blocking: call it from a
+ * worker thread ({@code @Blocking} or a plain JAX-RS method), never from the event loop.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -47,7 +47,8 @@ public class EventPublisher {
    * @throws PublishException if the broker did not acknowledge the record
    * @throws StaleViewException if the record is recorded but the view did not reach it in time
    */
-  public RecordPosition publishAndAwait(String topic, Event event, KafkaView view, Duration timeout) {
+  public RecordPosition publishAndAwait(
+      String topic, Event event, KafkaView view, Duration timeout) {
     RecordPosition at = publish(topic, event);
     try {
       if (!view.awaitPosition(at, timeout)) {

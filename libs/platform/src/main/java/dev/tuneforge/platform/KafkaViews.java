@@ -13,8 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts this service's {@link KafkaView}s with its Kafka settings and dead-letter topic, keeps
- * them for the readiness check, and closes them on shutdown. A service starts its views at
- * start-up (an {@code @Observes StartupEvent} method) and answers queries from their projections.
+ * them for the readiness check, and closes them on shutdown. A service starts its views at start-up
+ * (an {@code @Observes StartupEvent} method) and answers queries from their projections.
  */
 @ApplicationScoped
 public class KafkaViews {
@@ -27,7 +27,10 @@ public class KafkaViews {
 
   private final List<KafkaView> views = new CopyOnWriteArrayList<>();
 
-  /** Starts a view named {@code name} over {@code topics}; undecodable records go to this service's dead-letter topic. */
+  /**
+   * Starts a view named {@code name} over {@code topics}; undecodable records go to this service's
+   * dead-letter topic.
+   */
   public KafkaView start(String name, List<String> topics, ViewProjection projection) {
     return start(
         KafkaView.builder(name)
@@ -38,7 +41,10 @@ public class KafkaViews {
             .projection(projection));
   }
 
-  /** Starts a view configured by the caller, usually from {@link #builder(String)}, and keeps it for readiness and shutdown. */
+  /**
+   * Starts a view configured by the caller, usually from {@link #builder(String)}, and keeps it for
+   * readiness and shutdown.
+   */
   public KafkaView start(KafkaView.Builder builder) {
     KafkaView view = builder.build();
     for (KafkaView v : views) {

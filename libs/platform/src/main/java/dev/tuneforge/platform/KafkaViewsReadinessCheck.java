@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Not ready until every view has caught up with the end offsets it saw at start-up: before that
- * the service would answer from a partial state (a job list missing jobs, an API key unknown).
+ * Not ready until every view has caught up with the end offsets it saw at start-up: before that the
+ * service would answer from a partial state (a job list missing jobs, an API key unknown).
  */
 @Readiness
 @ApplicationScoped

@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
-/** One {@link ObjectStore} per service, built from {@code tuneforge.s3.*} and closed on shutdown. */
+/**
+ * One {@link ObjectStore} per service, built from {@code tuneforge.s3.*} and closed on shutdown.
+ */
 @ApplicationScoped
 public class ObjectStoreProducer {
 

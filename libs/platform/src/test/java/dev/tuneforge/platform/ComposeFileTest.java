@@ -21,16 +21,21 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
   static final Path ROOT = Path.of("../..");
-  static final List<String> SERVICES = List.of("dataset-service", "trainer-service", "evaluator-service", "registry-service");
+  static final List<String> SERVICES =
+      List.of("dataset-service", "trainer-service", "evaluator-service", "registry-service");
 
   JsonNode compose() throws Exception {
-    return new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+    return new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve("docker-compose.yml").toFile());
   }
 
-  /** The keys a service cannot run without: the ones the shared defaults point at local endpoints. */
+  /**
+   * The keys a service cannot run without: the ones the shared defaults point at local endpoints.
+   */
   static List<String> requiredKeys() throws Exception {
     Properties p = new Properties();
-    try (InputStream in = ComposeFileTest.class.getResourceAsStream("/META-INF/microprofile-config.properties")) {
+    try (InputStream in =
+        ComposeFileTest.class.getResourceAsStream("/META-INF/microprofile-config.properties")) {
       p.load(in);
     }
     List<String> keys = new ArrayList<>();
@@ -56,13 +61,20 @@ class ComposeFileTest {
       assertTrue(s != null, service + " is missing from docker-compose.yml");
       JsonNode build = s.get("build");
       assertEquals("./" + service, build.get("context").asText());
-      assertTrue(Files.exists(ROOT.resolve(service).resolve(build.get("dockerfile").asText())), service + " Dockerfile");
+      assertTrue(
+          Files.exists(ROOT.resolve(service).resolve(build.get("dockerfile").asText())),
+          service + " Dockerfile");
       JsonNode env = s.get("environment");
       for (String key : requiredKeys()) {
         JsonNode v = env.get(envName(key));
-        assertTrue(v != null && !v.asText().isBlank(), service + " lacks " + envName(key) + " (" + key + ")");
+        assertTrue(
+            v != null && !v.asText().isBlank(),
+            service + " lacks " + envName(key) + " (" + key + ")");
       }
-      assertTrue(s.get("depends_on").has("kafka") && s.get("depends_on").has("kafka-init") && s.get("depends_on").has("minio-init"),
+      assertTrue(
+          s.get("depends_on").has("kafka")
+              && s.get("depends_on").has("kafka-init")
+              && s.get("depends_on").has("minio-init"),
           service + " waits for Kafka, its topics and the bucket");
     }
   }
@@ -73,8 +85,15 @@ class ComposeFileTest {
     JsonNode env = services.get("trainer-service").get("environment");
     assertEquals("kafka:9092", env.get("KAFKA_BOOTSTRAP_SERVERS").asText());
     assertEquals("http://minio:9000", env.get("TUNEFORGE_S3_ENDPOINT").asText());
-    assertEquals(services.get("minio").get("environment").get("MINIO_ROOT_USER").asText(), env.get("TUNEFORGE_S3_ACCESS_KEY").asText());
-    assertTrue(services.get("minio-init").get("entrypoint").toString().contains("tf/" + env.get("TUNEFORGE_S3_BUCKET").asText()));
+    assertEquals(
+        services.get("minio").get("environment").get("MINIO_ROOT_USER").asText(),
+        env.get("TUNEFORGE_S3_ACCESS_KEY").asText());
+    assertTrue(
+        services
+            .get("minio-init")
+            .get("entrypoint")
+            .toString()
+            .contains("tf/" + env.get("TUNEFORGE_S3_BUCKET").asText()));
   }
 
   @Test
@@ -85,7 +104,13 @@ class ComposeFileTest {
       String var = "TUNEFORGE_" + service.replace("-service", "").toUpperCase() + "_URL";
       JsonNode url = env.get(var);
       assertTrue(url != null, "gateway lacks " + var);
-      String port = compose().get("services").get(service).get("environment").get("QUARKUS_HTTP_PORT").asText();
+      String port =
+          compose()
+              .get("services")
+              .get(service)
+              .get("environment")
+              .get("QUARKUS_HTTP_PORT")
+              .asText();
       assertEquals("http://" + service + ":" + port, url.asText());
     }
     assertEquals("8080:8080", gw.get("ports").get(0).asText());

@@ -24,9 +24,7 @@ class FormatCheckTest {
   static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
   static final String BADLY_FORMATTED =
-      "package demo;\n"
-          + "public class Sample {   public int twice(int x){return x*2;}\n"
-          + "}\n";
+      "package demo;\n" + "public class Sample {   public int twice(int x){return x*2;}\n" + "}\n";
 
   static final String FORMATTED =
       "package demo;\n"
@@ -48,7 +46,8 @@ class FormatCheckTest {
     Result bad = spotlessCheck(project);
     assertNotEquals(0, bad.exitCode, bad.output);
     assertTrue(bad.output.contains("Sample.java"), "the failure names the file:\n" + bad.output);
-    assertTrue(bad.output.contains("spotless:apply"), "the failure says how to fix it:\n" + bad.output);
+    assertTrue(
+        bad.output.contains("spotless:apply"), "the failure says how to fix it:\n" + bad.output);
 
     Files.writeString(source, FORMATTED, StandardCharsets.UTF_8);
     Result good = spotlessCheck(project);

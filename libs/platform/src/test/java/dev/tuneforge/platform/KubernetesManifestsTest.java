@@ -52,7 +52,9 @@ class KubernetesManifestsTest {
       }
     }
     for (String key : ComposeFileTest.requiredKeys()) {
-      assertTrue(configKeys.contains(ComposeFileTest.envName(key)), "config lacks " + ComposeFileTest.envName(key));
+      assertTrue(
+          configKeys.contains(ComposeFileTest.envName(key)),
+          "config lacks " + ComposeFileTest.envName(key));
     }
     Set<String> names = new HashSet<>();
     for (JsonNode d : deployments) {
@@ -60,7 +62,13 @@ class KubernetesManifestsTest {
       names.add(name);
       JsonNode c = d.at("/spec/template/spec/containers/0");
       List<String> from = new ArrayList<>();
-      c.get("envFrom").forEach(e -> from.add(e.has("configMapRef") ? e.at("/configMapRef/name").asText() : e.at("/secretRef/name").asText()));
+      c.get("envFrom")
+          .forEach(
+              e ->
+                  from.add(
+                      e.has("configMapRef")
+                          ? e.at("/configMapRef/name").asText()
+                          : e.at("/secretRef/name").asText()));
       assertEquals(List.of("tuneforge-config", "tuneforge-s3"), from, name);
       assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText(), name);
     }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class TopicDeclarationsTest {
 
-  static final Pattern CREATE = Pattern.compile(
-      "kafka-topics\\.sh --bootstrap-server \\S+ --create --if-not-exists --topic (\\S+) --partitions (\\d+)((?: --config \\S+)*)");
+  static final Pattern CREATE =
+      Pattern.compile(
+          "kafka-topics\\.sh --bootstrap-server \\S+ --create --if-not-exists --topic (\\S+) --partitions (\\d+)((?: --config \\S+)*)");
 
   /** What a script declares: topic → "partitions=N cleanup.policy=… retention.ms=…". */
   static Map<String, String> declared(String script) {
@@ -49,31 +50,41 @@ class TopicDeclarationsTest {
 
   static void assertDeclaresEveryTopic(String where, String script) {
     Map<String, String> declared = declared(script);
-    expected().forEach((topic, settings) ->
-        assertEquals(settings, declared.get(topic), where + " declares " + topic));
-    assertEquals(expected().keySet(), declared.keySet(), where + " declares exactly the table's topics");
+    expected()
+        .forEach(
+            (topic, settings) ->
+                assertEquals(settings, declared.get(topic), where + " declares " + topic));
+    assertEquals(
+        expected().keySet(), declared.keySet(), where + " declares exactly the table's topics");
   }
 
   @Test
   void dockerComposeCreatesEveryTopicBeforeTheServicesStart() throws Exception {
-    JsonNode services = new ObjectMapper(new YAMLFactory())
-        .readTree(ComposeFileTest.ROOT.resolve("docker-compose.yml").toFile()).get("services");
+    JsonNode services =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(ComposeFileTest.ROOT.resolve("docker-compose.yml").toFile())
+            .get("services");
     JsonNode init = services.get("kafka-init");
     assertTrue(init != null, "docker-compose.yml has no kafka-init service");
     String script = init.get("command").get(0).asText();
     assertDeclaresEveryTopic("docker-compose kafka-init", script);
-    assertEquals(TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "kafka:9092"), script,
+    assertEquals(
+        TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "kafka:9092"),
+        script,
         "docker-compose kafka-init is the generated script");
     for (String service : ComposeFileTest.SERVICES) {
-      assertEquals("service_completed_successfully",
-          services.get(service).at("/depends_on/kafka-init/condition").asText(), service + " waits for kafka-init");
+      assertEquals(
+          "service_completed_successfully",
+          services.get(service).at("/depends_on/kafka-init/condition").asText(),
+          service + " waits for kafka-init");
     }
   }
 
   @Test
   void kubernetesRunsAJobThatCreatesEveryTopic() throws Exception {
     var k8s = new KubernetesManifestsTest();
-    JsonNode kustomization = k8s.yaml.readTree(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml").toFile());
+    JsonNode kustomization =
+        k8s.yaml.readTree(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml").toFile());
     boolean listed = false;
     for (JsonNode r : kustomization.get("resources")) {
       listed |= r.asText().equals("kafka-topics.yaml");
@@ -81,20 +92,28 @@ class TopicDeclarationsTest {
     assertTrue(listed, "k8s/base/kustomization.yaml lists kafka-topics.yaml");
     String script = null;
     JsonNode job = null;
-    for (JsonNode doc : k8s.documents(KubernetesManifestsTest.K8S.resolve("base/kafka-topics.yaml"))) {
+    for (JsonNode doc :
+        k8s.documents(KubernetesManifestsTest.K8S.resolve("base/kafka-topics.yaml"))) {
       if (doc.path("kind").asText().equals("ConfigMap")) {
         script = doc.at("/data/create-topics.sh").asText();
       } else if (doc.path("kind").asText().equals("Job")) {
         job = doc;
       }
     }
-    assertTrue(script != null && job != null, "kafka-topics.yaml has the script ConfigMap and the Job");
+    assertTrue(
+        script != null && job != null, "kafka-topics.yaml has the script ConfigMap and the Job");
     assertDeclaresEveryTopic("k8s tuneforge-topics", script);
-    assertEquals(TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "\"$KAFKA_BOOTSTRAP_SERVERS\""), script,
+    assertEquals(
+        TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "\"$KAFKA_BOOTSTRAP_SERVERS\""),
+        script,
         "k8s/base/kafka-topics.yaml holds the generated script");
     JsonNode c = job.at("/spec/template/spec/containers/0");
-    assertEquals("tuneforge-config", c.at("/envFrom/0/configMapRef/name").asText(), "the job reads KAFKA_BOOTSTRAP_SERVERS");
-    assertEquals("tuneforge-topics", job.at("/spec/template/spec/volumes/0/configMap/name").asText());
+    assertEquals(
+        "tuneforge-config",
+        c.at("/envFrom/0/configMapRef/name").asText(),
+        "the job reads KAFKA_BOOTSTRAP_SERVERS");
+    assertEquals(
+        "tuneforge-topics", job.at("/spec/template/spec/volumes/0/configMap/name").asText());
     assertEquals("/scripts/create-topics.sh", c.at("/command/1").asText());
   }
 }

@@ -14,8 +14,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real Apache Kafka broker in KRaft mode (one node, broker + controller) inside this JVM. Its
- * log directory is formatted once and reused, so topics and committed offsets survive a restart,
+ * A real Apache Kafka broker in KRaft mode (one node, broker + controller) inside this JVM. Its log
+ * directory is formatted once and reused, so topics and committed offsets survive a restart,
  * including a {@code kill -9}: Kafka recovers its own logs on start-up.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -28,7 +28,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a broker on 127.0.0.1:{@code port} (controller on {@code controllerPort}) with data in {@code dir}. */
+  /**
+   * Starts a broker on 127.0.0.1:{@code port} (controller on {@code controllerPort}) with data in
+   * {@code dir}.
+   */
   public static EmbeddedKafka start(Path dir, int port, int controllerPort) throws Exception {
     Path logDir = dir.toAbsolutePath();
     Files.createDirectories(logDir);
@@ -36,7 +39,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");

@@ -26,9 +26,12 @@ public final class EmbeddedS3 implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** Starts the server on 127.0.0.1:{@code port}, storing objects under {@code dir}, with {@code bucket} created. */
-  public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey, String bucket)
-      throws Exception {
+  /**
+   * Starts the server on 127.0.0.1:{@code port}, storing objects under {@code dir}, with {@code
+   * bucket} created.
+   */
+  public static EmbeddedS3 start(
+      Path dir, int port, String accessKey, String secretKey, String bucket) throws Exception {
     Files.createDirectories(dir);
     Properties props = new Properties();
     props.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
@@ -58,7 +61,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     while (!"STARTED".equals(proxy.getState())) {
       if ("FAILED".equals(proxy.getState()) || System.nanoTime() > deadline) {
         context.close();
-        throw new IllegalStateException("S3 server did not start on " + endpoint + " (state " + proxy.getState() + ")");
+        throw new IllegalStateException(
+            "S3 server did not start on " + endpoint + " (state " + proxy.getState() + ")");
       }
       Thread.sleep(10);
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The embedded default: one real Kafka broker (KRaft) and one S3-compatible server, both on
  * 127.0.0.1, with their data under one folder ({@code kafka/}, {@code s3/}), and every topic of
- * {@code Topics.SPECS} created with its settings. Used in-process by
- * tests, and as its own process by {@code tuneforge stack up} (see {@link #main}).
+ * {@code Topics.SPECS} created with its settings. Used in-process by tests, and as its own process
+ * by {@code tuneforge stack up} (see {@link #main}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -30,7 +30,8 @@ public final class LocalStack implements AutoCloseable {
     Ports.requireFree(settings.controllerPort(), "Kafka controller");
     Ports.requireFree(settings.s3Port(), "S3 server");
     EmbeddedKafka kafka =
-        EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(), settings.controllerPort());
+        EmbeddedKafka.start(
+            settings.dataDir().resolve("kafka"), settings.kafkaPort(), settings.controllerPort());
     try {
       // Every topic with its settings from the one table, before any service connects.
       TopicCreator.ensure(kafka.bootstrapServers(), Topics.SPECS);
@@ -89,8 +90,14 @@ public final class LocalStack implements AutoCloseable {
     StackSettings defaults = StackSettings.defaults(dir);
     StackSettings settings =
         args.length == 4
-            ? new StackSettings(dir, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                defaults.accessKey(), defaults.secretKey(), defaults.bucket())
+            ? new StackSettings(
+                dir,
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                defaults.accessKey(),
+                defaults.secretKey(),
+                defaults.bucket())
             : defaults;
     Path ready = dir.resolve("stack.properties");
     Files.deleteIfExists(ready);
@@ -119,7 +126,13 @@ public final class LocalStack implements AutoCloseable {
     Path tmp = dir.resolve("stack.properties.tmp");
     Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
     Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    System.out.println("tuneforge stack: Kafka on " + stack.kafkaBootstrapServers() + ", S3 on " + stack.s3Endpoint() + ", data in " + dir);
+    System.out.println(
+        "tuneforge stack: Kafka on "
+            + stack.kafkaBootstrapServers()
+            + ", S3 on "
+            + stack.s3Endpoint()
+            + ", data in "
+            + dir);
     Thread.currentThread().join();
   }
 }

@@ -32,8 +32,14 @@ public final class Ports {
   public static void requireFree(int port, String what) {
     if (!isFree(port)) {
       throw new IllegalStateException(
-          "port " + port + " on 127.0.0.1 (" + what + ") is already in use: stop what holds it"
-              + " (e.g. `ss -ltnp 'sport = :" + port + "'`) or choose another port");
+          "port "
+              + port
+              + " on 127.0.0.1 ("
+              + what
+              + ") is already in use: stop what holds it"
+              + " (e.g. `ss -ltnp 'sport = :"
+              + port
+              + "'`) or choose another port");
     }
   }
 }

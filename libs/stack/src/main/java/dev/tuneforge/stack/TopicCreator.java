@@ -28,17 +28,20 @@ public final class TopicCreator {
 
   /** Brings every topic of {@code specs} in line on the broker at {@code bootstrap}. */
   public static void ensure(String bootstrap, List<TopicSpec> specs) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       ensure(admin, specs);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topics on " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topics on " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics on " + bootstrap, e);
     }
   }
 
-  static void ensure(Admin admin, List<TopicSpec> specs) throws ExecutionException, InterruptedException {
+  static void ensure(Admin admin, List<TopicSpec> specs)
+      throws ExecutionException, InterruptedException {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> create = new ArrayList<>();
     List<TopicSpec> update = new ArrayList<>();
@@ -46,7 +49,9 @@ public final class TopicCreator {
       if (existing.contains(s.name())) {
         update.add(s);
       } else {
-        create.add(new NewTopic(s.name(), Optional.of(s.partitions()), Optional.empty()).configs(s.configs()));
+        create.add(
+            new NewTopic(s.name(), Optional.of(s.partitions()), Optional.empty())
+                .configs(s.configs()));
       }
     }
     if (!create.isEmpty()) {
@@ -71,7 +76,10 @@ public final class TopicCreator {
         admin.describeTopics(update.stream().map(TopicSpec::name).toList()).allTopicNames().get();
     for (TopicSpec s : update) {
       List<AlterConfigOp> ops = new ArrayList<>();
-      s.configs().forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+      s.configs()
+          .forEach(
+              (k, v) ->
+                  ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
       configs.put(new ConfigResource(ConfigResource.Type.TOPIC, s.name()), ops);
       if (described.get(s.name()).partitions().size() < s.partitions()) {
         grow.put(s.name(), NewPartitions.increaseTo(s.partitions()));

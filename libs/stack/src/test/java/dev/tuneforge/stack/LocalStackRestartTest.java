@@ -60,16 +60,21 @@ class LocalStackRestartTest {
         while (seen < 6 && System.nanoTime() < deadline) {
           for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
             if (seen < 6) {
-              consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+              consumer.commitSync(
+                  Map.of(
+                      new TopicPartition(r.topic(), r.partition()),
+                      new OffsetAndMetadata(r.offset() + 1)));
             }
             seen++;
           }
         }
         assertTrue(seen >= 6, "consumer saw " + seen + " records");
       }
-      s3(cfg).putObject(
-          PutObjectArgs.builder().bucket("tuneforge").object("files/hello.txt")
-              .stream(new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)), 5, -1).build());
+      s3(cfg)
+          .putObject(
+              PutObjectArgs.builder().bucket("tuneforge").object("files/hello.txt").stream(
+                      new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)), 5, -1)
+                  .build());
     } finally {
       first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
     }
@@ -78,14 +83,22 @@ class LocalStackRestartTest {
     try {
       Map<String, String> again = awaitReady();
       String bootstrap = again.get("kafka.bootstrap.servers");
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         Map<TopicPartition, OffsetAndMetadata> offsets =
             admin.listConsumerGroupOffsets("restart-group").partitionsToOffsetAndMetadata().get();
         long committed = offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
         assertTrue(committed >= 1, "committed offsets survive: " + offsets);
         // The stack created every declared topic at its first start; the restart kept them.
-        assertTrue(admin.listTopics().names().get().containsAll(
-            dev.tuneforge.events.Topics.SPECS.stream().map(dev.tuneforge.events.TopicSpec::name).toList()));
+        assertTrue(
+            admin
+                .listTopics()
+                .names()
+                .get()
+                .containsAll(
+                    dev.tuneforge.events.Topics.SPECS.stream()
+                        .map(dev.tuneforge.events.TopicSpec::name)
+                        .toList()));
       }
       List<String> values = new ArrayList<>();
       try (var reader = consumer(bootstrap, "restart-reader")) {
@@ -96,7 +109,10 @@ class LocalStackRestartTest {
         }
       }
       assertEquals(10, values.size(), "all records survive: " + values);
-      try (var in = s3(again).getObject(GetObjectArgs.builder().bucket("tuneforge").object("files/hello.txt").build())) {
+      try (var in =
+          s3(again)
+              .getObject(
+                  GetObjectArgs.builder().bucket("tuneforge").object("files/hello.txt").build())) {
         assertEquals("hello", new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     } finally {
@@ -109,11 +125,19 @@ class LocalStackRestartTest {
     // A killed stack leaves its ready file behind; remove it first, as `tuneforge stack up` does,
     // so readiness is judged by the new process only.
     Files.deleteIfExists(dir.resolve("stack.properties"));
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
-            java, "-Xmx256m", "-cp", cp, LocalStack.class.getName(), dir.toString(),
-            String.valueOf(kafkaPort), String.valueOf(controllerPort), String.valueOf(s3Port))
+            java,
+            "-Xmx256m",
+            "-cp",
+            cp,
+            LocalStack.class.getName(),
+            dir.toString(),
+            String.valueOf(kafkaPort),
+            String.valueOf(controllerPort),
+            String.valueOf(s3Port))
         .redirectErrorStream(true)
         .redirectOutput(new File(dir.toFile(), "stack.log"))
         .start();
@@ -124,7 +148,8 @@ class LocalStackRestartTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!Files.exists(ready)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("stack not ready; log:\n" + Files.readString(dir.resolve("stack.log")));
+        throw new AssertionError(
+            "stack not ready; log:\n" + Files.readString(dir.resolve("stack.log")));
       }
       Thread.sleep(100);
     }
@@ -139,8 +164,10 @@ class LocalStackRestartTest {
 
   private static KafkaProducer<String, String> producer(String bootstrap) {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new StringSerializer());
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(),
+        new StringSerializer());
   }
 
   private static KafkaConsumer<String, String> consumer(String bootstrap) {
@@ -150,11 +177,16 @@ class LocalStackRestartTest {
   private static KafkaConsumer<String, String> consumer(String bootstrap, String group) {
     return new KafkaConsumer<>(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, group,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-        new StringDeserializer(), new StringDeserializer());
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            "false"),
+        new StringDeserializer(),
+        new StringDeserializer());
   }
 
   private static MinioClient s3(Map<String, String> cfg) {

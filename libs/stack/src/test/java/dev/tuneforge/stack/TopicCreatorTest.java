@@ -25,7 +25,9 @@ class TopicCreatorTest {
   @Test
   void createsEveryDeclaredTopicAndRestoresChangedSettings() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, Ports.free(), Ports.free());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       TopicSpec grown = TopicSpec.expiring("creator-test", 1, Duration.ofHours(1), "test");
       TopicCreator.ensure(kafka.bootstrapServers(), Topics.SPECS);
       TopicCreator.ensure(kafka.bootstrapServers(), List.of(grown));
@@ -34,8 +36,15 @@ class TopicCreatorTest {
       }
       // Someone changed a setting by hand; and the table now asks for more partitions.
       var keys = new ConfigResource(ConfigResource.Type.TOPIC, Topics.API_KEYS);
-      admin.incrementalAlterConfigs(Map.of(keys, List.of(
-          new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SET)))).all().get();
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  keys,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
       TopicSpec more = TopicSpec.expiring("creator-test", 2, Duration.ofHours(2), "test");
       TopicCreator.ensure(kafka.bootstrapServers(), Topics.SPECS);
       TopicCreator.ensure(kafka.bootstrapServers(), List.of(more));

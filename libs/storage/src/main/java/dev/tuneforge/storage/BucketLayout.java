@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *
  * Exports live under the registry entry they were made from, not under the run: one adapter can be
  * registered under several names, and deleting a registry entry then removes its exports with it.
- * An artifact prefix always ends with {@code /}; its {@code manifest.json} is written last
- * ({@code ArtifactStore}).
+ * An artifact prefix always ends with {@code /}; its {@code manifest.json} is written last ({@code
+ * ArtifactStore}).
  */
 public final class BucketLayout {
   public static final String FILES = "files/";
@@ -37,6 +37,7 @@ public final class BucketLayout {
 
   /** An uploaded file's bytes, under {@link #file}. */
   public static final String FILE_CONTENT = "content";
+
   /** An uploaded file's record, written after its bytes. */
   public static final String FILE_RECORD = "file.json";
 
@@ -129,7 +130,8 @@ public final class BucketLayout {
       throw new InvalidNameException(field, String.valueOf(value), "is empty");
     }
     if (value.length() > MAX_SEGMENT) {
-      throw new InvalidNameException(field, value.substring(0, 32) + "…", "is longer than " + MAX_SEGMENT + " characters");
+      throw new InvalidNameException(
+          field, value.substring(0, 32) + "…", "is longer than " + MAX_SEGMENT + " characters");
     }
     if (value.equals(".") || value.equals("..")) {
       throw new InvalidNameException(field, value, "'" + value + "' is not a name");
@@ -137,11 +139,19 @@ public final class BucketLayout {
     if (!SEGMENT.matcher(value).matches()) {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
-        boolean ok = Character.isLetterOrDigit(c) && c < 128 || (i > 0 && (c == '.' || c == '_' || c == '-'));
+        boolean ok =
+            Character.isLetterOrDigit(c) && c < 128
+                || (i > 0 && (c == '.' || c == '_' || c == '-'));
         if (!ok) {
           String shown = c < 0x20 || c >= 0x7f ? String.format("U+%04X", (int) c) : "'" + c + "'";
-          throw new InvalidNameException(field, printable(value), "character " + shown + " at index " + i
-              + " is not allowed (use letters, digits, '.', '_', '-', starting with a letter or digit)");
+          throw new InvalidNameException(
+              field,
+              printable(value),
+              "character "
+                  + shown
+                  + " at index "
+                  + i
+                  + " is not allowed (use letters, digits, '.', '_', '-', starting with a letter or digit)");
         }
       }
     }
@@ -160,14 +170,20 @@ public final class BucketLayout {
       }
     }
     if (parts.length > 2) {
-      throw new InvalidNameException("model name", name, "has more than two segments (use NAME or ORG/NAME)");
+      throw new InvalidNameException(
+          "model name", name, "has more than two segments (use NAME or ORG/NAME)");
     }
     for (String part : parts) {
       try {
         segment("model name", part);
       } catch (InvalidNameException e) {
-        throw new InvalidNameException("model name", name,
-            e.getMessage().substring(e.getMessage().indexOf("': ") + 3) + " (in segment '" + part + "')");
+        throw new InvalidNameException(
+            "model name",
+            name,
+            e.getMessage().substring(e.getMessage().indexOf("': ") + 3)
+                + " (in segment '"
+                + part
+                + "')");
       }
     }
     return name;

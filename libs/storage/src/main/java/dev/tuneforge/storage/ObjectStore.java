@@ -30,7 +30,9 @@ import java.util.Optional;
  */
 public final class ObjectStore implements AutoCloseable {
 
-  /** Part size for streams of unknown length: 16 MiB parts reach S3's 10,000-part cap at 160 GiB. */
+  /**
+   * Part size for streams of unknown length: 16 MiB parts reach S3's 10,000-part cap at 160 GiB.
+   */
   static final long PART_SIZE = 16L * 1024 * 1024;
 
   private final MinioClient client;
@@ -73,10 +75,8 @@ public final class ObjectStore implements AutoCloseable {
     CountingInputStream counting = new CountingInputStream(new DigestInputStream(in, digest));
     try {
       client.putObject(
-          PutObjectArgs.builder()
-              .bucket(bucket)
-              .object(key)
-              .stream(counting, size, size >= 0 ? -1 : PART_SIZE)
+          PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                  counting, size, size >= 0 ? -1 : PART_SIZE)
               .contentType(contentType == null ? "application/octet-stream" : contentType)
               .build());
     } catch (Exception e) {
@@ -121,9 +121,11 @@ public final class ObjectStore implements AutoCloseable {
 
   public Optional<Long> sizeOf(String key) {
     try {
-      return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
+      return Optional.of(
+          client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
     } catch (ErrorResponseException e) {
-      if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+      if ("NoSuchKey".equals(e.errorResponse().code())
+          || "NoSuchObject".equals(e.errorResponse().code())) {
         return Optional.empty();
       }
       throw new StorageException("cannot stat " + uri(key) + ": " + e.getMessage(), e);
@@ -141,7 +143,8 @@ public final class ObjectStore implements AutoCloseable {
     List<String> keys = new ArrayList<>();
     try {
       for (Result<Item> r :
-          client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+          client.listObjects(
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
         Item item = r.get();
         if (!item.isDir()) {
           keys.add(item.objectName());
@@ -159,7 +162,8 @@ public final class ObjectStore implements AutoCloseable {
     List<String> names = new ArrayList<>();
     try {
       for (Result<Item> r :
-          client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(false).build())) {
+          client.listObjects(
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(false).build())) {
         String name = r.get().objectName().substring(prefix.length());
         if (name.endsWith("/")) {
           name = name.substring(0, name.length() - 1);

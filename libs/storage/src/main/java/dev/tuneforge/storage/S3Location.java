@@ -8,7 +8,8 @@ public record S3Location(String bucket, String prefix) {
 
   public static S3Location parse(String uri) {
     if (uri == null || !uri.startsWith("s3://")) {
-      throw new IllegalArgumentException("'" + uri + "' is not an s3:// address (expected s3://BUCKET/PREFIX/)");
+      throw new IllegalArgumentException(
+          "'" + uri + "' is not an s3:// address (expected s3://BUCKET/PREFIX/)");
     }
     String rest = uri.substring("s3://".length());
     int slash = rest.indexOf('/');
@@ -23,8 +24,12 @@ public record S3Location(String bucket, String prefix) {
     String[] segments = prefix.substring(0, prefix.length() - 1).split("/", -1);
     for (String s : segments) {
       if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-        throw new IllegalArgumentException("'" + uri + "': the prefix has " + (s.isEmpty() ? "an empty" : "a '" + s + "'")
-            + " segment");
+        throw new IllegalArgumentException(
+            "'"
+                + uri
+                + "': the prefix has "
+                + (s.isEmpty() ? "an empty" : "a '" + s + "'")
+                + " segment");
       }
     }
     return new S3Location(bucket, prefix);

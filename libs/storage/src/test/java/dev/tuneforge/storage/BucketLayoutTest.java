@@ -14,7 +14,9 @@ class BucketLayoutTest {
     assertEquals("files/file-abc/file.json", BucketLayout.fileRecord("file-abc"));
     assertEquals("datasets/support/v3/", BucketLayout.dataset("support", "v3"));
     assertEquals("models/tiny/main/", BucketLayout.model("tiny", BucketLayout.DEFAULT_REVISION));
-    assertEquals("models/meta-llama/Llama-3.2-1B/abc123/", BucketLayout.model("meta-llama/Llama-3.2-1B", "abc123"));
+    assertEquals(
+        "models/meta-llama/Llama-3.2-1B/abc123/",
+        BucketLayout.model("meta-llama/Llama-3.2-1B", "abc123"));
     assertEquals("runs/ftjob-1/checkpoints/step-400/", BucketLayout.checkpoint("ftjob-1", 400));
     assertEquals("runs/ftjob-1/adapter/", BucketLayout.adapter("ftjob-1"));
     assertEquals("runs/ftjob-1/model/", BucketLayout.runModel("ftjob-1"));
@@ -45,8 +47,17 @@ class BucketLayoutTest {
 
   @Test
   void s3AddressesAreParsedAndChecked() {
-    assertEquals(new S3Location("tuneforge", "models/llama3/main/"), S3Location.parse("s3://tuneforge/models/llama3/main"));
-    for (String bad : java.util.List.of("http://x/y/", "s3://bucket", "s3://bucket/", "s3:///x/", "s3://b/a/../c/", "s3://b/a//c/")) {
+    assertEquals(
+        new S3Location("tuneforge", "models/llama3/main/"),
+        S3Location.parse("s3://tuneforge/models/llama3/main"));
+    for (String bad :
+        java.util.List.of(
+            "http://x/y/",
+            "s3://bucket",
+            "s3://bucket/",
+            "s3:///x/",
+            "s3://b/a/../c/",
+            "s3://b/a//c/")) {
       assertThrows(IllegalArgumentException.class, () -> S3Location.parse(bad), bad);
     }
   }

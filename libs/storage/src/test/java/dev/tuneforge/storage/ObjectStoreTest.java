@@ -11,7 +11,6 @@ import dev.tuneforge.stack.LocalStack;
 import dev.tuneforge.stack.StackSettings;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,13 @@ class ObjectStoreTest {
   static void start() throws Exception {
     stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
     Map<String, String> c = stack.serviceConfig();
-    store = ObjectStore.connect(new S3Settings(c.get("tuneforge.s3.endpoint"), c.get("tuneforge.s3.access-key"),
-        c.get("tuneforge.s3.secret-key"), c.get("tuneforge.s3.bucket")));
+    store =
+        ObjectStore.connect(
+            new S3Settings(
+                c.get("tuneforge.s3.endpoint"),
+                c.get("tuneforge.s3.access-key"),
+                c.get("tuneforge.s3.secret-key"),
+                c.get("tuneforge.s3.bucket")));
   }
 
   @AfterAll
@@ -46,12 +50,17 @@ class ObjectStoreTest {
   void streamOfUnknownLengthIsStoredWithItsSha256() throws Exception {
     byte[] data = new byte[(int) (ObjectStore.PART_SIZE + 12345)]; // more than one multipart part
     new Random(1).nextBytes(data);
-    StoredObject stored = store.put("t/big.bin", new java.io.ByteArrayInputStream(data) {
-      @Override
-      public int available() {
-        return 0; // behave like a network stream
-      }
-    }, -1, null);
+    StoredObject stored =
+        store.put(
+            "t/big.bin",
+            new java.io.ByteArrayInputStream(data) {
+              @Override
+              public int available() {
+                return 0; // behave like a network stream
+              }
+            },
+            -1,
+            null);
     assertEquals(data.length, stored.size());
     assertEquals(Sha256.of(data), stored.sha256());
     assertArrayEquals(data, store.getBytes("t/big.bin"));

@@ -14,10 +14,10 @@ import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Gives a service test a real Kafka broker and a real S3 server: Testcontainers' Kafka (KRaft)
- * and MinIO when a Docker engine answers, the embedded stack of libs/stack otherwise. Either way
- * nothing is mocked. The embedded stack is started once per test JVM and shared by every test
- * class (starting it costs seconds; each class still gets its own fresh application).
+ * Gives a service test a real Kafka broker and a real S3 server: Testcontainers' Kafka (KRaft) and
+ * MinIO when a Docker engine answers, the embedded stack of libs/stack otherwise. Either way
+ * nothing is mocked. The embedded stack is started once per test JVM and shared by every test class
+ * (starting it costs seconds; each class still gets its own fresh application).
  */
 public class RealStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -51,16 +51,20 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
     try {
       Path dir = Files.createTempDirectory("tuneforge-stack-");
       LocalStack stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          stack.close();
-        } catch (Exception e) {
-          // the JVM is exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      stack.close();
+                    } catch (Exception e) {
+                      // the JVM is exiting
+                    }
+                  }));
       return new HashMap<>(stack.serviceConfig());
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start the embedded Kafka + S3 stack: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start the embedded Kafka + S3 stack: " + e.getMessage(), e);
     }
   }
 
@@ -76,10 +80,13 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
     // The same topics with the same settings as every other environment (the embedded stack
     // creates them itself).
     TopicCreator.ensure(kafka.getBootstrapServers(), Topics.SPECS);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      kafka.stop();
-      minio.stop();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  kafka.stop();
+                  minio.stop();
+                }));
     Map<String, String> config = new HashMap<>();
     config.put("kafka.bootstrap.servers", kafka.getBootstrapServers());
     config.put("tuneforge.s3.endpoint", minio.getS3URL());

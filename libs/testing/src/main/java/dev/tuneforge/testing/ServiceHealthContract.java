@@ -9,16 +9,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every TuneForge service promises operators: live, ready only while the Kafka broker and the
- * object store answer and its views have caught up, started, and Prometheus metrics. A service's test extends this class with
- * {@code @QuarkusTest @WithTestResource(RealStackResource.class)}.
+ * object store answer and its views have caught up, started, and Prometheus metrics. A service's
+ * test extends this class with {@code @QuarkusTest @WithTestResource(RealStackResource.class)}.
  */
 public abstract class ServiceHealthContract {
 
   @Test
   void readyOnlyWithKafkaAndObjectStore() {
-    given().get("/q/health/ready").then().statusCode(200)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
-        .body("checks.name", hasItems("object-store", "Kafka connection health check", "kafka-views"));
+        .body(
+            "checks.name",
+            hasItems("object-store", "Kafka connection health check", "kafka-views"));
     given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
   }

@@ -32,9 +32,15 @@ public final class TestKafka {
   }
 
   public static void sendRaw(String topic, String key, byte[] value) {
-    try (var p = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (var p =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -45,15 +51,24 @@ public final class TestKafka {
     sendRaw(topic, event.key(), CODEC.encode(EventEnvelope.of(event, "test")));
   }
 
-  /** Reads {@code topic} from the start until {@code count} records match, or fails after {@code timeout}. */
+  /**
+   * Reads {@code topic} from the start until {@code count} records match, or fails after {@code
+   * timeout}.
+   */
   public static List<ConsumerRecord<String, String>> await(
       String topic, int count, Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
     List<ConsumerRecord<String, String>> found = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (var c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       c.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (found.size() < count && System.nanoTime() < deadline) {
@@ -65,7 +80,8 @@ public final class TestKafka {
       }
     }
     if (found.size() < count) {
-      throw new AssertionError("expected " + count + " matching records on " + topic + ", found " + found.size());
+      throw new AssertionError(
+          "expected " + count + " matching records on " + topic + ", found " + found.size());
     }
     return found;
   }
@@ -79,5 +95,4 @@ public final class TestKafka {
   public static EventEnvelope decode(ConsumerRecord<String, String> record) {
     return CODEC.decode(record.value());
   }
-
 }

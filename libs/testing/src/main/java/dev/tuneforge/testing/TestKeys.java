@@ -2,8 +2,8 @@ package dev.tuneforge.testing;
 
 import dev.tuneforge.events.ApiKeyIssued;
 import dev.tuneforge.events.ApiKeyRevoked;
-import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.ApiKeySecrets;
+import dev.tuneforge.events.Topics;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.specification.RequestSpecification;
@@ -16,14 +16,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * API keys for service tests. A key is issued the way the operator's bootstrap does it: an
- * {@code ApiKeyIssued} record straight on the key topic of the real test broker; {@link #issue}
- * returns once the service under test accepts the key (its view has read the record).
+ * API keys for service tests. A key is issued the way the operator's bootstrap does it: an {@code
+ * ApiKeyIssued} record straight on the key topic of the real test broker; {@link #issue} returns
+ * once the service under test accepts the key (its view has read the record).
  */
 public final class TestKeys {
 
   /** A key a test holds: its id, team, role and the secret it sends. */
-  public record Key(String id, String team, String role, String secret, String name, Instant createdAt) {
+  public record Key(
+      String id, String team, String role, String secret, String name, Instant createdAt) {
 
     /** A request carrying this key as {@code Authorization: Bearer}. */
     public RequestSpecification given() {
@@ -36,11 +37,16 @@ public final class TestKeys {
 
   private TestKeys() {}
 
-  /** A new key of {@code team} with {@code role}, known to the running service when this returns. */
+  /**
+   * A new key of {@code team} with {@code role}, known to the running service when this returns.
+   */
   public static Key issue(String team, String role) {
     String secret = ApiKeySecrets.newSecret();
     Key key = new Key(ApiKeySecrets.newId(), team, role, secret, "test " + role, Instant.now());
-    TestKafka.send(Topics.API_KEYS, new ApiKeyIssued(key.id(), key.name(), team, role, ApiKeySecrets.sha256(secret), key.createdAt()));
+    TestKafka.send(
+        Topics.API_KEYS,
+        new ApiKeyIssued(
+            key.id(), key.name(), team, role, ApiKeySecrets.sha256(secret), key.createdAt()));
     awaitStatus(key, 200);
     return key;
   }
@@ -52,8 +58,16 @@ public final class TestKeys {
 
   /** Revokes {@code key} on the topic and waits until the service refuses it. */
   public static void revoke(Key key) {
-    TestKafka.send(Topics.API_KEYS, new ApiKeyRevoked(key.id(), key.name(), key.team(), key.role(),
-        ApiKeySecrets.sha256(key.secret()), key.createdAt(), Instant.now()));
+    TestKafka.send(
+        Topics.API_KEYS,
+        new ApiKeyRevoked(
+            key.id(),
+            key.name(),
+            key.team(),
+            key.role(),
+            ApiKeySecrets.sha256(key.secret()),
+            key.createdAt(),
+            Instant.now()));
     awaitStatus(key, 401);
   }
 
@@ -62,7 +76,8 @@ public final class TestKeys {
    * auth); {@link #clearDefault} undoes it.
    */
   public static void useByDefault(Key key) {
-    RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + key.secret()).build();
+    RestAssured.requestSpecification =
+        new RequestSpecBuilder().addHeader("Authorization", "Bearer " + key.secret()).build();
   }
 
   public static void clearDefault() {
@@ -75,8 +90,15 @@ public final class TestKeys {
     while (System.nanoTime() < deadline) {
       try {
         // A plain client: RestAssured's default spec may already carry another key.
-        last = HTTP.send(HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/keys/self"))
-            .header("Authorization", "Bearer " + key.secret()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        last =
+            HTTP.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                RestAssured.baseURI + ":" + RestAssured.port + "/v1/keys/self"))
+                        .header("Authorization", "Bearer " + key.secret())
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (last == status) {
           return;
         }
@@ -88,6 +110,13 @@ public final class TestKeys {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("the service did not answer " + status + " for key " + key.id() + " within 30 s (last " + last + ")");
+    throw new AssertionError(
+        "the service did not answer "
+            + status
+            + " for key "
+            + key.id()
+            + " within 30 s (last "
+            + last
+            + ")");
   }
 }

@@ -35,7 +35,8 @@ public record FineTuningJob(
 
   /** A job about which nothing has been read yet. */
   public static FineTuningJob unknown(String id) {
-    return new FineTuningJob(id, null, null, JobStatus.QUEUED, null, null, null, null, null, null, false);
+    return new FineTuningJob(
+        id, null, null, JobStatus.QUEUED, null, null, null, null, null, null, false);
   }
 
   /** The job after {@code event}; unrelated event types leave it unchanged. */
@@ -54,14 +55,44 @@ public record FineTuningJob(
     } else if (status.isFinal()) {
       return e instanceof CancelRequested ? withCancelRequested() : this;
     } else if (e instanceof TrainingCompleted c) {
-      return new FineTuningJob(id, request, createdAt, JobStatus.SUCCEEDED, orAt(startedAt, at), at,
-          c.outputUri(), c.trainedTokens(), c.steps(), null, cancelRequested);
+      return new FineTuningJob(
+          id,
+          request,
+          createdAt,
+          JobStatus.SUCCEEDED,
+          orAt(startedAt, at),
+          at,
+          c.outputUri(),
+          c.trainedTokens(),
+          c.steps(),
+          null,
+          cancelRequested);
     } else if (e instanceof TrainingFailed f) {
-      return new FineTuningJob(id, request, createdAt, JobStatus.FAILED, startedAt, at, outputUri,
-          trainedTokens, f.step() != null ? f.step() : step, f.reason(), cancelRequested);
+      return new FineTuningJob(
+          id,
+          request,
+          createdAt,
+          JobStatus.FAILED,
+          startedAt,
+          at,
+          outputUri,
+          trainedTokens,
+          f.step() != null ? f.step() : step,
+          f.reason(),
+          cancelRequested);
     } else if (e instanceof TrainingCancelled c) {
-      return new FineTuningJob(id, request, createdAt, JobStatus.CANCELLED, startedAt, at, outputUri,
-          trainedTokens, c.step() != null ? c.step() : step, null, cancelRequested);
+      return new FineTuningJob(
+          id,
+          request,
+          createdAt,
+          JobStatus.CANCELLED,
+          startedAt,
+          at,
+          outputUri,
+          trainedTokens,
+          c.step() != null ? c.step() : step,
+          null,
+          cancelRequested);
     } else if (e instanceof CancelRequested) {
       return withCancelRequested();
     }
@@ -69,13 +100,33 @@ public record FineTuningJob(
   }
 
   private FineTuningJob withRequest(TrainingRequested r, Instant at) {
-    return new FineTuningJob(id, r, at, status, startedAt, finishedAt, outputUri, trainedTokens,
-        step, error, cancelRequested);
+    return new FineTuningJob(
+        id,
+        r,
+        at,
+        status,
+        startedAt,
+        finishedAt,
+        outputUri,
+        trainedTokens,
+        step,
+        error,
+        cancelRequested);
   }
 
   private FineTuningJob withCancelRequested() {
-    return new FineTuningJob(id, request, createdAt, status, startedAt, finishedAt, outputUri,
-        trainedTokens, step, error, true);
+    return new FineTuningJob(
+        id,
+        request,
+        createdAt,
+        status,
+        startedAt,
+        finishedAt,
+        outputUri,
+        trainedTokens,
+        step,
+        error,
+        true);
   }
 
   /** Running from {@code at} on, unless the job already ran or ended. */
@@ -83,16 +134,36 @@ public record FineTuningJob(
     if (status.isFinal() || status == JobStatus.RUNNING) {
       return this;
     }
-    return new FineTuningJob(id, request, createdAt, JobStatus.RUNNING, orAt(startedAt, at),
-        finishedAt, outputUri, trainedTokens, step, error, cancelRequested);
+    return new FineTuningJob(
+        id,
+        request,
+        createdAt,
+        JobStatus.RUNNING,
+        orAt(startedAt, at),
+        finishedAt,
+        outputUri,
+        trainedTokens,
+        step,
+        error,
+        cancelRequested);
   }
 
   private FineTuningJob atStep(long s) {
     if (status.isFinal() || (step != null && step >= s)) {
       return this;
     }
-    return new FineTuningJob(id, request, createdAt, status, startedAt, finishedAt, outputUri,
-        trainedTokens, s, error, cancelRequested);
+    return new FineTuningJob(
+        id,
+        request,
+        createdAt,
+        status,
+        startedAt,
+        finishedAt,
+        outputUri,
+        trainedTokens,
+        s,
+        error,
+        cancelRequested);
   }
 
   private static Instant orAt(Instant existing, Instant at) {

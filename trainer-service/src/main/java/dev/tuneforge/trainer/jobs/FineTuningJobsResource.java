@@ -25,7 +25,8 @@ public class FineTuningJobsResource {
   @GET
   public Map<String, Object> list() {
     requireCaughtUp();
-    List<Map<String, Object>> data = ledger.all().stream().map(FineTuningJobsResource::toJson).toList();
+    List<Map<String, Object>> data =
+        ledger.all().stream().map(FineTuningJobsResource::toJson).toList();
     return Map.of("object", "list", "data", data, "has_more", false);
   }
 
@@ -33,14 +34,20 @@ public class FineTuningJobsResource {
   @Path("/{id}")
   public Map<String, Object> get(@PathParam("id") String id) {
     requireCaughtUp();
-    return ledger.find(id).map(FineTuningJobsResource::toJson)
+    return ledger
+        .find(id)
+        .map(FineTuningJobsResource::toJson)
         .orElseThrow(() -> ApiException.notFound("id", "no fine-tuning job '" + id + "'"));
   }
 
   /** A read before the replay has finished would miss jobs: say so instead of answering wrong. */
   private void requireCaughtUp() {
     if (!ledger.awaitCaughtUp(CATCH_UP_WAIT)) {
-      throw new ApiException(503, "server_error", null, "catching_up",
+      throw new ApiException(
+          503,
+          "server_error",
+          null,
+          "catching_up",
           "the job list is still being rebuilt from Kafka; retry shortly");
     }
   }
@@ -59,7 +66,9 @@ public class FineTuningJobsResource {
     m.put("hyperparameters", r.hyperparameters());
     m.put("method", Map.of("type", r.method()));
     m.put("trained_tokens", job.trainedTokens());
-    m.put("error", job.error() == null ? null : Map.of("message", job.error(), "code", "training_failed"));
+    m.put(
+        "error",
+        job.error() == null ? null : Map.of("message", job.error(), "code", "training_failed"));
     m.put("seed", r.seed());
     m.put("suffix", r.suffix());
     return m;

@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The trainer's fine-tuning jobs, a projection of the training topics and nothing else. At
- * start-up a {@link KafkaView} replays the requests and the workers' reports into it from the
- * beginning, so a restarted trainer lists every job again with the same status; until that replay
- * reaches the end offsets seen at start the service reports itself not ready.
+ * The trainer's fine-tuning jobs, a projection of the training topics and nothing else. At start-up
+ * a {@link KafkaView} replays the requests and the workers' reports into it from the beginning, so
+ * a restarted trainer lists every job again with the same status; until that replay reaches the end
+ * offsets seen at start the service reports itself not ready.
  */
 @ApplicationScoped
 public class JobLedger implements ViewProjection {
@@ -48,10 +48,14 @@ public class JobLedger implements ViewProjection {
 
   @Override
   public void apply(EventEnvelope event, RecordPosition position) {
-    jobs.compute(event.key(), (id, job) -> (job == null ? FineTuningJob.unknown(id) : job).next(event));
+    jobs.compute(
+        event.key(), (id, job) -> (job == null ? FineTuningJob.unknown(id) : job).next(event));
   }
 
-  /** Whether the ledger has replayed everything recorded before start-up, waiting up to {@code timeout}. */
+  /**
+   * Whether the ledger has replayed everything recorded before start-up, waiting up to {@code
+   * timeout}.
+   */
   public boolean awaitCaughtUp(Duration timeout) {
     KafkaView v = view;
     if (v == null) {
@@ -73,7 +77,10 @@ public class JobLedger implements ViewProjection {
   public List<FineTuningJob> all() {
     return jobs.values().stream()
         .filter(FineTuningJob::isRequested)
-        .sorted(Comparator.comparing(FineTuningJob::createdAt).reversed().thenComparing(FineTuningJob::id))
+        .sorted(
+            Comparator.comparing(FineTuningJob::createdAt)
+                .reversed()
+                .thenComparing(FineTuningJob::id))
         .toList();
   }
 }

@@ -45,9 +45,12 @@ class FineTuningJobTest {
 
   @Test
   void startedAndProgressingJobsAreRunning() {
-    FineTuningJob job = fold(REQUEST, new TrainingStarted(ID, "w1", 1, null, 100),
-        new TrainingProgress(ID, 10, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60),
-        new CheckpointSaved(ID, 20, "s3://b/runs/ftjob-1/checkpoints/step-20/", "abc"));
+    FineTuningJob job =
+        fold(
+            REQUEST,
+            new TrainingStarted(ID, "w1", 1, null, 100),
+            new TrainingProgress(ID, 10, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60),
+            new CheckpointSaved(ID, 20, "s3://b/runs/ftjob-1/checkpoints/step-20/", "abc"));
     assertEquals(JobStatus.RUNNING, job.status());
     assertEquals(20L, job.step());
     assertTrue(job.startedAt() != null);
@@ -55,8 +58,19 @@ class FineTuningJobTest {
 
   @Test
   void completionSucceedsAndRecordsTheOutput() {
-    FineTuningJob job = fold(REQUEST, new TrainingStarted(ID, "w1", 1, null, 100),
-        new TrainingCompleted(ID, "tiny-llama", "lora", "s3://b/runs/ftjob-1/adapter/", 100, 12345, 0.9, Map.of()));
+    FineTuningJob job =
+        fold(
+            REQUEST,
+            new TrainingStarted(ID, "w1", 1, null, 100),
+            new TrainingCompleted(
+                ID,
+                "tiny-llama",
+                "lora",
+                "s3://b/runs/ftjob-1/adapter/",
+                100,
+                12345,
+                0.9,
+                Map.of()));
     assertEquals("succeeded", job.status().openAi());
     assertEquals("s3://b/runs/ftjob-1/adapter/", job.outputUri());
     assertEquals(12345L, job.trainedTokens());
@@ -65,14 +79,22 @@ class FineTuningJobTest {
 
   @Test
   void failureAndCancellationAreFinal() {
-    FineTuningJob failed = fold(REQUEST, new TrainingFailed(ID, "step 3: loss is NaN", 3L),
-        new TrainingStarted(ID, "w2", 2, 3L, 100), new TrainingCompleted(ID, "m", "lora", "u", 1, 1, 1, Map.of()));
+    FineTuningJob failed =
+        fold(
+            REQUEST,
+            new TrainingFailed(ID, "step 3: loss is NaN", 3L),
+            new TrainingStarted(ID, "w2", 2, 3L, 100),
+            new TrainingCompleted(ID, "m", "lora", "u", 1, 1, 1, Map.of()));
     assertEquals(JobStatus.FAILED, failed.status());
     assertEquals("step 3: loss is NaN", failed.error());
     assertNull(failed.outputUri());
 
-    FineTuningJob cancelled = fold(REQUEST, new CancelRequested(ID, "alice"), new TrainingCancelled(ID, 5L, null),
-        new TrainingProgress(ID, 6, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60));
+    FineTuningJob cancelled =
+        fold(
+            REQUEST,
+            new CancelRequested(ID, "alice"),
+            new TrainingCancelled(ID, 5L, null),
+            new TrainingProgress(ID, 6, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60));
     assertEquals("cancelled", cancelled.status().openAi());
     assertTrue(cancelled.cancelRequested());
     assertEquals(5L, cancelled.step());
@@ -87,16 +109,22 @@ class FineTuningJobTest {
 
   @Test
   void aSecondRequestForTheSameIdKeepsTheFirst() {
-    TrainingRequested other = new TrainingRequested(ID, "other-model", "chats", "v2", "full", Map.of(), null, 1);
+    TrainingRequested other =
+        new TrainingRequested(ID, "other-model", "chats", "v2", "full", Map.of(), null, 1);
     assertEquals("tiny-llama", fold(REQUEST, other).request().baseModel());
   }
 
-  /** Requests and reports come from two topics: any interleaving that keeps each topic's order gives the same job. */
+  /**
+   * Requests and reports come from two topics: any interleaving that keeps each topic's order gives
+   * the same job.
+   */
   @Test
   void theRequestMayBeReadBeforeOrAfterTheReports() {
-    List<Event> reports = List.of(new TrainingStarted(ID, "w1", 1, null, 100),
-        new TrainingProgress(ID, 10, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60),
-        new TrainingCompleted(ID, "tiny-llama", "lora", "s3://out/", 100, 99, 0.9, Map.of()));
+    List<Event> reports =
+        List.of(
+            new TrainingStarted(ID, "w1", 1, null, 100),
+            new TrainingProgress(ID, 10, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60),
+            new TrainingCompleted(ID, "tiny-llama", "lora", "s3://out/", 100, 99, 0.9, Map.of()));
     for (int i = 0; i <= reports.size(); i++) {
       List<Event> order = new ArrayList<>(reports);
       order.add(i, REQUEST);
@@ -105,7 +133,9 @@ class FineTuningJobTest {
       assertEquals("s3://out/", job.outputUri());
       assertTrue(job.isRequested());
     }
-    assertEquals(JobStatus.RUNNING, fold(Collections.nCopies(1, reports.get(0)).toArray(Event[]::new)).status());
+    assertEquals(
+        JobStatus.RUNNING,
+        fold(Collections.nCopies(1, reports.get(0)).toArray(Event[]::new)).status());
     assertTrue(!fold(reports.get(0)).isRequested(), "reports alone do not make a listed job");
   }
 }

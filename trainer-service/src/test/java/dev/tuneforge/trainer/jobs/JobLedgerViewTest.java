@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job ledger as a view of the training topics, on the real broker: what a second ledger
- * rebuilt from the same topics lists (a restart), what a client reads right after a write, and
- * what the readiness check says.
+ * The job ledger as a view of the training topics, on the real broker: what a second ledger rebuilt
+ * from the same topics lists (a restart), what a client reads right after a write, and what the
+ * readiness check says.
  */
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
@@ -53,7 +53,8 @@ class JobLedgerViewTest {
   }
 
   static TrainingRequested request(String id) {
-    return new TrainingRequested(id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
+    return new TrainingRequested(
+        id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
   }
 
   @Test
@@ -66,49 +67,89 @@ class JobLedgerViewTest {
     }
     publisher.publish(Topics.TRAINING_EVENTS, new TrainingStarted(running, "w1", 1, null, 10));
     publisher.publish(Topics.TRAINING_EVENTS, new TrainingStarted(done, "w1", 1, null, 10));
-    publisher.publish(Topics.TRAINING_EVENTS,
-        new TrainingCompleted(done, "tiny-llama", "lora", "s3://tuneforge/runs/" + done + "/adapter/", 10, 640, 1.2, Map.of()));
-    publisher.publish(Topics.TRAINING_EVENTS, new TrainingFailed(failed, "dataset chats@v1: no rows", null));
-    RecordPosition last = publisher.publish(Topics.TRAINING_EVENTS, new TrainingCancelled(cancelled, null, "by user"));
+    publisher.publish(
+        Topics.TRAINING_EVENTS,
+        new TrainingCompleted(
+            done,
+            "tiny-llama",
+            "lora",
+            "s3://tuneforge/runs/" + done + "/adapter/",
+            10,
+            640,
+            1.2,
+            Map.of()));
+    publisher.publish(
+        Topics.TRAINING_EVENTS, new TrainingFailed(failed, "dataset chats@v1: no rows", null));
+    RecordPosition last =
+        publisher.publish(
+            Topics.TRAINING_EVENTS, new TrainingCancelled(cancelled, null, "by user"));
     assertTrue(ledger.view().awaitPosition(last, Duration.ofSeconds(30)));
 
     // A second ledger, built the way a restarted trainer builds it: a new view from the beginning.
     JobLedger restarted = new JobLedger();
-    KafkaView view = views.start(views.builder("restart-check-" + run)
-        .topics(Topics.TRAINING_REQUESTS, Topics.TRAINING_EVENTS).projection(restarted));
+    KafkaView view =
+        views.start(
+            views
+                .builder("restart-check-" + run)
+                .topics(Topics.TRAINING_REQUESTS, Topics.TRAINING_EVENTS)
+                .projection(restarted));
     try {
       assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
       assertTrue(view.hasReached(last));
       assertEquals(ledger.all(), restarted.all());
-      Map<String, String> expected = Map.of(queued, "queued", running, "running", done, "succeeded",
-          failed, "failed", cancelled, "cancelled");
-      expected.forEach((id, status) ->
-          assertEquals(status, restarted.find(id).orElseThrow().status().openAi(), id));
+      Map<String, String> expected =
+          Map.of(
+              queued,
+              "queued",
+              running,
+              "running",
+              done,
+              "succeeded",
+              failed,
+              "failed",
+              cancelled,
+              "cancelled");
+      expected.forEach(
+          (id, status) ->
+              assertEquals(status, restarted.find(id).orElseThrow().status().openAi(), id));
     } finally {
       view.close();
     }
 
-    given().get("/v1/fine_tuning/jobs/" + done).then().statusCode(200)
+    given()
+        .get("/v1/fine_tuning/jobs/" + done)
+        .then()
+        .statusCode(200)
         .body("status", equalTo("succeeded"))
         .body("fine_tuned_model", equalTo("s3://tuneforge/runs/" + done + "/adapter/"))
         .body("trained_tokens", equalTo(640));
-    given().get("/v1/fine_tuning/jobs/" + failed).then().statusCode(200)
-        .body("status", equalTo("failed")).body("error.message", equalTo("dataset chats@v1: no rows"));
+    given()
+        .get("/v1/fine_tuning/jobs/" + failed)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("failed"))
+        .body("error.message", equalTo("dataset chats@v1: no rows"));
   }
 
   @Test
   void aWriteIsVisibleToTheNextRead() {
     String id = "ftjob-ryw-" + UUID.randomUUID();
-    publisher.publishAndAwait(Topics.TRAINING_REQUESTS, request(id), ledger.view(), Duration.ofSeconds(30));
+    publisher.publishAndAwait(
+        Topics.TRAINING_REQUESTS, request(id), ledger.view(), Duration.ofSeconds(30));
     // No polling: the publish returned only once the view had applied the record.
     assertEquals("queued", ledger.find(id).orElseThrow().status().openAi());
-    given().get("/v1/fine_tuning/jobs/" + id).then().statusCode(200).body("status", equalTo("queued"));
+    given()
+        .get("/v1/fine_tuning/jobs/" + id)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("queued"));
   }
 
   @Test
   void theSameEventPublishedTwiceIsAppliedOnce() {
     String id = "ftjob-dup-" + UUID.randomUUID();
-    publisher.publishAndAwait(Topics.TRAINING_REQUESTS, request(id), ledger.view(), Duration.ofSeconds(30));
+    publisher.publishAndAwait(
+        Topics.TRAINING_REQUESTS, request(id), ledger.view(), Duration.ofSeconds(30));
     EventEnvelope started = EventEnvelope.of(new TrainingStarted(id, "w1", 1, null, 10), "test");
     long before = ledger.view().status().duplicates();
     publisher.publish(Topics.TRAINING_EVENTS, started);
@@ -121,9 +162,13 @@ class JobLedgerViewTest {
   @Test
   void readyReportsTheJobViewCaughtUp() {
     assertTrue(ledger.awaitCaughtUp(Duration.ofSeconds(30)));
-    given().get("/q/health/ready").then().statusCode(200)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("checks.find { it.name == 'kafka-views' }.status", equalTo("UP"))
-        .body("checks.find { it.name == 'kafka-views' }.data.'training-jobs'", equalTo("caught up"));
+        .body(
+            "checks.find { it.name == 'kafka-views' }.data.'training-jobs'", equalTo("caught up"));
   }
 
   private boolean awaitPosition(RecordPosition at) {

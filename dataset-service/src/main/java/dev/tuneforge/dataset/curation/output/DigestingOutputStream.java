@@ -14,42 +14,42 @@ import java.util.HexFormat;
  */
 final class DigestingOutputStream extends FilterOutputStream {
 
-    private final MessageDigest sha256;
-    private long bytes;
+  private final MessageDigest sha256;
+  private long bytes;
 
-    DigestingOutputStream(OutputStream target) {
-        super(target);
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM ships SHA-256", e);
-        }
+  DigestingOutputStream(OutputStream target) {
+    super(target);
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM ships SHA-256", e);
     }
+  }
 
-    @Override
-    public void write(int b) throws IOException {
-        out.write(b);
-        sha256.update((byte) b);
-        bytes++;
-    }
+  @Override
+  public void write(int b) throws IOException {
+    out.write(b);
+    sha256.update((byte) b);
+    bytes++;
+  }
 
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        sha256.update(b, off, len);
-        bytes += len;
-    }
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    out.write(b, off, len);
+    sha256.update(b, off, len);
+    bytes += len;
+  }
 
-    @Override
-    public void close() throws IOException {
-        flush();
-    }
+  @Override
+  public void close() throws IOException {
+    flush();
+  }
 
-    long bytes() {
-        return bytes;
-    }
+  long bytes() {
+    return bytes;
+  }
 
-    String sha256Hex() {
-        return HexFormat.of().formatHex(sha256.digest());
-    }
+  String sha256Hex() {
+    return HexFormat.of().formatHex(sha256.digest());
+  }
 }

@@ -5,9 +5,9 @@ import java.math.BigInteger;
 
 /**
  * Typed, range-checked reads of a {@code config.json} object, each error naming the field. Integers
- * are read exactly (a {@code vocab_size} of 2^32+300 is out of range, never 300 as Jackson's
- * {@code asInt()} would make it), strings and fractions are not integers, and every float must be
- * finite. A family's rules ({@code model/<family>}) read their own keys through this class.
+ * are read exactly (a {@code vocab_size} of 2^32+300 is out of range, never 300 as Jackson's {@code
+ * asInt()} would make it), strings and fractions are not integers, and every float must be finite.
+ * A family's rules ({@code model/<family>}) read their own keys through this class.
  */
 public final class ConfigJson {
   private final JsonNode root;
@@ -36,7 +36,8 @@ public final class ConfigJson {
       return null;
     }
     if (!v.isObject()) {
-      throw new IllegalArgumentException(where + ": " + key + " must be an object, got " + brief(v));
+      throw new IllegalArgumentException(
+          where + ": " + key + " must be an object, got " + brief(v));
     }
     return new ConfigJson(v, key);
   }
@@ -62,11 +63,13 @@ public final class ConfigJson {
   /** An integer element of a list or a single value; {@code key} names it in errors. */
   public int intIn(String key, JsonNode v, long min, long max) {
     if (!v.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + ": " + key + " must be an integer, got " + brief(v));
+      throw new IllegalArgumentException(
+          where + ": " + key + " must be an integer, got " + brief(v));
     }
     BigInteger b = v.bigIntegerValue(); // exact, whatever the size
     if (b.compareTo(BigInteger.valueOf(min)) < 0 || b.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw new IllegalArgumentException(where + ": " + key + " must be in [" + min + ", " + max + "], got " + b);
+      throw new IllegalArgumentException(
+          where + ": " + key + " must be in [" + min + ", " + max + "], got " + b);
     }
     return b.intValueExact();
   }
@@ -91,7 +94,8 @@ public final class ConfigJson {
     if (!v.isNumber()) {
       throw new IllegalArgumentException(where + ": " + key + " must be a number, got " + brief(v));
     }
-    double d = v.doubleValue(); // Jackson reads NaN/Infinity only with a non-default feature; big literals → ±Infinity
+    double d = v.doubleValue(); // Jackson reads NaN/Infinity only with a non-default feature; big
+    // literals → ±Infinity
     if (!Double.isFinite(d) || d <= 0 || d > max) {
       throw new IllegalArgumentException(
           where + ": " + key + " must be a finite number in (0, " + max + "], got " + v.asText());
@@ -105,7 +109,8 @@ public final class ConfigJson {
     }
     JsonNode v = root.get(key);
     if (!v.isBoolean()) {
-      throw new IllegalArgumentException(where + ": " + key + " must be true or false, got " + brief(v));
+      throw new IllegalArgumentException(
+          where + ": " + key + " must be true or false, got " + brief(v));
     }
     return v.booleanValue();
   }

@@ -11,5 +11,5 @@ package dev.tuneforge.llm.config;
  * @param qkNorm per-head RMSNorm on queries and keys before RoPE
  * @param slidingWindow attention window in tokens, or null for full causal attention
  */
-public record FamilyTraits(boolean qkvBias, boolean outputBias, boolean mlpBias, boolean qkNorm,
-    Integer slidingWindow) {}
+public record FamilyTraits(
+    boolean qkvBias, boolean outputBias, boolean mlpBias, boolean qkNorm, Integer slidingWindow) {}

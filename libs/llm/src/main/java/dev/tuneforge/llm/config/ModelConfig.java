@@ -26,7 +26,8 @@ import java.util.List;
  * @param ropeTheta {@code rope_theta} (or {@code rope_parameters.rope_theta})
  * @param ropeScaling {@code rope_scaling} / {@code rope_parameters}; null when none ("default")
  * @param tieWordEmbeddings {@code tie_word_embeddings}: the LM head reuses the embedding matrix
- * @param qkvBias q/k/v projections have a bias (Qwen2 always; Llama/Qwen3 via {@code attention_bias})
+ * @param qkvBias q/k/v projections have a bias (Qwen2 always; Llama/Qwen3 via {@code
+ *     attention_bias})
  * @param outputBias o_proj has a bias (Llama/Qwen3 {@code attention_bias})
  * @param mlpBias gate/up/down have a bias (Llama {@code mlp_bias})
  * @param qkNorm per-head RMSNorm on queries and keys before RoPE (Qwen3)
@@ -77,6 +78,7 @@ public record ModelConfig(
   public static final int MAX_HEAD_DIM = 1024;
   public static final int MAX_VOCAB = 1 << 24;
   public static final int MAX_POSITIONS = 1 << 24;
+
   /** rope_theta: released models use 1e4..1e7. */
   public static final double MAX_ROPE_THETA = 1e12;
 
@@ -94,14 +96,18 @@ public record ModelConfig(
     }
     if (numHeads % numKvHeads != 0) {
       throw new IllegalArgumentException(
-          "num_attention_heads (" + numHeads + ") must be divisible by num_key_value_heads ("
-              + numKvHeads + ")");
+          "num_attention_heads ("
+              + numHeads
+              + ") must be divisible by num_key_value_heads ("
+              + numKvHeads
+              + ")");
     }
     if (headDim % 2 != 0) {
       throw new IllegalArgumentException("head_dim (" + headDim + ") must be even for RoPE");
     }
     if (!(rmsNormEps > 0 && rmsNormEps < 1)) {
-      throw new IllegalArgumentException("rms_norm_eps must be a finite number in (0, 1), got " + rmsNormEps);
+      throw new IllegalArgumentException(
+          "rms_norm_eps must be a finite number in (0, 1), got " + rmsNormEps);
     }
     if (!(ropeTheta > 0 && ropeTheta <= MAX_ROPE_THETA)) {
       throw new IllegalArgumentException(
@@ -122,15 +128,52 @@ public record ModelConfig(
 
   /** Convenience constructor without the derived values (they are recomputed anyway). */
   public ModelConfig(
-      ModelType modelType, int hiddenSize, int numLayers, int numHeads, int numKvHeads, int headDim,
-      int intermediateSize, int vocabSize, double rmsNormEps, double ropeTheta,
-      RopeScaling ropeScaling, boolean tieWordEmbeddings, boolean qkvBias, boolean outputBias,
-      boolean mlpBias, boolean qkNorm, Integer slidingWindow, int maxPositionEmbeddings,
-      List<Integer> bosTokenIds, List<Integer> eosTokenIds, String dtype) {
-    this(modelType, hiddenSize, numLayers, numHeads, numKvHeads, headDim, intermediateSize,
-        vocabSize, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, qkvBias, outputBias,
-        mlpBias, qkNorm, slidingWindow, maxPositionEmbeddings, bosTokenIds, eosTokenIds, dtype, 0,
-        0, 0);
+      ModelType modelType,
+      int hiddenSize,
+      int numLayers,
+      int numHeads,
+      int numKvHeads,
+      int headDim,
+      int intermediateSize,
+      int vocabSize,
+      double rmsNormEps,
+      double ropeTheta,
+      RopeScaling ropeScaling,
+      boolean tieWordEmbeddings,
+      boolean qkvBias,
+      boolean outputBias,
+      boolean mlpBias,
+      boolean qkNorm,
+      Integer slidingWindow,
+      int maxPositionEmbeddings,
+      List<Integer> bosTokenIds,
+      List<Integer> eosTokenIds,
+      String dtype) {
+    this(
+        modelType,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        numKvHeads,
+        headDim,
+        intermediateSize,
+        vocabSize,
+        rmsNormEps,
+        ropeTheta,
+        ropeScaling,
+        tieWordEmbeddings,
+        qkvBias,
+        outputBias,
+        mlpBias,
+        qkNorm,
+        slidingWindow,
+        maxPositionEmbeddings,
+        bosTokenIds,
+        eosTokenIds,
+        dtype,
+        0,
+        0,
+        0);
   }
 
   /** Reads and checks {@code config.json}; a file larger than 1 MiB is refused unread. */
@@ -138,8 +181,8 @@ public record ModelConfig(
     try {
       long size = Files.size(configJson);
       if (size > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException(configJson + " is " + size + " bytes; a config.json is at most "
-            + MAX_FILE_BYTES);
+        throw new IllegalArgumentException(
+            configJson + " is " + size + " bytes; a config.json is at most " + MAX_FILE_BYTES);
       }
       return parse(Files.readString(configJson));
     } catch (IOException e) {
@@ -184,7 +227,11 @@ public record ModelConfig(
     } else {
       if (hidden % heads != 0) {
         throw new IllegalArgumentException(
-            "hidden_size (" + hidden + ") must be divisible by num_attention_heads (" + heads + ")");
+            "hidden_size ("
+                + hidden
+                + ") must be divisible by num_attention_heads ("
+                + heads
+                + ")");
       }
       headDim = hidden / heads;
     }
@@ -192,20 +239,41 @@ public record ModelConfig(
     int intermediate = c.requiredInt("intermediate_size", 1, MAX_INTERMEDIATE);
     int vocab = c.requiredInt("vocab_size", 1, MAX_VOCAB);
     // transformers 5 writes rope_parameters (type + theta); 4.x wrote rope_theta + rope_scaling.
-    ConfigJson ropeParams = c.has("rope_scaling") ? c.object("rope_scaling") : c.object("rope_parameters");
-    double theta = c.has("rope_theta")
-        ? c.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA)
-        : ropeParams != null ? ropeParams.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA) : 10000.0;
+    ConfigJson ropeParams =
+        c.has("rope_scaling") ? c.object("rope_scaling") : c.object("rope_parameters");
+    double theta =
+        c.has("rope_theta")
+            ? c.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA)
+            : ropeParams != null
+                ? ropeParams.positiveDouble("rope_theta", 10000.0, MAX_ROPE_THETA)
+                : 10000.0;
     int maxPos = c.optionalInt("max_position_embeddings", 1, MAX_POSITIONS, 2048);
     RopeScaling scaling = parseRopeScaling(ropeParams, maxPos);
     double eps = c.positiveDouble("rms_norm_eps", 1e-6, 0.5);
     FamilyTraits traits = type.architecture().traits(c);
     String dtype = c.has("torch_dtype") ? c.text("torch_dtype", null) : c.text("dtype", "float32");
     return new ModelConfig(
-        type, hidden, layers, heads, kvHeads, headDim, intermediate, vocab, eps, theta, scaling,
-        c.bool("tie_word_embeddings", false), traits.qkvBias(), traits.outputBias(), traits.mlpBias(),
-        traits.qkNorm(), traits.slidingWindow(), maxPos, ids(c, "bos_token_id", vocab),
-        ids(c, "eos_token_id", vocab), dtype);
+        type,
+        hidden,
+        layers,
+        heads,
+        kvHeads,
+        headDim,
+        intermediate,
+        vocab,
+        eps,
+        theta,
+        scaling,
+        c.bool("tie_word_embeddings", false),
+        traits.qkvBias(),
+        traits.outputBias(),
+        traits.mlpBias(),
+        traits.qkNorm(),
+        traits.slidingWindow(),
+        maxPos,
+        ids(c, "bos_token_id", vocab),
+        ids(c, "eos_token_id", vocab),
+        dtype);
   }
 
   private static RopeScaling parseRopeScaling(ConfigJson r, int maxPos) {
@@ -225,10 +293,18 @@ public record ModelConfig(
     double high = r.requiredPositiveDouble("high_freq_factor", 1e6);
     if (!(high > low)) {
       // the interpolation band divides by (high - low)
-      throw new IllegalArgumentException("rope_scaling: high_freq_factor (" + high
-          + ") must be greater than low_freq_factor (" + low + ")");
+      throw new IllegalArgumentException(
+          "rope_scaling: high_freq_factor ("
+              + high
+              + ") must be greater than low_freq_factor ("
+              + low
+              + ")");
     }
-    return new RopeScaling(kind, factor, low, high,
+    return new RopeScaling(
+        kind,
+        factor,
+        low,
+        high,
         r.optionalInt("original_max_position_embeddings", 1, MAX_POSITIONS, maxPos));
   }
 
@@ -240,7 +316,8 @@ public record ModelConfig(
     JsonNode v = c.node().get(key);
     if (v.isArray()) {
       if (v.size() > 1024) {
-        throw new IllegalArgumentException("config.json: " + key + " lists " + v.size() + " ids (at most 1024)");
+        throw new IllegalArgumentException(
+            "config.json: " + key + " lists " + v.size() + " ids (at most 1024)");
       }
       v.forEach(e -> out.add(c.intIn(key, e, 0, vocab - 1)));
     } else if (v.isIntegralNumber()) {
@@ -259,7 +336,8 @@ public record ModelConfig(
 
   private static void requireToken(String key, int id, int vocab) {
     if (id < 0 || id >= vocab) {
-      throw new IllegalArgumentException(key + " " + id + " is outside the vocabulary [0, " + vocab + ")");
+      throw new IllegalArgumentException(
+          key + " " + id + " is outside the vocabulary [0, " + vocab + ")");
     }
   }
 

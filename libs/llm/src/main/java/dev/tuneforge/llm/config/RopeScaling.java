@@ -18,8 +18,8 @@ public record RopeScaling(
     int originalMaxPositionEmbeddings) {
 
   /**
-   * Inverse frequencies for a head of {@code headDim} dimensions: {@code 1 / theta^(2i/d)}, then the
-   * scaling rule if any. Mirrors HF transformers' {@code _compute_default_rope_parameters} and
+   * Inverse frequencies for a head of {@code headDim} dimensions: {@code 1 / theta^(2i/d)}, then
+   * the scaling rule if any. Mirrors HF transformers' {@code _compute_default_rope_parameters} and
    * {@code _compute_llama3_parameters} (computed in double, rounded to float once).
    */
   public static float[] inverseFrequencies(int headDim, double theta, RopeScaling scaling) {
@@ -44,7 +44,8 @@ public record RopeScaling(
       return invFreq / factor; // low frequency: fully scaled
     }
     double smooth =
-        (originalMaxPositionEmbeddings / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        (originalMaxPositionEmbeddings / wavelen - lowFreqFactor)
+            / (highFreqFactor - lowFreqFactor);
     return (1 - smooth) * invFreq / factor + smooth * invFreq;
   }
 }

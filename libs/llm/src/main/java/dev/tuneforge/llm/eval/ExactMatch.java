@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * Exact match of greedy chat completions: each prompt is rendered with the model's chat template
  * (generation prompt added), completed greedily until an end-of-sequence token, and counted correct
- * when the completion equals the reference after trimming surrounding whitespace (lm-eval's
- * {@code exact_match} with {@code strip}; no case folding, no punctuation removal).
+ * when the completion equals the reference after trimming surrounding whitespace (lm-eval's {@code
+ * exact_match} with {@code strip}; no case folding, no punctuation removal).
  */
 public final class ExactMatch {
 
@@ -39,8 +39,7 @@ public final class ExactMatch {
     }
   }
 
-  private ExactMatch() {
-  }
+  private ExactMatch() {}
 
   /** Whether {@code completion} is {@code expected}, ignoring surrounding whitespace. */
   public static boolean matches(String completion, String expected) {
@@ -52,10 +51,16 @@ public final class ExactMatch {
    *
    * @param maxNewTokens cap per completion; a reference longer than this can never match
    */
-  public static Result evaluate(CausalLM model, Tokenizer tokenizer, ChatTemplate template, List<Item> items,
-      int maxNewTokens, int batchSize) {
-    List<Generation> out = new GreedyCompletions(model, tokenizer, template, maxNewTokens, batchSize)
-        .complete(items.stream().map(Item::prompt).toList());
+  public static Result evaluate(
+      CausalLM model,
+      Tokenizer tokenizer,
+      ChatTemplate template,
+      List<Item> items,
+      int maxNewTokens,
+      int batchSize) {
+    List<Generation> out =
+        new GreedyCompletions(model, tokenizer, template, maxNewTokens, batchSize)
+            .complete(items.stream().map(Item::prompt).toList());
     List<String> completions = new ArrayList<>();
     int correct = 0;
     for (int i = 0; i < items.size(); i++) {

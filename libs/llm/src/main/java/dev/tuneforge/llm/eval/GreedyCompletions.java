@@ -26,16 +26,17 @@ public final class GreedyCompletions {
   private final GenerationConfig greedy;
   private final int batchSize;
 
-  public GreedyCompletions(CausalLM model, Tokenizer tokenizer, ChatTemplate template, int maxNewTokens,
-      int batchSize) {
+  public GreedyCompletions(
+      CausalLM model, Tokenizer tokenizer, ChatTemplate template, int maxNewTokens, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     }
     Set<Integer> eos = new LinkedHashSet<>(model.config().eosTokenIds());
     Arrays.stream(tokenizer.eosIds()).forEach(eos::add);
     if (eos.isEmpty()) {
-      throw new IllegalArgumentException("neither the model config nor the tokenizer names an end-of-sequence"
-          + " token; completions would always run to maxNewTokens");
+      throw new IllegalArgumentException(
+          "neither the model config nor the tokenizer names an end-of-sequence"
+              + " token; completions would always run to maxNewTokens");
     }
     this.model = model;
     this.tokenizer = tokenizer;

@@ -14,9 +14,9 @@ import java.util.Optional;
 
 /**
  * General text a fine-tuned model should still predict as well as its base: the forgetting check
- * scores both on it. A base model folder may carry its own as {@value #FILE} (JSONL, one
- * {@code {"text": ...}} per line) beside {@code config.json}; the project's demo base model writes
- * a slice of its own training corpus there, so the default travels with the model.
+ * scores both on it. A base model folder may carry its own as {@value #FILE} (JSONL, one {@code
+ * {"text": ...}} per line) beside {@code config.json}; the project's demo base model writes a slice
+ * of its own training corpus there, so the default travels with the model.
  */
 public record RetentionCorpus(String source, List<String> texts) {
   /** The file name inside a base model folder. */

@@ -5,14 +5,14 @@ import java.io.UncheckedIOException;
 /**
  * What a caller shows when engine work fails: a kind and one clear message, never a stack trace.
  * The CLI prints {@link #message()} and exits with {@link #exitCode()}; a service answers with
- * {@link #httpStatus()} and the message in its JSON error body. {@code Error}s are included:
- * an {@code OutOfMemoryError} from a model too large for the heap says so, with the heap limit,
- * and a {@code StackOverflowError} from a hostile input says that, instead of killing a
- * long-running service thread with a dump.
+ * {@link #httpStatus()} and the message in its JSON error body. {@code Error}s are included: an
+ * {@code OutOfMemoryError} from a model too large for the heap says so, with the heap limit, and a
+ * {@code StackOverflowError} from a hostile input says that, instead of killing a long-running
+ * service thread with a dump.
  *
  * @param kind what went wrong, for the exit code or HTTP status
- * @param message one line (newlines in the cause's message are kept only for exceptions that
- *     list several problems by design, such as a tensor mismatch report)
+ * @param message one line (newlines in the cause's message are kept only for exceptions that list
+ *     several problems by design, such as a tensor mismatch report)
  */
 public record Failure(Kind kind, String message) {
 
@@ -37,19 +37,31 @@ public record Failure(Kind kind, String message) {
   /** Maps any throwable (exceptions and errors) to a failure with a one-line message. */
   public static Failure of(Throwable t) {
     if (t instanceof OutOfMemoryError) {
-      return new Failure(Kind.OUT_OF_MEMORY, "out of memory (" + text(t) + "); this process may"
-          + " use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap: give it"
-          + " more (-Xmx) or ask for less (a smaller model, batch or max_new_tokens)");
+      return new Failure(
+          Kind.OUT_OF_MEMORY,
+          "out of memory ("
+              + text(t)
+              + "); this process may"
+              + " use at most "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB of heap: give it"
+              + " more (-Xmx) or ask for less (a smaller model, batch or max_new_tokens)");
     }
     if (t instanceof StackOverflowError) {
       return new Failure(Kind.BAD_INPUT, "input nests too deeply to process (stack exhausted)");
     }
     if (t instanceof Error) {
-      return new Failure(Kind.INTERNAL, "internal error: " + oneLine(t.getClass().getSimpleName()
-          + (t.getMessage() == null ? "" : ": " + t.getMessage())));
+      return new Failure(
+          Kind.INTERNAL,
+          "internal error: "
+              + oneLine(
+                  t.getClass().getSimpleName()
+                      + (t.getMessage() == null ? "" : ": " + t.getMessage())));
     }
-    if (t instanceof IllegalArgumentException || t instanceof UncheckedIOException
-        || t instanceof java.io.IOException || isNamedInputError(t)) {
+    if (t instanceof IllegalArgumentException
+        || t instanceof UncheckedIOException
+        || t instanceof java.io.IOException
+        || isNamedInputError(t)) {
       return new Failure(Kind.BAD_INPUT, withCause(t));
     }
     return new Failure(Kind.INTERNAL, withCause(t));
@@ -66,8 +78,10 @@ public record Failure(Kind kind, String message) {
   /** Engine exceptions that are about bad input, matched by name to keep this package leaf. */
   private static boolean isNamedInputError(Throwable t) {
     String name = t.getClass().getSimpleName();
-    return name.equals("ChatTemplateException") || name.equals("TokenizerException")
-        || name.equals("JobConfigException") || name.equals("ParameterException");
+    return name.equals("ChatTemplateException")
+        || name.equals("TokenizerException")
+        || name.equals("JobConfigException")
+        || name.equals("ParameterException");
   }
 
   /** The message, plus the root cause's when it adds something (e.g. "Permission denied"). */
@@ -84,7 +98,8 @@ public record Failure(Kind kind, String message) {
   }
 
   private static String text(Throwable t) {
-    return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName()
+    return t.getMessage() == null || t.getMessage().isBlank()
+        ? t.getClass().getSimpleName()
         : t.getMessage();
   }
 

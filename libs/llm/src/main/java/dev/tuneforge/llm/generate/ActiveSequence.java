@@ -15,12 +15,17 @@ final class ActiveSequence {
   final GenerationConfig config;
   final TokenListener listener;
   final CompletableFuture<Generation> result = new CompletableFuture<>();
+
   /** The same stream {@link Generator} gives row 0, so a seed samples as it does alone. */
   final SplittableRandom rng;
+
   final List<Integer> tokens = new ArrayList<>();
+
   /** Cache slots holding this sequence's tokens, in order (holes between them are masked). */
   final List<Integer> slots = new ArrayList<>();
+
   int row = -1;
+
   /** The token to feed at the next decode step (the last one sampled). */
   int pending;
 

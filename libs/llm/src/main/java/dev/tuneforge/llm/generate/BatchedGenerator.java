@@ -25,8 +25,8 @@ import java.util.function.Function;
  * <p>Each sequence sees only its own slots, with position ids counting its own tokens, so its
  * greedy tokens are those of generating it alone (up to float rounding of batched products; the
  * test checks equality). Sampling uses per-request seeds, drawn as {@link Generator} draws row 0.
- * When the timeline reaches the cache capacity, the holes are squeezed out
- * ({@link KvCache#compact}) and it restarts lower.
+ * When the timeline reaches the cache capacity, the holes are squeezed out ({@link
+ * KvCache#compact}) and it restarts lower.
  *
  * <pre>{@code
  * try (BatchedGenerator g = new BatchedGenerator(model, 32, 2048, tokenizer::decode)) {
@@ -37,8 +37,10 @@ import java.util.function.Function;
  */
 public final class BatchedGenerator implements AutoCloseable {
   private static final int PAD_ID = 0;
+
   /** Newcomers prefilled per forward when many arrive at once (sorted by length). */
   private static final int PREFILL_BUCKET = 8;
+
   private final CausalLM model;
   private final int maxBatch;
   private final int capacity;
@@ -59,7 +61,8 @@ public final class BatchedGenerator implements AutoCloseable {
    * @param capacity cache slots per row; a request needs {@code prompt + maxNewTokens <= capacity}
    * @param decoder ids to text, needed for stop strings and {@link Generation#text()}; or null
    */
-  public BatchedGenerator(CausalLM model, int maxBatch, int capacity, Function<int[], String> decoder) {
+  public BatchedGenerator(
+      CausalLM model, int maxBatch, int capacity, Function<int[], String> decoder) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
     }
@@ -83,7 +86,8 @@ public final class BatchedGenerator implements AutoCloseable {
    * @param listener called with each token as it is sampled (null for none)
    * @return completes with the generation, or exceptionally if the engine fails or is closed
    */
-  public CompletableFuture<Generation> submit(int[] prompt, GenerationConfig config, TokenListener listener) {
+  public CompletableFuture<Generation> submit(
+      int[] prompt, GenerationConfig config, TokenListener listener) {
     if (closed) {
       throw new IllegalStateException("generator is closed");
     }
@@ -93,15 +97,23 @@ public final class BatchedGenerator implements AutoCloseable {
     int vocab = model.config().vocabSize();
     for (int i = 0; i < prompt.length; i++) {
       if (prompt[i] < 0 || prompt[i] >= vocab) {
-        throw new IllegalArgumentException("prompt[" + i + "]: token id " + prompt[i] + " outside the vocabulary of " + vocab);
+        throw new IllegalArgumentException(
+            "prompt[" + i + "]: token id " + prompt[i] + " outside the vocabulary of " + vocab);
       }
     }
     if ((long) prompt.length + config.maxNewTokens() > capacity) {
-      throw new IllegalArgumentException("max_new_tokens: prompt (" + prompt.length + ") + max_new_tokens ("
-          + config.maxNewTokens() + ") exceed the generator's capacity of " + capacity + " tokens");
+      throw new IllegalArgumentException(
+          "max_new_tokens: prompt ("
+              + prompt.length
+              + ") + max_new_tokens ("
+              + config.maxNewTokens()
+              + ") exceed the generator's capacity of "
+              + capacity
+              + " tokens");
     }
     if (!config.stopStrings().isEmpty() && decoder == null) {
-      throw new IllegalArgumentException("stop: stop strings need a generator built with a decoder");
+      throw new IllegalArgumentException(
+          "stop: stop strings need a generator built with a decoder");
     }
     ActiveSequence s = new ActiveSequence(prompt, config, listener);
     if (config.maxNewTokens() == 0) {
@@ -142,7 +154,8 @@ public final class BatchedGenerator implements AutoCloseable {
   }
 
   private void run() {
-    try (NoGrad noGrad = NoGrad.enter(); KvCache cache = new KvCache(model.manager(), model.config(), maxBatch, capacity)) {
+    try (NoGrad noGrad = NoGrad.enter();
+        KvCache cache = new KvCache(model.manager(), model.config(), maxBatch, capacity)) {
       while (!closed) {
         try {
           if (active() == 0) {
@@ -255,9 +268,9 @@ public final class BatchedGenerator implements AutoCloseable {
   }
 
   /**
-   * One forward of width {@code w} over the row range holding the newcomers (left-padded into
-   * slots {@code [t, t+w)}); other rows in that range get masked padding, their slots of the span
-   * stay invalid.
+   * One forward of width {@code w} over the row range holding the newcomers (left-padded into slots
+   * {@code [t, t+w)}); other rows in that range get masked padding, their slots of the span stay
+   * invalid.
    */
   private void prefill(KvCache cache, List<ActiveSequence> group, int w) {
     int lo = group.stream().mapToInt(s -> s.row).min().orElseThrow();
@@ -284,10 +297,13 @@ public final class BatchedGenerator implements AutoCloseable {
       }
     }
     float[] logits;
-    try (KvCache view = cache.rows(lo, hi); NDManager step = model.newStepManager()) {
+    try (KvCache view = cache.rows(lo, hi);
+        NDManager step = model.newStepManager()) {
       NDArray bias = Masks.bias(step, keys, w, t + w, model.config().slidingWindow());
-      logits = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, view, true)
-          .toFloatArray(); // [b, 1, V]
+      logits =
+          model
+              .forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, view, true)
+              .toFloatArray(); // [b, 1, V]
     }
     int vocab = model.config().vocabSize();
     for (ActiveSequence s : group) {
@@ -329,9 +345,13 @@ public final class BatchedGenerator implements AutoCloseable {
     int vocab = model.config().vocabSize();
     float[] logits = null;
     long[] argmax = null;
-    try (KvCache view = cache.rows(0, hi); NDManager step = model.newStepManager()) {
-      NDArray bias = Masks.bias(step, Arrays.copyOf(valid, hi), 1, slot + 1, model.config().slidingWindow());
-      NDArray out = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, view, true); // [hi, 1, V]
+    try (KvCache view = cache.rows(0, hi);
+        NDManager step = model.newStepManager()) {
+      NDArray bias =
+          Masks.bias(step, Arrays.copyOf(valid, hi), 1, slot + 1, model.config().slidingWindow());
+      NDArray out =
+          model.forward(
+              step, Masks.longs(step, ids), Masks.longs(step, pos), bias, view, true); // [hi, 1, V]
       if (greedy) {
         argmax = out.argMax(-1).toLongArray(); // [hi]: read back hi ids, not hi·V floats
       } else {
@@ -344,7 +364,8 @@ public final class BatchedGenerator implements AutoCloseable {
       if (s == null) {
         continue;
       }
-      int token = greedy ? (int) argmax[r] : Sampler.sample(logits, r * vocab, vocab, s.config, s.rng);
+      int token =
+          greedy ? (int) argmax[r] : Sampler.sample(logits, r * vocab, vocab, s.config, s.rng);
       decodeTokens++;
       if (s.accept(token, decoder)) {
         free(r);

@@ -15,8 +15,8 @@ import java.util.function.Function;
 /**
  * Autoregressive decoding with a preallocated KV cache. Several prompts run as one batch: prompts
  * are left-padded, padding slots are masked out of attention and positions count real tokens only,
- * so each row decodes as if it were alone. Each row draws from its own random stream split from
- * the seed, so a row's sample depends only on the seed and its index.
+ * so each row decodes as if it were alone. Each row draws from its own random stream split from the
+ * seed, so a row's sample depends only on the seed and its index.
  */
 public final class Generator {
   private static final int PAD_ID = 0;
@@ -33,14 +33,16 @@ public final class Generator {
   /**
    * @param decoder turns generated ids into text (needed for stop strings), or null
    */
-  public List<Generation> generate(List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
+  public List<Generation> generate(
+      List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
     // no autograd graph, whichever thread generates (see NoGrad)
     try (NoGrad noGrad = NoGrad.enter()) {
       return decodeBatch(prompts, c, decoder);
     }
   }
 
-  private List<Generation> decodeBatch(List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
+  private List<Generation> decodeBatch(
+      List<int[]> prompts, GenerationConfig c, Function<int[], String> decoder) {
     if (prompts.isEmpty()) {
       return List.of();
     }
@@ -67,7 +69,8 @@ public final class Generator {
       for (int j = 0; j < p; j++) {
         int id = j < pad ? PAD_ID : prompt[j - pad];
         if (id < 0 || id >= vocab) {
-          throw new IllegalArgumentException("prompt " + i + " has token id " + id + " outside the vocabulary");
+          throw new IllegalArgumentException(
+              "prompt " + i + " has token id " + id + " outside the vocabulary");
         }
         ids[i][j] = id;
         valid[i][j] = j >= pad;
@@ -95,7 +98,8 @@ public final class Generator {
         }
         long[][] pos = Masks.positions(promptValid);
         NDArray bias = Masks.bias(step, valid, p, p, model.config().slidingWindow());
-        NDArray last = model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true);
+        NDArray last =
+            model.forward(step, Masks.longs(step, ids), Masks.longs(step, pos), bias, cache, true);
         logits = readLogits(last, c, vocab); // [B, 1, V]
       }
       for (int n = 0; n < c.maxNewTokens(); n++) {
@@ -142,7 +146,9 @@ public final class Generator {
         }
         try (NDManager step = model.newStepManager()) {
           NDArray bias = Masks.bias(step, valid, 1, slot + 1, model.config().slidingWindow());
-          NDArray last = model.forward(step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true);
+          NDArray last =
+              model.forward(
+                  step, Masks.longs(step, next), Masks.longs(step, positions), bias, cache, true);
           logits = readLogits(last, c, vocab); // [B, 1, V]
         }
       }
@@ -166,23 +172,36 @@ public final class Generator {
     return oneHot;
   }
 
-  private static List<Generation> finish(List<List<Integer>> out, FinishReason[] reasons, String[] texts,
+  private static List<Generation> finish(
+      List<List<Integer>> out,
+      FinishReason[] reasons,
+      String[] texts,
       Function<int[], String> decoder) {
     List<Generation> result = new ArrayList<>();
     for (int i = 0; i < out.size(); i++) {
       int[] tokens = toArray(out.get(i));
       String text = texts[i] != null ? texts[i] : decoder == null ? null : decoder.apply(tokens);
-      result.add(new Generation(tokens, text, reasons[i] == null ? FinishReason.LENGTH : reasons[i]));
+      result.add(
+          new Generation(tokens, text, reasons[i] == null ? FinishReason.LENGTH : reasons[i]));
     }
     return result;
   }
 
-  /** NaN/Inf logits would sample garbage (or always token 0): an error naming row and position instead. */
+  /**
+   * NaN/Inf logits would sample garbage (or always token 0): an error naming row and position
+   * instead.
+   */
   private static void requireFinite(float[] logits, int row, int vocab, int generated) {
     for (int j = row * vocab, end = j + vocab; j < end; j++) {
       if (!Float.isFinite(logits[j])) {
-        throw new IllegalStateException("the forward pass produced a logit of " + logits[j] + " for prompt " + row
-            + " at generated token " + generated + "; the model's weights or activations are not finite numbers");
+        throw new IllegalStateException(
+            "the forward pass produced a logit of "
+                + logits[j]
+                + " for prompt "
+                + row
+                + " at generated token "
+                + generated
+                + "; the model's weights or activations are not finite numbers");
       }
     }
   }

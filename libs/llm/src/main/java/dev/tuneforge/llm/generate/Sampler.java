@@ -22,7 +22,8 @@ public final class Sampler {
   }
 
   /** Samples from {@code logits[offset .. offset+vocab)}. */
-  public static int sample(float[] logits, int offset, int vocab, GenerationConfig c, SplittableRandom rng) {
+  public static int sample(
+      float[] logits, int offset, int vocab, GenerationConfig c, SplittableRandom rng) {
     if (c.temperature() == 0) {
       return argmax(logits, offset, vocab);
     }
@@ -43,8 +44,8 @@ public final class Sampler {
   }
 
   /** The final sampling distribution (sums to 1; filtered tokens are exactly 0). */
-  public static double[] probabilities(float[] logits, int offset, int vocab, double temperature,
-      int topK, double topP) {
+  public static double[] probabilities(
+      float[] logits, int offset, int vocab, double temperature, int topK, double topP) {
     double[] p = new double[vocab];
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vocab; i++) {

@@ -7,7 +7,7 @@ package dev.tuneforge.llm.generate;
  */
 @FunctionalInterface
 public interface TokenListener {
-  TokenListener NONE = token -> { };
+  TokenListener NONE = token -> {};
 
   void onToken(int token);
 }

@@ -21,8 +21,8 @@ public final class Folders {
   private Folders() {}
 
   /**
-   * Refuses anything but a regular file, by name: a FIFO blocks a reader for ever, a device such
-   * as {@code /dev/zero} never ends, a directory is a mistake. Symlinks are followed (the HF cache
+   * Refuses anything but a regular file, by name: a FIFO blocks a reader for ever, a device such as
+   * {@code /dev/zero} never ends, a directory is a mistake. Symlinks are followed (the HF cache
    * links snapshot files to blobs), so a link to {@code /dev/zero} is refused as the device it is.
    *
    * @param what what the file is for the error ("adapter_config.json", "training data")
@@ -38,29 +38,31 @@ public final class Folders {
       throw new IllegalArgumentException("cannot read " + what + " " + file + ": " + e);
     }
     if (!attrs.isRegularFile()) {
-      String kind = attrs.isDirectory() ? "a directory" : attrs.isSymbolicLink()
-          ? "a dangling link" : "a FIFO, socket or device";
-      throw new IllegalArgumentException(what + " " + file + " is not a regular file (it is "
-          + kind + "): refused");
+      String kind =
+          attrs.isDirectory()
+              ? "a directory"
+              : attrs.isSymbolicLink() ? "a dangling link" : "a FIFO, socket or device";
+      throw new IllegalArgumentException(
+          what + " " + file + " is not a regular file (it is " + kind + "): refused");
     }
     return attrs.size();
   }
 
   /**
-   * Reads a small text file (UTF-8) after {@link #requireRegularFile}, refusing one over
-   * {@code maxBytes} before reading it.
+   * Reads a small text file (UTF-8) after {@link #requireRegularFile}, refusing one over {@code
+   * maxBytes} before reading it.
    */
   public static String readText(Path file, String what, long maxBytes) {
     long size = requireRegularFile(file, what);
     if (size > maxBytes) {
-      throw new IllegalArgumentException(what + " " + file + " is " + size + " bytes, over the"
-          + " limit of " + maxBytes);
+      throw new IllegalArgumentException(
+          what + " " + file + " is " + size + " bytes, over the" + " limit of " + maxBytes);
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
       if (bytes.length > maxBytes) { // grew since the check
-        throw new IllegalArgumentException(what + " " + file + " is over the limit of "
-            + maxBytes + " bytes");
+        throw new IllegalArgumentException(
+            what + " " + file + " is over the limit of " + maxBytes + " bytes");
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class TensorMismatch {
   /** Names shown per kind; the rest are counted. */
   public static final int SHOWN = 5;
+
   public static final String MISSING = "missing tensors";
   public static final String WRONG_SHAPE = "wrong shapes";
   public static final String UNEXPECTED = "unexpected tensors";
@@ -36,8 +37,14 @@ public final class TensorMismatch {
   }
 
   public TensorMismatch wrongShape(String name, long[] expected, long[] found) {
-    return add(WRONG_SHAPE, name + " (expected " + Arrays.toString(expected) + ", found " + Arrays.toString(found)
-        + ")");
+    return add(
+        WRONG_SHAPE,
+        name
+            + " (expected "
+            + Arrays.toString(expected)
+            + ", found "
+            + Arrays.toString(found)
+            + ")");
   }
 
   /** A wrong shape described by the caller, e.g. both factors of a LoRA module. */
@@ -45,7 +52,10 @@ public final class TensorMismatch {
     return add(WRONG_SHAPE, described);
   }
 
-  /** Any other kind of problem, e.g. {@code "rank differs from r = 8"}; listed after the standard kinds. */
+  /**
+   * Any other kind of problem, e.g. {@code "rank differs from r = 8"}; listed after the standard
+   * kinds.
+   */
   public TensorMismatch add(String kind, String item) {
     byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(item);
     return this;
@@ -61,31 +71,39 @@ public final class TensorMismatch {
 
   /**
    * Throws {@link IllegalArgumentException} with {@code header} and one line per non-empty kind,
-   * e.g. {@code "  missing tensors: a, b"}; returns when nothing was recorded.
+   * e.g. {@code " missing tensors: a, b"}; returns when nothing was recorded.
    */
   public void throwIfAny(String header) {
     if (isEmpty()) {
       return;
     }
     StringBuilder sb = new StringBuilder(header);
-    byKind.forEach((kind, items) -> {
-      if (!items.isEmpty()) {
-        sb.append("\n  ").append(kind).append(": ").append(summary(items));
-      }
-    });
+    byKind.forEach(
+        (kind, items) -> {
+          if (!items.isEmpty()) {
+            sb.append("\n  ").append(kind).append(": ").append(summary(items));
+          }
+        });
     throw new IllegalArgumentException(sb.toString());
   }
 
   /**
-   * {@code "a, b, c"} or, beyond {@value #SHOWN}, {@code "a, b, c, d, e and 995 more (1000 in all)"};
-   * each item cut to 200 characters (a tensor name in a hostile header can be long).
+   * {@code "a, b, c"} or, beyond {@value #SHOWN}, {@code "a, b, c, d, e and 995 more (1000 in
+   * all)"}; each item cut to 200 characters (a tensor name in a hostile header can be long).
    */
   public static String summary(List<String> items) {
-    List<String> shown = items.subList(0, Math.min(SHOWN, items.size())).stream()
-        .map(s -> s.length() <= 200 ? s : s.substring(0, 200) + "…").toList();
+    List<String> shown =
+        items.subList(0, Math.min(SHOWN, items.size())).stream()
+            .map(s -> s.length() <= 200 ? s : s.substring(0, 200) + "…")
+            .toList();
     if (items.size() <= SHOWN) {
       return String.join(", ", shown);
     }
-    return String.join(", ", shown) + " and " + (items.size() - SHOWN) + " more (" + items.size() + " in all)";
+    return String.join(", ", shown)
+        + " and "
+        + (items.size() - SHOWN)
+        + " more ("
+        + items.size()
+        + " in all)";
   }
 }

@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param useRslora scale by {@code alpha/√r} (rank-stabilised LoRA) instead of {@code alpha/r}
  * @param seed seeds the initialisation of A and the dropout masks
  */
-public record LoraConfig(int r, double alpha, double dropout, List<String> targetModules,
-    boolean useRslora, long seed) {
+public record LoraConfig(
+    int r, double alpha, double dropout, List<String> targetModules, boolean useRslora, long seed) {
 
   public static final String ALL_LINEAR = "all-linear";
+
   /** The output head's module name; {@value #ALL_LINEAR} leaves it out, as PEFT does. */
   public static final String LM_HEAD = "lm_head";
 
@@ -40,7 +41,8 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
     }
     for (String t : targetModules) {
       if (t == null || t.isBlank() || t.startsWith(".") || t.endsWith(".")) {
-        throw new IllegalArgumentException("target_modules has an invalid module name: '" + t + "'");
+        throw new IllegalArgumentException(
+            "target_modules has an invalid module name: '" + t + "'");
       }
     }
     if (targetModules.contains(ALL_LINEAR) && targetModules.size() > 1) {
@@ -74,15 +76,25 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         .toList();
   }
 
-  /** Throws naming the {@code target_modules} entries that match no linear layer; {@code where} names the setting. */
+  /**
+   * Throws naming the {@code target_modules} entries that match no linear layer; {@code where}
+   * names the setting.
+   */
   public void requireTargetsMatch(java.util.Collection<String> moduleNames, String where) {
     List<String> unmatched = unmatchedTargets(moduleNames);
     if (!unmatched.isEmpty()) {
       java.util.Set<String> shortNames = new java.util.TreeSet<>();
       moduleNames.forEach(m -> shortNames.add(m.substring(m.lastIndexOf('.') + 1)));
-      throw new IllegalArgumentException(where + ": " + unmatched.stream().map(t -> "'" + t + "'")
-          .collect(java.util.stream.Collectors.joining(", ")) + (unmatched.size() == 1 ? " matches" : " match")
-          + " no linear layer of the model (its linear layers end in " + String.join(", ", shortNames) + ")");
+      throw new IllegalArgumentException(
+          where
+              + ": "
+              + unmatched.stream()
+                  .map(t -> "'" + t + "'")
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + (unmatched.size() == 1 ? " matches" : " match")
+              + " no linear layer of the model (its linear layers end in "
+              + String.join(", ", shortNames)
+              + ")");
     }
   }
 

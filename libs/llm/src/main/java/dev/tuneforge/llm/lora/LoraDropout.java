@@ -5,12 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import java.util.SplittableRandom;
 
 /**
- * Inverted-dropout masks for one LoRA layer, drawn in Java. A mask is a pure function of
- * {@code (seed, module name, optimizer step, micro-batch index, call within the micro-batch)}: the
- * trainer names the micro-batch ({@link #startMicroBatch}) before each forward, so a run resumed at
- * step n draws exactly the masks the uninterrupted run drew from step n on, with no generator state
- * in the checkpoint, and on any thread count. libtorch's global generator offers neither: its state
- * is not saved, and its draws depend on everything else that used it.
+ * Inverted-dropout masks for one LoRA layer, drawn in Java. A mask is a pure function of {@code
+ * (seed, module name, optimizer step, micro-batch index, call within the micro-batch)}: the trainer
+ * names the micro-batch ({@link #startMicroBatch}) before each forward, so a run resumed at step n
+ * draws exactly the masks the uninterrupted run drew from step n on, with no generator state in the
+ * checkpoint, and on any thread count. libtorch's global generator offers neither: its state is not
+ * saved, and its draws depend on everything else that used it.
  */
 public final class LoraDropout {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -46,7 +46,8 @@ public final class LoraDropout {
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("dropout input too large: " + x.getShape());
     }
-    // Every input word goes through a full mix: SplittableRandom(s) and SplittableRandom(s + GOLDEN)
+    // Every input word goes through a full mix: SplittableRandom(s) and SplittableRandom(s +
+    // GOLDEN)
     // would yield the same sequence shifted by one draw, i.e. nearly identical masks.
     SplittableRandom rnd = new SplittableRandom(mix64(mix64(stream ^ microBatchKey) + ++calls));
     float keep = (float) (1.0 / (1.0 - p));

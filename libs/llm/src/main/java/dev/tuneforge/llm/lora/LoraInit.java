@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Initial LoRA weights as PEFT draws them: A from {@code nn.init.kaiming_uniform_(a=√5)}, i.e.
- * uniform in {@code ±gain·√(3/fan_in)} with {@code gain = √(2/(1+a²)) = √(1/3)}, which is
- * {@code ±1/√in}; B zero, so training starts from the base model. Draws come from
- * {@code (seed, module name)} so every layer's A is reproducible on its own.
+ * uniform in {@code ±gain·√(3/fan_in)} with {@code gain = √(2/(1+a²)) = √(1/3)}, which is {@code
+ * ±1/√in}; B zero, so training starts from the base model. Draws come from {@code (seed, module
+ * name)} so every layer's A is reproducible on its own.
  */
 public final class LoraInit {
   private LoraInit() {}
@@ -27,7 +27,9 @@ public final class LoraInit {
     return new float[out * r];
   }
 
-  /** A 64-bit stream id from the run seed and a module name (String.hashCode is specified, stable). */
+  /**
+   * A 64-bit stream id from the run seed and a module name (String.hashCode is specified, stable).
+   */
   static long mix(long seed, String moduleName) {
     long h = seed * 0x9E3779B97F4A7C15L + moduleName.hashCode();
     h ^= h >>> 33;

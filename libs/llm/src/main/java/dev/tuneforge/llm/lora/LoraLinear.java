@@ -30,12 +30,11 @@ import java.util.Map;
  * </pre>
  *
  * {@code y = x Wᵀ + b + scale · dropout(x) Aᵀ Bᵀ}. B starts at zero, so a fresh layer computes
- * exactly the base layer; only A and B (named {@code <module>.lora_A.weight} and
- * {@code <module>.lora_B.weight}, PEFT's names without the adapter prefix) are trained. The frozen
- * base is any {@link LinearLayer}: a float {@link Linear} for LoRA, an NF4 layer
- * ({@code quant.Nf4Linear}) for QLoRA, whose {@code W} is dequantised on the fly. The scale is a
- * 0-d array owned by the layer, not a Java number, so autograd never sees a freed scalar
- * (NOTES.md).
+ * exactly the base layer; only A and B (named {@code <module>.lora_A.weight} and {@code
+ * <module>.lora_B.weight}, PEFT's names without the adapter prefix) are trained. The frozen base is
+ * any {@link LinearLayer}: a float {@link Linear} for LoRA, an NF4 layer ({@code quant.Nf4Linear})
+ * for QLoRA, whose {@code W} is dequantised on the fly. The scale is a 0-d array owned by the
+ * layer, not a Java number, so autograd never sees a freed scalar (NOTES.md).
  */
 public final class LoraLinear implements LinearLayer {
   private final LinearLayer base; // the frozen projection [out, in] (+ bias): float or NF4
@@ -47,8 +46,14 @@ public final class LoraLinear implements LinearLayer {
   private boolean training;
 
   /** LoRA over a float base weight {@code [out, in]} and bias {@code [out]} (or null). */
-  public LoraLinear(String name, NDArray weight, NDArray bias, NDArray loraA, NDArray loraB,
-      double scale, LoraDropout dropout) {
+  public LoraLinear(
+      String name,
+      NDArray weight,
+      NDArray bias,
+      NDArray loraA,
+      NDArray loraB,
+      double scale,
+      LoraDropout dropout) {
     this(checkedBase(name, weight, bias), loraA, loraB, scale, dropout);
   }
 
@@ -56,39 +61,63 @@ public final class LoraLinear implements LinearLayer {
    * LoRA over any frozen base layer; A {@code [r, in]} and B {@code [out, r]} float32 (float64 in
    * gradient checks) on the manager that owns the parameters.
    */
-  public LoraLinear(LinearLayer base, NDArray loraA, NDArray loraB, double scale, LoraDropout dropout) {
+  public LoraLinear(
+      LinearLayer base, NDArray loraA, NDArray loraB, double scale, LoraDropout dropout) {
     Shape a = loraA.getShape();
     Shape b = loraB.getShape();
     long out = base.outFeatures();
     long in = base.inFeatures();
-    if (a.dimension() != 2 || b.dimension() != 2 || a.get(1) != in || b.get(0) != out
+    if (a.dimension() != 2
+        || b.dimension() != 2
+        || a.get(1) != in
+        || b.get(0) != out
         || b.get(1) != a.get(0)) {
-      throw new IllegalArgumentException(base.name() + ": LoRA shapes do not fit: weight [" + out
-          + ", " + in + "], lora_A " + a + " (expected [r, " + in + "]), lora_B " + b
-          + " (expected [" + out + ", r])");
+      throw new IllegalArgumentException(
+          base.name()
+              + ": LoRA shapes do not fit: weight ["
+              + out
+              + ", "
+              + in
+              + "], lora_A "
+              + a
+              + " (expected [r, "
+              + in
+              + "]), lora_B "
+              + b
+              + " (expected ["
+              + out
+              + ", r])");
     }
     DataType dtype = loraA.getDataType();
     if ((dtype != DataType.FLOAT32 && dtype != DataType.FLOAT64) || loraB.getDataType() != dtype) {
-      throw new IllegalArgumentException(base.name() + ": LoRA needs float32 or float64 factors, got lora_A "
-          + dtype + ", lora_B " + loraB.getDataType());
+      throw new IllegalArgumentException(
+          base.name()
+              + ": LoRA needs float32 or float64 factors, got lora_A "
+              + dtype
+              + ", lora_B "
+              + loraB.getDataType());
     }
     this.base = base;
     this.loraA = loraA;
     this.loraB = loraB;
     this.scale = scale;
-    // Created directly in the factors' dtype: a converted temporary would stay on the model's manager.
-    this.scaleArray = dtype == DataType.FLOAT64
-        ? loraA.getManager().create(scale) : loraA.getManager().create((float) scale);
+    // Created directly in the factors' dtype: a converted temporary would stay on the model's
+    // manager.
+    this.scaleArray =
+        dtype == DataType.FLOAT64
+            ? loraA.getManager().create(scale)
+            : loraA.getManager().create((float) scale);
     this.dropout = dropout;
   }
 
   private static Linear checkedBase(String name, NDArray weight, NDArray bias) {
     if (weight.getShape().dimension() != 2) {
-      throw new IllegalArgumentException(name + ": LoRA needs a weight [out, in], got " + weight.getShape());
+      throw new IllegalArgumentException(
+          name + ": LoRA needs a weight [out, in], got " + weight.getShape());
     }
     if (weight.getDataType() != DataType.FLOAT32 && weight.getDataType() != DataType.FLOAT64) {
-      throw new IllegalArgumentException(name + ": LoRA needs a float32 or float64 weight, got "
-          + weight.getDataType());
+      throw new IllegalArgumentException(
+          name + ": LoRA needs a float32 or float64 weight, got " + weight.getDataType());
     }
     return new Linear(name, weight, bias);
   }
@@ -98,7 +127,8 @@ public final class LoraLinear implements LinearLayer {
     NDArray frozen = base.forward(x); // x [..., in] · Wᵀ (+ b) → [..., out]
     NDArray in = training && dropout != null ? x.mul(dropout.nextMask(x)) : x; // [..., in]
     // Scale the rank-r intermediate rather than the [..., out] result: r ≪ out, same value.
-    NDArray down = ai.djl.nn.core.Linear.linear(in, loraA).singletonOrThrow().mul(scaleArray); // [..., r]
+    NDArray down =
+        ai.djl.nn.core.Linear.linear(in, loraA).singletonOrThrow().mul(scaleArray); // [..., r]
     return frozen.add(ai.djl.nn.core.Linear.linear(down, loraB).singletonOrThrow()); // [..., out]
   }
 
@@ -112,7 +142,9 @@ public final class LoraLinear implements LinearLayer {
     return base;
   }
 
-  /** Frozen float base weight {@code [out, in]}; a quantised base has none (see {@link #base()}). */
+  /**
+   * Frozen float base weight {@code [out, in]}; a quantised base has none (see {@link #base()}).
+   */
   public NDArray weight() {
     return floatBase().weight();
   }
@@ -126,8 +158,11 @@ public final class LoraLinear implements LinearLayer {
     if (base instanceof Linear l) {
       return l;
     }
-    throw new IllegalStateException(base.name() + ": the base is a " + base.getClass().getSimpleName()
-        + ", not a float Linear; it holds no float weight");
+    throw new IllegalStateException(
+        base.name()
+            + ": the base is a "
+            + base.getClass().getSimpleName()
+            + ", not a float Linear; it holds no float weight");
   }
 
   @Override

@@ -33,13 +33,16 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
   private final java.util.Set<String> consulted = new java.util.HashSet<>();
   private final List<String> built = new ArrayList<>(); // every linear module the model asked for
 
-  private LoraLinearFactory(LoraConfig config, Map<String, LoraWeights> adapter, LinearFactory base) {
+  private LoraLinearFactory(
+      LoraConfig config, Map<String, LoraWeights> adapter, LinearFactory base) {
     this.config = config;
     this.adapter = adapter;
     this.base = base;
   }
 
-  /** New LoRA layers over float base layers, for training: A Kaiming-uniform from the seed, B zero. */
+  /**
+   * New LoRA layers over float base layers, for training: A Kaiming-uniform from the seed, B zero.
+   */
   public static LoraLinearFactory fresh(LoraConfig config) {
     return fresh(config, LinearFactory.plain());
   }
@@ -50,13 +53,14 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
   }
 
   /** LoRA layers holding an adapter's factors, by HF module name, over float base layers. */
-  public static LoraLinearFactory fromAdapter(LoraConfig config, Map<String, LoraWeights> byModule) {
+  public static LoraLinearFactory fromAdapter(
+      LoraConfig config, Map<String, LoraWeights> byModule) {
     return fromAdapter(config, byModule, LinearFactory.plain());
   }
 
   /** LoRA layers holding an adapter's factors over the layers {@code base} builds. */
-  public static LoraLinearFactory fromAdapter(LoraConfig config, Map<String, LoraWeights> byModule,
-      LinearFactory base) {
+  public static LoraLinearFactory fromAdapter(
+      LoraConfig config, Map<String, LoraWeights> byModule, LinearFactory base) {
     return new LoraLinearFactory(config, Map.copyOf(byModule), base);
   }
 
@@ -88,9 +92,17 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
       long[] wantA = {r, in};
       long[] wantB = {out, r};
       if (!Arrays.equals(w.a().shape(), wantA) || !Arrays.equals(w.b().shape(), wantB)) {
-        wrongShape.add(moduleName + " (lora_A " + Arrays.toString(w.a().shape()) + ", expected "
-            + Arrays.toString(wantA) + "; lora_B " + Arrays.toString(w.b().shape()) + ", expected "
-            + Arrays.toString(wantB) + ")");
+        wrongShape.add(
+            moduleName
+                + " (lora_A "
+                + Arrays.toString(w.a().shape())
+                + ", expected "
+                + Arrays.toString(wantA)
+                + "; lora_B "
+                + Arrays.toString(w.b().shape())
+                + ", expected "
+                + Arrays.toString(wantB)
+                + ")");
         return base.create(moduleName, weight, bias);
       }
       a = w.a().data();
@@ -101,18 +113,22 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
     NDArray loraB = onManager(m, b, new Shape(out, r), dtype); // [out, r]
     loraA.setName(moduleName + ".lora_A.weight");
     loraB.setName(moduleName + ".lora_B.weight");
-    LoraDropout dropout = config.dropout() > 0
-        ? new LoraDropout(config.dropout(), config.seed(), moduleName) : null;
+    LoraDropout dropout =
+        config.dropout() > 0 ? new LoraDropout(config.dropout(), config.seed(), moduleName) : null;
     LoraLinear layer = new LoraLinear(frozen, loraA, loraB, config.scale(), dropout);
     layers.add(layer);
     return layer;
   }
 
-  /** The base layer's bytes plus float32 A {@code [r, in]} and B {@code [out, r]} where targeted. */
+  /**
+   * The base layer's bytes plus float32 A {@code [r, in]} and B {@code [out, r]} where targeted.
+   */
   @Override
   public long residentBytes(String moduleName, long[] shape) {
     long bytes = base.residentBytes(moduleName, shape);
-    return config.targets(moduleName) ? bytes + (long) Float.BYTES * config.r() * (shape[0] + shape[1]) : bytes;
+    return config.targets(moduleName)
+        ? bytes + (long) Float.BYTES * config.r() * (shape[0] + shape[1])
+        : bytes;
   }
 
   /** A float32 Java array as an array of {@code dtype} on {@code m}, leaving no temporary there. */
@@ -140,11 +156,13 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
   public Map<String, NDArray> trainableParameters() {
     Map<String, NDArray> p = new LinkedHashMap<>();
     for (LoraLinear l : layers) {
-      l.parameters().forEach((n, a) -> {
-        if (LoraParameters.isLora(n)) {
-          p.put(n, a);
-        }
-      });
+      l.parameters()
+          .forEach(
+              (n, a) -> {
+                if (LoraParameters.isLora(n)) {
+                  p.put(n, a);
+                }
+              });
     }
     return p;
   }
@@ -178,7 +196,10 @@ public final class LoraLinearFactory implements LinearFactory, RandomLayers {
     return List.copyOf(missing);
   }
 
-  /** Modules the model targeted and looked up in the adapter (adapter modules outside are unexpected). */
+  /**
+   * Modules the model targeted and looked up in the adapter (adapter modules outside are
+   * unexpected).
+   */
   public java.util.Set<String> consulted() {
     return java.util.Set.copyOf(consulted);
   }

@@ -20,11 +20,14 @@ public final class LoraParameters {
   /** The LoRA tensors of a model, by name, in model order. */
   public static Map<String, NDArray> trainable(CausalLM model) {
     Map<String, NDArray> p = new LinkedHashMap<>();
-    model.parameters().forEach((n, a) -> {
-      if (isLora(n)) {
-        p.put(n, a);
-      }
-    });
+    model
+        .parameters()
+        .forEach(
+            (n, a) -> {
+              if (isLora(n)) {
+                p.put(n, a);
+              }
+            });
     return p;
   }
 }

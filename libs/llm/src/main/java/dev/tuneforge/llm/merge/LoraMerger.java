@@ -1,10 +1,10 @@
 package dev.tuneforge.llm.merge;
 
-import dev.tuneforge.llm.io.Folders;
-import dev.tuneforge.llm.io.TensorMismatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.llm.config.ModelConfig;
+import dev.tuneforge.llm.io.Folders;
+import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraWeights;
 import dev.tuneforge.llm.model.Architecture;
@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,11 +42,11 @@ import java.util.stream.Stream;
  * renamed into place at the end, so a reader never sees half a merged model.
  *
  * <p>A QLoRA adapter was trained against the NF4-dequantized base, not the original weights. On
- * request ({@code dequantizeBase}) every module that was NF4 during training (the adapter's
- * {@link QloraBase} note, or by default every decoder projection) is first replaced by its
- * dequantization, exactly as training quantized it (same blocks, same double quantization), so the
- * merged model computes {@code W_deq + scale·B·A}: the trained function. Without it the adapter is
- * merged into the original float weights, as PEFT and Axolotl do.
+ * request ({@code dequantizeBase}) every module that was NF4 during training (the adapter's {@link
+ * QloraBase} note, or by default every decoder projection) is first replaced by its dequantization,
+ * exactly as training quantized it (same blocks, same double quantization), so the merged model
+ * computes {@code W_deq + scale·B·A}: the trained function. Without it the adapter is merged into
+ * the original float weights, as PEFT and Axolotl do.
  *
  * <p>Memory: one shard at a time, widened to float32 in Java arrays.
  */
@@ -62,7 +61,12 @@ public final class LoraMerger {
    * @param dequantizedModules base modules replaced by their NF4 dequantization (0 unless asked)
    * @param trainedOnNf4 whether the adapter carries a {@link QloraBase} note
    */
-  public record Result(Path out, int modulesMerged, DType dtype, double scale, int dequantizedModules,
+  public record Result(
+      Path out,
+      int modulesMerged,
+      DType dtype,
+      double scale,
+      int dequantizedModules,
       boolean trainedOnNf4) {}
 
   /** Merges into the original float weights of the base. */
@@ -84,7 +88,8 @@ public final class LoraMerger {
     arch.validate(config);
     List<String> linears = LinearModules.of(arch, config);
     checkAdapterFits(adapter, lora, linears, arch.expectedTensors(config));
-    java.util.Set<String> dequantize = dequantizeBase ? nf4Modules(note, linears) : java.util.Set.of();
+    java.util.Set<String> dequantize =
+        dequantizeBase ? nf4Modules(note, linears) : java.util.Set.of();
     if (Files.exists(outDir) && !isEmptyDir(outDir)) {
       throw new IllegalArgumentException("output folder " + outDir + " exists and is not empty");
     }
@@ -103,7 +108,8 @@ public final class LoraMerger {
         }
       }
       for (String shard : shards) {
-        writeMergedShard(base.resolve(shard), tmp.resolve(shard), adapter.weights(), lora.scale(), dequantize);
+        writeMergedShard(
+            base.resolve(shard), tmp.resolve(shard), adapter.weights(), lora.scale(), dequantize);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write merged model to " + tmp, e);
@@ -116,18 +122,27 @@ public final class LoraMerger {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + tmp + " to " + outDir, e);
     }
-    return new Result(outDir, adapter.weights().size(), dtype, lora.scale(), dequantize.size(), note.isPresent());
+    return new Result(
+        outDir, adapter.weights().size(), dtype, lora.scale(), dequantize.size(), note.isPresent());
   }
 
-  /** The modules that were NF4 in training: the note's list, or QLoRA's rule (every linear but lm_head). */
-  static java.util.Set<String> nf4Modules(java.util.Optional<QloraBase> note, List<String> linears) {
+  /**
+   * The modules that were NF4 in training: the note's list, or QLoRA's rule (every linear but
+   * lm_head).
+   */
+  static java.util.Set<String> nf4Modules(
+      java.util.Optional<QloraBase> note, List<String> linears) {
     if (note.isEmpty()) {
-      return new java.util.LinkedHashSet<>(linears.stream().filter(Nf4LinearFactory::quantizes).toList());
+      return new java.util.LinkedHashSet<>(
+          linears.stream().filter(Nf4LinearFactory::quantizes).toList());
     }
-    List<String> unknown = note.get().quantizedModules().stream().filter(m -> !linears.contains(m)).toList();
+    List<String> unknown =
+        note.get().quantizedModules().stream().filter(m -> !linears.contains(m)).toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(QloraBase.FILE + " names modules that are not linear layers of the base: "
-          + String.join(", ", unknown));
+      throw new IllegalArgumentException(
+          QloraBase.FILE
+              + " names modules that are not linear layers of the base: "
+              + String.join(", ", unknown));
     }
     return new java.util.LinkedHashSet<>(note.get().quantizedModules());
   }
@@ -137,8 +152,8 @@ public final class LoraMerger {
    * with {@code A [r, in]}, {@code B [out, r]} matching the base weight {@code [out, in]}; every
    * targeted linear must have factors. Problems are reported together, by tensor name.
    */
-  static void checkAdapterFits(PeftAdapter adapter, LoraConfig lora, List<String> linears,
-      Map<String, long[]> expected) {
+  static void checkAdapterFits(
+      PeftAdapter adapter, LoraConfig lora, List<String> linears, Map<String, long[]> expected) {
     lora.requireTargetsMatch(linears, "adapter_config.json target_modules");
     TensorMismatch mismatch = new TensorMismatch();
     for (String m : linears) {
@@ -167,22 +182,36 @@ public final class LoraMerger {
     mismatch.throwIfAny("adapter does not match the base model:");
   }
 
-  private static final String UNEXPECTED = "unexpected tensors (module absent or not in target_modules)";
+  private static final String UNEXPECTED =
+      "unexpected tensors (module absent or not in target_modules)";
 
-  private static void writeMergedShard(Path src, Path dst, Map<String, LoraWeights> adapter, double scale,
+  private static void writeMergedShard(
+      Path src,
+      Path dst,
+      Map<String, LoraWeights> adapter,
+      double scale,
       java.util.Set<String> dequantize) {
     try (SafetensorsFile f = SafetensorsFile.open(src)) {
       Map<String, FloatTensor> out = new LinkedHashMap<>();
       DType dtype = null;
       for (TensorInfo t : f.tensors().values()) {
         if (dtype != null && dtype != t.dtype()) {
-          throw new IllegalArgumentException(src + " mixes dtypes " + dtype + " and " + t.dtype()
-              + " (tensor " + t.name() + "); merging keeps one dtype per file");
+          throw new IllegalArgumentException(
+              src
+                  + " mixes dtypes "
+                  + dtype
+                  + " and "
+                  + t.dtype()
+                  + " (tensor "
+                  + t.name()
+                  + "); merging keeps one dtype per file");
         }
         dtype = t.dtype();
         float[] data = f.readFloats(t.name());
-        String module = t.name().endsWith(".weight")
-            ? t.name().substring(0, t.name().length() - ".weight".length()) : null;
+        String module =
+            t.name().endsWith(".weight")
+                ? t.name().substring(0, t.name().length() - ".weight".length())
+                : null;
         if (module != null && dequantize.contains(module)) {
           // W [out, in] → W_deq: the base the QLoRA adapter saw (same quantization as Nf4Linear)
           data = Nf4Tensor.quantize(data, t.shape(), true).dequantize();
@@ -193,7 +222,10 @@ public final class LoraMerger {
         }
         out.put(t.name(), new FloatTensor(t.shape(), data));
       }
-      SafetensorsWriter.write(dst, out, dtype == null ? DType.F32 : dtype,
+      SafetensorsWriter.write(
+          dst,
+          out,
+          dtype == null ? DType.F32 : dtype,
           f.metadata().isEmpty() ? Map.of("format", "pt") : f.metadata());
     }
   }
@@ -225,7 +257,9 @@ public final class LoraMerger {
   /** The safetensors files of the base, as listed by its index or the single file. */
   private static List<String> shardFiles(LocalModelSource base) throws IOException {
     if (base.exists(SafetensorsCheckpoint.INDEX)) {
-      JsonNode map = JSON.readTree(Files.readString(base.resolve(SafetensorsCheckpoint.INDEX))).get("weight_map");
+      JsonNode map =
+          JSON.readTree(Files.readString(base.resolve(SafetensorsCheckpoint.INDEX)))
+              .get("weight_map");
       TreeSet<String> names = new TreeSet<>();
       map.fields().forEachRemaining(e -> names.add(e.getValue().asText()));
       return List.copyOf(names);
@@ -238,8 +272,12 @@ public final class LoraMerger {
 
   private static boolean isPickle(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")
-        || n.endsWith(".pkl") || n.endsWith(".pickle");
+    return n.endsWith(".bin")
+        || n.endsWith(".pt")
+        || n.endsWith(".pth")
+        || n.endsWith(".ckpt")
+        || n.endsWith(".pkl")
+        || n.endsWith(".pickle");
   }
 
   private static boolean isEmptyDir(Path dir) {
@@ -249,5 +287,4 @@ public final class LoraMerger {
       return false;
     }
   }
-
 }

@@ -19,8 +19,17 @@ public final class Attention {
   private final int kvHeads;
   private final int headDim;
 
-  public Attention(int layer, LinearLayer q, LinearLayer k, LinearLayer v, LinearLayer o,
-      RmsNorm qNorm, RmsNorm kNorm, int heads, int kvHeads, int headDim) {
+  public Attention(
+      int layer,
+      LinearLayer q,
+      LinearLayer k,
+      LinearLayer v,
+      LinearLayer o,
+      RmsNorm qNorm,
+      RmsNorm kNorm,
+      int heads,
+      int kvHeads,
+      int headDim) {
     this.layer = layer;
     this.q = q;
     this.k = k;
@@ -40,7 +49,8 @@ public final class Attention {
    * @param cache past keys/values, or null (then {@code S == T})
    * @return {@code [B, T, D]}
    */
-  public NDArray forward(ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
+  public NDArray forward(
+      ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     if (t == 1 && cache != null) {
@@ -56,7 +66,8 @@ public final class Attention {
     int groups = heads / kvHeads;
     NDArray qs = q.forward(x).reshape(b, t, heads, headDim); // [B, T, H, d]
     NDArray ks = k.forward(x).reshape(b, t, kvHeads, headDim); // [B, T, KV, d]
-    NDArray vs = v.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B, KV, T, d]
+    NDArray vs =
+        v.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B, KV, T, d]
     if (qNorm != null) {
       qs = qNorm.forward(qs, ctx.eps()); // normalised over d, per head
       ks = kNorm.forward(ks, ctx.eps());
@@ -72,12 +83,16 @@ public final class Attention {
     // GQA by broadcasting: query heads grouped under their kv head, no copy of K/V per group.
     // 1/sqrt(d) applied to q [B, H, T, d] rather than to the scores [B, H, T, S]: the same
     // product, one elementwise pass over T·d instead of T·S values (and again in backward)
-    NDArray q5 = qs.mul(ctx.attnScale()).reshape(b, kvHeads, groups, t, headDim); // [B, KV, G, T, d]
+    NDArray q5 =
+        qs.mul(ctx.attnScale()).reshape(b, kvHeads, groups, t, headDim); // [B, KV, G, T, d]
     NDArray kT = ks.expandDims(2).transpose(0, 1, 2, 4, 3); // [B, KV, 1, d, S]
     NDArray scores = q5.matMul(kT).add(bias); // [B, KV, G, T, S]
     NDArray probs = scores.softmax(-1); // [B, KV, G, T, S]
     NDArray out = probs.matMul(vs.expandDims(2)); // [B, KV, G, T, d]
-    out = out.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
+    out =
+        out.reshape(b, heads, t, headDim)
+            .transpose(0, 2, 1, 3)
+            .reshape(b, t, (long) heads * headDim);
     return o.forward(out); // [B, T, D]
   }
 
@@ -103,7 +118,8 @@ public final class Attention {
     ks = Rope.apply(ks, rope); // [B, KV, 1, d]
     NDArray[] kv = cache.append(layer, ks, vs); // [B, KV, S, d] each
     NDArray scores = qs.mul(ctx.attnScale()).matMul(kv[0].transpose(0, 1, 3, 2)); // [B, KV, G, S]
-    NDArray probs = scores.add(bias.reshape(b, 1, 1, -1)).softmax(-1); // bias [B,1,1,1,S] -> [B,1,1,S]
+    NDArray probs =
+        scores.add(bias.reshape(b, 1, 1, -1)).softmax(-1); // bias [B,1,1,1,S] -> [B,1,1,S]
     NDArray out = probs.matMul(kv[1]); // [B, KV, G, d]
     return o.forward(out.reshape(b, 1, (long) heads * headDim)); // [B, 1, D]
   }
@@ -131,5 +147,4 @@ public final class Attention {
   public RmsNorm kNorm() {
     return kNorm;
   }
-
 }

@@ -32,8 +32,15 @@ public final class CausalLM implements AutoCloseable {
   private final String storedDtype;
   private volatile List<NDArray> parameterList; // parameters().values(), built on first forward
 
-  private CausalLM(ModelConfig config, Architecture architecture, NDManager manager, NDArray embed,
-      List<DecoderLayer> layers, RmsNorm finalNorm, LinearLayer lmHead, String storedDtype) {
+  private CausalLM(
+      ModelConfig config,
+      Architecture architecture,
+      NDManager manager,
+      NDArray embed,
+      List<DecoderLayer> layers,
+      RmsNorm finalNorm,
+      LinearLayer lmHead,
+      String storedDtype) {
     this.config = config;
     this.architecture = architecture;
     this.manager = manager;
@@ -51,35 +58,59 @@ public final class CausalLM implements AutoCloseable {
    * @param weights HF tensor name → float32 array on {@code manager}
    * @param linears decides the implementation of each projection (plain or LoRA)
    */
-  public static CausalLM build(ModelConfig c, Architecture arch, Function<String, NDArray> weights,
-      LinearFactory linears, NDManager manager, String storedDtype) {
+  public static CausalLM build(
+      ModelConfig c,
+      Architecture arch,
+      Function<String, NDArray> weights,
+      LinearFactory linears,
+      NDManager manager,
+      String storedDtype) {
     TensorNames n = arch.names();
     NDArray embed = weights.apply(n.embed() + ".weight");
     List<DecoderLayer> layers = new java.util.ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       final int layer = i;
-      Function<String, LinearLayer> lin = (module) -> {
-        String name = n.inLayer(layer, module);
-        boolean biased = module.equals(n.o()) ? c.outputBias()
-            : module.equals(n.q()) || module.equals(n.k()) || module.equals(n.v()) ? c.qkvBias()
-            : c.mlpBias();
-        return linears.create(name, weights.apply(name + ".weight"),
-            biased ? weights.apply(name + ".bias") : null);
-      };
-      Function<String, RmsNorm> norm = (module) -> {
-        String name = n.inLayer(layer, module);
-        return new RmsNorm(name, weights.apply(name + ".weight"));
-      };
-      Attention attn = new Attention(i, lin.apply(n.q()), lin.apply(n.k()), lin.apply(n.v()),
-          lin.apply(n.o()), c.qkNorm() ? norm.apply(n.qNorm()) : null,
-          c.qkNorm() ? norm.apply(n.kNorm()) : null, c.numHeads(), c.numKvHeads(), c.headDim());
+      Function<String, LinearLayer> lin =
+          (module) -> {
+            String name = n.inLayer(layer, module);
+            boolean biased =
+                module.equals(n.o())
+                    ? c.outputBias()
+                    : module.equals(n.q()) || module.equals(n.k()) || module.equals(n.v())
+                        ? c.qkvBias()
+                        : c.mlpBias();
+            return linears.create(
+                name,
+                weights.apply(name + ".weight"),
+                biased ? weights.apply(name + ".bias") : null);
+          };
+      Function<String, RmsNorm> norm =
+          (module) -> {
+            String name = n.inLayer(layer, module);
+            return new RmsNorm(name, weights.apply(name + ".weight"));
+          };
+      Attention attn =
+          new Attention(
+              i,
+              lin.apply(n.q()),
+              lin.apply(n.k()),
+              lin.apply(n.v()),
+              lin.apply(n.o()),
+              c.qkNorm() ? norm.apply(n.qNorm()) : null,
+              c.qkNorm() ? norm.apply(n.kNorm()) : null,
+              c.numHeads(),
+              c.numKvHeads(),
+              c.headDim());
       Mlp mlp = new Mlp(lin.apply(n.gate()), lin.apply(n.up()), lin.apply(n.down()));
-      layers.add(new DecoderLayer(norm.apply(n.inputNorm()), attn, norm.apply(n.postAttentionNorm()), mlp));
+      layers.add(
+          new DecoderLayer(
+              norm.apply(n.inputNorm()), attn, norm.apply(n.postAttentionNorm()), mlp));
     }
     RmsNorm finalNorm = new RmsNorm(n.finalNorm(), weights.apply(n.finalNorm() + ".weight"));
-    LinearLayer head = c.tieWordEmbeddings()
-        ? new Linear(n.embed(), embed, null) // same array as the embedding: one parameter
-        : linears.create(n.lmHead(), weights.apply(n.lmHead() + ".weight"), null);
+    LinearLayer head =
+        c.tieWordEmbeddings()
+            ? new Linear(n.embed(), embed, null) // same array as the embedding: one parameter
+            : linears.create(n.lmHead(), weights.apply(n.lmHead() + ".weight"), null);
     return new CausalLM(c, arch, manager, embed, layers, finalNorm, head, storedDtype);
   }
 
@@ -154,8 +185,13 @@ public final class CausalLM implements AutoCloseable {
    * @param lastOnly compute logits for the last position only (generation)
    * @return logits {@code [B, T, V]} ({@code [B, 1, V]} when {@code lastOnly}) on {@code step}
    */
-  public NDArray forward(NDManager step, NDArray ids, NDArray positions, NDArray bias,
-      KvCache cache, boolean lastOnly) {
+  public NDArray forward(
+      NDManager step,
+      NDArray ids,
+      NDArray positions,
+      NDArray bias,
+      KvCache cache,
+      boolean lastOnly) {
     boolean recording = gradientRecording();
     if (recording) {
       // backward needs what parameter-first ops create on the step; inference has no such op
@@ -168,7 +204,10 @@ public final class CausalLM implements AutoCloseable {
       cache.attachTo(step);
     }
     ForwardContext ctx = ForwardContext.of(step, config.rmsNormEps(), config.headDim());
-    NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
+    NDArray x =
+        ids.getNDArrayInternal()
+            .embedding(ids, embed, SparseFormat.DENSE)
+            .singletonOrThrow(); // [B, T, D]
     Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
     // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
     // its own scope and keep only its output, so peak memory is one layer's activations, not all.
@@ -249,7 +288,9 @@ public final class CausalLM implements AutoCloseable {
     return !"PyTorch".equals(Engine.getInstance().getEngineName()) || JniUtils.isGradMode();
   }
 
-  /** Lends parameters to the step (results of ops whose first operand is a parameter land there). */
+  /**
+   * Lends parameters to the step (results of ops whose first operand is a parameter land there).
+   */
   void lendParameters(NDManager step) {
     if (parameterList == null) {
       // the layers' arrays are final, so the list never goes stale; building the map per decode

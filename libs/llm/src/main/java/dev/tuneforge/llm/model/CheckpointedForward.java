@@ -8,37 +8,44 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A training forward with activation checkpointing per decoder layer (HF's
- * {@code gradient_checkpointing}): the layers run without recording and only each layer's input
- * {@code x_i [B, T, D]} is kept; {@link #backward} re-runs one layer at a time with recording,
- * backpropagates it and frees it before the next. Peak memory holds one layer's activations (and,
- * for QLoRA, one layer's dequantized weights) instead of all of them, at the cost of one extra
- * forward per layer.
+ * A training forward with activation checkpointing per decoder layer (HF's {@code
+ * gradient_checkpointing}): the layers run without recording and only each layer's input {@code x_i
+ * [B, T, D]} is kept; {@link #backward} re-runs one layer at a time with recording, backpropagates
+ * it and frees it before the next. Peak memory holds one layer's activations (and, for QLoRA, one
+ * layer's dequantized weights) instead of all of them, at the cost of one extra forward per layer.
  *
  * <p>DJL has no custom autograd functions, so the chain rule across layers is done here: with
- * {@code g_{i+1} = dL/dy_i} known, the scalar {@code Σ(y_i · g_{i+1})} has the same gradient
- * w.r.t. layer i's parameters and its input as {@code L}, so one ordinary backward of it
- * accumulates the parameters' gradients (into their {@code .grad}, as every backward does) and
- * yields {@code g_i = dL/dx_i}. The final norm, head and loss are recorded normally on a leaf
- * last hidden state; a trainable embedding (full fine-tuning) gets {@code g_0} through one last
- * backward of the lookup, on top of what a tied LM head already accumulated into it.
+ * {@code g_{i+1} = dL/dy_i} known, the scalar {@code Σ(y_i · g_{i+1})} has the same gradient w.r.t.
+ * layer i's parameters and its input as {@code L}, so one ordinary backward of it accumulates the
+ * parameters' gradients (into their {@code .grad}, as every backward does) and yields {@code g_i =
+ * dL/dx_i}. The final norm, head and loss are recorded normally on a leaf last hidden state; a
+ * trainable embedding (full fine-tuning) gets {@code g_0} through one last backward of the lookup,
+ * on top of what a tied LM head already accumulated into it.
  *
- * <p>Use: inside one open {@link GradientCollector} (grad mode on), {@link #run}, then
- * {@link #backward}; every array lives on the caller's step manager.
+ * <p>Use: inside one open {@link GradientCollector} (grad mode on), {@link #run}, then {@link
+ * #backward}; every array lives on the caller's step manager.
  */
 public final class CheckpointedForward {
   private final CausalLM model;
   private final NDManager step;
-  private final NDArray ids;        // [B, T] int64
-  private final NDArray bias;       // [B, 1, 1, T, T] additive mask
+  private final NDArray ids; // [B, T] int64
+  private final NDArray bias; // [B, 1, 1, T, T] additive mask
   private final ForwardContext ctx;
   private final Rope.Tables tables; // [B, 1, T, d] each
   private final List<NDArray> inputs; // x_0 … x_{L-1}, each [B, T, D], unrecorded
-  private final NDArray last;       // y_{L-1} [B, T, D], a leaf that requires grad
-  private final NDArray loss;       // (), recorded from `last`
+  private final NDArray last; // y_{L-1} [B, T, D], a leaf that requires grad
+  private final NDArray loss; // (), recorded from `last`
 
-  private CheckpointedForward(CausalLM model, NDManager step, NDArray ids, NDArray bias, ForwardContext ctx,
-      Rope.Tables tables, List<NDArray> inputs, NDArray last, NDArray loss) {
+  private CheckpointedForward(
+      CausalLM model,
+      NDManager step,
+      NDArray ids,
+      NDArray bias,
+      ForwardContext ctx,
+      Rope.Tables tables,
+      List<NDArray> inputs,
+      NDArray last,
+      NDArray loss) {
     this.model = model;
     this.step = step;
     this.ids = ids;
@@ -58,8 +65,13 @@ public final class CheckpointedForward {
    * @param bias additive attention mask {@code [B, 1, 1, T, T]}
    * @param lossOfLogits logits {@code [B, T, V]} → the scalar {@code ()} to backpropagate
    */
-  public static CheckpointedForward run(CausalLM model, NDManager step, NDArray ids, NDArray positions,
-      NDArray bias, Function<NDArray, NDArray> lossOfLogits) {
+  public static CheckpointedForward run(
+      CausalLM model,
+      NDManager step,
+      NDArray ids,
+      NDArray positions,
+      NDArray bias,
+      Function<NDArray, NDArray> lossOfLogits) {
     model.lendParameters(step);
     ForwardContext ctx = model.context(step);
     List<NDArray> inputs = new ArrayList<>();
@@ -91,8 +103,8 @@ public final class CheckpointedForward {
   }
 
   /**
-   * Backpropagates the loss through the head, then through each layer from the last to the first
-   * by recomputing it, then into the embedding if it is trainable. Gradients accumulate into the
+   * Backpropagates the loss through the head, then through each layer from the last to the first by
+   * recomputing it, then into the embedding if it is trainable. Gradients accumulate into the
    * parameters' {@code .grad} as one ordinary backward would.
    *
    * @param replay called before each layer's recompute; rewinds random layers (LoRA dropout) to the

@@ -17,7 +17,8 @@ public final class DecoderLayer {
   }
 
   /** {@code x [B, T, D]} → {@code [B, T, D]}. */
-  public NDArray forward(ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
+  public NDArray forward(
+      ForwardContext ctx, NDArray x, Rope.Tables rope, NDArray bias, KvCache cache) {
     NDArray h = x.add(attention.forward(ctx, inputNorm.forward(x, ctx.eps()), rope, bias, cache));
     return h.add(mlp.forward(postAttentionNorm.forward(h, ctx.eps())));
   }

@@ -10,15 +10,15 @@ import dev.tuneforge.llm.config.ModelConfig;
 
 /**
  * Keys and values of past positions, preallocated for {@code capacity} slots per layer (growing by
- * concatenation was ~3.5x slower here, NOTES.md). Each forward writes its new keys/values into slots
- * {@code [length, length + T)} in place and attends over {@code [0, length + T)}; the caller
+ * concatenation was ~3.5x slower here, NOTES.md). Each forward writes its new keys/values into
+ * slots {@code [length, length + T)} in place and attends over {@code [0, length + T)}; the caller
  * advances {@link #length} once all layers have run (the model does it in {@code forward}).
  *
  * <p>All rows share one slot timeline. {@link #rows} gives a view of some rows that writes into the
  * same storage and shares the timeline, so a continuous batch can prefill one newcomer's row while
  * the other rows' slots of that span stay masked out (see {@code generate.BatchedGenerator}).
- * Slices and writes go through {@link JniUtils} with index arrays (one native call each, no
- * {@code NDIndex} string parsing): at batch 1 the cache is touched four times per layer and token.
+ * Slices and writes go through {@link JniUtils} with index arrays (one native call each, no {@code
+ * NDIndex} string parsing): at batch 1 the cache is touched four times per layer and token.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -34,7 +34,8 @@ public final class KvCache implements AutoCloseable {
 
   KvCache(NDManager parent, int layers, int kvHeads, int headDim, int batch, int capacity) {
     if (batch < 1 || capacity < 1) {
-      throw new IllegalArgumentException("KV cache needs batch >= 1 and capacity >= 1, got " + batch + ", " + capacity);
+      throw new IllegalArgumentException(
+          "KV cache needs batch >= 1 and capacity >= 1, got " + batch + ", " + capacity);
     }
     this.manager = parent.newSubManager();
     this.batch = batch;
@@ -68,7 +69,8 @@ public final class KvCache implements AutoCloseable {
    */
   public KvCache rows(int from, int to) {
     if (from < 0 || to > batch || from >= to) {
-      throw new IllegalArgumentException("rows [" + from + ", " + to + ") outside a batch of " + batch);
+      throw new IllegalArgumentException(
+          "rows [" + from + ", " + to + ") outside a batch of " + batch);
     }
     return new KvCache(this, from, to);
   }
@@ -86,7 +88,9 @@ public final class KvCache implements AutoCloseable {
     return batch;
   }
 
-  /** Lends the cache arrays to {@code step} so slices taken during the forward are freed with it. */
+  /**
+   * Lends the cache arrays to {@code step} so slices taken during the forward are freed with it.
+   */
   void attachTo(NDManager step) {
     for (int l = 0; l < keys.length; l++) {
       if (keys[l].getManager() != step) {
@@ -113,8 +117,9 @@ public final class KvCache implements AutoCloseable {
     JniUtils.indexSet((PtNDArray) keys[layer], (PtNDArray) k, min, max, step);
     JniUtils.indexSet((PtNDArray) values[layer], (PtNDArray) v, min, max, step);
     return new NDArray[] {
-        JniUtils.slice((PtNDArray) keys[layer], 2, 0, len + t, 1),
-        JniUtils.slice((PtNDArray) values[layer], 2, 0, len + t, 1)};
+      JniUtils.slice((PtNDArray) keys[layer], 2, 0, len + t, 1),
+      JniUtils.slice((PtNDArray) values[layer], 2, 0, len + t, 1)
+    };
   }
 
   void advance(int tokens) {
@@ -139,7 +144,8 @@ public final class KvCache implements AutoCloseable {
    */
   public void compact(int[][] from) {
     if (from.length != batch) {
-      throw new IllegalArgumentException("compact needs " + batch + " rows of slots, got " + from.length);
+      throw new IllegalArgumentException(
+          "compact needs " + batch + " rows of slots, got " + from.length);
     }
     int width = 0;
     for (int[] row : from) {
@@ -158,7 +164,8 @@ public final class KvCache implements AutoCloseable {
           for (int j = 0; j < width; j++) {
             long slot = j < from[b].length ? from[b][j] : 0;
             if (slot < 0 || slot >= capacity) {
-              throw new IllegalArgumentException("row " + b + " slot " + slot + " outside the capacity " + capacity);
+              throw new IllegalArgumentException(
+                  "row " + b + " slot " + slot + " outside the capacity " + capacity);
             }
             int base = (int) (((b * kv + h) * width + j) * d);
             for (int e = 0; e < d; e++) {

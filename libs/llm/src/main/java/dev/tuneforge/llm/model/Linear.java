@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A plain linear layer with HF's weight layout {@code [out, in]} and an optional bias {@code [out]}. */
+/**
+ * A plain linear layer with HF's weight layout {@code [out, in]} and an optional bias {@code
+ * [out]}.
+ */
 public final class Linear implements LinearLayer {
   private final String name;
   private final NDArray weight;

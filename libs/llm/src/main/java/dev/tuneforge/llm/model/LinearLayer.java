@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A projection {@code y = x W^T (+ b)} inside the transformer. The model only knows this interface,
- * so training can build a LoRA variant, or an NF4-quantised base, in place of a plain
- * {@link Linear} (see {@link LinearFactory}).
+ * so training can build a LoRA variant, or an NF4-quantised base, in place of a plain {@link
+ * Linear} (see {@link LinearFactory}).
  */
 public interface LinearLayer {
 

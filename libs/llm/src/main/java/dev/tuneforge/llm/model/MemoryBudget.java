@@ -15,8 +15,8 @@ import java.util.Map;
  * length) against the bytes this process may still take, refused with both figures before a single
  * weight is read. Weights and caches are native memory, so the JVM's max heap says nothing here;
  * the limit is {@value #PROPERTY} (or {@value #ENV}) when set (bytes, or with a k/m/g/t suffix),
- * else what the machine reports available: {@code MemAvailable} of {@code /proc/meminfo}, capped
- * by a cgroup v2 limit, or the OS bean's free memory where neither exists.
+ * else what the machine reports available: {@code MemAvailable} of {@code /proc/meminfo}, capped by
+ * a cgroup v2 limit, or the OS bean's free memory where neither exists.
  */
 public final class MemoryBudget {
   public static final String PROPERTY = "tuneforge.memory.limit";
@@ -40,7 +40,8 @@ public final class MemoryBudget {
   /**
    * @param contextTokens tokens the KV cache must hold (batch × length)
    */
-  public static Estimate estimate(ModelConfig c, Architecture arch, LinearFactory linears, long contextTokens) {
+  public static Estimate estimate(
+      ModelConfig c, Architecture arch, LinearFactory linears, long contextTokens) {
     long params = 0;
     long bytes = 0;
     String embed = arch.names().embed() + ".weight";
@@ -51,10 +52,13 @@ public final class MemoryBudget {
         n = saturatingMultiply(n, d);
       }
       params = saturatingAdd(params, n);
-      boolean linear = shape.length == 2 && t.getKey().endsWith(".weight") && !t.getKey().equals(embed);
-      long resident = linear
-          ? linears.residentBytes(t.getKey().substring(0, t.getKey().length() - ".weight".length()), shape)
-          : saturatingMultiply(n, Float.BYTES);
+      boolean linear =
+          shape.length == 2 && t.getKey().endsWith(".weight") && !t.getKey().equals(embed);
+      long resident =
+          linear
+              ? linears.residentBytes(
+                  t.getKey().substring(0, t.getKey().length() - ".weight".length()), shape)
+              : saturatingMultiply(n, Float.BYTES);
       bytes = saturatingAdd(bytes, resident);
     }
     // keys + values, [layers, kvHeads * headDim] per token, float32
@@ -65,15 +69,25 @@ public final class MemoryBudget {
   /** Throws, with both figures, when {@code e} does not fit in {@code limitBytes}. */
   public static void require(Estimate e, long limitBytes, String what) {
     if (e.totalBytes() > limitBytes) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "%s needs about %s (%,d parameters: %s of weights, float32, plus %s of KV cache for %,d tokens)"
-              + " but this process may use %s (%s); refused before loading",
-          what, human(e.totalBytes()), e.parameters(), human(e.weightBytes()), human(e.kvCacheBytes()),
-          e.contextTokens(), human(limitBytes), limitSource()));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %s (%,d parameters: %s of weights, float32, plus %s of KV cache for %,d tokens)"
+                  + " but this process may use %s (%s); refused before loading",
+              what,
+              human(e.totalBytes()),
+              e.parameters(),
+              human(e.weightBytes()),
+              human(e.kvCacheBytes()),
+              e.contextTokens(),
+              human(limitBytes),
+              limitSource()));
     }
   }
 
-  /** The bytes a load may take: the configured limit, else the memory the machine reports available. */
+  /**
+   * The bytes a load may take: the configured limit, else the memory the machine reports available.
+   */
   public static long limitBytes() {
     String configured = configured();
     if (configured != null) {
@@ -83,7 +97,8 @@ public final class MemoryBudget {
     Long meminfo = memAvailable();
     if (meminfo != null) {
       available = meminfo;
-    } else if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    } else if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       available = os.getFreeMemorySize();
     }
     Long cgroup = cgroupRemaining();
@@ -103,7 +118,9 @@ public final class MemoryBudget {
     if (System.getProperty(PROPERTY) != null && !System.getProperty(PROPERTY).isBlank()) {
       return "-D" + PROPERTY;
     }
-    return configured() != null ? ENV : "available memory; set " + ENV + " or -D" + PROPERTY + " to change";
+    return configured() != null
+        ? ENV
+        : "available memory; set " + ENV + " or -D" + PROPERTY + " to change";
   }
 
   /** {@code 123}, {@code 512m}, {@code 8g}, {@code 1.5t} → bytes; errors name the setting. */
@@ -115,13 +132,14 @@ public final class MemoryBudget {
     long unit = 1;
     if (!t.isEmpty()) {
       char last = t.charAt(t.length() - 1);
-      int shift = switch (last) {
-        case 'k' -> 10;
-        case 'm' -> 20;
-        case 'g' -> 30;
-        case 't' -> 40;
-        default -> 0;
-      };
+      int shift =
+          switch (last) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+          };
       if (shift > 0) {
         unit = 1L << shift;
         t = t.substring(0, t.length() - 1);
@@ -134,8 +152,8 @@ public final class MemoryBudget {
       }
       return (long) (v * unit);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(ENV + " / " + PROPERTY + " must be a positive size such as 8g, got '" + s
-          + "'");
+      throw new IllegalArgumentException(
+          ENV + " / " + PROPERTY + " must be a positive size such as 8g, got '" + s + "'");
     }
   }
 
@@ -154,7 +172,9 @@ public final class MemoryBudget {
     return null;
   }
 
-  /** cgroup v2: memory.max − memory.current of this process's group, or null when unlimited/absent. */
+  /**
+   * cgroup v2: memory.max − memory.current of this process's group, or null when unlimited/absent.
+   */
   static Long cgroupRemaining() {
     try {
       Path dir = Path.of("/sys/fs/cgroup");
@@ -169,7 +189,8 @@ public final class MemoryBudget {
             if (m.equals("max")) {
               return null;
             }
-            return Math.max(0, Long.parseLong(m) - Long.parseLong(Files.readString(current).trim()));
+            return Math.max(
+                0, Long.parseLong(m) - Long.parseLong(Files.readString(current).trim()));
           }
         }
       }
@@ -190,8 +211,10 @@ public final class MemoryBudget {
       v /= 1024;
       u++;
     }
-    return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]) + " (" + String.format(
-        Locale.ROOT, "%,d", bytes) + " bytes)";
+    return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u])
+        + " ("
+        + String.format(Locale.ROOT, "%,d", bytes)
+        + " bytes)";
   }
 
   private static long saturatingAdd(long a, long b) {

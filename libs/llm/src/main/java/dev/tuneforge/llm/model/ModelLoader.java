@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * Loads a Hugging Face model folder: {@code config.json} → {@link ModelConfig} (every size checked)
- * → the family's {@link Architecture} (registered in {@link ModelType}) → the memory the model
- * will need checked against what the process may use ({@link MemoryBudget}) → checkpoint validated
+ * → the family's {@link Architecture} (registered in {@link ModelType}) → the memory the model will
+ * need checked against what the process may use ({@link MemoryBudget}) → checkpoint validated
  * against the family's tensor table → weights widened to float32 on the device DJL picks (GPU when
  * present). Nothing is allocated before the config, the memory estimate and the tensor table have
  * passed. Non-finite values in a base weight are warned about, naming the tensor.
@@ -28,7 +28,9 @@ import java.util.function.Consumer;
 public final class ModelLoader {
   private ModelLoader() {}
 
-  /** The per-token KV cache the default memory check reserves for, when the caller names no length. */
+  /**
+   * The per-token KV cache the default memory check reserves for, when the caller names no length.
+   */
   public static final int DEFAULT_CONTEXT_TOKENS = 4096;
 
   /**
@@ -75,7 +77,8 @@ public final class ModelLoader {
     return load(source, device, linears, Options.defaults());
   }
 
-  public static CausalLM load(ModelSource source, Device device, LinearFactory linears, Options options) {
+  public static CausalLM load(
+      ModelSource source, Device device, LinearFactory linears, Options options) {
     ModelConfig config = config(source);
     Architecture arch = config.modelType().architecture();
     arch.validate(config);
@@ -86,21 +89,40 @@ public final class ModelLoader {
       List<String> nonFinite = new ArrayList<>();
       NDManager manager = NDManager.newBaseManager(device);
       try {
-        CausalLM model = CausalLM.build(config, arch, name -> {
-          // One tensor at a time, widened to float32 natively; over 2 GiB in row chunks. Each
-          // float32 buffer is checked for NaN/inf before the engine copies it.
-          boolean[] finite = {true};
-          NDArray a = NDArrayReader.read(ckpt, name, manager, SafetensorsFile.DEFAULT_CHUNK_BYTES,
-              floats -> finite[0] &= allFinite(floats));
-          if (!finite[0]) {
-            nonFinite.add(name);
-          }
-          a.setName(name);
-          return a;
-        }, linears, manager, ckpt.storedDtype().torchName());
+        CausalLM model =
+            CausalLM.build(
+                config,
+                arch,
+                name -> {
+                  // One tensor at a time, widened to float32 natively; over 2 GiB in row chunks.
+                  // Each
+                  // float32 buffer is checked for NaN/inf before the engine copies it.
+                  boolean[] finite = {true};
+                  NDArray a =
+                      NDArrayReader.read(
+                          ckpt,
+                          name,
+                          manager,
+                          SafetensorsFile.DEFAULT_CHUNK_BYTES,
+                          floats -> finite[0] &= allFinite(floats));
+                  if (!finite[0]) {
+                    nonFinite.add(name);
+                  }
+                  a.setName(name);
+                  return a;
+                },
+                linears,
+                manager,
+                ckpt.storedDtype().torchName());
         if (!nonFinite.isEmpty()) {
-          options.warnings().accept("warning: " + source.describe() + " holds NaN or infinite values in "
-              + TensorMismatch.summary(nonFinite) + "; outputs that depend on them will not be numbers");
+          options
+              .warnings()
+              .accept(
+                  "warning: "
+                      + source.describe()
+                      + " holds NaN or infinite values in "
+                      + TensorMismatch.summary(nonFinite)
+                      + "; outputs that depend on them will not be numbers");
         }
         return model;
       } catch (RuntimeException e) {
@@ -111,12 +133,19 @@ public final class ModelLoader {
   }
 
   /** The memory check of {@link #load}, on the config alone: nothing is read or allocated. */
-  public static MemoryBudget.Estimate checkMemory(ModelSource source, ModelConfig config, Architecture arch,
-      LinearFactory linears, Options options) {
-    long tokens = options.contextTokens() > 0 ? options.contextTokens()
-        : Math.min(config.maxPositionEmbeddings(), DEFAULT_CONTEXT_TOKENS);
+  public static MemoryBudget.Estimate checkMemory(
+      ModelSource source,
+      ModelConfig config,
+      Architecture arch,
+      LinearFactory linears,
+      Options options) {
+    long tokens =
+        options.contextTokens() > 0
+            ? options.contextTokens()
+            : Math.min(config.maxPositionEmbeddings(), DEFAULT_CONTEXT_TOKENS);
     MemoryBudget.Estimate e = MemoryBudget.estimate(config, arch, linears, tokens);
-    long limit = options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
+    long limit =
+        options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
     MemoryBudget.require(e, limit, "model " + source.describe());
     return e;
   }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Where a Hugging Face model folder lives ({@code config.json}, {@code *.safetensors}, tokenizer
- * files). The engine only needs a local path per file. A model in the object store is fetched
- * whole by the artifact layer ({@code dev.tuneforge.storage.artifact.ArtifactStore#fetch}: manifest
+ * files). The engine only needs a local path per file. A model in the object store is fetched whole
+ * by the artifact layer ({@code dev.tuneforge.storage.artifact.ArtifactStore#fetch}: manifest
  * checked, every file's sha256 verified, shared blob cache) into a local folder first, and read
  * through {@link LocalModelSource}; the engine itself never talks to S3.
  */

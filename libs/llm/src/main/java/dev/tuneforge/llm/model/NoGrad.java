@@ -5,10 +5,10 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * A scope in which libtorch records no autograd graph, as {@code torch.no_grad()}: {@code try (var
- * g = NoGrad.enter()) { ... }}. Grad mode is per thread and libtorch starts every new thread with it
- * on (DJL switches it off only on the thread that created the engine), so code that must not record
- * (in-place optimizer updates on leaf parameters, evaluation, generation) says so itself instead of
- * depending on which thread it runs on. Restores the previous mode on close.
+ * g = NoGrad.enter()) { ... }}. Grad mode is per thread and libtorch starts every new thread with
+ * it on (DJL switches it off only on the thread that created the engine), so code that must not
+ * record (in-place optimizer updates on leaf parameters, evaluation, generation) says so itself
+ * instead of depending on which thread it runs on. Restores the previous mode on close.
  */
 public final class NoGrad implements AutoCloseable {
   private final boolean pytorch;

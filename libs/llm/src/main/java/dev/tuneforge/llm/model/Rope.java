@@ -9,14 +9,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embeddings in HF's rotate-half convention: dimension {@code i} pairs with
- * {@code i + d/2} (not with its neighbour), {@code x' = x cos + rotate_half(x) sin}.
+ * Rotary position embeddings in HF's rotate-half convention: dimension {@code i} pairs with {@code
+ * i + d/2} (not with its neighbour), {@code x' = x cos + rotate_half(x) sin}.
  *
- * <p>{@code rotate_half(x)} is computed as {@code x · R} with a signed permutation matrix
- * {@code R [d, d]}: one libtorch call instead of two slices, a negation and a concatenation (the
- * rotation runs twice per layer and token, so its call count matters at batch 1). It is exact:
- * every output is {@code ±1 · x_j} plus exact zeros, so the result equals the slicing form bit for
- * bit ({@link #applyBySlicing}, checked in BlocksTest), forward and backward.
+ * <p>{@code rotate_half(x)} is computed as {@code x · R} with a signed permutation matrix {@code R
+ * [d, d]}: one libtorch call instead of two slices, a negation and a concatenation (the rotation
+ * runs twice per layer and token, so its call count matters at batch 1). It is exact: every output
+ * is {@code ±1 · x_j} plus exact zeros, so the result equals the slicing form bit for bit ({@link
+ * #applyBySlicing}, checked in BlocksTest), forward and backward.
  */
 public final class Rope {
   private final float[] invFreq;
@@ -41,10 +41,15 @@ public final class Rope {
   /** {@code positions [B, T]} int64 → cos, sin {@code [B, 1, T, d]} (broadcast over heads). */
   public Tables tables(NDManager m, NDArray positions) {
     NDArray inv = m.create(invFreq); // [d/2]
-    NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv); // [B, T, d/2]
+    NDArray freqs =
+        positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv); // [B, T, d/2]
     NDArray emb = NDArrays.concat(new NDList(freqs, freqs), -1).expandDims(1); // [B, 1, T, d]
-    return new Tables(emb.cos(), emb.sin(), m.create(rotateHalfMatrix(2 * invFreq.length), 
-        new Shape(2L * invFreq.length, 2L * invFreq.length)));
+    return new Tables(
+        emb.cos(),
+        emb.sin(),
+        m.create(
+            rotateHalfMatrix(2 * invFreq.length),
+            new Shape(2L * invFreq.length, 2L * invFreq.length)));
   }
 
   /** {@code R [d, d]} row-major with {@code x · R = concat(-x[d/2:], x[:d/2])}. */
@@ -58,14 +63,19 @@ public final class Rope {
     return r;
   }
 
-  /** {@code x [..., T, d]} (any leading dims broadcasting against the tables) → rotated, same shape. */
+  /**
+   * {@code x [..., T, d]} (any leading dims broadcasting against the tables) → rotated, same shape.
+   */
   public static NDArray apply(NDArray x, Tables t) {
     if (t.rotation() == null) {
       return applyBySlicing(x, t);
     }
     NDArray r = t.rotation();
     if (r.getDataType() != x.getDataType()) {
-      r = r.toType(x.getDataType(), false); // matMul does not promote (float64 gradient checks); ±1 and 0 are exact
+      r =
+          r.toType(
+              x.getDataType(),
+              false); // matMul does not promote (float64 gradient checks); ±1 and 0 are exact
     }
     return x.mul(t.cos()).add(x.matMul(r).mul(t.sin()));
   }

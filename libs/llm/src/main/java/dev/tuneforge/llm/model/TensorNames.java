@@ -44,11 +44,23 @@ public record TensorNames(
    * and {@code kNorm} are the Qwen3 per-head norms, or null for families without them.
    */
   public static TensorNames llamaStyle(String qNorm, String kNorm) {
-    return new TensorNames("model.embed_tokens", "model.layers.%d.", "self_attn.q_proj", "self_attn.k_proj",
-        "self_attn.v_proj", "self_attn.o_proj", qNorm, kNorm, "input_layernorm", "post_attention_layernorm",
-        "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj", "model.norm", "lm_head");
+    return new TensorNames(
+        "model.embed_tokens",
+        "model.layers.%d.",
+        "self_attn.q_proj",
+        "self_attn.k_proj",
+        "self_attn.v_proj",
+        "self_attn.o_proj",
+        qNorm,
+        kNorm,
+        "input_layernorm",
+        "post_attention_layernorm",
+        "mlp.gate_proj",
+        "mlp.up_proj",
+        "mlp.down_proj",
+        "model.norm",
+        "lm_head");
   }
-
 
   public String inLayer(int index, String module) {
     return String.format(layer, index) + module;

@@ -21,8 +21,8 @@ import java.util.TreeSet;
 /**
  * PEFT's {@code adapter_config.json} for a LoRA adapter, read and written with PEFT 0.21's keys.
  * Reading is strict: a key that changes what the adapter computes and that the engine does not
- * implement (DoRA, LoRA biases, fan_in_fan_out, per-layer rank patterns, …) is refused with its name,
- * so an adapter never loads into something that silently computes a different function.
+ * implement (DoRA, LoRA biases, fan_in_fan_out, per-layer rank patterns, …) is refused with its
+ * name, so an adapter never loads into something that silently computes a different function.
  *
  * @param lora r, alpha, dropout, target modules, rsLoRA (the seed is not a PEFT key: 0 on read)
  * @param baseModelNameOrPath the base model the adapter was trained on, or null
@@ -32,13 +32,37 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Keys that only describe how PEFT initialised or stored the adapter, not what it computes. */
-  private static final Set<String> INFORMATIONAL = Set.of("base_model_name_or_path", "revision",
-      "inference_mode", "init_lora_weights", "loftq_config", "eva_config", "corda_config",
-      "kasa_config", "lora_ga_config", "qalora_group_size", "megatron_core", "auto_mapping",
-      "peft_version", "ensure_weight_tying", "layers_pattern");
+  private static final Set<String> INFORMATIONAL =
+      Set.of(
+          "base_model_name_or_path",
+          "revision",
+          "inference_mode",
+          "init_lora_weights",
+          "loftq_config",
+          "eva_config",
+          "corda_config",
+          "kasa_config",
+          "lora_ga_config",
+          "qalora_group_size",
+          "megatron_core",
+          "auto_mapping",
+          "peft_version",
+          "ensure_weight_tying",
+          "layers_pattern");
+
   /** Keys the engine reads. */
-  private static final Set<String> READ = Set.of("peft_type", "task_type", "r", "lora_alpha",
-      "lora_dropout", "target_modules", "use_rslora", "bias", "fan_in_fan_out", "use_dora");
+  private static final Set<String> READ =
+      Set.of(
+          "peft_type",
+          "task_type",
+          "r",
+          "lora_alpha",
+          "lora_dropout",
+          "target_modules",
+          "use_rslora",
+          "bias",
+          "fan_in_fan_out",
+          "use_dora");
 
   /**
    * Reads and checks an {@code adapter_config.json}: a regular file of bounded size, strict JSON
@@ -47,8 +71,8 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
   public static AdapterConfig read(Path file) {
     JsonNode root = StrictJson.parse(Folders.readText(file, FILE), file.toString());
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(file + " must be a JSON object, found "
-          + StrictJson.describe(root));
+      throw new IllegalArgumentException(
+          file + " must be a JSON object, found " + StrictJson.describe(root));
     }
     return parse(root, file.toString());
   }
@@ -67,7 +91,8 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       throw refuse(where, "bias", bias, "only bias \"none\" is supported");
     }
     if (bool(root, "fan_in_fan_out", where)) {
-      throw refuse(where, "fan_in_fan_out", "true", "Conv1D-layout (GPT-2) weights are not supported");
+      throw refuse(
+          where, "fan_in_fan_out", "true", "Conv1D-layout (GPT-2) weights are not supported");
     }
     if (bool(root, "use_dora", where)) {
       throw refuse(where, "use_dora", "true", "DoRA is not supported");
@@ -79,30 +104,38 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       if (READ.contains(e.getKey()) || INFORMATIONAL.contains(e.getKey()) || isOff(e.getValue())) {
         continue;
       }
-      throw refuse(where, e.getKey(), e.getValue().toString(), "this LoRA feature is not supported");
+      throw refuse(
+          where, e.getKey(), e.getValue().toString(), "this LoRA feature is not supported");
     }
     int r = requiredInt(root, "r", where);
     if (r <= 0) {
-      throw new IllegalArgumentException(where + ": field \"r\" must be a positive integer, found "
-          + r);
+      throw new IllegalArgumentException(
+          where + ": field \"r\" must be a positive integer, found " + r);
     }
     JsonNode alphaNode = root.get("lora_alpha");
     if (alphaNode == null || !alphaNode.isNumber() || !Double.isFinite(alphaNode.asDouble())) {
-      throw new IllegalArgumentException(where + ": field \"lora_alpha\" must be a finite number,"
-          + " found " + StrictJson.describe(alphaNode));
+      throw new IllegalArgumentException(
+          where
+              + ": field \"lora_alpha\" must be a finite number,"
+              + " found "
+              + StrictJson.describe(alphaNode));
     }
     JsonNode dropoutNode = root.get("lora_dropout");
     double dropout = 0.0;
     if (dropoutNode != null && !dropoutNode.isNull()) {
       dropout = dropoutNode.asDouble();
       if (!dropoutNode.isNumber() || !(dropout >= 0 && dropout < 1)) {
-        throw new IllegalArgumentException(where + ": field \"lora_dropout\" must be a number in"
-            + " [0, 1), found " + StrictJson.describe(dropoutNode));
+        throw new IllegalArgumentException(
+            where
+                + ": field \"lora_dropout\" must be a number in"
+                + " [0, 1), found "
+                + StrictJson.describe(dropoutNode));
       }
     }
     List<String> targets = targets(root.get("target_modules"), where);
-    LoraConfig lora = new LoraConfig(r, alphaNode.asDouble(), dropout, targets,
-        bool(root, "use_rslora", where), 0L);
+    LoraConfig lora =
+        new LoraConfig(
+            r, alphaNode.asDouble(), dropout, targets, bool(root, "use_rslora", where), 0L);
     return new AdapterConfig(lora, root.path("base_model_name_or_path").asText(null));
   }
 
@@ -115,7 +148,10 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
         return List.of(LoraConfig.ALL_LINEAR);
       }
       // PEFT treats any other string as a regular expression over module names.
-      throw refuse(where, "target_modules", node.toString(),
+      throw refuse(
+          where,
+          "target_modules",
+          node.toString(),
           "a regular expression is not supported; list the module names");
     }
     if (!node.isArray()) {
@@ -125,8 +161,12 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
     for (int i = 0; i < node.size(); i++) {
       JsonNode t = node.get(i);
       if (!t.isTextual() || t.textValue().isEmpty()) {
-        throw new IllegalArgumentException(where + ": field \"target_modules\" element " + i
-            + " must be a module name, found " + StrictJson.describe(t));
+        throw new IllegalArgumentException(
+            where
+                + ": field \"target_modules\" element "
+                + i
+                + " must be a module name, found "
+                + StrictJson.describe(t));
       }
       out.add(t.textValue());
     }
@@ -143,8 +183,8 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       return fallback;
     }
     if (!n.isTextual()) {
-      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be a string, found "
-          + StrictJson.describe(n));
+      throw new IllegalArgumentException(
+          where + ": field \"" + key + "\" must be a string, found " + StrictJson.describe(n));
     }
     return n.textValue();
   }
@@ -156,27 +196,40 @@ public record AdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
       return false;
     }
     if (!n.isBoolean()) {
-      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be true or false,"
-          + " found " + StrictJson.describe(n));
+      throw new IllegalArgumentException(
+          where
+              + ": field \""
+              + key
+              + "\" must be true or false,"
+              + " found "
+              + StrictJson.describe(n));
     }
     return n.booleanValue();
   }
 
   private static boolean isOff(JsonNode v) {
-    return v == null || v.isNull() || (v.isBoolean() && !v.asBoolean())
+    return v == null
+        || v.isNull()
+        || (v.isBoolean() && !v.asBoolean())
         || ((v.isObject() || v.isArray()) && v.isEmpty());
   }
 
   private static int requiredInt(JsonNode root, String key, String where) {
     JsonNode n = root.get(key);
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + ": field \"" + key + "\" must be an integer,"
-          + " found " + StrictJson.describe(n));
+      throw new IllegalArgumentException(
+          where
+              + ": field \""
+              + key
+              + "\" must be an integer,"
+              + " found "
+              + StrictJson.describe(n));
     }
     return n.asInt();
   }
 
-  private static IllegalArgumentException refuse(String where, String key, String value, String why) {
+  private static IllegalArgumentException refuse(
+      String where, String key, String value, String why) {
     return new IllegalArgumentException(
         where + ": unsupported adapter setting " + key + " = " + value + " (" + why + ")");
   }

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Loads a base model with a PEFT LoRA adapter on top: the adapter's modules are built as
- * {@link LoraLinear} layers holding its factors. After the build, every mismatch between the model
- * and the adapter (a targeted module without tensors, tensors for a module the model lacks or the
- * config does not target, wrong shapes) is reported in one error, each by name.
+ * Loads a base model with a PEFT LoRA adapter on top: the adapter's modules are built as {@link
+ * LoraLinear} layers holding its factors. After the build, every mismatch between the model and the
+ * adapter (a targeted module without tensors, tensors for a module the model lacks or the config
+ * does not target, wrong shapes) is reported in one error, each by name.
  */
 public final class AdapterLoader {
   /** Adapter tensors the model has no targeted module for. */
@@ -25,7 +25,8 @@ public final class AdapterLoader {
   private AdapterLoader() {}
 
   /** A model with an adapter applied, and the factory that holds its LoRA layers. */
-  public record Adapted(CausalLM model, LoraLinearFactory lora, AdapterConfig config) implements AutoCloseable {
+  public record Adapted(CausalLM model, LoraLinearFactory lora, AdapterConfig config)
+      implements AutoCloseable {
     @Override
     public void close() {
       model.close();
@@ -41,11 +42,13 @@ public final class AdapterLoader {
   }
 
   /**
-   * The adapter over base layers that {@code frozen} builds, e.g. {@code quant.Nf4LinearFactory}
-   * to run a QLoRA adapter on the NF4 base it was trained on.
+   * The adapter over base layers that {@code frozen} builds, e.g. {@code quant.Nf4LinearFactory} to
+   * run a QLoRA adapter on the NF4 base it was trained on.
    */
-  public static Adapted load(ModelSource base, PeftAdapter adapter, Device device, LinearFactory frozen) {
-    LoraLinearFactory factory = LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights(), frozen);
+  public static Adapted load(
+      ModelSource base, PeftAdapter adapter, Device device, LinearFactory frozen) {
+    LoraLinearFactory factory =
+        LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights(), frozen);
     CausalLM model = ModelLoader.load(base, device, factory);
     Set<String> consulted = factory.consulted();
     TensorMismatch m = new TensorMismatch();

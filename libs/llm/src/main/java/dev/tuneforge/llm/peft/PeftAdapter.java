@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A LoRA adapter folder in PEFT layout, read into memory: {@code adapter_config.json} and
- * {@code adapter_model.safetensors} with PEFT's tensor names. Every tensor must be a
- * {@code lora_A}/{@code lora_B} pair of rank {@code r}; anything else (DoRA magnitudes, LoRA
- * biases, embedding adapters, saved modules) is refused by name.
+ * A LoRA adapter folder in PEFT layout, read into memory: {@code adapter_config.json} and {@code
+ * adapter_model.safetensors} with PEFT's tensor names. Every tensor must be a {@code lora_A}/{@code
+ * lora_B} pair of rank {@code r}; anything else (DoRA magnitudes, LoRA biases, embedding adapters,
+ * saved modules) is refused by name.
  *
  * @param config the adapter's settings
  * @param weights A and B per HF module name, sorted by name
@@ -67,13 +67,21 @@ public record PeftAdapter(AdapterConfig config, Map<String, LoraWeights> weights
         (isA ? as : bs).put(module, new FloatTensor(t.shape(), data));
       }
     }
-    as.keySet().stream().filter(mod -> !bs.containsKey(mod)).forEach(mod -> m.missing(PeftNames.loraB(mod)));
-    bs.keySet().stream().filter(mod -> !as.containsKey(mod)).forEach(mod -> m.missing(PeftNames.loraA(mod)));
+    as.keySet().stream()
+        .filter(mod -> !bs.containsKey(mod))
+        .forEach(mod -> m.missing(PeftNames.loraB(mod)));
+    bs.keySet().stream()
+        .filter(mod -> !as.containsKey(mod))
+        .forEach(mod -> m.missing(PeftNames.loraA(mod)));
     m.throwIfAny("adapter " + weightsFile + " is not a plain LoRA adapter:");
     if (!nonFinite.isEmpty()) {
       // an adapter is small and trained here or by PEFT: a NaN in it is corruption, never usable
-      throw new IllegalArgumentException("adapter " + weightsFile + " holds NaN or infinite values in "
-          + TensorMismatch.summary(nonFinite) + "; refusing it");
+      throw new IllegalArgumentException(
+          "adapter "
+              + weightsFile
+              + " holds NaN or infinite values in "
+              + TensorMismatch.summary(nonFinite)
+              + "; refusing it");
     }
     Map<String, LoraWeights> weights = new TreeMap<>();
     as.forEach((mod, a) -> weights.put(mod, new LoraWeights(mod, a, bs.get(mod))));

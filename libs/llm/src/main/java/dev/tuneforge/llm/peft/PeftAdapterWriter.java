@@ -39,14 +39,19 @@ public final class PeftAdapterWriter {
       tensors.put(PeftNames.loraA(l.name()), floats(l.loraA())); // [r, in]
       tensors.put(PeftNames.loraB(l.name()), floats(l.loraB())); // [out, r]
     }
-    SafetensorsWriter.write(dir.resolve(PeftAdapter.WEIGHTS_FILE), new LinkedHashMap<>(tensors),
-        DType.F32, Map.of("format", "pt"));
+    SafetensorsWriter.write(
+        dir.resolve(PeftAdapter.WEIGHTS_FILE),
+        new LinkedHashMap<>(tensors),
+        DType.F32,
+        Map.of("format", "pt"));
     config.write(dir.resolve(AdapterConfig.FILE), modules);
   }
 
   private static FloatTensor floats(NDArray a) {
-    float[] data = a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
-        ? a.toFloatArray() : a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    float[] data =
+        a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32
+            ? a.toFloatArray()
+            : a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
     return new FloatTensor(a.getShape().getShape(), data);
   }
 }

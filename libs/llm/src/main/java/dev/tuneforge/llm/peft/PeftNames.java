@@ -1,9 +1,9 @@
 package dev.tuneforge.llm.peft;
 
 /**
- * PEFT's tensor names in {@code adapter_model.safetensors}: the module's HF name under the
- * {@code PeftModelForCausalLM} prefix, without the adapter name, e.g.
- * {@code base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight}.
+ * PEFT's tensor names in {@code adapter_model.safetensors}: the module's HF name under the {@code
+ * PeftModelForCausalLM} prefix, without the adapter name, e.g. {@code
+ * base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight}.
  */
 public final class PeftNames {
   public static final String PREFIX = "base_model.model.";
@@ -22,7 +22,9 @@ public final class PeftNames {
     return PREFIX + module + B_SUFFIX;
   }
 
-  /** The HF module of a PEFT {@code lora_A}/{@code lora_B} tensor name, or null for any other name. */
+  /**
+   * The HF module of a PEFT {@code lora_A}/{@code lora_B} tensor name, or null for any other name.
+   */
   public static String module(String tensorName) {
     if (!tensorName.startsWith(PREFIX)) {
       return null;

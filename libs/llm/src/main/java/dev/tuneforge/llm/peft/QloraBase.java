@@ -44,20 +44,27 @@ public record QloraBase(List<String> quantizedModules) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    JsonNode root = dev.tuneforge.llm.io.StrictJson.parse(
-        dev.tuneforge.llm.io.Folders.readText(file, FILE), file.toString());
+    JsonNode root =
+        dev.tuneforge.llm.io.StrictJson.parse(
+            dev.tuneforge.llm.io.Folders.readText(file, FILE), file.toString());
     JsonNode q = root.path("quantization_config");
     if (!"nf4".equals(q.path("bnb_4bit_quant_type").asText(null))
         || !q.path("bnb_4bit_use_double_quant").asBoolean(false)
         || root.path("blocksize").asInt() != Nf4.BLOCK_SIZE
         || root.path("absmax_group_size").asInt() != DoubleQuantizedScales.GROUP_SIZE) {
-      throw new IllegalArgumentException(file + ": quantization_config.bnb_4bit_quant_type, "
-          + "bnb_4bit_use_double_quant, blocksize and absmax_group_size must be nf4, true, " + Nf4.BLOCK_SIZE
-          + " and " + DoubleQuantizedScales.GROUP_SIZE + " (the only NF4 layout this engine computes)");
+      throw new IllegalArgumentException(
+          file
+              + ": quantization_config.bnb_4bit_quant_type, "
+              + "bnb_4bit_use_double_quant, blocksize and absmax_group_size must be nf4, true, "
+              + Nf4.BLOCK_SIZE
+              + " and "
+              + DoubleQuantizedScales.GROUP_SIZE
+              + " (the only NF4 layout this engine computes)");
     }
     JsonNode modules = root.get("quantized_modules");
     if (modules == null || !modules.isArray()) {
-      throw new IllegalArgumentException(file + ": quantized_modules must be a list of module names");
+      throw new IllegalArgumentException(
+          file + ": quantized_modules must be a list of module names");
     }
     List<String> names = new ArrayList<>();
     modules.forEach(m -> names.add(m.asText()));
@@ -67,9 +74,11 @@ public record QloraBase(List<String> quantizedModules) {
   /** Writes {@value #FILE} into {@code adapterDir}. */
   public void write(Path adapterDir) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("note", "This LoRA adapter was trained on a base whose quantized_modules were NF4-quantized"
-        + " (QLoRA). It loads as a plain PEFT LoRA adapter on the float base; the function it was trained"
-        + " for is the dequantized base plus the adapter: tuneforge merge --dequantize-base merges into that.");
+    root.put(
+        "note",
+        "This LoRA adapter was trained on a base whose quantized_modules were NF4-quantized"
+            + " (QLoRA). It loads as a plain PEFT LoRA adapter on the float base; the function it was trained"
+            + " for is the dequantized base plus the adapter: tuneforge merge --dequantize-base merges into that.");
     ObjectNode q = root.putObject("quantization_config");
     q.put("quant_method", "bitsandbytes");
     q.put("load_in_4bit", true);

@@ -12,27 +12,27 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class Nf4Codebook implements AutoCloseable {
 
-    private final NDArray bytePairs;
-    private final NDArray dynamicMap;
+  private final NDArray bytePairs;
+  private final NDArray dynamicMap;
 
-    public Nf4Codebook(NDManager manager) {
-        this.bytePairs = manager.create(Nf4.bytePairTable(), new Shape(256, 2)); // (256, 2)
-        this.dynamicMap = manager.create(DynamicMap8.values(), new Shape(256, 1)); // (256, 1)
-    }
+  public Nf4Codebook(NDManager manager) {
+    this.bytePairs = manager.create(Nf4.bytePairTable(), new Shape(256, 2)); // (256, 2)
+    this.dynamicMap = manager.create(DynamicMap8.values(), new Shape(256, 1)); // (256, 1)
+  }
 
-    /** (256, 2) float32: row b = (level of b's high nibble, level of b's low nibble). */
-    NDArray bytePairs() {
-        return bytePairs;
-    }
+  /** (256, 2) float32: row b = (level of b's high nibble, level of b's low nibble). */
+  NDArray bytePairs() {
+    return bytePairs;
+  }
 
-    /** (256, 1) float32: the dynamic 8-bit map, one row per code so it gathers like an embedding. */
-    NDArray dynamicMap() {
-        return dynamicMap;
-    }
+  /** (256, 1) float32: the dynamic 8-bit map, one row per code so it gathers like an embedding. */
+  NDArray dynamicMap() {
+    return dynamicMap;
+  }
 
-    @Override
-    public void close() {
-        bytePairs.close();
-        dynamicMap.close();
-    }
+  @Override
+  public void close() {
+    bytePairs.close();
+    dynamicMap.close();
+  }
 }

@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * Loads a checkpoint tensor as a float32 {@link NDArray}. Up to {@code chunkBytes} it is one
- * buffer handed to the engine; above (tensors over 2 GiB cannot be one Java buffer) the array is
- * allocated once and filled row block by row block, so native memory peaks at the tensor plus two
- * chunk buffers.
+ * Loads a checkpoint tensor as a float32 {@link NDArray}. Up to {@code chunkBytes} it is one buffer
+ * handed to the engine; above (tensors over 2 GiB cannot be one Java buffer) the array is allocated
+ * once and filled row block by row block, so native memory peaks at the tensor plus two chunk
+ * buffers.
  */
 public final class NDArrayReader {
   private NDArrayReader() {}
@@ -22,8 +22,8 @@ public final class NDArrayReader {
     return read(ckpt, name, manager, SafetensorsFile.DEFAULT_CHUNK_BYTES);
   }
 
-  public static NDArray read(SafetensorsCheckpoint ckpt, String name, NDManager manager,
-      long chunkBytes) {
+  public static NDArray read(
+      SafetensorsCheckpoint ckpt, String name, NDManager manager, long chunkBytes) {
     return read(ckpt, name, manager, chunkBytes, floats -> {});
   }
 
@@ -32,8 +32,12 @@ public final class NDArrayReader {
    * (the whole tensor, or one row block) to {@code inspect} before the engine copies it; the
    * inspector must not move the buffer's position.
    */
-  public static NDArray read(SafetensorsCheckpoint ckpt, String name, NDManager manager,
-      long chunkBytes, Consumer<ByteBuffer> inspect) {
+  public static NDArray read(
+      SafetensorsCheckpoint ckpt,
+      String name,
+      NDManager manager,
+      long chunkBytes,
+      Consumer<ByteBuffer> inspect) {
     TensorInfo t = ckpt.info(name);
     Shape shape = new Shape(t.shape());
     if (t.numel() * 4 <= chunkBytes || t.shape().length == 0) {
@@ -43,16 +47,20 @@ public final class NDArrayReader {
     }
     NDArray full = manager.zeros(shape, DataType.FLOAT32);
     long row = t.numel() / t.shape()[0];
-    ckpt.readFloat32(name, chunkBytes, (first, floats) -> {
-      long rows = floats.remaining() / 4 / row;
-      long r0 = first / row;
-      long[] partShape = t.shape().clone();
-      partShape[0] = rows;
-      inspect.accept(floats);
-      try (NDArray part = manager.create(floats, new Shape(partShape), DataType.FLOAT32)) {
-        full.set(new NDIndex("{}:{}", r0, r0 + rows), part); // (rows, ...) into full[r0:r0+rows]
-      }
-    });
+    ckpt.readFloat32(
+        name,
+        chunkBytes,
+        (first, floats) -> {
+          long rows = floats.remaining() / 4 / row;
+          long r0 = first / row;
+          long[] partShape = t.shape().clone();
+          partShape[0] = rows;
+          inspect.accept(floats);
+          try (NDArray part = manager.create(floats, new Shape(partShape), DataType.FLOAT32)) {
+            full.set(
+                new NDIndex("{}:{}", r0, r0 + rows), part); // (rows, ...) into full[r0:r0+rows]
+          }
+        });
     return full;
   }
 }

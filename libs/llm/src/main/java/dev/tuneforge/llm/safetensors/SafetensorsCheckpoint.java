@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The weights of a model folder: either one {@code model.safetensors} or shards listed by
- * {@code model.safetensors.index.json}. Tensors are looked up by HF name across shards.
+ * The weights of a model folder: either one {@code model.safetensors} or shards listed by {@code
+ * model.safetensors.index.json}. Tensors are looked up by HF name across shards.
  */
 public final class SafetensorsCheckpoint implements AutoCloseable {
   public static final String SINGLE = "model.safetensors";
@@ -53,7 +53,10 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
       return new SafetensorsCheckpoint(List.of(SafetensorsFile.open(source.resolve(other.get(0)))));
     }
     for (String n : names) {
-      if (n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")
+      if (n.endsWith(".bin")
+          || n.endsWith(".pt")
+          || n.endsWith(".pth")
+          || n.endsWith(".ckpt")
           || n.endsWith(".pkl")) {
         SafetensorsFile.refusePickle(source.resolve(n)); // throws with the reason
       }
@@ -67,8 +70,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     StrictJson.fields(index, INDEX);
     JsonNode metadata = index.get("metadata");
     if (metadata != null && !metadata.isObject() && !metadata.isNull()) {
-      throw new IllegalArgumentException(INDEX + " field \"metadata\" must be an object, found "
-          + StrictJson.describe(metadata));
+      throw new IllegalArgumentException(
+          INDEX + " field \"metadata\" must be an object, found " + StrictJson.describe(metadata));
     }
     JsonNode map = index.get("weight_map");
     if (map == null) {
@@ -79,8 +82,12 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
       var e = it.next();
       JsonNode shard = e.getValue();
       if (!shard.isTextual() || !shard.textValue().endsWith(".safetensors")) {
-        throw new IllegalArgumentException(INDEX + " field \"weight_map\" entry \"" + e.getKey()
-            + "\" must name a .safetensors shard, found " + StrictJson.describe(shard));
+        throw new IllegalArgumentException(
+            INDEX
+                + " field \"weight_map\" entry \""
+                + e.getKey()
+                + "\" must name a .safetensors shard, found "
+                + StrictJson.describe(shard));
       }
       shardNames.add(shard.textValue());
     }
@@ -94,13 +101,20 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
       }
       SafetensorsCheckpoint c = new SafetensorsCheckpoint(files);
       // The index and the shard headers must agree, tensor by tensor.
-      map.fields().forEachRemaining(e -> {
-        SafetensorsFile f = c.byName.get(e.getKey());
-        if (f == null || !f.path().getFileName().toString().equals(e.getValue().asText())) {
-          throw new IllegalArgumentException(INDEX + " maps " + e.getKey() + " to "
-              + e.getValue().asText() + " but that shard does not hold it");
-        }
-      });
+      map.fields()
+          .forEachRemaining(
+              e -> {
+                SafetensorsFile f = c.byName.get(e.getKey());
+                if (f == null || !f.path().getFileName().toString().equals(e.getValue().asText())) {
+                  throw new IllegalArgumentException(
+                      INDEX
+                          + " maps "
+                          + e.getKey()
+                          + " to "
+                          + e.getValue().asText()
+                          + " but that shard does not hold it");
+                }
+              });
       return c;
     } catch (RuntimeException e) {
       files.forEach(SafetensorsFile::close);
@@ -145,11 +159,12 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   /**
-   * Checks the checkpoint against the tensors a model expects: every expected name present with
-   * its exact shape, nothing else present except names matching {@code ignorable}. All problems are
+   * Checks the checkpoint against the tensors a model expects: every expected name present with its
+   * exact shape, nothing else present except names matching {@code ignorable}. All problems are
    * reported in one error, each tensor by name.
    */
-  public void validate(Map<String, long[]> expected, java.util.function.Predicate<String> ignorable) {
+  public void validate(
+      Map<String, long[]> expected, java.util.function.Predicate<String> ignorable) {
     TensorMismatch m = new TensorMismatch();
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       SafetensorsFile f = byName.get(e.getKey());
@@ -169,7 +184,9 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
 
   /** The stored dtype of the first tensor (what "dtype" means for a uniform checkpoint). */
   public DType storedDtype() {
-    return files.get(0).tensors().values().stream().findFirst().map(TensorInfo::dtype)
+    return files.get(0).tensors().values().stream()
+        .findFirst()
+        .map(TensorInfo::dtype)
         .orElse(DType.F32);
   }
 

@@ -26,8 +26,12 @@ public final class SafetensorsFile implements AutoCloseable {
   private final Map<String, TensorInfo> tensors;
   private final Map<String, String> metadata;
 
-  private SafetensorsFile(Path path, FileChannel channel, long dataStart,
-      Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+  private SafetensorsFile(
+      Path path,
+      FileChannel channel,
+      long dataStart,
+      Map<String, TensorInfo> tensors,
+      Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
@@ -48,28 +52,39 @@ public final class SafetensorsFile implements AutoCloseable {
       ch = FileChannel.open(path, StandardOpenOption.READ);
       long size = ch.size();
       if (size < 8) {
-        throw new IllegalArgumentException(path + " is not a safetensors file (" + size
-            + " bytes, shorter than the 8-byte header length)");
+        throw new IllegalArgumentException(
+            path
+                + " is not a safetensors file ("
+                + size
+                + " bytes, shorter than the 8-byte header length)");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0);
       long headerLen = lenBuf.getLong(0);
       if (headerLen < 0 || headerLen > SafetensorsHeader.MAX_HEADER_BYTES) {
-        throw new IllegalArgumentException(path + ": safetensors header length "
-            + Long.toUnsignedString(headerLen) + " is over the limit of "
-            + SafetensorsHeader.MAX_HEADER_BYTES + " bytes");
+        throw new IllegalArgumentException(
+            path
+                + ": safetensors header length "
+                + Long.toUnsignedString(headerLen)
+                + " is over the limit of "
+                + SafetensorsHeader.MAX_HEADER_BYTES
+                + " bytes");
       }
       if (headerLen < 2 || 8 + headerLen > size) {
-        throw new IllegalArgumentException(path + ": safetensors header length " + headerLen
-            + " does not fit the file size " + size);
+        throw new IllegalArgumentException(
+            path
+                + ": safetensors header length "
+                + headerLen
+                + " does not fit the file size "
+                + size);
       }
       ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
       readFully(ch, headerBuf, 8);
       long dataStart = 8 + headerLen;
-      SafetensorsHeader header = SafetensorsHeader.parse(path.toString(), headerBuf.array(),
-          size - dataStart);
-      SafetensorsFile f = new SafetensorsFile(path, ch, dataStart, header.tensors(),
-          header.metadata());
+      SafetensorsHeader header =
+          SafetensorsHeader.parse(path.toString(), headerBuf.array(), size - dataStart);
+      SafetensorsFile f =
+          new SafetensorsFile(path, ch, dataStart, header.tensors(), header.metadata());
       ch = null;
       return f;
     } catch (IOException e) {
@@ -93,9 +108,11 @@ public final class SafetensorsFile implements AutoCloseable {
     String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
     for (String ext : new String[] {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"}) {
       if (n.endsWith(ext)) {
-        throw new IllegalArgumentException("refusing to load " + path.getFileName()
-            + ": pickle-based checkpoints can execute arbitrary code when loaded;"
-            + " convert the model to safetensors");
+        throw new IllegalArgumentException(
+            "refusing to load "
+                + path.getFileName()
+                + ": pickle-based checkpoints can execute arbitrary code when loaded;"
+                + " convert the model to safetensors");
       }
     }
   }
@@ -131,15 +148,20 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /**
    * Reads a tensor widened to float32 into a new direct buffer in native byte order, ready to hand
-   * to the native engine without another copy. A Java buffer holds at most 2 GiB: larger tensors
-   * (a 70B model's embedding is ~4 GB) are read with {@link #readFloat32(String, long, ChunkSink)}.
+   * to the native engine without another copy. A Java buffer holds at most 2 GiB: larger tensors (a
+   * 70B model's embedding is ~4 GB) are read with {@link #readFloat32(String, long, ChunkSink)}.
    */
   public ByteBuffer readFloat32(String name) {
     TensorInfo t = info(name);
     long n = t.numel();
     if (n * 4 > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("tensor " + name + " (" + n * 4 + " bytes as float32) is"
-          + " larger than one buffer: read it in chunks");
+      throw new IllegalArgumentException(
+          "tensor "
+              + name
+              + " ("
+              + n * 4
+              + " bytes as float32) is"
+              + " larger than one buffer: read it in chunks");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder());
     if (n > 0) {
@@ -151,8 +173,11 @@ public final class SafetensorsFile implements AutoCloseable {
   private MappedByteBuffer map(TensorInfo t, long first, int count) {
     int width = t.dtype().bytes();
     try {
-      MappedByteBuffer src = channel.map(FileChannel.MapMode.READ_ONLY,
-          dataStart + t.begin() + first * width, (long) count * width);
+      MappedByteBuffer src =
+          channel.map(
+              FileChannel.MapMode.READ_ONLY,
+              dataStart + t.begin() + first * width,
+              (long) count * width);
       src.order(ByteOrder.LITTLE_ENDIAN);
       return src;
     } catch (IOException e) {
@@ -178,8 +203,12 @@ public final class SafetensorsFile implements AutoCloseable {
     long rowsPerChunk = Math.max(1, maxChunkBytes / 4 / row);
     long chunk = Math.min(rowsPerChunk * row, n);
     if (chunk * 4 > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("tensor " + name + " has rows of " + row * 4
-          + " bytes as float32, more than one buffer holds");
+      throw new IllegalArgumentException(
+          "tensor "
+              + name
+              + " has rows of "
+              + row * 4
+              + " bytes as float32, more than one buffer holds");
     }
     int width = t.dtype().bytes();
     ByteBuffer src = ByteBuffer.allocateDirect((int) chunk * width).order(ByteOrder.LITTLE_ENDIAN);

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A safetensors header, validated as strictly as the reference implementation
- * ({@code huggingface/safetensors}, {@code Metadata::validate}): the header is at most 100 MB of
- * UTF-8 JSON starting with <code>{</code>; {@code __metadata__} maps strings to strings; every
- * tensor has a known {@code dtype}, a {@code shape} of non-negative integers (not 96.5, not "96")
- * and {@code data_offsets} of two non-negative integers whose difference is exactly
- * numel x itemsize; sorted by offset, the tensors neither overlap nor leave gaps, and together
- * cover the data section to its last byte. Every error names the file, the tensor and the field.
+ * A safetensors header, validated as strictly as the reference implementation ({@code
+ * huggingface/safetensors}, {@code Metadata::validate}): the header is at most 100 MB of UTF-8 JSON
+ * starting with <code>{</code>; {@code __metadata__} maps strings to strings; every tensor has a
+ * known {@code dtype}, a {@code shape} of non-negative integers (not 96.5, not "96") and {@code
+ * data_offsets} of two non-negative integers whose difference is exactly numel x itemsize; sorted
+ * by offset, the tensors neither overlap nor leave gaps, and together cover the data section to its
+ * last byte. Every error names the file, the tensor and the field.
  *
  * @param tensors tensors in header order
  * @param metadata the {@code __metadata__} strings
@@ -32,13 +32,28 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
   static final long MAX_HEADER_BYTES = 100_000_000L;
 
   /** Bits per element of every dtype the reference knows (for validating sizes). */
-  private static final Map<String, Integer> KNOWN_BITS = Map.ofEntries(
-      Map.entry("BOOL", 8), Map.entry("U8", 8), Map.entry("I8", 8), Map.entry("F8_E5M2", 8),
-      Map.entry("F8_E4M3", 8), Map.entry("F8_E8M0", 8), Map.entry("I16", 16),
-      Map.entry("U16", 16), Map.entry("F16", 16), Map.entry("BF16", 16), Map.entry("I32", 32),
-      Map.entry("U32", 32), Map.entry("F32", 32), Map.entry("F64", 64), Map.entry("I64", 64),
-      Map.entry("U64", 64), Map.entry("F4", 4), Map.entry("F6_E2M3", 6), Map.entry("F6_E3M2", 6),
-      Map.entry("C64", 64));
+  private static final Map<String, Integer> KNOWN_BITS =
+      Map.ofEntries(
+          Map.entry("BOOL", 8),
+          Map.entry("U8", 8),
+          Map.entry("I8", 8),
+          Map.entry("F8_E5M2", 8),
+          Map.entry("F8_E4M3", 8),
+          Map.entry("F8_E8M0", 8),
+          Map.entry("I16", 16),
+          Map.entry("U16", 16),
+          Map.entry("F16", 16),
+          Map.entry("BF16", 16),
+          Map.entry("I32", 32),
+          Map.entry("U32", 32),
+          Map.entry("F32", 32),
+          Map.entry("F64", 64),
+          Map.entry("I64", 64),
+          Map.entry("U64", 64),
+          Map.entry("F4", 4),
+          Map.entry("F6_E2M3", 6),
+          Map.entry("F6_E3M2", 6),
+          Map.entry("C64", 64));
 
   /**
    * Parses and validates a header.
@@ -50,9 +65,13 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
   static SafetensorsHeader parse(String file, byte[] header, long dataSize) {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(header))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(file + ": safetensors header is not valid UTF-8");
     }
@@ -67,12 +86,16 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("__metadata__")) {
         for (Iterator<Map.Entry<String, JsonNode>> m =
-            StrictJson.fields(e.getValue(), file + ": \"__metadata__\""); m.hasNext(); ) {
+                StrictJson.fields(e.getValue(), file + ": \"__metadata__\"");
+            m.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = m.next();
           if (!entry.getValue().isTextual()) {
-            throw new IllegalArgumentException(file + ": \"__metadata__\" entry \""
-                + entry.getKey() + "\" must be a string, found "
-                + StrictJson.describe(entry.getValue()));
+            throw new IllegalArgumentException(
+                file
+                    + ": \"__metadata__\" entry \""
+                    + entry.getKey()
+                    + "\" must be a string, found "
+                    + StrictJson.describe(entry.getValue()));
           }
           metadata.put(entry.getKey(), entry.getValue().textValue());
         }
@@ -81,8 +104,8 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
       }
     }
     checkLayout(file, tensors, dataSize);
-    return new SafetensorsHeader(Collections.unmodifiableMap(tensors),
-        Collections.unmodifiableMap(metadata));
+    return new SafetensorsHeader(
+        Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
   }
 
   private static TensorInfo entry(String file, String name, JsonNode node) {
@@ -90,14 +113,14 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     StrictJson.fields(node, where);
     JsonNode dtypeNode = node.get("dtype");
     if (dtypeNode == null || !dtypeNode.isTextual()) {
-      throw new IllegalArgumentException(where + " field \"dtype\" must be a string, found "
-          + StrictJson.describe(dtypeNode));
+      throw new IllegalArgumentException(
+          where + " field \"dtype\" must be a string, found " + StrictJson.describe(dtypeNode));
     }
     String dtypeName = dtypeNode.textValue();
     Integer bits = KNOWN_BITS.get(dtypeName);
     if (bits == null) {
-      throw new IllegalArgumentException(where + " field \"dtype\": unknown dtype \"" + dtypeName
-          + "\"");
+      throw new IllegalArgumentException(
+          where + " field \"dtype\": unknown dtype \"" + dtypeName + "\"");
     }
     long[] shape = integers(where, "shape", node.get("shape"), -1);
     long[] offsets = integers(where, "data_offsets", node.get("data_offsets"), 2);
@@ -109,28 +132,39 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
       }
       long totalBits = Math.multiplyExact(numel, (long) bits);
       if (totalBits % 8 != 0) {
-        throw new IllegalArgumentException(where + ": " + numel + " elements of " + dtypeName
-            + " do not fill whole bytes");
+        throw new IllegalArgumentException(
+            where + ": " + numel + " elements of " + dtypeName + " do not fill whole bytes");
       }
       bytes = totalBits / 8;
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(where + " field \"shape\": the element count overflows");
     }
     if (offsets[1] < offsets[0]) {
-      throw new IllegalArgumentException(where + " field \"data_offsets\": end " + offsets[1]
-          + " is before begin " + offsets[0]);
+      throw new IllegalArgumentException(
+          where + " field \"data_offsets\": end " + offsets[1] + " is before begin " + offsets[0]);
     }
     if (offsets[1] - offsets[0] != bytes) {
-      throw new IllegalArgumentException(where + " field \"data_offsets\": [" + offsets[0] + ", "
-          + offsets[1] + "] spans " + (offsets[1] - offsets[0]) + " bytes but shape "
-          + java.util.Arrays.toString(shape) + " of " + dtypeName + " needs " + bytes);
+      throw new IllegalArgumentException(
+          where
+              + " field \"data_offsets\": ["
+              + offsets[0]
+              + ", "
+              + offsets[1]
+              + "] spans "
+              + (offsets[1] - offsets[0])
+              + " bytes but shape "
+              + java.util.Arrays.toString(shape)
+              + " of "
+              + dtypeName
+              + " needs "
+              + bytes);
     }
     DType dtype;
     try {
       dtype = DType.valueOf(dtypeName);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + " has unsupported dtype " + dtypeName
-          + " (supported: F32, F16, BF16)");
+      throw new IllegalArgumentException(
+          where + " has unsupported dtype " + dtypeName + " (supported: F32, F16, BF16)");
     }
     return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);
   }
@@ -138,19 +172,31 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
   /** A JSON array of non-negative integers ({@code size} elements, or any number if -1). */
   private static long[] integers(String where, String field, JsonNode node, int size) {
     if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException(where + " field \"" + field + "\" must be an array of"
-          + " non-negative integers, found " + StrictJson.describe(node));
+      throw new IllegalArgumentException(
+          where
+              + " field \""
+              + field
+              + "\" must be an array of"
+              + " non-negative integers, found "
+              + StrictJson.describe(node));
     }
     if (size >= 0 && node.size() != size) {
-      throw new IllegalArgumentException(where + " field \"" + field + "\" must have " + size
-          + " elements, found " + node.size());
+      throw new IllegalArgumentException(
+          where + " field \"" + field + "\" must have " + size + " elements, found " + node.size());
     }
     long[] out = new long[node.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode v = node.get(i);
       if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-        throw new IllegalArgumentException(where + " field \"" + field + "\": element " + i
-            + " is " + v + ", not a non-negative integer");
+        throw new IllegalArgumentException(
+            where
+                + " field \""
+                + field
+                + "\": element "
+                + i
+                + " is "
+                + v
+                + ", not a non-negative integer");
       }
       out[i] = v.longValue();
     }
@@ -165,22 +211,49 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     TensorInfo previous = null;
     for (TensorInfo t : sorted) {
       if (t.begin() < expected) {
-        throw new IllegalArgumentException(file + ": tensor \"" + t.name() + "\" data_offsets ["
-            + t.begin() + ", " + t.end() + "] overlap tensor \"" + previous.name() + "\" (["
-            + previous.begin() + ", " + previous.end() + "])");
+        throw new IllegalArgumentException(
+            file
+                + ": tensor \""
+                + t.name()
+                + "\" data_offsets ["
+                + t.begin()
+                + ", "
+                + t.end()
+                + "] overlap tensor \""
+                + previous.name()
+                + "\" (["
+                + previous.begin()
+                + ", "
+                + previous.end()
+                + "])");
       }
       if (t.begin() > expected) {
-        throw new IllegalArgumentException(file + ": tensor \"" + t.name() + "\" starts at "
-            + t.begin() + " but the data before it ends at " + expected + " (a gap of "
-            + (t.begin() - expected) + " bytes)");
+        throw new IllegalArgumentException(
+            file
+                + ": tensor \""
+                + t.name()
+                + "\" starts at "
+                + t.begin()
+                + " but the data before it ends at "
+                + expected
+                + " (a gap of "
+                + (t.begin() - expected)
+                + " bytes)");
       }
       expected = t.end();
       previous = t;
     }
     if (expected != dataSize) {
-      throw new IllegalArgumentException(file + ": the tensors cover " + expected + " bytes but"
-          + " the data section has " + dataSize + (expected > dataSize
-          ? " (the file is truncated)" : " (unaccounted bytes at the end)"));
+      throw new IllegalArgumentException(
+          file
+              + ": the tensors cover "
+              + expected
+              + " bytes but"
+              + " the data section has "
+              + dataSize
+              + (expected > dataSize
+                  ? " (the file is truncated)"
+                  : " (unaccounted bytes at the end)"));
     }
   }
 }

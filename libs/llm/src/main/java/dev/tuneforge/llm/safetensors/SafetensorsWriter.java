@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * Writes float32 tensors as a safetensors file in F32, BF16 (round to nearest even) or F16. The file
- * is written next to the target and moved into place, so readers never see half a file.
+ * Writes float32 tensors as a safetensors file in F32, BF16 (round to nearest even) or F16. The
+ * file is written next to the target and moved into place, so readers never see half a file.
  */
 public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,8 +56,12 @@ public final class SafetensorsWriter {
     }
     int padded = (json.length + 7) / 8 * 8; // data section starts 8-aligned, padded with spaces
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
       head.putLong(padded).put(json);
       while (head.hasRemaining()) {

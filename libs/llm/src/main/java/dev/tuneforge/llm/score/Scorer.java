@@ -13,7 +13,8 @@ public final class Scorer {
 
   /**
    * {@code logprobs[i] = log p(ids[i+1] | ids[0..i])}, so the result has {@code ids.length - 1}
-   * entries (none for fewer than two ids). Computed in float32 with a log-softmax over the vocabulary.
+   * entries (none for fewer than two ids). Computed in float32 with a log-softmax over the
+   * vocabulary.
    */
   public static float[] logprobs(CausalLM model, int[] ids) {
     if (ids.length < 2) {
@@ -25,7 +26,13 @@ public final class Scorer {
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0 || ids[i] >= vocab) {
         throw new IllegalArgumentException(
-            "token id " + ids[i] + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
+            "token id "
+                + ids[i]
+                + " at index "
+                + i
+                + " is outside the vocabulary [0, "
+                + vocab
+                + ")");
       }
       row[i] = ids[i];
     }
@@ -47,8 +54,12 @@ public final class Scorer {
   static void requireFinite(float[] logprobs) {
     for (int i = 0; i < logprobs.length; i++) {
       if (!Float.isFinite(logprobs[i])) {
-        throw new IllegalStateException("the forward pass produced a log-probability of " + logprobs[i]
-            + " at position " + (i + 1) + "; the model's weights or activations are not finite numbers");
+        throw new IllegalStateException(
+            "the forward pass produced a log-probability of "
+                + logprobs[i]
+                + " at position "
+                + (i + 1)
+                + "; the model's weights or activations are not finite numbers");
       }
     }
   }

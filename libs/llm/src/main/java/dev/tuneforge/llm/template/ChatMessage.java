@@ -3,8 +3,8 @@ package dev.tuneforge.llm.template;
 import java.util.Objects;
 
 /**
- * One turn of a conversation as chat templates see it ({@code message['role']},
- * {@code message['content']}). A null content is passed to the template as {@code None}.
+ * One turn of a conversation as chat templates see it ({@code message['role']}, {@code
+ * message['content']}). A null content is passed to the template as {@code None}.
  */
 public record ChatMessage(String role, String content) {
 

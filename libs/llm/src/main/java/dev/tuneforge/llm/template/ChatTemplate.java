@@ -30,24 +30,24 @@ import jinjava.javax.el.CompositeELResolver;
  * tokenize=False)} renders it — byte for byte, since one differing newline changes the tokens a
  * model is trained on.
  *
- * <p>Why it is built this way: templates are Jinja2 programs written against Python. Jinjava
- * parses the same syntax, but differs in what matters here, so each difference is closed in one
- * place: Jinja2's whitespace rules ({@code trim_blocks}, {@code lstrip_blocks}, {@code -}/{@code +}
+ * <p>Why it is built this way: templates are Jinja2 programs written against Python. Jinjava parses
+ * the same syntax, but differs in what matters here, so each difference is closed in one place:
+ * Jinja2's whitespace rules ({@code trim_blocks}, {@code lstrip_blocks}, {@code -}/{@code +}
  * markers, dropped final newline) are applied to the source by {@link JinjaSource} before Jinjava
  * parses it; Python string and dict methods and the sandbox are in {@link PythonMethodResolver};
  * transformers' globals ({@code raise_exception}, {@code strftime_now} on an injectable clock) and
- * its {@code tojson}/{@code trim} are in {@link TemplateGlobals}; values print as Python's
- * {@code str()} ({@link PyRepr}). The variables are transformers': {@code messages},
- * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}; {@code tools} is left
- * undefined. Conformance is checked against fixtures rendered by transformers itself.
+ * its {@code tojson}/{@code trim} are in {@link TemplateGlobals}; values print as Python's {@code
+ * str()} ({@link PyRepr}). The variables are transformers': {@code messages}, {@code
+ * add_generation_prompt}, {@code bos_token}, {@code eos_token}; {@code tools} is left undefined.
+ * Conformance is checked against fixtures rendered by transformers itself.
  *
  * <p>Known differences from Jinja2, none used by the conformance templates: Jinjava has one null
  * for both {@code none} and undefined, so {@code {{ none }}} and a null content print "" (Python:
  * "None"), {@code x is defined} is false for a variable set to none, and {@code none|default(d)}
- * gives d; {@code and}/{@code or} print booleans rather than an operand; {@code ~} prints
- * {@code true}; tuples print as lists; {@code %} formatting, {@code *} repetition and chained
- * comparisons ({@code 1 < x < 3}) are unsupported. Loop filters ({@code for x in y if z}) and
- * {@code for ... else}, which Jinjava would render wrongly, are refused with an error.
+ * gives d; {@code and}/{@code or} print booleans rather than an operand; {@code ~} prints {@code
+ * true}; tuples print as lists; {@code %} formatting, {@code *} repetition and chained comparisons
+ * ({@code 1 < x < 3}) are unsupported. Loop filters ({@code for x in y if z}) and {@code for ...
+ * else}, which Jinjava would render wrongly, are refused with an error.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -67,13 +67,17 @@ public final class ChatTemplate {
   private final Clock clock;
   private final TemplateLimits limits;
 
-  private ChatTemplate(String source, String bosToken, String eosToken, Clock clock,
-      TemplateLimits limits) {
+  private ChatTemplate(
+      String source, String bosToken, String eosToken, Clock clock, TemplateLimits limits) {
     this.source = Objects.requireNonNull(source, "template");
     this.limits = Objects.requireNonNull(limits, "limits");
     if (source.length() > limits.maxSourceChars()) {
-      throw new ChatTemplateException("chat template is " + source.length() + " chars, over the"
-          + " limit of " + limits.maxSourceChars());
+      throw new ChatTemplateException(
+          "chat template is "
+              + source.length()
+              + " chars, over the"
+              + " limit of "
+              + limits.maxSourceChars());
     }
     try {
       this.prepared = JinjaSource.preprocess(source);
@@ -87,8 +91,8 @@ public final class ChatTemplate {
 
   /** A template from its source; {@code bosToken}/{@code eosToken} may be null (none). */
   public static ChatTemplate of(String template, String bosToken, String eosToken) {
-    return new ChatTemplate(template, bosToken, eosToken, Clock.systemDefaultZone(),
-        TemplateLimits.DEFAULT);
+    return new ChatTemplate(
+        template, bosToken, eosToken, Clock.systemDefaultZone(), TemplateLimits.DEFAULT);
   }
 
   /** The default template of a model directory; see {@link #load(Path, String)}. */
@@ -118,26 +122,44 @@ public final class ChatTemplate {
       origin = config.file() + " field \"chat_template\"";
     }
     if (templates.isEmpty()) {
-      throw new ChatTemplateException("no chat template in " + modelDir + ": "
-          + config.file().getFileName() + " has no \"chat_template\" field and there is no "
-          + TEMPLATE_FILE);
+      throw new ChatTemplateException(
+          "no chat template in "
+              + modelDir
+              + ": "
+              + config.file().getFileName()
+              + " has no \"chat_template\" field and there is no "
+              + TEMPLATE_FILE);
     }
     String template;
     if (name != null) {
       template = templates.get(name);
       if (template == null) {
-        throw new ChatTemplateException("no chat template named \"" + name + "\" in " + origin
-            + "; available: " + templates.keySet());
+        throw new ChatTemplateException(
+            "no chat template named \""
+                + name
+                + "\" in "
+                + origin
+                + "; available: "
+                + templates.keySet());
       }
     } else {
       template = templates.get(DEFAULT_NAME);
       if (template == null) {
-        throw new ChatTemplateException(origin + " has several chat templates " + templates.keySet()
-            + " and none named \"" + DEFAULT_NAME + "\": choose one by name");
+        throw new ChatTemplateException(
+            origin
+                + " has several chat templates "
+                + templates.keySet()
+                + " and none named \""
+                + DEFAULT_NAME
+                + "\": choose one by name");
       }
     }
-    return new ChatTemplate(template, config.bosToken().orElse(null),
-        config.eosToken().orElse(null), Clock.systemDefaultZone(), TemplateLimits.DEFAULT);
+    return new ChatTemplate(
+        template,
+        config.bosToken().orElse(null),
+        config.eosToken().orElse(null),
+        Clock.systemDefaultZone(),
+        TemplateLimits.DEFAULT);
   }
 
   /** This template with {@code strftime_now} reading {@code clock} (for deterministic tests). */
@@ -171,19 +193,19 @@ public final class ChatTemplate {
    * Renders a conversation.
    *
    * @param addGenerationPrompt append the header that starts the assistant's reply
-   * @throws ChatTemplateException with the template's own message when it calls
-   *     {@code raise_exception}, or with Jinjava's errors when the template is broken
+   * @throws ChatTemplateException with the template's own message when it calls {@code
+   *     raise_exception}, or with Jinjava's errors when the template is broken
    */
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
     return render(messages, addGenerationPrompt, Map.of());
   }
 
   /**
-   * Renders a conversation with extra template variables (transformers' {@code **kwargs} of
-   * {@code apply_chat_template}, e.g. {@code tools} or {@code date_string}).
+   * Renders a conversation with extra template variables (transformers' {@code **kwargs} of {@code
+   * apply_chat_template}, e.g. {@code tools} or {@code date_string}).
    */
-  public String render(List<ChatMessage> messages, boolean addGenerationPrompt,
-      Map<String, ?> variables) {
+  public String render(
+      List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
     Map<String, Object> context = new HashMap<>(variables);
     List<Map<String, Object>> turns = new ArrayList<>(messages.size());
     for (ChatMessage m : messages) {
@@ -228,14 +250,17 @@ public final class ChatTemplate {
     if (state.raised != null) {
       throw new ChatTemplateException(state.raised, true, null);
     }
-    List<TemplateError> fatal = result.getErrors().stream()
-        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL
-            || isMacroRecursionLimit(e))
-        .collect(Collectors.toList());
+    List<TemplateError> fatal =
+        result.getErrors().stream()
+            .filter(
+                e -> e.getSeverity() == TemplateError.ErrorType.FATAL || isMacroRecursionLimit(e))
+            .collect(Collectors.toList());
     if (!fatal.isEmpty()) {
-      throw new ChatTemplateException("chat template failed: " + fatal.stream()
-          .map(e -> "line " + e.getLineno() + ": " + e.getMessage())
-          .collect(Collectors.joining("; ")));
+      throw new ChatTemplateException(
+          "chat template failed: "
+              + fatal.stream()
+                  .map(e -> "line " + e.getLineno() + ": " + e.getMessage())
+                  .collect(Collectors.joining("; ")));
     }
     return result.getOutput();
   }
@@ -243,8 +268,9 @@ public final class ChatTemplate {
   /** Jinjava reports the macro depth limit as a warning and renders on; here it is fatal. */
   private static boolean isMacroRecursionLimit(TemplateError e) {
     String message = e.getMessage();
-    return message != null && (message.startsWith("Max recursion limit of")
-        || message.startsWith("Cycle detected for macro"));
+    return message != null
+        && (message.startsWith("Max recursion limit of")
+            || message.startsWith("Cycle detected for macro"));
   }
 
   private static Map<String, String> templateFiles(Path modelDir) {
@@ -257,11 +283,11 @@ public final class ChatTemplate {
       Path dir = modelDir.resolve(TEMPLATE_DIR);
       if (Files.isDirectory(dir)) {
         try (Stream<Path> files = Files.list(dir)) {
-          for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jinja")).sorted()
-              .toList()) {
+          for (Path f :
+              files.filter(p -> p.getFileName().toString().endsWith(".jinja")).sorted().toList()) {
             String fileName = f.getFileName().toString();
-            templates.put(fileName.substring(0, fileName.length() - ".jinja".length()),
-                readTemplate(f));
+            templates.put(
+                fileName.substring(0, fileName.length() - ".jinja".length()), readTemplate(f));
           }
         }
       }
@@ -274,7 +300,9 @@ public final class ChatTemplate {
   /** A template file: regular (not a FIFO or device), and no larger than a template may be. */
   private static String readTemplate(Path file) {
     try {
-      return Folders.readText(file, "chat template",
+      return Folders.readText(
+          file,
+          "chat template",
           4L * TemplateLimits.DEFAULT.maxSourceChars()); // UTF-8: up to 4 bytes a char
     } catch (IllegalArgumentException e) {
       throw new ChatTemplateException(e.getMessage(), e);
@@ -285,26 +313,32 @@ public final class ChatTemplate {
     CompositeELResolver resolver = new CompositeELResolver();
     resolver.add(new PythonMethodResolver());
     resolver.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
-    JinjavaConfig config = Sandbox.configure(JinjavaConfig.newBuilder(), limits)
-        .withTrimBlocks(false) // JinjaSource has applied Jinja2's rules already
-        .withLstripBlocks(false)
-        .withNestedInterpretationEnabled(false) // never re-render {{ }} found in message content
-        .withFailOnUnknownTokens(false)
-        .withElResolver(resolver)
-        .withExecutionMode(new TemplateGlobals.PythonOutputMode())
-        .withLegacyOverrides(LegacyOverrides.newBuilder()
-            .withUseNaturalOperatorPrecedence(true)
-            .withEvaluateMapKeys(true)
-            .withKeepNullableLoopValues(true)
-            .withParseWhitespaceControlStrictly(true) // {{ -3 }} is minus three, not a marker
-            .build())
-        .build();
+    JinjavaConfig config =
+        Sandbox.configure(JinjavaConfig.newBuilder(), limits)
+            .withTrimBlocks(false) // JinjaSource has applied Jinja2's rules already
+            .withLstripBlocks(false)
+            .withNestedInterpretationEnabled(
+                false) // never re-render {{ }} found in message content
+            .withFailOnUnknownTokens(false)
+            .withElResolver(resolver)
+            .withExecutionMode(new TemplateGlobals.PythonOutputMode())
+            .withLegacyOverrides(
+                LegacyOverrides.newBuilder()
+                    .withUseNaturalOperatorPrecedence(true)
+                    .withEvaluateMapKeys(true)
+                    .withKeepNullableLoopValues(true)
+                    .withParseWhitespaceControlStrictly(
+                        true) // {{ -3 }} is minus three, not a marker
+                    .build())
+            .build();
     Jinjava jinjava = new Jinjava(config);
     var globals = jinjava.getGlobalContext();
-    globals.registerFunction(new ELFunctionDefinition("", "raise_exception",
-        TemplateGlobals.class, "raiseException", Object.class));
-    globals.registerFunction(new ELFunctionDefinition("", "strftime_now",
-        TemplateGlobals.class, "strftimeNow", String.class));
+    globals.registerFunction(
+        new ELFunctionDefinition(
+            "", "raise_exception", TemplateGlobals.class, "raiseException", Object.class));
+    globals.registerFunction(
+        new ELFunctionDefinition(
+            "", "strftime_now", TemplateGlobals.class, "strftimeNow", String.class));
     globals.registerFilter(new TemplateGlobals.ToJsonFilter());
     globals.registerFilter(new TemplateGlobals.TrimFilter());
     globals.registerTag(new TemplateGlobals.GenerationTag());

@@ -1,9 +1,9 @@
 package dev.tuneforge.llm.template;
 
 /**
- * A chat template could not be loaded or rendered. When the template itself called
- * {@code raise_exception(message)} (e.g. Mistral's "Conversation roles must alternate ..."),
- * {@link #getMessage()} is exactly that message and {@link #raisedByTemplate()} is true.
+ * A chat template could not be loaded or rendered. When the template itself called {@code
+ * raise_exception(message)} (e.g. Mistral's "Conversation roles must alternate ..."), {@link
+ * #getMessage()} is exactly that message and {@link #raisedByTemplate()} is true.
  */
 public class ChatTemplateException extends RuntimeException {
 

@@ -19,14 +19,18 @@ import java.util.regex.Pattern;
  */
 final class JinjaSource {
 
-  private enum Kind { VARIABLE, BLOCK, COMMENT, RAW }
+  private enum Kind {
+    VARIABLE,
+    BLOCK,
+    COMMENT,
+    RAW
+  }
 
   /** A tag as written: its kind, inner text (markers removed) and whitespace markers. */
   private record Tag(Kind kind, String inner, char left, char right, String rawBody, int offset) {}
 
   private static final Pattern RAW_OPEN = Pattern.compile("\\{%([-+]?)\\s*raw\\s*(-?)%}");
-  private static final Pattern RAW_CLOSE =
-      Pattern.compile("\\{%([-+]?)\\s*endraw\\s*([-+]?)%}");
+  private static final Pattern RAW_CLOSE = Pattern.compile("\\{%([-+]?)\\s*endraw\\s*([-+]?)%}");
 
   private JinjaSource() {}
 
@@ -111,23 +115,33 @@ final class JinjaSource {
       String inner = stripStrings(tag.inner).strip();
       String word = inner.split("\\s+", 2)[0];
       if (tag.kind == Kind.BLOCK && Sandbox.FILE_TAGS.contains(word)) {
-        throw new ChatTemplateException("chat templates may not read files or resources: {% "
-            + word + " %} at line " + lineOf(src, tag.offset) + " is refused");
+        throw new ChatTemplateException(
+            "chat templates may not read files or resources: {% "
+                + word
+                + " %} at line "
+                + lineOf(src, tag.offset)
+                + " is refused");
       }
       if (tag.kind == Kind.BLOCK) {
         boolean blockSet = word.equals("set") && !inner.contains("=");
         if (BODY_TAGS.contains(word) || blockSet) {
           if (++open > MAX_NESTING) {
-            throw new ChatTemplateException("chat template nests blocks more than " + MAX_NESTING
-                + " deep at line " + lineOf(src, tag.offset));
+            throw new ChatTemplateException(
+                "chat template nests blocks more than "
+                    + MAX_NESTING
+                    + " deep at line "
+                    + lineOf(src, tag.offset));
           }
         } else if (word.startsWith("end") && open > 0) {
           open--;
         }
       }
       if (inner.contains(INTERPRETER_NAME)) {
-        throw new ChatTemplateException("chat template uses Jinjava's internal interpreter"
-            + " variable at line " + lineOf(src, tag.offset) + ": refused");
+        throw new ChatTemplateException(
+            "chat template uses Jinjava's internal interpreter"
+                + " variable at line "
+                + lineOf(src, tag.offset)
+                + ": refused");
       }
     }
   }
@@ -154,16 +168,19 @@ final class JinjaSource {
       switch (word) {
         case "for" -> {
           if (FOR_WITH_FILTER.matcher(" " + inner).matches()) {
-            throw new ChatTemplateException("unsupported in chat templates here: a loop filter"
-                + " ({% for x in y if z %}); use {% if %} inside the loop: {%" + tag.inner + "%}");
+            throw new ChatTemplateException(
+                "unsupported in chat templates here: a loop filter"
+                    + " ({% for x in y if z %}); use {% if %} inside the loop: {%"
+                    + tag.inner
+                    + "%}");
           }
           open.push("for");
         }
         case "if" -> open.push("if");
         case "else" -> {
           if ("for".equals(open.peek())) {
-            throw new ChatTemplateException("unsupported in chat templates here: {% else %} of a"
-                + " for loop");
+            throw new ChatTemplateException(
+                "unsupported in chat templates here: {% else %} of a" + " for loop");
           }
         }
         case "endfor", "endif" -> {
@@ -171,7 +188,7 @@ final class JinjaSource {
             open.pop();
           }
         }
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -206,7 +223,9 @@ final class JinjaSource {
   }
 
   private static int nextOpener(String src, int from) {
-    for (int i = src.indexOf('{', from); i >= 0 && i + 1 < src.length(); i = src.indexOf('{', i + 1)) {
+    for (int i = src.indexOf('{', from);
+        i >= 0 && i + 1 < src.length();
+        i = src.indexOf('{', i + 1)) {
       char c = src.charAt(i + 1);
       if (c == '{' || c == '%' || c == '#') {
         return i;
@@ -218,15 +237,19 @@ final class JinjaSource {
   private static int readTag(String src, int open, List<Tag> tags) {
     char type = src.charAt(open + 1);
     int start = open + 2;
-    char left = start < src.length() && (src.charAt(start) == '-' || src.charAt(start) == '+')
-        ? src.charAt(start) : 0;
+    char left =
+        start < src.length() && (src.charAt(start) == '-' || src.charAt(start) == '+')
+            ? src.charAt(start)
+            : 0;
     if (type == '#') {
       int end = src.indexOf("#}", start);
       if (end < 0) {
         throw new ChatTemplateException("Missing end of comment tag at offset " + open);
       }
-      char right = end > start && (src.charAt(end - 1) == '-' || src.charAt(end - 1) == '+')
-          ? src.charAt(end - 1) : 0;
+      char right =
+          end > start && (src.charAt(end - 1) == '-' || src.charAt(end - 1) == '+')
+              ? src.charAt(end - 1)
+              : 0;
       tags.add(new Tag(Kind.COMMENT, "", left, right, null, open));
       return end + 2;
     }
@@ -269,8 +292,11 @@ final class JinjaSource {
       if (c == '(' || c == '[' || c == '{') {
         depth++;
         if (depth > MAX_NESTING) {
-          throw new ChatTemplateException("chat template nests brackets more than " + MAX_NESTING
-              + " deep at line " + lineOf(src, i));
+          throw new ChatTemplateException(
+              "chat template nests brackets more than "
+                  + MAX_NESTING
+                  + " deep at line "
+                  + lineOf(src, i));
         }
       } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
         depth--;
@@ -278,13 +304,14 @@ final class JinjaSource {
       i++;
     }
     if (i >= src.length()) {
-      throw new ChatTemplateException("Unclosed " + (type == '{' ? "'{{'" : "'{%'")
-          + " tag at offset " + open);
+      throw new ChatTemplateException(
+          "Unclosed " + (type == '{' ? "'{{'" : "'{%'") + " tag at offset " + open);
     }
     int innerStart = left != 0 ? start + 1 : start;
     int innerEnd = i;
     char right = 0;
-    if (innerEnd > innerStart && (src.charAt(innerEnd - 1) == '-' || src.charAt(innerEnd - 1) == '+')) {
+    if (innerEnd > innerStart
+        && (src.charAt(innerEnd - 1) == '-' || src.charAt(innerEnd - 1) == '+')) {
       right = src.charAt(innerEnd - 1);
       innerEnd--;
     }
@@ -319,7 +346,7 @@ final class JinjaSource {
     switch (tag.kind) {
       case VARIABLE -> out.append("{{").append(PyExpressions.rewrite(tag.inner)).append("}}");
       case BLOCK -> out.append("{%").append(PyExpressions.rewrite(tag.inner)).append("%}");
-      case COMMENT -> { } // comments render nothing
+      case COMMENT -> {} // comments render nothing
       case RAW -> out.append("{% raw %}").append(tag.rawBody).append("{% endraw %}");
     }
   }

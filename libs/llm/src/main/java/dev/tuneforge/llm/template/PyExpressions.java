@@ -4,11 +4,11 @@ package dev.tuneforge.llm.template;
  * Rewrites the Python-only parts of a Jinja2 expression into forms Jinjava evaluates the same way.
  *
  * <ul>
- *   <li>String literals: Python escapes ({@code \u00e9}, {@code \x41}, {@code \U0001F600},
- *       octal, line continuation) are decoded, and the literal is re-written with only the escapes
- *       Jinjava understands ({@code \\} and the quote).
- *   <li>Slices with a step ({@code messages[::-1]}, used by Qwen3's template) become
- *       {@code (messages|__pyslice(none, none, -1))}; Jinjava parses only {@code [a:b]}.
+ *   <li>String literals: Python escapes ({@code \u00e9}, {@code \x41}, {@code \U0001F600}, octal,
+ *       line continuation) are decoded, and the literal is re-written with only the escapes Jinjava
+ *       understands ({@code \\} and the quote).
+ *   <li>Slices with a step ({@code messages[::-1]}, used by Qwen3's template) become {@code
+ *       (messages|__pyslice(none, none, -1))}; Jinjava parses only {@code [a:b]}.
  * </ul>
  */
 final class PyExpressions {
@@ -30,8 +30,13 @@ final class PyExpressions {
         if (parts != null && parts.length == 3) {
           int start = primaryStart(out);
           out.insert(start, '(');
-          out.append("|__pyslice(").append(part(parts[0])).append(", ").append(part(parts[1]))
-              .append(", ").append(part(parts[2])).append("))");
+          out.append("|__pyslice(")
+              .append(part(parts[0]))
+              .append(", ")
+              .append(part(parts[1]))
+              .append(", ")
+              .append(part(parts[2]))
+              .append("))");
           i = close + 1;
         } else {
           out.append(c);
@@ -115,7 +120,8 @@ final class PyExpressions {
         k = stringStartBefore(out, k - 1);
         return k;
       } else if (Character.isLetterOrDigit(c) || c == '_') {
-        while (k > 0 && (Character.isLetterOrDigit(out.charAt(k - 1)) || out.charAt(k - 1) == '_')) {
+        while (k > 0
+            && (Character.isLetterOrDigit(out.charAt(k - 1)) || out.charAt(k - 1) == '_')) {
           k--;
         }
         if (k > 0 && out.charAt(k - 1) == '.') {
@@ -180,7 +186,7 @@ final class PyExpressions {
       }
       char e = body.charAt(++i);
       switch (e) {
-        case '\n' -> { } // line continuation
+        case '\n' -> {} // line continuation
         case '\\', '\'', '"' -> out.append(e);
         case 'n' -> out.append('\n');
         case 't' -> out.append('\t');
@@ -201,7 +207,9 @@ final class PyExpressions {
         default -> {
           if (e >= '0' && e <= '7') {
             int end = i;
-            while (end < body.length() && end < i + 3 && body.charAt(end) >= '0'
+            while (end < body.length()
+                && end < i + 3
+                && body.charAt(end) >= '0'
                 && body.charAt(end) <= '7') {
               end++;
             }

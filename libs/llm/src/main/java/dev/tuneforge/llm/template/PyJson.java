@@ -8,17 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Python's {@code json.dumps} as transformers' {@code tojson} filter calls it
- * ({@code ensure_ascii=False}, optional {@code indent}, {@code separators}, {@code sort_keys}).
- * Jinjava's own {@code tojson} writes {@code {"a":1}}; Python writes {@code {"a": 1}} — tool
- * definitions rendered into a prompt must match byte for byte, so the format is reproduced here.
+ * Python's {@code json.dumps} as transformers' {@code tojson} filter calls it ({@code
+ * ensure_ascii=False}, optional {@code indent}, {@code separators}, {@code sort_keys}). Jinjava's
+ * own {@code tojson} writes {@code {"a":1}}; Python writes {@code {"a": 1}} — tool definitions
+ * rendered into a prompt must match byte for byte, so the format is reproduced here.
  */
 final class PyJson {
 
   private PyJson() {}
 
-  static String dumps(Object value, String indent, String itemSeparator, String keySeparator,
-      boolean sortKeys) {
+  static String dumps(
+      Object value, String indent, String itemSeparator, String keySeparator, boolean sortKeys) {
     String items = itemSeparator != null ? itemSeparator : (indent == null ? ", " : ",");
     String keys = keySeparator != null ? keySeparator : ": ";
     StringBuilder out = new StringBuilder();
@@ -26,8 +26,14 @@ final class PyJson {
     return out.toString();
   }
 
-  private static void write(StringBuilder out, Object v, String indent, String items, String keys,
-      boolean sortKeys, int level) {
+  private static void write(
+      StringBuilder out,
+      Object v,
+      String indent,
+      String items,
+      String keys,
+      boolean sortKeys,
+      int level) {
     if (v == null) {
       out.append("null");
     } else if (v instanceof Boolean b) {

@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Python's {@code str()} of template values, for {@code {{ value }}}: Jinja2 prints
- * {@code True}/{@code False}, {@code 1.0}, {@code ['a', 'b']} and {@code {'k': 'v'}} where Java
- * would print {@code true}, {@code 1.0}, {@code [a, b]} and {@code {k=v}}.
+ * Python's {@code str()} of template values, for {@code {{ value }}}: Jinja2 prints {@code
+ * True}/{@code False}, {@code 1.0}, {@code ['a', 'b']} and {@code {'k': 'v'}} where Java would
+ * print {@code true}, {@code 1.0}, {@code [a, b]} and {@code {k=v}}.
  */
 final class PyRepr {
 
@@ -42,12 +42,13 @@ final class PyRepr {
     }
     if (value instanceof Map<?, ?> map) {
       StringBuilder out = new StringBuilder("{");
-      map.forEach((k, v) -> {
-        if (out.length() > 1) {
-          out.append(", ");
-        }
-        out.append(repr(k)).append(": ").append(repr(v));
-      });
+      map.forEach(
+          (k, v) -> {
+            if (out.length() > 1) {
+              out.append(", ");
+            }
+            out.append(repr(k)).append(": ").append(repr(v));
+          });
       return out.append('}').toString();
     }
     if (value instanceof Collection<?> list) {
@@ -78,8 +79,12 @@ final class PyRepr {
     int exponent = exact.precision() - exact.scale() - 1;
     if (exponent < -4 || exponent >= 16) {
       String digits = exact.unscaledValue().abs().toString();
-      String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-      return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+      String mantissa =
+          digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      return (d < 0 ? "-" : "")
+          + mantissa
+          + "e"
+          + (exponent < 0 ? "-" : "+")
           + String.format("%02d", Math.abs(exponent));
     }
     String plain = exact.toPlainString();

@@ -1,31 +1,31 @@
 package dev.tuneforge.llm.template;
 
+import com.hubspot.jinjava.lib.Importable;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import com.hubspot.jinjava.lib.Importable;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
 /**
  * Method calls in chat templates: Python {@code str} and {@code dict} methods, and the sandbox.
  *
- * <p>Templates call Python methods ({@code content.strip()}, {@code role.startswith('a')},
- * {@code text.split('\n')}, {@code message.items()}); Jinjava would otherwise call Java methods of
- * the same name or fail. This resolver runs before Jinjava's own one and implements those methods
- * with Python semantics. Everything else is refused, which is how transformers' Jinja2
- * {@code ImmutableSandboxedEnvironment} treats templates from untrusted model repositories: no
- * mutation of lists and dicts, no arbitrary Java methods. Jinjava's own objects (loop, macros,
- * namespaces) keep their methods through the next resolver.
+ * <p>Templates call Python methods ({@code content.strip()}, {@code role.startswith('a')}, {@code
+ * text.split('\n')}, {@code message.items()}); Jinjava would otherwise call Java methods of the
+ * same name or fail. This resolver runs before Jinjava's own one and implements those methods with
+ * Python semantics. Everything else is refused, which is how transformers' Jinja2 {@code
+ * ImmutableSandboxedEnvironment} treats templates from untrusted model repositories: no mutation of
+ * lists and dicts, no arbitrary Java methods. Jinjava's own objects (loop, macros, namespaces) keep
+ * their methods through the next resolver.
  */
 final class PythonMethodResolver extends ELResolver {
 
   @Override
-  public Object invoke(ELContext context, Object base, Object method, Class<?>[] types,
-      Object[] params) {
+  public Object invoke(
+      ELContext context, Object base, Object method, Class<?>[] types, Object[] params) {
     if (base == null || method == null) {
       return null;
     }
@@ -64,8 +64,10 @@ final class PythonMethodResolver extends ELResolver {
       case "split" -> PythonStrings.split(s, optString(a, 0), optInt(a, 1, -1));
       case "rsplit" -> PythonStrings.rsplit(s, optString(a, 0), optInt(a, 1, -1));
       case "splitlines" -> {
-        List<String> lines = new ArrayList<>(List.of(
-            s.split("\r\n|[\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029]", -1)));
+        List<String> lines =
+            new ArrayList<>(
+                List.of(
+                    s.split("\r\n|[\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029]", -1)));
         if (lines.get(lines.size() - 1).isEmpty()) {
           lines.remove(lines.size() - 1);
         }
@@ -83,23 +85,29 @@ final class PythonMethodResolver extends ELResolver {
       case "count" -> count(s, str(a, 0));
       case "join" -> join(s, a);
       case "removeprefix" -> s.startsWith(str(a, 0)) ? s.substring(str(a, 0).length()) : s;
-      case "removesuffix" -> s.endsWith(str(a, 0)) && !str(a, 0).isEmpty()
-          ? s.substring(0, s.length() - str(a, 0).length()) : s;
+      case "removesuffix" ->
+          s.endsWith(str(a, 0)) && !str(a, 0).isEmpty()
+              ? s.substring(0, s.length() - str(a, 0).length())
+              : s;
       case "format" -> format(s, a);
       case "isspace" -> !s.isEmpty() && PythonStrings.strip(s, null).isEmpty();
       case "isdigit" -> !s.isEmpty() && s.chars().allMatch(Character::isDigit);
       case "isalpha" -> !s.isEmpty() && s.codePoints().allMatch(Character::isLetter);
       case "isalnum" -> !s.isEmpty() && s.codePoints().allMatch(Character::isLetterOrDigit);
-      case "isupper" -> s.chars().anyMatch(Character::isLetter) && s.equals(s.toUpperCase(Locale.ROOT));
-      case "islower" -> s.chars().anyMatch(Character::isLetter) && s.equals(s.toLowerCase(Locale.ROOT));
+      case "isupper" ->
+          s.chars().anyMatch(Character::isLetter) && s.equals(s.toUpperCase(Locale.ROOT));
+      case "islower" ->
+          s.chars().anyMatch(Character::isLetter) && s.equals(s.toLowerCase(Locale.ROOT));
       default -> throw new ChatTemplateException("'str' object has no attribute '" + name + "'");
     };
   }
 
   private static Object dictMethod(Map<?, ?> map, String name, Object[] a) {
     return switch (name) {
-      case "get" -> map.containsKey(a.length > 0 ? a[0] : null)
-          ? map.get(a[0]) : (a.length > 1 ? a[1] : null);
+      case "get" ->
+          map.containsKey(a.length > 0 ? a[0] : null)
+              ? map.get(a[0])
+              : (a.length > 1 ? a[1] : null);
       case "keys" -> new ArrayList<>(map.keySet());
       case "values" -> new ArrayList<>(map.values());
       case "items" -> {
@@ -120,8 +128,12 @@ final class PythonMethodResolver extends ELResolver {
   }
 
   private static ChatTemplateException unsafe(Object base, String name) {
-    return new ChatTemplateException("access to attribute '" + name + "' of '"
-        + base.getClass().getSimpleName() + "' object is unsafe (sandboxed template)");
+    return new ChatTemplateException(
+        "access to attribute '"
+            + name
+            + "' of '"
+            + base.getClass().getSimpleName()
+            + "' object is unsafe (sandboxed template)");
   }
 
   private static boolean affix(String s, Object[] a, boolean prefix) {
@@ -210,8 +222,13 @@ final class PythonMethodResolver extends ELResolver {
   private static void requireSize(long chars, String what) {
     RenderBudget budget = Sandbox.budget();
     if (budget != null && chars > budget.limits().maxOutputChars()) {
-      budget.stop("chat template would build a string of " + chars + " chars in " + what
-          + ", over the limit of " + budget.limits().maxOutputChars());
+      budget.stop(
+          "chat template would build a string of "
+              + chars
+              + " chars in "
+              + what
+              + ", over the limit of "
+              + budget.limits().maxOutputChars());
     }
   }
 
@@ -248,8 +265,10 @@ final class PythonMethodResolver extends ELResolver {
   /** {@code text[i]} with Python's negative indices; Jinjava has no string subscripts. */
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
-    Integer index = property instanceof Number n ? Integer.valueOf(n.intValue())
-        : property instanceof String p && p.matches("-?\\d{1,9}") ? Integer.valueOf(p) : null;
+    Integer index =
+        property instanceof Number n
+            ? Integer.valueOf(n.intValue())
+            : property instanceof String p && p.matches("-?\\d{1,9}") ? Integer.valueOf(p) : null;
     if (base instanceof String s && index != null) {
       int[] cps = s.codePoints().toArray();
       int i = index < 0 ? index + cps.length : index;

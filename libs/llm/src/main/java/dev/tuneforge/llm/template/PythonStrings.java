@@ -18,8 +18,24 @@ final class PythonStrings {
   /** Python's {@code str.isspace()} for one code point. */
   static boolean isSpace(int cp) {
     switch (cp) {
-      case '\t', '\n', 0x0B, 0x0C, '\r', 0x1C, 0x1D, 0x1E, 0x1F, ' ', 0x85, 0xA0, 0x1680, 0x2028,
-          0x2029, 0x202F, 0x205F, 0x3000 -> {
+      case '\t',
+          '\n',
+          0x0B,
+          0x0C,
+          '\r',
+          0x1C,
+          0x1D,
+          0x1E,
+          0x1F,
+          ' ',
+          0x85,
+          0xA0,
+          0x1680,
+          0x2028,
+          0x2029,
+          0x202F,
+          0x205F,
+          0x3000 -> {
         return true;
       }
       default -> {

@@ -9,8 +9,8 @@ import java.lang.management.ThreadMXBean;
  * tick over a limit records why and throws, and every later tick throws again, so the render
  * unwinds even through Jinjava code that catches and logs exceptions.
  *
- * <p>Time is the rendering thread's CPU time where the JVM measures it (wall-clock otherwise):
- * on a loaded machine a legitimate render is not cut short because other processes had the cores.
+ * <p>Time is the rendering thread's CPU time where the JVM measures it (wall-clock otherwise): on a
+ * loaded machine a legitimate render is not cut short because other processes had the cores.
  */
 final class RenderBudget {
 
@@ -22,8 +22,8 @@ final class RenderBudget {
   }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported()
-      && THREADS.isThreadCpuTimeEnabled();
+  private static final boolean CPU_TIME =
+      THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
   private final TemplateLimits limits;
   private final long deadline;
@@ -55,23 +55,39 @@ final class RenderBudget {
     }
     steps++;
     if (steps > limits.maxSteps()) {
-      stop("chat template exceeded " + limits.maxSteps() + " rendering steps (a loop or"
-          + " recursion that does not end?)");
+      stop(
+          "chat template exceeded "
+              + limits.maxSteps()
+              + " rendering steps (a loop or"
+              + " recursion that does not end?)");
     }
     if ((steps & 255) == 0 && now() - deadline > 0) {
-      stop("chat template exceeded its time limit of " + limits.timeout().toMillis() + " ms"
-          + (CPU_TIME ? " (CPU)" : ""));
+      stop(
+          "chat template exceeded its time limit of "
+              + limits.timeout().toMillis()
+              + " ms"
+              + (CPU_TIME ? " (CPU)" : ""));
     }
   }
 
   /** Refuses a string or collection built during the render that is over the output limit. */
   void checkSize(Object value, String what) {
-    long size = value instanceof CharSequence s ? s.length()
-        : value instanceof java.util.Collection<?> c ? c.size()
-        : value instanceof java.util.Map<?, ?> m ? m.size() : 0;
+    long size =
+        value instanceof CharSequence s
+            ? s.length()
+            : value instanceof java.util.Collection<?> c
+                ? c.size()
+                : value instanceof java.util.Map<?, ?> m ? m.size() : 0;
     if (size > limits.maxOutputChars()) {
-      stop("chat template built a value of " + size + " " + (value instanceof CharSequence
-          ? "chars" : "items") + " in " + what + ", over the limit of " + limits.maxOutputChars());
+      stop(
+          "chat template built a value of "
+              + size
+              + " "
+              + (value instanceof CharSequence ? "chars" : "items")
+              + " in "
+              + what
+              + ", over the limit of "
+              + limits.maxOutputChars());
     }
   }
 

@@ -21,22 +21,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sandbox a chat template renders in: what Jinja2's {@code ImmutableSandboxedEnvironment}
- * gives transformers, plus the bounds Jinja2 gets from CPython for free.
+ * The sandbox a chat template renders in: what Jinja2's {@code ImmutableSandboxedEnvironment} gives
+ * transformers, plus the bounds Jinja2 gets from CPython for free.
  *
  * <ul>
  *   <li>No file or classpath access: {@code include}/{@code import}/{@code from}/{@code extends}
  *       are refused before parsing ({@link JinjaSource}), the tags are disabled, and the resource
  *       locator refuses every name, so no other path (e.g. Jinjava's {@code render} filter, also
  *       disabled) reaches a file.
- *   <li>Bounded work: every rendered node, loop iteration and filter call ticks the
- *       {@link RenderBudget}; loops tick per iteration even with an empty body.
+ *   <li>Bounded work: every rendered node, loop iteration and filter call ticks the {@link
+ *       RenderBudget}; loops tick per iteration even with an empty body.
  *   <li>Bounded memory: the output, every string built with {@code ~} or a filter, and every
- *       filter's size argument ({@code center(10**9)}) are capped at
- *       {@link TemplateLimits#maxOutputChars()}.
- *   <li>{@code range()} like Jinja2's sandbox: Python's semantics, and more than
- *       {@link TemplateLimits#maxRange()} items is an error (Jinjava's own {@code range} silently
- *       stops at 1,000).
+ *       filter's size argument ({@code center(10**9)}) are capped at {@link
+ *       TemplateLimits#maxOutputChars()}.
+ *   <li>{@code range()} like Jinja2's sandbox: Python's semantics, and more than {@link
+ *       TemplateLimits#maxRange()} items is an error (Jinjava's own {@code range} silently stops at
+ *       1,000).
  *   <li>Macro recursion stops at {@link TemplateLimits#maxMacroDepth()} levels.
  * </ul>
  */
@@ -46,13 +46,16 @@ final class Sandbox {
   static final Set<String> FILE_TAGS = Set.of("include", "import", "from", "extends");
 
   /** Jinjava-only filters with no Jinja2 counterpart that parse, re-render or reflect. */
-  private static final Set<String> DISABLED_FILTERS = Set.of("render", "fromjson", "fromyaml",
-      "toyaml", "regex_replace", "pprint", "escape_jinjava");
+  private static final Set<String> DISABLED_FILTERS =
+      Set.of(
+          "render", "fromjson", "fromyaml", "toyaml", "regex_replace", "pprint", "escape_jinjava");
 
   /** Filters whose arguments (or format string) say how much to allocate. */
   private static final Set<String> SIZED_FILTERS =
       Set.of("center", "indent", "wordwrap", "truncate", "batch", "slice", "format");
-  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d{1,30}");
+
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("\\d{1,30}");
 
   /** Lists and dicts a template builds ({@code ns.l = ns.l + ns.l} doubles one). */
   private static final int MAX_COLLECTION = 1 << 20;
@@ -69,22 +72,26 @@ final class Sandbox {
         .withRangeLimit(limits.maxRange())
         .withEnableRecursiveMacroCalls(true)
         .withMaxMacroRecursionDepth(limits.maxMacroDepth())
-        .withDisabled(Map.of(Context.Library.TAG, FILE_TAGS,
-            Context.Library.FILTER, DISABLED_FILTERS))
-        .withProcessors(JinjavaProcessors.newBuilder()
-            .withNodePreProcessor((node, interpreter) -> tick())
-            .build());
+        .withDisabled(
+            Map.of(Context.Library.TAG, FILE_TAGS, Context.Library.FILTER, DISABLED_FILTERS))
+        .withProcessors(
+            JinjavaProcessors.newBuilder()
+                .withNodePreProcessor((node, interpreter) -> tick())
+                .build());
   }
 
   /** Installs the refusing resource locator, the counted loop, range() and filter bounds. */
   static void install(Jinjava jinjava) {
-    jinjava.setResourceLocator((name, encoding, interpreter) -> {
-      throw new IOException("chat templates may not read files or resources (\"" + name + "\")");
-    });
+    jinjava.setResourceLocator(
+        (name, encoding, interpreter) -> {
+          throw new IOException(
+              "chat templates may not read files or resources (\"" + name + "\")");
+        });
     var globals = jinjava.getGlobalContext();
     globals.registerTag(new CountedForTag());
-    globals.registerFunction(new ELFunctionDefinition("", "range", Sandbox.class, "range",
-        Object.class, Object[].class));
+    globals.registerFunction(
+        new ELFunctionDefinition(
+            "", "range", Sandbox.class, "range", Object.class, Object[].class));
     for (Filter filter : new ArrayList<>(globals.getAllFilters())) {
       if (!DISABLED_FILTERS.contains(filter.getName())) {
         globals.registerFilter(new BoundedFilter(filter));
@@ -133,9 +140,18 @@ final class Sandbox {
     RenderBudget budget = budget();
     long max = budget == null ? TemplateLimits.DEFAULT.maxRange() : budget.limits().maxRange();
     if (length > max) {
-      refuse("range too big: range(" + start + ", " + stop + ", " + step + ") has "
-          + String.format("%.0f", length) + " items; chat templates may use at most " + max
-          + " (as Jinja2's sandbox)");
+      refuse(
+          "range too big: range("
+              + start
+              + ", "
+              + stop
+              + ", "
+              + step
+              + ") has "
+              + String.format("%.0f", length)
+              + " items; chat templates may use at most "
+              + max
+              + " (as Jinja2's sandbox)");
     }
     List<Long> out = new ArrayList<>((int) length);
     for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
@@ -145,7 +161,9 @@ final class Sandbox {
   }
 
   private static long integer(Object value, String name) {
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       return ((Number) value).longValue();
     }
@@ -167,10 +185,10 @@ final class Sandbox {
    */
   static final class CountedForTag extends ForTag {
     @Override
-    public String renderForCollection(TagNode tagNode, JinjavaInterpreter interpreter,
-        List<String> loopVars, Object collection) {
-      return super.renderForCollection(tagNode, interpreter, loopVars,
-          counted(collection, interpreter));
+    public String renderForCollection(
+        TagNode tagNode, JinjavaInterpreter interpreter, List<String> loopVars, Object collection) {
+      return super.renderForCollection(
+          tagNode, interpreter, loopVars, counted(collection, interpreter));
     }
 
     @SuppressWarnings("unchecked")
@@ -179,8 +197,11 @@ final class Sandbox {
       if (collection instanceof Collection<?> c) {
         items = (Collection<Object>) c;
       } else if (collection instanceof Map<?, ?> m) {
-        items = (Collection<Object>) (interpreter.getConfig().getLegacyOverrides()
-            .isIterateOverMapKeys() ? m.keySet() : m.values());
+        items =
+            (Collection<Object>)
+                (interpreter.getConfig().getLegacyOverrides().isIterateOverMapKeys()
+                    ? m.keySet()
+                    : m.values());
       } else if (collection instanceof Object[] array) {
         items = Arrays.asList(array);
       } else {
@@ -213,8 +234,8 @@ final class Sandbox {
   }
 
   /**
-   * A filter that ticks the budget, refuses a size argument over the output limit before the
-   * filter allocates ({@code 'x'|center(10**9)}), and refuses an oversized result.
+   * A filter that ticks the budget, refuses a size argument over the output limit before the filter
+   * allocates ({@code 'x'|center(10**9)}), and refuses an oversized result.
    */
   static final class BoundedFilter implements Filter {
     private final Filter filter;
@@ -240,8 +261,8 @@ final class Sandbox {
     }
 
     @Override
-    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args,
-        Map<String, Object> kwargs) {
+    public Object filter(
+        Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
       before(var, args);
       before(null, kwargs.values().toArray());
       return after(filter.filter(var, interpreter, args, kwargs));
@@ -264,11 +285,21 @@ final class Sandbox {
         NUMBER.matcher(var.toString()).results().forEach(m -> sizes.add(m.group()));
       }
       for (Object arg : sizes) {
-        double value = arg instanceof Number n ? n.doubleValue() : arg instanceof String s
-            && NUMBER.matcher(s.strip()).matches() ? Double.parseDouble(s.strip()) : 0;
+        double value =
+            arg instanceof Number n
+                ? n.doubleValue()
+                : arg instanceof String s && NUMBER.matcher(s.strip()).matches()
+                    ? Double.parseDouble(s.strip())
+                    : 0;
         if (Math.abs(value) > budget.limits().maxOutputChars()) {
-          budget.stop("argument " + arg + " of filter '" + getName() + "' is over the chat"
-              + " template size limit of " + budget.limits().maxOutputChars());
+          budget.stop(
+              "argument "
+                  + arg
+                  + " of filter '"
+                  + getName()
+                  + "' is over the chat"
+                  + " template size limit of "
+                  + budget.limits().maxOutputChars());
         }
       }
     }
@@ -276,8 +307,8 @@ final class Sandbox {
     private Object after(Object result) {
       RenderBudget budget = budget();
       if (budget != null) {
-        budget.checkSize(result instanceof SafeString s ? s.toString() : result,
-            "filter '" + getName() + "'");
+        budget.checkSize(
+            result instanceof SafeString s ? s.toString() : result, "filter '" + getName() + "'");
       }
       return result;
     }

@@ -7,9 +7,9 @@ import java.util.Locale;
 
 /**
  * Python's {@code datetime.strftime} in the C locale, for the {@code strftime_now} global that
- * transformers gives templates (Llama 3.x prints "Today Date: 26 Jul 2024" with it). Java's
- * {@code DateTimeFormatter} uses different directives, so the C directives are mapped one by one;
- * an unknown directive is copied through as glibc does.
+ * transformers gives templates (Llama 3.x prints "Today Date: 26 Jul 2024" with it). Java's {@code
+ * DateTimeFormatter} uses different directives, so the C directives are mapped one by one; an
+ * unknown directive is copied through as glibc does.
  */
 final class Strftime {
 
@@ -51,7 +51,7 @@ final class Strftime {
         case 'c' -> out.append(format(t, "%a %b %e %H:%M:%S %Y"));
         case 'x' -> out.append(format(t, "%m/%d/%y"));
         case 'X' -> out.append(format(t, "%H:%M:%S"));
-        case 'z', 'Z' -> { } // datetime.now() is naive in transformers: both print nothing
+        case 'z', 'Z' -> {} // datetime.now() is naive in transformers: both print nothing
         case 'n' -> out.append('\n');
         case 't' -> out.append('\t');
         case '%' -> out.append('%');

@@ -3,21 +3,21 @@ package dev.tuneforge.llm.template;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
-import com.hubspot.jinjava.mode.ExecutionMode;
-import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.mode.ExecutionMode;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.Map;
 
 /**
- * The globals, filters and tags transformers adds to its Jinja2 environment, for Jinjava:
- * {@code raise_exception}, {@code strftime_now}, {@code tojson} (Python's {@code json.dumps}),
- * {@code trim} (Python's {@code str.strip}), and the {@code {% generation %}} block (rendered
- * as its body; transformers uses it only to locate assistant tokens).
+ * The globals, filters and tags transformers adds to its Jinja2 environment, for Jinjava: {@code
+ * raise_exception}, {@code strftime_now}, {@code tojson} (Python's {@code json.dumps}), {@code
+ * trim} (Python's {@code str.strip}), and the {@code {% generation %}} block (rendered as its body;
+ * transformers uses it only to locate assistant tokens).
  *
  * <p>Jinjava calls functions statically, so the per-render state (the injected clock, the message
  * of a raised exception) lives in a thread-local set by {@link ChatTemplate#render} for the
@@ -76,12 +76,16 @@ final class TemplateGlobals {
     }
 
     @Override
-    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args,
-        Map<String, Object> kwargs) {
-      Object indent = kwargs.containsKey("indent") ? kwargs.get("indent")
-          : (args.length > 1 ? args[1] : null); // positional: ensure_ascii, indent, ...
-      String indentText = indent == null ? null
-          : indent instanceof Number n ? " ".repeat(n.intValue()) : indent.toString();
+    public Object filter(
+        Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      Object indent =
+          kwargs.containsKey("indent")
+              ? kwargs.get("indent")
+              : (args.length > 1 ? args[1] : null); // positional: ensure_ascii, indent, ...
+      String indentText =
+          indent == null
+              ? null
+              : indent instanceof Number n ? " ".repeat(n.intValue()) : indent.toString();
       String items = null;
       String keys = null;
       Object separators = kwargs.get("separators");
@@ -121,11 +125,12 @@ final class TemplateGlobals {
     }
 
     @Override
-    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args,
-        Map<String, Object> kwargs) {
-      java.util.List<?> items = var instanceof String s
-          ? s.codePoints().mapToObj(cp -> new String(Character.toChars(cp))).toList()
-          : var instanceof java.util.Collection<?> c ? new java.util.ArrayList<>(c) : null;
+    public Object filter(
+        Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      java.util.List<?> items =
+          var instanceof String s
+              ? s.codePoints().mapToObj(cp -> new String(Character.toChars(cp))).toList()
+              : var instanceof java.util.Collection<?> c ? new java.util.ArrayList<>(c) : null;
       if (items == null) {
         throw new IllegalArgumentException("cannot slice " + PyRepr.repr(var));
       }
@@ -186,7 +191,9 @@ final class TemplateGlobals {
 
     @Override
     public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
-      return var instanceof String || var instanceof Iterable<?> || var instanceof Map<?, ?>
+      return var instanceof String
+          || var instanceof Iterable<?>
+          || var instanceof Map<?, ?>
           || (var != null && var.getClass().isArray());
     }
   }
@@ -195,8 +202,13 @@ final class TemplateGlobals {
   static final class PythonOutputMode implements ExecutionMode {
     @Override
     public void prepareContext(Context context) {
-      context.setExpressionStrategy((ExpressionStrategy) (token, interpreter) -> new RenderedOutputNode(
-          PyRepr.str(interpreter.resolveELExpression(token.getExpr(), token.getLineNumber()))));
+      context.setExpressionStrategy(
+          (ExpressionStrategy)
+              (token, interpreter) ->
+                  new RenderedOutputNode(
+                      PyRepr.str(
+                          interpreter.resolveELExpression(
+                              token.getExpr(), token.getLineNumber()))));
     }
   }
 

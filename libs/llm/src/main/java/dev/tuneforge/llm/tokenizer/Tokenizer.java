@@ -1,17 +1,17 @@
 package dev.tuneforge.llm.tokenizer;
 
-import dev.tuneforge.llm.io.Folders;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,16 +21,16 @@ import java.util.OptionalLong;
  * A Hugging Face tokenizer ({@code tokenizer.json} + {@code tokenizer_config.json}) that gives the
  * same ids as {@code transformers.AutoTokenizer}.
  *
- * <p>Why it is built this way: the Rust {@code tokenizers} library (through DJL's JNI binding)
- * runs the model's own normaliser, pre-tokeniser, BPE/Unigram model and post-processor, so ids are
- * HF's by construction rather than by re-implementation. DJL's wrapper, however, has its own
- * defaults (it may truncate to 512, pad, or read {@code tokenizer_config.json} itself); this class
- * loads only {@code tokenizer.json} and switches truncation and padding off, so that nothing but
- * the post-processor decides which special tokens are added — exactly what transformers 5.x does
- * when {@code tokenizer.json} exists: it ignores {@code add_bos_token}/{@code add_eos_token} of
- * {@code tokenizer_config.json} (verified with transformers 5.18; 4.x's {@code LlamaTokenizerFast}
- * used to rebuild the post-processor from them). Vocabulary look-ups read {@code tokenizer.json}
- * with Jackson, and nothing here touches NDArrays, so services can count tokens without libtorch.
+ * <p>Why it is built this way: the Rust {@code tokenizers} library (through DJL's JNI binding) runs
+ * the model's own normaliser, pre-tokeniser, BPE/Unigram model and post-processor, so ids are HF's
+ * by construction rather than by re-implementation. DJL's wrapper, however, has its own defaults
+ * (it may truncate to 512, pad, or read {@code tokenizer_config.json} itself); this class loads
+ * only {@code tokenizer.json} and switches truncation and padding off, so that nothing but the
+ * post-processor decides which special tokens are added — exactly what transformers 5.x does when
+ * {@code tokenizer.json} exists: it ignores {@code add_bos_token}/{@code add_eos_token} of {@code
+ * tokenizer_config.json} (verified with transformers 5.18; 4.x's {@code LlamaTokenizerFast} used to
+ * rebuild the post-processor from them). Vocabulary look-ups read {@code tokenizer.json} with
+ * Jackson, and nothing here touches NDArrays, so services can count tokens without libtorch.
  * Instances are thread-safe; close them to free the native tokenizer.
  */
 public final class Tokenizer implements AutoCloseable {
@@ -43,7 +43,10 @@ public final class Tokenizer implements AutoCloseable {
   private final Map<String, Integer> vocab;
   private final boolean cleanUpOnDecode;
 
-  private Tokenizer(HuggingFaceTokenizer hf, TokenizerConfig config, Map<String, Integer> vocab,
+  private Tokenizer(
+      HuggingFaceTokenizer hf,
+      TokenizerConfig config,
+      Map<String, Integer> vocab,
       boolean cleanUpOnDecode) {
     this.hf = hf;
     this.config = config;
@@ -66,21 +69,27 @@ public final class Tokenizer implements AutoCloseable {
       }
     }
     if (!Files.isRegularFile(file)) {
-      throw new TokenizerException("no " + TOKENIZER_FILE + " in " + modelDir
-          + " (only fast tokenizers are supported; convert a sentencepiece tokenizer.model with"
-          + " transformers first)");
+      throw new TokenizerException(
+          "no "
+              + TOKENIZER_FILE
+              + " in "
+              + modelDir
+              + " (only fast tokenizers are supported; convert a sentencepiece tokenizer.model with"
+              + " transformers first)");
     }
     TokenizerConfig config = TokenizerConfig.read(modelDir);
     JsonNode spec = readJson(file);
     Map<String, Integer> vocab = vocabulary(spec, file);
     String modelType = spec.path("model").path("type").asText("");
-    boolean cleanUp = config.cleanUpTokenizationSpaces()
-        && (!"BPE".equals(modelType) || config.cleanUpForBpeAnyway());
-    Map<String, String> options = Map.of(
-        "addSpecialTokens", "true",
-        "truncation", "false",
-        "padding", "false",
-        "withOverflowingTokens", "false");
+    boolean cleanUp =
+        config.cleanUpTokenizationSpaces()
+            && (!"BPE".equals(modelType) || config.cleanUpForBpeAnyway());
+    Map<String, String> options =
+        Map.of(
+            "addSpecialTokens", "true",
+            "truncation", "false",
+            "padding", "false",
+            "withOverflowingTokens", "false");
     HuggingFaceTokenizer hf;
     try {
       hf = HuggingFaceTokenizer.newInstance(file, options);
@@ -102,7 +111,9 @@ public final class Tokenizer implements AutoCloseable {
     if (texts.isEmpty()) {
       return counts;
     }
-    long[] encodings = TokenizersLibrary.LIB.batchEncode(hf.getHandle(), texts.toArray(new String[0]), addSpecialTokens);
+    long[] encodings =
+        TokenizersLibrary.LIB.batchEncode(
+            hf.getHandle(), texts.toArray(new String[0]), addSpecialTokens);
     try {
       for (int i = 0; i < encodings.length; i++) {
         counts[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]).length;
@@ -203,8 +214,14 @@ public final class Tokenizer implements AutoCloseable {
   private void checkSpecialToken(String field, Optional<String> token) {
     if (token.isPresent() && tokenId(token.get()).isEmpty()) {
       close();
-      throw new TokenizerException(config.file() + ": field \"" + field + "\" is \"" + token.get()
-          + "\", which is not in the vocabulary of " + TOKENIZER_FILE);
+      throw new TokenizerException(
+          config.file()
+              + ": field \""
+              + field
+              + "\" is \""
+              + token.get()
+              + "\", which is not in the vocabulary of "
+              + TOKENIZER_FILE);
     }
   }
 
@@ -237,8 +254,8 @@ public final class Tokenizer implements AutoCloseable {
     }
     for (JsonNode added : spec.path("added_tokens")) {
       if (!added.path("content").isTextual() || !added.path("id").canConvertToInt()) {
-        throw new TokenizerException(file + ": an entry of \"added_tokens\" lacks \"id\" or"
-            + " \"content\": " + added);
+        throw new TokenizerException(
+            file + ": an entry of \"added_tokens\" lacks \"id\" or" + " \"content\": " + added);
       }
       vocab.put(added.get("content").asText(), added.get("id").asInt());
     }
@@ -247,8 +264,15 @@ public final class Tokenizer implements AutoCloseable {
 
   /** transformers' {@code clean_up_tokenization} (applied only where transformers applies it). */
   static String cleanUpTokenizationSpaces(String text) {
-    return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
-        .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
-        .replace(" 've", "'ve").replace(" 're", "'re");
+    return text.replace(" .", ".")
+        .replace(" ?", "?")
+        .replace(" !", "!")
+        .replace(" ,", ",")
+        .replace(" ' ", "'")
+        .replace(" n't", "n't")
+        .replace(" 'm", "'m")
+        .replace(" 's", "'s")
+        .replace(" 've", "'ve")
+        .replace(" 're", "'re");
   }
 }

@@ -1,9 +1,9 @@
 package dev.tuneforge.llm.tokenizer;
 
-import dev.tuneforge.llm.io.Folders;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.llm.io.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +16,11 @@ import java.util.OptionalLong;
 /**
  * The parts of a model's {@code tokenizer_config.json} that TuneForge uses, with HF's key names.
  *
- * <p>Special tokens are written either as a string or as a serialised {@code AddedToken}
- * ({@code {"content": "<s>", ...}}); both are accepted. A token missing from the config is looked
- * up in {@code special_tokens_map.json} as transformers does for older repositories. A missing
- * {@code tokenizer_config.json} is not an error (a bare {@code tokenizer.json} is a valid
- * tokenizer); an unreadable or malformed one is, and the message names the file and the field.
+ * <p>Special tokens are written either as a string or as a serialised {@code AddedToken} ({@code
+ * {"content": "<s>", ...}}); both are accepted. A token missing from the config is looked up in
+ * {@code special_tokens_map.json} as transformers does for older repositories. A missing {@code
+ * tokenizer_config.json} is not an error (a bare {@code tokenizer.json} is a valid tokenizer); an
+ * unreadable or malformed one is, and the message names the file and the field.
  *
  * @param addBosToken {@code add_bos_token} as written, or null; informational only — transformers
  *     5.x ignores it whenever {@code tokenizer.json} exists (its post-processor decides)
@@ -44,7 +44,9 @@ public record TokenizerConfig(
   private static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads {@code tokenizer_config.json} in {@code modelDir}; all fields empty when it is absent. */
+  /**
+   * Reads {@code tokenizer_config.json} in {@code modelDir}; all fields empty when it is absent.
+   */
   public static TokenizerConfig read(Path modelDir) {
     Path file = modelDir.resolve(FILE_NAME);
     JsonNode root = Files.exists(file) ? parse(file) : JSON.createObjectNode();
@@ -101,8 +103,12 @@ public record TokenizerConfig(
     if (value.isObject() && value.path("content").isTextual()) {
       return Optional.of(value.get("content").asText());
     }
-    throw new TokenizerException(file + ": field \"" + field
-        + "\" must be a string or an AddedToken object with a string \"content\", got " + value);
+    throw new TokenizerException(
+        file
+            + ": field \""
+            + field
+            + "\" must be a string or an AddedToken object with a string \"content\", got "
+            + value);
   }
 
   private static Optional<Boolean> bool(JsonNode root, String field, Path file) {
@@ -111,8 +117,8 @@ public record TokenizerConfig(
       return Optional.empty();
     }
     if (!value.isBoolean()) {
-      throw new TokenizerException(file + ": field \"" + field + "\" must be true or false, got "
-          + value);
+      throw new TokenizerException(
+          file + ": field \"" + field + "\" must be true or false, got " + value);
     }
     return Optional.of(value.asBoolean());
   }
@@ -124,8 +130,8 @@ public record TokenizerConfig(
       return OptionalLong.empty();
     }
     if (!value.isNumber()) {
-      throw new TokenizerException(file + ": field \"model_max_length\" must be a number, got "
-          + value);
+      throw new TokenizerException(
+          file + ": field \"model_max_length\" must be a number, got " + value);
     }
     if (value.canConvertToLong() && value.isIntegralNumber()) {
       return OptionalLong.of(value.asLong());
@@ -145,15 +151,21 @@ public record TokenizerConfig(
       int i = 0;
       for (JsonNode entry : value) {
         if (!entry.path("name").isTextual() || !entry.path("template").isTextual()) {
-          throw new TokenizerException(file + ": field \"chat_template\"[" + i
-              + "] must be an object with string \"name\" and \"template\"");
+          throw new TokenizerException(
+              file
+                  + ": field \"chat_template\"["
+                  + i
+                  + "] must be an object with string \"name\" and \"template\"");
         }
         templates.put(entry.get("name").asText(), entry.get("template").asText());
         i++;
       }
     } else {
-      throw new TokenizerException(file + ": field \"chat_template\" must be a string or a list of"
-          + " {\"name\", \"template\"} objects, got " + value.getNodeType());
+      throw new TokenizerException(
+          file
+              + ": field \"chat_template\" must be a string or a list of"
+              + " {\"name\", \"template\"} objects, got "
+              + value.getNodeType());
     }
     return Collections.unmodifiableMap(templates);
   }

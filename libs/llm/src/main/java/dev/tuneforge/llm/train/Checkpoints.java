@@ -32,49 +32,59 @@ import java.util.stream.Stream;
 /**
  * Checkpoints under {@code output_dir/checkpoints/step-<n>/}. A checkpoint is written into a hidden
  * temporary folder, its {@code manifest.json} (the artifact manifest of libs/artifact-format, kind
- * {@code checkpoint}: sha256 and size of every other file, the step in its metadata) last, and then renamed
- * into place atomically; resume accepts only a folder whose manifest exists and whose every file
- * matches its hash, so a crash at any point never leaves a checkpoint that looks complete; the
+ * {@code checkpoint}: sha256 and size of every other file, the step in its metadata) last, and then
+ * renamed into place atomically; resume accepts only a folder whose manifest exists and whose every
+ * file matches its hash, so a crash at any point never leaves a checkpoint that looks complete; the
  * temporary folder such a crash leaves behind is deleted when the run resumes.
  *
- * <p>Files: {@code trainable.safetensors} (trainable weights, float32, by parameter name),
- * {@code optimizer.safetensors} ({@code exp_avg.<name>}, {@code exp_avg_sq.<name>}) with
- * {@code optimizer.json} (step, hyper-parameters), {@code trainer_state.json} (global step, data
- * position, scheduler position, RNG state, early-stopping state), {@code job.json} (the full job).
+ * <p>Files: {@code trainable.safetensors} (trainable weights, float32, by parameter name), {@code
+ * optimizer.safetensors} ({@code exp_avg.<name>}, {@code exp_avg_sq.<name>}) with {@code
+ * optimizer.json} (step, hyper-parameters), {@code trainer_state.json} (global step, data position,
+ * scheduler position, RNG state, early-stopping state), {@code job.json} (the full job).
  */
 public final class Checkpoints {
 
   public static final String DIR = "checkpoints";
+
   /** The artifact manifest (libs/artifact-format), the same format the object store publishes. */
   public static final String MANIFEST = ArtifactManifest.FILE_NAME;
+
   public static final String TRAINABLE = "trainable.safetensors";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String OPTIMIZER_JSON = "optimizer.json";
   public static final String TRAINER_STATE = "trainer_state.json";
   public static final String JOB = "job.json";
-  private static final List<String> FILES = List.of(TRAINABLE, OPTIMIZER, OPTIMIZER_JSON, TRAINER_STATE, JOB);
+  private static final List<String> FILES =
+      List.of(TRAINABLE, OPTIMIZER, OPTIMIZER_JSON, TRAINER_STATE, JOB);
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
   private static final Pattern TEMP_DIR = Pattern.compile("\\.step-\\d+\\.tmp--?\\d+");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Checkpoints() {
-  }
+  private Checkpoints() {}
 
   /** A checkpoint read back. */
-  public record Loaded(Path dir, Map<String, float[]> weights, AdamWState optimizer, JsonNode trainerState,
-      JsonNode job) {
-  }
+  public record Loaded(
+      Path dir,
+      Map<String, float[]> weights,
+      AdamWState optimizer,
+      JsonNode trainerState,
+      JsonNode job) {}
 
   /** The outcome of looking for a checkpoint to resume from. */
-  public record Scan(Optional<Path> latest, List<String> rejected) {
-  }
+  public record Scan(Optional<Path> latest, List<String> rejected) {}
 
   /**
    * Writes the checkpoint of {@code step}; returns its folder. An existing folder of the same step
    * (left by an earlier run of the same job) is replaced.
    */
-  public static Path write(Path outputDir, long step, Map<String, FloatTensor> weights, AdamWState optimizer,
-      JsonNode optimizerConfig, JsonNode trainerState, JsonNode job) {
+  public static Path write(
+      Path outputDir,
+      long step,
+      Map<String, FloatTensor> weights,
+      AdamWState optimizer,
+      JsonNode optimizerConfig,
+      JsonNode trainerState,
+      JsonNode job) {
     Path root = outputDir.resolve(DIR);
     Path target = root.resolve("step-" + step);
     Path tmp = root.resolve(".step-" + step + ".tmp-" + System.nanoTime());
@@ -84,8 +94,11 @@ public final class Checkpoints {
       Map<String, FloatTensor> moments = new LinkedHashMap<>();
       for (Map.Entry<String, FloatTensor> w : weights.entrySet()) {
         long[] shape = w.getValue().shape();
-        moments.put("exp_avg." + w.getKey(), new FloatTensor(shape, optimizer.expAvg().get(w.getKey())));
-        moments.put("exp_avg_sq." + w.getKey(), new FloatTensor(shape, optimizer.expAvgSq().get(w.getKey())));
+        moments.put(
+            "exp_avg." + w.getKey(), new FloatTensor(shape, optimizer.expAvg().get(w.getKey())));
+        moments.put(
+            "exp_avg_sq." + w.getKey(),
+            new FloatTensor(shape, optimizer.expAvgSq().get(w.getKey())));
       }
       SafetensorsWriter.write(tmp.resolve(OPTIMIZER), moments, DType.F32);
       ObjectNode opt = JSON.createObjectNode();
@@ -95,7 +108,8 @@ public final class Checkpoints {
       writeJson(tmp.resolve(TRAINER_STATE), trainerState);
       writeJson(tmp.resolve(JOB), job);
       // the manifest last: its presence says every file above is complete
-      LocalArtifacts.writeManifest(tmp, LocalArtifacts.describe(tmp, ArtifactKind.CHECKPOINT, Map.of("step", step)));
+      LocalArtifacts.writeManifest(
+          tmp, LocalArtifacts.describe(tmp, ArtifactKind.CHECKPOINT, Map.of("step", step)));
       if (Files.exists(target)) {
         Folders.deleteRecursively(target);
       }
@@ -118,8 +132,11 @@ public final class Checkpoints {
     }
     List<Path> dirs;
     try (Stream<Path> s = Files.list(root)) {
-      dirs = s.filter(Files::isDirectory).filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
-          .sorted(Comparator.comparingLong(Checkpoints::stepOf).reversed()).toList();
+      dirs =
+          s.filter(Files::isDirectory)
+              .filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+              .sorted(Comparator.comparingLong(Checkpoints::stepOf).reversed())
+              .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + root, e);
     }
@@ -134,8 +151,8 @@ public final class Checkpoints {
   }
 
   /**
-   * Deletes the temporary folders of checkpoint writes that a crash (kill -9, power loss) cut short;
-   * returns them. Call only while no run writes to {@code outputDir}.
+   * Deletes the temporary folders of checkpoint writes that a crash (kill -9, power loss) cut
+   * short; returns them. Call only while no run writes to {@code outputDir}.
    */
   public static List<Path> removeUnfinishedWrites(Path outputDir) {
     Path root = outputDir.resolve(DIR);
@@ -143,7 +160,8 @@ public final class Checkpoints {
       return List.of();
     }
     try (Stream<Path> s = Files.list(root)) {
-      List<Path> stale = s.filter(p -> TEMP_DIR.matcher(p.getFileName().toString()).matches()).sorted().toList();
+      List<Path> stale =
+          s.filter(p -> TEMP_DIR.matcher(p.getFileName().toString()).matches()).sorted().toList();
       for (Path p : stale) {
         Folders.deleteRecursively(p);
       }
@@ -194,8 +212,12 @@ public final class Checkpoints {
         }
       }
       long optStep = JSON.readTree(dir.resolve(OPTIMIZER_JSON).toFile()).path("step").asLong();
-      return new Loaded(dir, weights, new AdamWState(optStep, m, v),
-          JSON.readTree(dir.resolve(TRAINER_STATE).toFile()), JSON.readTree(dir.resolve(JOB).toFile()));
+      return new Loaded(
+          dir,
+          weights,
+          new AdamWState(optStep, m, v),
+          JSON.readTree(dir.resolve(TRAINER_STATE).toFile()),
+          JSON.readTree(dir.resolve(JOB).toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + dir, e);
     }
@@ -209,5 +231,4 @@ public final class Checkpoints {
   private static void writeJson(Path file, JsonNode node) throws IOException {
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
   }
-
 }

@@ -17,8 +17,7 @@ import dev.tuneforge.llm.train.data.TokenizedExample;
  */
 public final class CrossEntropy {
 
-  private CrossEntropy() {
-  }
+  private CrossEntropy() {}
 
   /**
    * @param step manager for this micro-batch; every array created lands there
@@ -26,7 +25,8 @@ public final class CrossEntropy {
    */
   public static NDArray sum(CausalLM model, NDManager step, Batch batch) {
     Inputs in = inputs(step, batch);
-    NDArray logits = model.forward(step, in.ids(), in.positions(), in.bias(), null, false); // (B, T, V)
+    NDArray logits =
+        model.forward(step, in.ids(), in.positions(), in.bias(), null, false); // (B, T, V)
     return sumOfLogits(step, batch, logits);
   }
 
@@ -37,15 +37,14 @@ public final class CrossEntropy {
    * @param positions (B, T) int64
    * @param bias (B, 1, 1, T, T) additive attention mask
    */
-  public record Inputs(NDArray ids, NDArray positions, NDArray bias) {
-  }
+  public record Inputs(NDArray ids, NDArray positions, NDArray bias) {}
 
   public static Inputs inputs(NDManager step, Batch batch) {
     int b = batch.batchSize();
     int t = batch.seqLen();
-    NDArray ids = step.create(toLongs(batch.inputIds()), new Shape(b, t));            // (B, T)
-    NDArray pos = step.create(toLongs(batch.positionIds()), new Shape(b, t));         // (B, T)
-    NDArray bias = AttentionMasks.additive(step, batch).reshape(b, 1, 1, t, t);       // (B, 1, 1, T, T)
+    NDArray ids = step.create(toLongs(batch.inputIds()), new Shape(b, t)); // (B, T)
+    NDArray pos = step.create(toLongs(batch.positionIds()), new Shape(b, t)); // (B, T)
+    NDArray bias = AttentionMasks.additive(step, batch).reshape(b, 1, 1, t, t); // (B, 1, 1, T, T)
     return new Inputs(ids, pos, bias);
   }
 
@@ -70,8 +69,8 @@ public final class CrossEntropy {
         }
       }
     }
-    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);                 // (B, T−1, V)
-    NDArray picked = logp.gather(step.create(target, new Shape(b, t - 1, 1)), -1);    // (B, T−1, 1)
+    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // (B, T−1, V)
+    NDArray picked = logp.gather(step.create(target, new Shape(b, t - 1, 1)), -1); // (B, T−1, 1)
     return picked.reshape(b, t - 1).mul(step.create(weight, new Shape(b, t - 1))).sum().neg(); // ()
   }
 

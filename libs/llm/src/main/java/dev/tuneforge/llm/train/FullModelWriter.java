@@ -42,7 +42,9 @@ public final class FullModelWriter implements OutputWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy the base model's files from " + baseModelDir, e);
     }
-    SafetensorsWriter.write(outputDir.resolve(SafetensorsCheckpoint.SINGLE), tensors(model),
+    SafetensorsWriter.write(
+        outputDir.resolve(SafetensorsCheckpoint.SINGLE),
+        tensors(model),
         DType.fromTorchName(model.storedDtype()));
   }
 
@@ -50,7 +52,9 @@ public final class FullModelWriter implements OutputWriter {
   static Map<String, FloatTensor> tensors(CausalLM model) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-      out.put(e.getKey(), new FloatTensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+      out.put(
+          e.getKey(),
+          new FloatTensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
     }
     return out;
   }

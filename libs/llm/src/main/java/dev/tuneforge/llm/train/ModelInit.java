@@ -15,14 +15,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A freshly initialised model in HF layout, the start of training from scratch: HF's
- * {@code _init_weights} for Llama-style models (every matrix normal(0, initializer_range), norm
- * weights 1), drawn from a seeded generator so the same seed gives the same bytes.
+ * A freshly initialised model in HF layout, the start of training from scratch: HF's {@code
+ * _init_weights} for Llama-style models (every matrix normal(0, initializer_range), norm weights
+ * 1), drawn from a seeded generator so the same seed gives the same bytes.
  */
 public final class ModelInit {
 
-  private ModelInit() {
-  }
+  private ModelInit() {}
 
   /** Writes {@code config.json} and {@code model.safetensors} (float32) into {@code dir}. */
   public static Path write(Path dir, ObjectNode configJson, long seed) {
@@ -31,18 +30,19 @@ public final class ModelInit {
     Map<String, long[]> shapes = ModelLoader.architecture(c.modelType()).expectedTensors(c);
     SplittableRandom rng = new SplittableRandom(seed);
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-    shapes.forEach((name, shape) -> {
-      long n = 1;
-      for (long d : shape) {
-        n *= d;
-      }
-      float[] data = new float[Math.toIntExact(n)];
-      boolean norm = shape.length == 1 && name.endsWith("norm.weight");
-      for (int i = 0; i < data.length; i++) {
-        data[i] = norm ? 1f : shape.length == 1 ? 0f : (float) (std * gaussian(rng));
-      }
-      tensors.put(name, new FloatTensor(shape, data));
-    });
+    shapes.forEach(
+        (name, shape) -> {
+          long n = 1;
+          for (long d : shape) {
+            n *= d;
+          }
+          float[] data = new float[Math.toIntExact(n)];
+          boolean norm = shape.length == 1 && name.endsWith("norm.weight");
+          for (int i = 0; i < data.length; i++) {
+            data[i] = norm ? 1f : shape.length == 1 ? 0f : (float) (std * gaussian(rng));
+          }
+          tensors.put(name, new FloatTensor(shape, data));
+        });
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.json"), configJson.toPrettyString());

@@ -2,8 +2,8 @@ package dev.tuneforge.llm.train;
 
 /**
  * The layers of a model that act randomly while training (LoRA dropout), as the trainer drives
- * them: switched off for validation (as PEFT's {@code model.eval()}) and told which micro-batch comes
- * next before each training forward. Layers that draw their randomness as a pure function of
+ * them: switched off for validation (as PEFT's {@code model.eval()}) and told which micro-batch
+ * comes next before each training forward. Layers that draw their randomness as a pure function of
  * (seed, step, micro-batch) make a resumed run bitwise equal to an uninterrupted one without any
  * generator state in the checkpoint.
  */
@@ -21,13 +21,12 @@ public interface RandomLayers {
   void startMicroBatch(long step, int microBatch);
 
   /** A model without random layers (full fine-tuning). */
-  RandomLayers NONE = new RandomLayers() {
-    @Override
-    public void setTraining(boolean training) {
-    }
+  RandomLayers NONE =
+      new RandomLayers() {
+        @Override
+        public void setTraining(boolean training) {}
 
-    @Override
-    public void startMicroBatch(long step, int microBatch) {
-    }
-  };
+        @Override
+        public void startMicroBatch(long step, int microBatch) {}
+      };
 }

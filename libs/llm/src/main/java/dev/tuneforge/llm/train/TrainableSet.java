@@ -18,8 +18,8 @@ public interface TrainableSet {
   List<TrainableParameter> select(CausalLM model);
 
   /**
-   * Every parameter, by HF name. Weight decay as HF Trainer applies it: every weight except
-   * biases and norm weights (1-d tensors).
+   * Every parameter, by HF name. Weight decay as HF Trainer applies it: every weight except biases
+   * and norm weights (1-d tensors).
    */
   static TrainableSet full() {
     return model -> {

@@ -29,43 +29,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The fine-tuning loop. Features and what each trades:
+ *
  * <ul>
  *   <li>Loss: cross-entropy summed over target tokens and divided by the target count of the whole
  *       accumulated batch, so gradient accumulation of k micro-batches is the same update as one
- *       batch k times larger (at k times less activation memory, k times more forward calls).</li>
+ *       batch k times larger (at k times less activation memory, k times more forward calls).
  *   <li>Clipping by global norm ({@code max_grad_norm}), AdamW, the learning rate from a schedule
- *       that is a pure function of the optimizer step (so resume needs only the step).</li>
+ *       that is a pure function of the optimizer step (so resume needs only the step).
  *   <li>Epochs or {@code max_steps}; an optimizer step never spans two epochs (the last of an epoch
- *       may have fewer micro-batches, as HF's).</li>
+ *       may have fewer micro-batches, as HF's).
  *   <li>Evaluation every {@code eval_steps} (loss, perplexity), early stopping on the validation
- *       loss with patience and min_delta.</li>
+ *       loss with patience and min_delta.
  *   <li>Checkpoints every {@code save_steps} and at the end ({@link Checkpoints}); {@code resume}
- *       continues the exact run: weights, moments, step, data position and early-stopping state
- *       are restored, and nothing else needs restoring: the data order is a pure function of seed
- *       and epoch, and random layers ({@link RandomLayers}, LoRA dropout) draw from (seed, step,
+ *       continues the exact run: weights, moments, step, data position and early-stopping state are
+ *       restored, and nothing else needs restoring: the data order is a pure function of seed and
+ *       epoch, and random layers ({@link RandomLayers}, LoRA dropout) draw from (seed, step,
  *       micro-batch), so on CPU with the same thread count the final weights are bitwise those of
- *       an uninterrupted run.</li>
+ *       an uninterrupted run.
  *   <li>Gradient checkpointing ({@code gradient_checkpointing}, {@link CheckpointedForward}): only
  *       each decoder layer's input is kept through the forward and the layer is recomputed in
  *       backward, so a step holds one layer's activations (and, for QLoRA, one layer's dequantized
  *       base weights) at a time, for one extra forward per layer; the gradients equal the
- *       uncheckpointed ones (dropout masks are replayed).</li>
+ *       uncheckpointed ones (dropout masks are replayed).
  *   <li>Random layers train in training mode and are evaluated in evaluation mode (no dropout), as
- *       HF Trainer does with {@code model.train()} / {@code model.eval()}.</li>
+ *       HF Trainer does with {@code model.train()} / {@code model.eval()}.
  * </ul>
+ *
  * Memory: parameters and moments live on the model's manager; each optimizer step runs in a
  * sub-manager and each micro-batch in a sub-manager of that, so array counts stay flat.
  *
- * <p>Which tensors train and what is written at the end are inputs ({@link TrainableSet},
- * {@link OutputWriter}), so LoRA and full fine-tuning share this loop.
+ * <p>Which tensors train and what is written at the end are inputs ({@link TrainableSet}, {@link
+ * OutputWriter}), so LoRA and full fine-tuning share this loop.
  */
 public final class Trainer {
 
@@ -85,11 +87,18 @@ public final class Trainer {
 
   /**
    * @param validation batches for evaluation (unshuffled), or null
-   * @param job        the full job configuration, stored in every checkpoint
-   * @param seed       the run's seed (recorded as its RNG state)
+   * @param job the full job configuration, stored in every checkpoint
+   * @param seed the run's seed (recorded as its RNG state)
    */
-  public Trainer(CausalLM model, TrainableSet trainableSet, OutputWriter output, BatchPlan train,
-      BatchPlan validation, TrainingConfig config, JsonNode job, long seed) {
+  public Trainer(
+      CausalLM model,
+      TrainableSet trainableSet,
+      OutputWriter output,
+      BatchPlan train,
+      BatchPlan validation,
+      TrainingConfig config,
+      JsonNode job,
+      long seed) {
     if (config.evalSteps() > 0 && validation == null) {
       throw new IllegalArgumentException("eval_steps is set but there is no validation set");
     }
@@ -136,8 +145,8 @@ public final class Trainer {
 
   /**
    * Shares a stop flag with a {@link TrainingRun}: once requested, the loop stops at the next
-   * micro-batch, optimizer step or evaluation batch, discarding the unfinished step (as
-   * {@link #requestStop()}; checkpoints being written are always finished first).
+   * micro-batch, optimizer step or evaluation batch, discarding the unfinished step (as {@link
+   * #requestStop()}; checkpoints being written are always finished first).
    */
   public Trainer withCancellation(Cancellation c) {
     this.cancellation = Objects.requireNonNull(c, "cancellation");
@@ -148,7 +157,8 @@ public final class Trainer {
   public TrainingResult run(TrainingListener listener, boolean resume) {
     List<TrainableParameter> params = trainableSet.select(model);
     if (params.isEmpty()) {
-      throw new IllegalArgumentException("nothing to train: the trainable set selected no parameter");
+      throw new IllegalArgumentException(
+          "nothing to train: the trainable set selected no parameter");
     }
     long total = totalSteps();
     int warmup = LrSchedule.warmupSteps(config.warmupSteps(), config.warmupRatio(), total);
@@ -177,19 +187,26 @@ public final class Trainer {
           optimizer.restore(ck.optimizer());
           JsonNode s = ck.trainerState();
           step = s.path("global_step").asLong();
-          pos = new DataPosition(s.path("data_position").path("epoch").asInt(),
-              s.path("data_position").path("batch_index").asInt());
-          bestEval = s.path("early_stopping").path("best_eval_loss").isNumber()
-              ? s.path("early_stopping").path("best_eval_loss").asDouble() : Double.POSITIVE_INFINITY;
+          pos =
+              new DataPosition(
+                  s.path("data_position").path("epoch").asInt(),
+                  s.path("data_position").path("batch_index").asInt());
+          bestEval =
+              s.path("early_stopping").path("best_eval_loss").isNumber()
+                  ? s.path("early_stopping").path("best_eval_loss").asDouble()
+                  : Double.POSITIVE_INFINITY;
           badEvals = s.path("early_stopping").path("evals_without_improvement").asInt();
           alreadyStopped = s.path("early_stopping").path("stopped").asBoolean(false);
           listener.onMessage("resuming from " + ck.dir() + " at step " + step);
           if (!ck.job().equals(job)) {
-            listener.onMessage("warning: the job config differs from the one stored in " + ck.dir());
+            listener.onMessage(
+                "warning: the job config differs from the one stored in " + ck.dir());
           }
         } else {
-          listener.onMessage("no complete checkpoint under " + config.outputDir().resolve(Checkpoints.DIR)
-              + "; starting from step 0");
+          listener.onMessage(
+              "no complete checkpoint under "
+                  + config.outputDir().resolve(Checkpoints.DIR)
+                  + "; starting from step 0");
         }
       }
       long resumedFrom = step;
@@ -228,14 +245,23 @@ public final class Trainer {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long doneHere = step - resumedFrom;
         double epochs = pos.epoch() + (double) pos.batchIndex() / train.batchesPerEpoch();
-        listener.onStep(new StepReport(step, total, epochs, lossAndNorm[0], lr, lossAndNorm[1],
-            tokens / Math.max(seconds, 1e-9), seconds / doneHere * (total - step)));
+        listener.onStep(
+            new StepReport(
+                step,
+                total,
+                epochs,
+                lossAndNorm[0],
+                lr,
+                lossAndNorm[1],
+                tokens / Math.max(seconds, 1e-9),
+                seconds / doneHere * (total - step)));
         if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
           double loss;
           try {
             loss = evaluate();
           } catch (Cancellation.Cancelled c) {
-            return cancelled(step, resumedFrom, losses, evals); // step not checkpointed: resume redoes it
+            return cancelled(
+                step, resumedFrom, losses, evals); // step not checkpointed: resume redoes it
           }
           boolean improved = loss < bestEval - config.earlyStoppingMinDelta();
           if (improved) {
@@ -248,14 +274,30 @@ public final class Trainer {
           evals.add(report);
           listener.onEvaluation(report);
           if (config.earlyStoppingPatience() > 0 && badEvals >= config.earlyStoppingPatience()) {
-            listener.onMessage("early stopping at step " + step + ": " + badEvals
-                + " evaluations without improving on " + bestEval);
+            listener.onMessage(
+                "early stopping at step "
+                    + step
+                    + ": "
+                    + badEvals
+                    + " evaluations without improving on "
+                    + bestEval);
             stoppedEarly = true;
           }
         }
         boolean last = step == total || stoppedEarly;
         if (last || (config.saveSteps() > 0 && step % config.saveSteps() == 0)) {
-          Path dir = save(optimizer, params, step, total, warmup, lr, pos, bestEval, badEvals, stoppedEarly);
+          Path dir =
+              save(
+                  optimizer,
+                  params,
+                  step,
+                  total,
+                  warmup,
+                  lr,
+                  pos,
+                  bestEval,
+                  badEvals,
+                  stoppedEarly);
           lastSaved = step;
           listener.onCheckpoint(step, dir);
         }
@@ -271,17 +313,23 @@ public final class Trainer {
       }
       setTraining(false);
       output.write(model, config.outputDir());
-      return new TrainingResult(step, resumedFrom, losses, evals, stoppedEarly, false, config.outputDir());
+      return new TrainingResult(
+          step, resumedFrom, losses, evals, stoppedEarly, false, config.outputDir());
     }
   }
 
-  private TrainingResult cancelled(long step, long resumedFrom, List<Double> losses, List<EvalReport> evals) {
+  private TrainingResult cancelled(
+      long step, long resumedFrom, List<Double> losses, List<EvalReport> evals) {
     setTraining(false);
     return new TrainingResult(step, resumedFrom, losses, evals, false, true, null);
   }
 
   /** Forward + backward over the micro-batches, clip, update; returns {loss, grad norm}. */
-  private double[] optimizerStep(AdamW optimizer, List<TrainableParameter> params, List<Batch> group, double lr,
+  private double[] optimizerStep(
+      AdamW optimizer,
+      List<TrainableParameter> params,
+      List<Batch> group,
+      double lr,
       long stepNumber) {
     long targets = 0;
     for (Batch b : group) {
@@ -292,17 +340,26 @@ public final class Trainer {
       for (int i = 0; i < group.size(); i++) {
         Batch b = group.get(i);
         cancellation.check(); // between micro-batches: a long accumulation stops early too
-        randomLayers.startMicroBatch(stepNumber, i); // masks keyed to (step, micro-batch): resumable
+        randomLayers.startMicroBatch(
+            stepNumber, i); // masks keyed to (step, micro-batch): resumable
         try (NDManager micro = step.newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          // divide by the whole accumulated batch's target count: a 0-d array, not div(Number) (NOTES.md)
+          // divide by the whole accumulated batch's target count: a 0-d array, not div(Number)
+          // (NOTES.md)
           NDArray denominator = micro.full(new Shape(), (float) targets, DataType.FLOAT32); // ()
           NDArray sum;
           if (config.gradientCheckpointing()) {
             CrossEntropy.Inputs in = CrossEntropy.inputs(micro, b);
             NDArray[] summed = new NDArray[1];
-            CheckpointedForward forward = CheckpointedForward.run(model, micro, in.ids(), in.positions(), in.bias(),
-                logits -> (summed[0] = CrossEntropy.sumOfLogits(micro, b, logits)).div(denominator));
+            CheckpointedForward forward =
+                CheckpointedForward.run(
+                    model,
+                    micro,
+                    in.ids(),
+                    in.positions(),
+                    in.bias(),
+                    logits ->
+                        (summed[0] = CrossEntropy.sumOfLogits(micro, b, logits)).div(denominator));
             int microBatch = i;
             // each layer's recompute draws the dropout masks its first forward drew
             forward.backward(collector, () -> randomLayers.startMicroBatch(stepNumber, microBatch));
@@ -319,12 +376,17 @@ public final class Trainer {
         step.tempAttachAll(p.value()); // the gradient handle lands on the step and dies with it
         grads.add(p.value().getGradient());
       }
-      double norm = config.maxGradNorm() > 0
-          ? GradientClipping.clipByGlobalNorm(grads, config.maxGradNorm(), step)
-          : GradientClipping.globalNorm(grads, step);
+      double norm =
+          config.maxGradNorm() > 0
+              ? GradientClipping.clipByGlobalNorm(grads, config.maxGradNorm(), step)
+              : GradientClipping.globalNorm(grads, step);
       if (!Double.isFinite(norm)) {
-        throw new IllegalStateException("gradient norm is " + norm + " at step " + (optimizer.stepCount() + 1)
-            + "; lower learning_rate or set max_grad_norm");
+        throw new IllegalStateException(
+            "gradient norm is "
+                + norm
+                + " at step "
+                + (optimizer.stepCount() + 1)
+                + "; lower learning_rate or set max_grad_norm");
       }
       optimizer.step(lr);
       optimizer.zeroGradients();
@@ -361,11 +423,21 @@ public final class Trainer {
     randomLayers.setTraining(on);
   }
 
-  private Path save(AdamW optimizer, List<TrainableParameter> params, long step, long total, int warmup, double lr,
-      DataPosition pos, double bestEval, int badEvals, boolean stopped) {
+  private Path save(
+      AdamW optimizer,
+      List<TrainableParameter> params,
+      long step,
+      long total,
+      int warmup,
+      double lr,
+      DataPosition pos,
+      double bestEval,
+      int badEvals,
+      boolean stopped) {
     Map<String, FloatTensor> weights = new LinkedHashMap<>();
     for (TrainableParameter p : params) {
-      weights.put(p.name(), new FloatTensor(p.value().getShape().getShape(), p.value().toFloatArray()));
+      weights.put(
+          p.name(), new FloatTensor(p.value().getShape().getShape(), p.value().toFloatArray()));
     }
     ObjectNode state = JSON.createObjectNode();
     state.put("global_step", step);
@@ -381,9 +453,11 @@ public final class Trainer {
     sched.put("last_lr", lr);
     ObjectNode rng = state.putObject("rng");
     rng.put("seed", seed);
-    rng.put("algorithm", "data order: SplitMix64 Fisher-Yates per (seed, epoch) (EpochShuffle);"
-        + " LoRA dropout masks: SplittableRandom per (seed, module, step, micro-batch) (LoraDropout);"
-        + " no other random draw");
+    rng.put(
+        "algorithm",
+        "data order: SplitMix64 Fisher-Yates per (seed, epoch) (EpochShuffle);"
+            + " LoRA dropout masks: SplittableRandom per (seed, module, step, micro-batch) (LoraDropout);"
+            + " no other random draw");
     ObjectNode es = state.putObject("early_stopping");
     if (Double.isFinite(bestEval)) {
       es.put("best_eval_loss", bestEval);
@@ -396,7 +470,8 @@ public final class Trainer {
     return Checkpoints.write(config.outputDir(), step, weights, optimizer.state(), opt, state, job);
   }
 
-  private static void restoreWeights(List<TrainableParameter> params, Map<String, float[]> weights) {
+  private static void restoreWeights(
+      List<TrainableParameter> params, Map<String, float[]> weights) {
     TensorMismatch m = new TensorMismatch();
     Set<String> names = new HashSet<>();
     for (TrainableParameter p : params) {
@@ -405,7 +480,8 @@ public final class Trainer {
       if (w == null) {
         m.missing(p.name());
       } else if (w.length != p.value().size()) {
-        m.wrongShape(p.name() + " (" + w.length + " values, this run " + p.value().getShape() + ")");
+        m.wrongShape(
+            p.name() + " (" + w.length + " values, this run " + p.value().getShape() + ")");
       }
     }
     weights.keySet().stream().filter(n -> !names.contains(n)).forEach(m::unexpected);

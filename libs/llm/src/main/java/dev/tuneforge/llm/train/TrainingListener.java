@@ -11,17 +11,13 @@ public interface TrainingListener {
   /** After every optimizer step. */
   void onStep(StepReport report);
 
-  default void onEvaluation(EvalReport report) {
-  }
+  default void onEvaluation(EvalReport report) {}
 
   /** After a complete checkpoint was written (its manifest is in place). */
-  default void onCheckpoint(long step, Path dir) {
-  }
+  default void onCheckpoint(long step, Path dir) {}
 
   /** Notable events that are not errors: a resume, a checkpoint ignored, early stopping. */
-  default void onMessage(String message) {
-  }
+  default void onMessage(String message) {}
 
-  TrainingListener NONE = report -> {
-  };
+  TrainingListener NONE = report -> {};
 }

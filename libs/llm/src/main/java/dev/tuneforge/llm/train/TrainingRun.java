@@ -14,13 +14,18 @@ import java.util.function.Function;
  * report, {@link #cancel()} and {@link #await()}. Cancelling stops the run within one optimizer
  * step (see {@link Cancellation}); the newest complete checkpoint stays the resume point and no
  * partial checkpoint folder is left. Start one with {@code train.job.JobRunner.start}. The thread
- * is not a daemon: a service that stops should {@link #cancel()} its runs and {@link #await()} them,
- * which takes at most one optimizer step.
+ * is not a daemon: a service that stops should {@link #cancel()} its runs and {@link #await()}
+ * them, which takes at most one optimizer step.
  */
 public final class TrainingRun {
 
   /** Where a run is. */
-  public enum Status { RUNNING, COMPLETED, CANCELLED, FAILED }
+  public enum Status {
+    RUNNING,
+    COMPLETED,
+    CANCELLED,
+    FAILED
+  }
 
   private final Cancellation cancellation = new Cancellation();
   private final CompletableFuture<TrainingResult> done = new CompletableFuture<>();
@@ -29,31 +34,40 @@ public final class TrainingRun {
 
   private TrainingRun(String name, Function<Runs, TrainingResult> body, TrainingListener listener) {
     TrainingListener observing = new ProgressTap(listener, lastStep);
-    this.thread = new Thread(() -> {
-      try {
-        done.complete(body.apply(new Runs(observing, cancellation)));
-      } catch (Cancellation.Cancelled c) {
-        done.complete(TrainingResult.cancelledBeforeTraining());
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    }, name);
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                done.complete(body.apply(new Runs(observing, cancellation)));
+              } catch (Cancellation.Cancelled c) {
+                done.complete(TrainingResult.cancelledBeforeTraining());
+              } catch (Throwable t) {
+                done.completeExceptionally(t);
+              }
+            },
+            name);
   }
 
-  /** What the run's body gets: the listener (progress tapped for {@link #lastStep()}) and the stop flag. */
+  /**
+   * What the run's body gets: the listener (progress tapped for {@link #lastStep()}) and the stop
+   * flag.
+   */
   public record Runs(TrainingListener listener, Cancellation cancellation) {}
 
   /**
    * Starts {@code body} on a new thread named {@code name}. The body must honour the cancellation
    * (the {@link Trainer} does, via {@link Trainer#withCancellation}).
    */
-  public static TrainingRun start(String name, TrainingListener listener, Function<Runs, TrainingResult> body) {
+  public static TrainingRun start(
+      String name, TrainingListener listener, Function<Runs, TrainingResult> body) {
     TrainingRun run = new TrainingRun(name, body, listener);
     run.thread.start();
     return run;
   }
 
-  /** Asks the run to stop; returns at once. The run ends {@link Status#CANCELLED} within one step. */
+  /**
+   * Asks the run to stop; returns at once. The run ends {@link Status#CANCELLED} within one step.
+   */
   public void cancel() {
     cancellation.request();
   }
@@ -73,7 +87,9 @@ public final class TrainingRun {
     return Optional.ofNullable(lastStep.get());
   }
 
-  /** Completes with the result (a cancelled run's has {@code interrupted()}), or with the failure. */
+  /**
+   * Completes with the result (a cancelled run's has {@code interrupted()}), or with the failure.
+   */
   public CompletableFuture<TrainingResult> completion() {
     return done.copy();
   }
@@ -118,7 +134,8 @@ public final class TrainingRun {
   }
 
   /** Passes every call on and keeps the newest step report. */
-  private record ProgressTap(TrainingListener to, AtomicReference<StepReport> last) implements TrainingListener {
+  private record ProgressTap(TrainingListener to, AtomicReference<StepReport> last)
+      implements TrainingListener {
     @Override
     public void onStep(StepReport report) {
       last.set(report);

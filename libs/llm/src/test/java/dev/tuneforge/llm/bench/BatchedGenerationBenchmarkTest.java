@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
  * time (batch 1) against 32 prompts of mixed length (16–128 tokens) through the continuous-batching
  * {@link BatchedGenerator}, end to end (prefill included), greedy, in one JVM. Also checks that the
  * batched greedy ids of the first prompts equal their batch-1 ids. Run with {@code mvn -B -pl
- * libs/llm -am verify -Dtests.excluded=none -Dgroups=benchmark -Dtest=BatchedGenerationBenchmarkTest
- * -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dbench.newTokens=N}, default 32).
+ * libs/llm -am verify -Dtests.excluded=none -Dgroups=benchmark
+ * -Dtest=BatchedGenerationBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false} ({@code
+ * -Dbench.newTokens=N}, default 32).
  */
 @Tag("benchmark")
 class BatchedGenerationBenchmarkTest {
-  private static final String SMOLLM2_135M = """
+  private static final String SMOLLM2_135M =
+      """
       {"model_type":"llama","hidden_size":576,"num_hidden_layers":30,"num_attention_heads":9,
        "num_key_value_heads":3,"intermediate_size":1536,"vocab_size":49152,"rms_norm_eps":1e-5,
        "rope_theta":100000,"max_position_embeddings":8192,"tie_word_embeddings":true,
@@ -44,13 +46,23 @@ class BatchedGenerationBenchmarkTest {
     ModelConfig config = ModelConfig.parse(SMOLLM2_135M);
     Engine.getInstance();
     NDManager manager = NDManager.newBaseManager();
-    Map<String, long[]> shapes = ModelLoader.architecture(config.modelType()).expectedTensors(config);
+    Map<String, long[]> shapes =
+        ModelLoader.architecture(config.modelType()).expectedTensors(config);
     ai.djl.engine.Engine.getInstance().setRandomSeed(5);
-    try (CausalLM model = CausalLM.build(config, ModelLoader.architecture(config.modelType()), name -> {
-      long[] s = shapes.get(name);
-      return name.endsWith("norm.weight") ? manager.ones(new Shape(s))
-          : manager.randomNormal(0, (float) (1 / Math.sqrt(s[1])), new Shape(s), DataType.FLOAT32);
-    }, LinearFactory.plain(), manager, "float32")) {
+    try (CausalLM model =
+        CausalLM.build(
+            config,
+            ModelLoader.architecture(config.modelType()),
+            name -> {
+              long[] s = shapes.get(name);
+              return name.endsWith("norm.weight")
+                  ? manager.ones(new Shape(s))
+                  : manager.randomNormal(
+                      0, (float) (1 / Math.sqrt(s[1])), new Shape(s), DataType.FLOAT32);
+            },
+            LinearFactory.plain(),
+            manager,
+            "float32")) {
       Random r = new Random(3);
       List<int[]> prompts = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
@@ -92,17 +104,24 @@ class BatchedGenerationBenchmarkTest {
         steps = g.decodeSteps();
         decodeBatched = g.decodeTokensPerSecond();
       }
-      System.out.printf("%n=== Batched generation (SmolLM2-135M shape, random fp32), %d new tokens each, %d cores ===%n",
+      System.out.printf(
+          "%n=== Batched generation (SmolLM2-135M shape, random fp32), %d new tokens each, %d cores ===%n",
           newTokens, Runtime.getRuntime().availableProcessors());
-      System.out.printf("batch 1 (Generator, %d prompts in turn)         end to end %.1f generated tokens/s (load after: %s)%n",
+      System.out.printf(
+          "batch 1 (Generator, %d prompts in turn)         end to end %.1f generated tokens/s (load after: %s)%n",
           singles, batchOne, loadAfterOne);
-      System.out.printf("batch 1 (BatchedGenerator, same prompts)        decode steps only %.1f tokens/s%n", decodeOne);
-      System.out.printf("batch 32 (BatchedGenerator, 32 prompts 16-128)  end to end %.1f generated tokens/s, decode steps only %.1f tokens/s, %d decode steps (load after: %s)%n",
+      System.out.printf(
+          "batch 1 (BatchedGenerator, same prompts)        decode steps only %.1f tokens/s%n",
+          decodeOne);
+      System.out.printf(
+          "batch 32 (BatchedGenerator, 32 prompts 16-128)  end to end %.1f generated tokens/s, decode steps only %.1f tokens/s, %d decode steps (load after: %s)%n",
           batched, decodeBatched, steps, load());
-      System.out.printf("ratio batch 32 / batch 1: end to end %.1fx, decode steps %.1fx%n", batched / batchOne,
-          decodeBatched / decodeOne);
+      System.out.printf(
+          "ratio batch 32 / batch 1: end to end %.1fx, decode steps %.1fx%n",
+          batched / batchOne, decodeBatched / decodeOne);
       for (int i = 0; i < singles; i++) {
-        assertArrayEquals(singleIds.get(i), out.get(i).tokens(), "prompt " + i + " batched vs alone");
+        assertArrayEquals(
+            singleIds.get(i), out.get(i).tokens(), "prompt " + i + " batched vs alone");
       }
       assertTrue(batched > 0 && batchOne > 0);
     }

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Engine I throughput on a random model shaped like SmolLM2-135M: prefill tokens/s at 512 tokens,
  * greedy decode tokens/s with the preallocated KV cache, peak memory, and the fp32 GEMM rate of the
- * same JVM for scale. Excluded from default runs; run with
- * {@code mvn -B -pl libs/llm -am test -Dtests.excluded=none -Dgroups=benchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * same JVM for scale. Excluded from default runs; run with {@code mvn -B -pl libs/llm -am test
+ * -Dtests.excluded=none -Dgroups=benchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")
 class InferenceBenchmarkTest {
-  private static final String SMOLLM2_135M = """
+  private static final String SMOLLM2_135M =
+      """
       {"model_type":"llama","hidden_size":576,"num_hidden_layers":30,"num_attention_heads":9,
        "num_key_value_heads":3,"intermediate_size":1536,"vocab_size":49152,"rms_norm_eps":1e-5,
        "rope_theta":100000,"max_position_embeddings":8192,"tie_word_embeddings":true,
@@ -43,26 +44,43 @@ class InferenceBenchmarkTest {
     ModelConfig config = ModelConfig.parse(SMOLLM2_135M);
     Engine.getInstance();
     NDManager manager = NDManager.newBaseManager();
-    Map<String, long[]> shapes = ModelLoader.architecture(config.modelType()).expectedTensors(config);
-    try (CausalLM model = CausalLM.build(config, ModelLoader.architecture(config.modelType()), name -> {
-      long[] s = shapes.get(name);
-      return name.endsWith("norm.weight") ? manager.ones(new Shape(s))
-          : manager.randomNormal(0, (float) (1 / Math.sqrt(s[1])), new Shape(s), DataType.FLOAT32);
-    }, LinearFactory.plain(), manager, "float32")) {
+    Map<String, long[]> shapes =
+        ModelLoader.architecture(config.modelType()).expectedTensors(config);
+    try (CausalLM model =
+        CausalLM.build(
+            config,
+            ModelLoader.architecture(config.modelType()),
+            name -> {
+              long[] s = shapes.get(name);
+              return name.endsWith("norm.weight")
+                  ? manager.ones(new Shape(s))
+                  : manager.randomNormal(
+                      0, (float) (1 / Math.sqrt(s[1])), new Shape(s), DataType.FLOAT32);
+            },
+            LinearFactory.plain(),
+            manager,
+            "float32")) {
       Runtime rt = Runtime.getRuntime();
-      System.out.printf("%n=== Engine I inference benchmark (SmolLM2-135M shape, random fp32 weights) ===%n");
-      System.out.printf("parameters            %,d; cores %d%n", model.parameterCount(), rt.availableProcessors());
+      System.out.printf(
+          "%n=== Engine I inference benchmark (SmolLM2-135M shape, random fp32 weights) ===%n");
+      System.out.printf(
+          "parameters            %,d; cores %d%n",
+          model.parameterCount(), rt.availableProcessors());
       // Other builds share this machine: with an oversubscribed CPU two OpenMP threads can be far
       // slower than one (barriers wait for descheduled threads), so both settings are measured.
-      int[] threadCounts = rt.availableProcessors() > 1 ? new int[] {1, rt.availableProcessors()} : new int[] {1};
+      int[] threadCounts =
+          rt.availableProcessors() > 1 ? new int[] {1, rt.availableProcessors()} : new int[] {1};
       for (int threads : threadCounts) {
         JniUtils.setNumThreads(threads);
         measure(model, config, threads);
       }
       String status = Files.readString(Path.of("/proc/self/status"));
-      System.out.printf("peak RSS (VmHWM)      %s (whole JVM: weights, activations, libtorch, heap)%n", field(status, "VmHWM"));
+      System.out.printf(
+          "peak RSS (VmHWM)      %s (whole JVM: weights, activations, libtorch, heap)%n",
+          field(status, "VmHWM"));
       System.out.printf("RSS at end (VmRSS)    %s%n", field(status, "VmRSS"));
-      System.out.printf("Java heap used        %.0f MiB of max %.0f MiB%n",
+      System.out.printf(
+          "Java heap used        %.0f MiB of max %.0f MiB%n",
           (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0);
     }
   }
@@ -85,7 +103,8 @@ class InferenceBenchmarkTest {
         prefillSeconds[rep] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    double prefillBest = Arrays.stream(prefillSeconds).skip(1).min().orElseThrow(); // rep 0 warms up
+    double prefillBest =
+        Arrays.stream(prefillSeconds).skip(1).min().orElseThrow(); // rep 0 warms up
 
     // Decode: 128-token prompt, then greedy steps with the cache.
     int promptLen = 128;
@@ -106,8 +125,16 @@ class InferenceBenchmarkTest {
         valid[0][slot] = true;
         try (NDManager step = model.newStepManager()) {
           NDArray bias = Masks.bias(step, valid, 1, slot + 1, null);
-          logits = model.forward(step, Masks.longs(step, new long[][] {{token}}),
-              Masks.longs(step, new long[][] {{slot}}), bias, cache, true).toFloatArray();
+          logits =
+              model
+                  .forward(
+                      step,
+                      Masks.longs(step, new long[][] {{token}}),
+                      Masks.longs(step, new long[][] {{slot}}),
+                      bias,
+                      cache,
+                      true)
+                  .toFloatArray();
         }
       }
       decodeSeconds = (System.nanoTime() - t0) / 1e9;
@@ -116,12 +143,17 @@ class InferenceBenchmarkTest {
     double decodeTps = steps / decodeSeconds;
     double modelGflop = 2.0 * model.parameterCount() / 1e9; // per token, matmul-dominated
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
-    System.out.printf("--- libtorch threads %d (load average after: %s)%n", JniUtils.getNumThreads(), load);
+    System.out.printf(
+        "--- libtorch threads %d (load average after: %s)%n", JniUtils.getNumThreads(), load);
     System.out.printf("fp32 GEMM 1024^3      %.1f GFLOP/s%n", gemm);
-    System.out.printf("prefill 512 tokens    runs %s s -> %.1f tokens/s (best after warm-up), ~%.1f GFLOP/s%n",
-        Arrays.toString(Arrays.stream(prefillSeconds).map(x -> Math.round(x * 1000) / 1000.0).toArray()),
-        prefillTps, prefillTps * modelGflop);
-    System.out.printf("decode (KV cache)     %d tokens after a %d-token prompt in %.3f s -> %.1f tokens/s%n",
+    System.out.printf(
+        "prefill 512 tokens    runs %s s -> %.1f tokens/s (best after warm-up), ~%.1f GFLOP/s%n",
+        Arrays.toString(
+            Arrays.stream(prefillSeconds).map(x -> Math.round(x * 1000) / 1000.0).toArray()),
+        prefillTps,
+        prefillTps * modelGflop);
+    System.out.printf(
+        "decode (KV cache)     %d tokens after a %d-token prompt in %.3f s -> %.1f tokens/s%n",
         steps, promptLen, decodeSeconds, decodeTps);
     assertTrue(prefillTps > 0 && decodeTps > 0);
   }
@@ -134,8 +166,15 @@ class InferenceBenchmarkTest {
       pos[i] = i;
     }
     NDArray bias = Masks.bias(step, valid, prompt.length, prompt.length, null);
-    return model.forward(step, Masks.longs(step, new long[][] {prompt}), Masks.longs(step, new long[][] {pos}),
-        bias, cache, true).toFloatArray();
+    return model
+        .forward(
+            step,
+            Masks.longs(step, new long[][] {prompt}),
+            Masks.longs(step, new long[][] {pos}),
+            bias,
+            cache,
+            true)
+        .toFloatArray();
   }
 
   private static double gemmGflops() {
@@ -161,7 +200,11 @@ class InferenceBenchmarkTest {
   }
 
   private static String field(String status, String key) {
-    return status.lines().filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim())
-        .findFirst().orElse("n/a");
+    return status
+        .lines()
+        .filter(l -> l.startsWith(key + ":"))
+        .map(l -> l.substring(key.length() + 1).trim())
+        .findFirst()
+        .orElse("n/a");
   }
 }

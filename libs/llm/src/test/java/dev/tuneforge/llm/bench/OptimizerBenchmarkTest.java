@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 class OptimizerBenchmarkTest {
-  private static final String SMOLLM2_135M = """
+  private static final String SMOLLM2_135M =
+      """
       {"model_type":"llama","hidden_size":576,"num_hidden_layers":30,"num_attention_heads":9,
        "num_key_value_heads":3,"intermediate_size":1536,"vocab_size":49152,"rms_norm_eps":1e-5,
        "rope_theta":100000,"max_position_embeddings":8192,"tie_word_embeddings":true,
@@ -39,7 +40,8 @@ class OptimizerBenchmarkTest {
   void adamWStepFor135MParameters() {
     ModelConfig config = ModelConfig.parse(SMOLLM2_135M);
     Engine.getInstance();
-    Map<String, long[]> shapes = ModelLoader.architecture(config.modelType()).expectedTensors(config);
+    Map<String, long[]> shapes =
+        ModelLoader.architecture(config.modelType()).expectedTensors(config);
     try (NDManager m = NDManager.newBaseManager()) {
       double[][] seconds = new double[2][4];
       long count = 0;
@@ -51,8 +53,11 @@ class OptimizerBenchmarkTest {
             count = 0;
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
               Shape s = new Shape(e.getValue());
-              params.add(new TrainableParameter(e.getKey(), run.randomNormal(0, 0.02f, s, DataType.FLOAT32),
-                  !e.getKey().endsWith("norm.weight")));
+              params.add(
+                  new TrainableParameter(
+                      e.getKey(),
+                      run.randomNormal(0, 0.02f, s, DataType.FLOAT32),
+                      !e.getKey().endsWith("norm.weight")));
               grads.put(e.getKey(), run.randomNormal(0, 1e-3f, s, DataType.FLOAT32));
               count += s.size();
             }
@@ -70,11 +75,14 @@ class OptimizerBenchmarkTest {
       }
       double ops = median(Arrays.copyOfRange(seconds[0], 1, 4));
       double fused = median(Arrays.copyOfRange(seconds[1], 1, 4));
-      System.out.printf("%n=== AdamW step, %,d parameters (SmolLM2-135M shape), %d cores ===%n", count,
-          Runtime.getRuntime().availableProcessors());
-      System.out.printf("op-by-op (libtorch ops)  runs %s s, median %.3f s%n", Arrays.toString(seconds[0]), ops);
-      System.out.printf("fused one-pass kernel    runs %s s, median %.3f s  (%.1fx)%n", Arrays.toString(seconds[1]),
-          fused, ops / fused);
+      System.out.printf(
+          "%n=== AdamW step, %,d parameters (SmolLM2-135M shape), %d cores ===%n",
+          count, Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "op-by-op (libtorch ops)  runs %s s, median %.3f s%n", Arrays.toString(seconds[0]), ops);
+      System.out.printf(
+          "fused one-pass kernel    runs %s s, median %.3f s  (%.1fx)%n",
+          Arrays.toString(seconds[1]), fused, ops / fused);
       System.out.printf("load average after: %s%n", load());
       assertTrue(ops > 0 && fused > 0);
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ModelConfigTest {
 
   // Llama-3.2-1B's config.json (transformers 4.x key names).
-  private static final String LLAMA_32_1B = """
+  private static final String LLAMA_32_1B =
+      """
       {"architectures":["LlamaForCausalLM"],"attention_bias":false,"bos_token_id":128000,
        "eos_token_id":[128001,128008,128009],"head_dim":64,"hidden_act":"silu","hidden_size":2048,
        "intermediate_size":8192,"max_position_embeddings":131072,"mlp_bias":false,
@@ -43,7 +44,9 @@ class ModelConfigTest {
 
   @Test
   void defaultsFollowTransformers() {
-    ModelConfig c = ModelConfig.parse("""
+    ModelConfig c =
+        ModelConfig.parse(
+            """
         {"model_type":"qwen2","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,
          "intermediate_size":96,"vocab_size":300}""");
     assertEquals(4, c.numKvHeads()); // num_key_value_heads defaults to the head count
@@ -56,7 +59,9 @@ class ModelConfigTest {
 
   @Test
   void transformers5RopeParametersAreRead() {
-    ModelConfig c = ModelConfig.parse("""
+    ModelConfig c =
+        ModelConfig.parse(
+            """
         {"model_type":"mistral","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,
          "intermediate_size":96,"vocab_size":300,
          "rope_parameters":{"rope_type":"default","rope_theta":1000000.0}}""");
@@ -66,34 +71,57 @@ class ModelConfigTest {
 
   @Test
   void unknownModelTypeNamesItAndTheSupportedOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelConfig.parse(LLAMA_32_1B.replace("\"llama\"", "\"gpt2\"")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelConfig.parse(LLAMA_32_1B.replace("\"llama\"", "\"gpt2\"")));
     assertTrue(e.getMessage().contains("gpt2"), e.getMessage());
     assertTrue(e.getMessage().contains("llama, mistral, qwen2, qwen3"), e.getMessage());
   }
 
   @Test
   void unsupportedRopeScalingTypeIsNamed() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelConfig.parse(LLAMA_32_1B.replace("\"rope_type\":\"llama3\"", "\"rope_type\":\"yarn\"")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelConfig.parse(
+                    LLAMA_32_1B.replace("\"rope_type\":\"llama3\"", "\"rope_type\":\"yarn\"")));
     assertEquals("unsupported rope_scaling type yarn", e.getMessage());
     // the older key name "type" is read too
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ModelConfig.parse(LLAMA_32_1B.replace("\"rope_type\":\"llama3\"", "\"type\":\"linear\"")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelConfig.parse(
+                    LLAMA_32_1B.replace("\"rope_type\":\"llama3\"", "\"type\":\"linear\"")));
     assertEquals("unsupported rope_scaling type linear", e.getMessage());
   }
 
   @Test
   void shapeErrorsNameTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelConfig.parse(LLAMA_32_1B.replace("\"num_key_value_heads\":8", "\"num_key_value_heads\":5")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelConfig.parse(
+                    LLAMA_32_1B.replace("\"num_key_value_heads\":8", "\"num_key_value_heads\":5")));
     assertTrue(e.getMessage().contains("num_key_value_heads"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.parse("""
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelConfig.parse(
+                    """
         {"model_type":"llama","hidden_size":65,"num_hidden_layers":2,"num_attention_heads":4,
          "intermediate_size":96,"vocab_size":300}"""));
-    assertTrue(e.getMessage().contains("hidden_size (65) must be divisible by num_attention_heads"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ModelConfig.parse(LLAMA_32_1B.replace("\"vocab_size\":128256", "\"unused\":0")));
+    assertTrue(
+        e.getMessage().contains("hidden_size (65) must be divisible by num_attention_heads"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelConfig.parse(LLAMA_32_1B.replace("\"vocab_size\":128256", "\"unused\":0")));
     assertEquals("config.json is missing vocab_size", e.getMessage());
   }
 
@@ -117,6 +145,7 @@ class ModelConfigTest {
       assertEquals(expected, inv[i], 1e-7 * Math.abs(expected), "i=" + i);
     }
     assertEquals(1.0f, inv[0]); // high frequency untouched
-    assertEquals((float) (Math.pow(10000.0, -0.75) / 8.0), inv[6]); // low frequency divided by factor
+    assertEquals(
+        (float) (Math.pow(10000.0, -0.75) / 8.0), inv[6]); // low frequency divided by factor
   }
 }

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The family registry: each model_type maps to an architecture in its own package holding its rules. */
+/**
+ * The family registry: each model_type maps to an architecture in its own package holding its
+ * rules.
+ */
 class ModelTypeTest {
 
   @Test
   void eachFamilyLivesInThePackageNamedAfterItsModelType() {
     for (ModelType t : ModelType.values()) {
-      assertEquals("dev.tuneforge.llm.model." + t.hfName(), t.architecture().getClass().getPackageName());
+      assertEquals(
+          "dev.tuneforge.llm.model." + t.hfName(), t.architecture().getClass().getPackageName());
       assertEquals(t, t.architecture().type());
       assertEquals(t, ModelType.fromHfName(t.hfName()));
     }
@@ -20,8 +24,9 @@ class ModelTypeTest {
 
   @Test
   void familyRulesDecideTheOptionalParts() {
-    String sizes = "\"hidden_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
-        + "\"intermediate_size\":96,\"vocab_size\":300,\"attention_bias\":true,\"mlp_bias\":true,\"sliding_window\":32";
+    String sizes =
+        "\"hidden_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+            + "\"intermediate_size\":96,\"vocab_size\":300,\"attention_bias\":true,\"mlp_bias\":true,\"sliding_window\":32";
     ModelConfig llama = ModelConfig.parse("{\"model_type\":\"llama\"," + sizes + "}");
     assertTrue(llama.qkvBias() && llama.outputBias() && llama.mlpBias() && !llama.qkNorm());
     assertEquals(null, llama.slidingWindow());

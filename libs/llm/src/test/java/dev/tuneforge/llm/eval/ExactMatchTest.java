@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Exact match ignores surrounding whitespace only (the end-to-end use is in the cli's HeldOutExactMatchTest). */
+/**
+ * Exact match ignores surrounding whitespace only (the end-to-end use is in the cli's
+ * HeldOutExactMatchTest).
+ */
 class ExactMatchTest {
 
   @Test

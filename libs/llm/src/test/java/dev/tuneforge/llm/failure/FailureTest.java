@@ -18,8 +18,14 @@ class FailureTest {
     assertEquals(Failure.Kind.OUT_OF_MEMORY, f.kind());
     assertEquals(503, f.httpStatus());
     assertEquals(3, f.exitCode());
-    assertTrue(f.message().startsWith("out of memory (Java heap space); this process may use at"
-        + " most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"), f.message());
+    assertTrue(
+        f.message()
+            .startsWith(
+                "out of memory (Java heap space); this process may use at"
+                    + " most "
+                    + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB"),
+        f.message());
     assertFalse(f.message().contains("\n"));
   }
 
@@ -31,22 +37,27 @@ class FailureTest {
     Failure linkage = Failure.of(new UnsatisfiedLinkError("no torch in\njava.library.path"));
     assertEquals(Failure.Kind.INTERNAL, linkage.kind());
     assertEquals(500, linkage.httpStatus());
-    assertEquals("internal error: UnsatisfiedLinkError: no torch in java.library.path",
-        linkage.message());
+    assertEquals(
+        "internal error: UnsatisfiedLinkError: no torch in java.library.path", linkage.message());
   }
 
   @Test
   void inputErrorsKeepTheirMessageAndTheRootCause() {
-    Failure bad = Failure.of(new IllegalArgumentException("adapter_config.json: field \"r\" must"
-        + " be an integer"));
+    Failure bad =
+        Failure.of(
+            new IllegalArgumentException(
+                "adapter_config.json: field \"r\" must" + " be an integer"));
     assertEquals(Failure.Kind.BAD_INPUT, bad.kind());
     assertEquals(400, bad.httpStatus());
     assertEquals(1, bad.exitCode());
     assertEquals("adapter_config.json: field \"r\" must be an integer", bad.message());
-    assertEquals(Failure.Kind.BAD_INPUT,
+    assertEquals(
+        Failure.Kind.BAD_INPUT,
         Failure.of(new ChatTemplateException("{% include %} refused")).kind());
-    Failure io = Failure.of(new UncheckedIOException("cannot read /m/config.json",
-        new IOException("Permission denied")));
+    Failure io =
+        Failure.of(
+            new UncheckedIOException(
+                "cannot read /m/config.json", new IOException("Permission denied")));
     assertEquals("cannot read /m/config.json: Permission denied", io.message());
     assertEquals(Failure.Kind.INTERNAL, Failure.of(new IllegalStateException("bug")).kind());
   }

@@ -28,9 +28,14 @@ class BatchedGeneratorTest {
   private static Generator alone;
   private static final Function<int[], String> DECODE =
       ids -> Arrays.stream(ids).mapToObj(i -> "<" + i + ">").collect(Collectors.joining());
-  private static final List<int[]> PROMPTS = List.of(
-      new int[] {0, 44, 91, 150, 12}, new int[] {0, 9}, new int[] {0, 5, 288, 61, 61, 140, 201, 3},
-      new int[] {7}, new int[] {0, 17, 250, 33, 4, 99, 120}, new int[] {3, 3, 3});
+  private static final List<int[]> PROMPTS =
+      List.of(
+          new int[] {0, 44, 91, 150, 12},
+          new int[] {0, 9},
+          new int[] {0, 5, 288, 61, 61, 140, 201, 3},
+          new int[] {7},
+          new int[] {0, 17, 250, 33, 4, 99, 120},
+          new int[] {3, 3, 3});
 
   @BeforeAll
   static void load() {
@@ -74,8 +79,10 @@ class BatchedGeneratorTest {
     try (BatchedGenerator g = new BatchedGenerator(model, 12, 64, null)) {
       List<Generation> got = g.generateAll(prompts, GenerationConfig.greedy(8));
       for (int i = 0; i < prompts.size(); i++) {
-        assertArrayEquals(alone.generate(prompts.get(i), GenerationConfig.greedy(8), null).tokens(),
-            got.get(i).tokens(), "prompt " + i);
+        assertArrayEquals(
+            alone.generate(prompts.get(i), GenerationConfig.greedy(8), null).tokens(),
+            got.get(i).tokens(),
+            "prompt " + i);
       }
       assertEquals(7, g.decodeSteps(), "all 12 decode together: 1 token from prefill + 7 steps");
     }
@@ -87,27 +94,36 @@ class BatchedGeneratorTest {
     CountDownLatch started = new CountDownLatch(3);
     try (BatchedGenerator g = new BatchedGenerator(model, 8, 256, null)) {
       CountDownLatch submitted = new CountDownLatch(1);
-      CompletableFuture<Generation> first = g.submit(PROMPTS.get(0), GenerationConfig.greedy(40), t -> {
-        events.add("a");
-        started.countDown();
-        if (started.getCount() == 0 && events.size() == 3) {
-          try { // hold the batch (the listener runs on its thread) until the late request is queued
-            submitted.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      });
+      CompletableFuture<Generation> first =
+          g.submit(
+              PROMPTS.get(0),
+              GenerationConfig.greedy(40),
+              t -> {
+                events.add("a");
+                started.countDown();
+                if (started.getCount() == 0 && events.size() == 3) {
+                  try { // hold the batch (the listener runs on its thread) until the late request
+                    // is queued
+                    submitted.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
       assertTrue(started.await(60, TimeUnit.SECONDS));
-      CompletableFuture<Generation> late = g.submit(PROMPTS.get(2), GenerationConfig.greedy(6), t -> events.add("b"));
+      CompletableFuture<Generation> late =
+          g.submit(PROMPTS.get(2), GenerationConfig.greedy(6), t -> events.add("b"));
       submitted.countDown();
       Generation a = first.get(60, TimeUnit.SECONDS);
       Generation b = late.get(60, TimeUnit.SECONDS);
-      assertArrayEquals(alone.generate(PROMPTS.get(0), GenerationConfig.greedy(40), null).tokens(), a.tokens());
-      assertArrayEquals(alone.generate(PROMPTS.get(2), GenerationConfig.greedy(6), null).tokens(), b.tokens());
+      assertArrayEquals(
+          alone.generate(PROMPTS.get(0), GenerationConfig.greedy(40), null).tokens(), a.tokens());
+      assertArrayEquals(
+          alone.generate(PROMPTS.get(2), GenerationConfig.greedy(6), null).tokens(), b.tokens());
       // joined, not queued behind: the first request kept emitting after the late one finished
       int lastB = events.lastIndexOf("b");
-      assertTrue(lastB >= 0 && events.subList(lastB, events.size()).contains("a"), events.toString());
+      assertTrue(
+          lastB >= 0 && events.subList(lastB, events.size()).contains("a"), events.toString());
       assertTrue(g.decodeSteps() < 40 + 6, "steps " + g.decodeSteps());
     }
   }
@@ -116,12 +132,14 @@ class BatchedGeneratorTest {
   void seededSamplingStopStringsAndEosMatchGeneratingAlone() {
     GenerationConfig sampled = GenerationConfig.greedy(12).withSampling(1.0, 50, 0.95, 11);
     int[] greedy = alone.generate(PROMPTS.get(0), GenerationConfig.greedy(8), null).tokens();
-    GenerationConfig stop = GenerationConfig.greedy(8).withStopStrings(List.of("<" + greedy[2] + ">"));
+    GenerationConfig stop =
+        GenerationConfig.greedy(8).withStopStrings(List.of("<" + greedy[2] + ">"));
     GenerationConfig eos = GenerationConfig.greedy(8).withEos(java.util.Set.of(greedy[3]));
     try (BatchedGenerator g = new BatchedGenerator(model, 4, 128, DECODE)) {
-      List<CompletableFuture<Generation>> fs = List.of(
-          g.submit(PROMPTS.get(0), sampled, null), g.submit(PROMPTS.get(4), sampled, null),
-          g.submit(PROMPTS.get(0), stop, null), g.submit(PROMPTS.get(0), eos, null));
+      List<CompletableFuture<Generation>> fs =
+          List.of(
+              g.submit(PROMPTS.get(0), sampled, null), g.submit(PROMPTS.get(4), sampled, null),
+              g.submit(PROMPTS.get(0), stop, null), g.submit(PROMPTS.get(0), eos, null));
       List<GenerationConfig> configs = List.of(sampled, sampled, stop, eos);
       List<int[]> prompts = List.of(PROMPTS.get(0), PROMPTS.get(4), PROMPTS.get(0), PROMPTS.get(0));
       for (int i = 0; i < fs.size(); i++) {
@@ -139,10 +157,13 @@ class BatchedGeneratorTest {
   @Test
   void cancelledRequestFreesItsRowAndOthersFinish() {
     try (BatchedGenerator g = new BatchedGenerator(model, 1, 300, null)) {
-      CompletableFuture<Generation> endless = g.submit(PROMPTS.get(1), GenerationConfig.greedy(250), null);
-      CompletableFuture<Generation> next = g.submit(PROMPTS.get(3), GenerationConfig.greedy(5), null);
+      CompletableFuture<Generation> endless =
+          g.submit(PROMPTS.get(1), GenerationConfig.greedy(250), null);
+      CompletableFuture<Generation> next =
+          g.submit(PROMPTS.get(3), GenerationConfig.greedy(5), null);
       endless.cancel(true);
-      assertArrayEquals(alone.generate(PROMPTS.get(3), GenerationConfig.greedy(5), null).tokens(),
+      assertArrayEquals(
+          alone.generate(PROMPTS.get(3), GenerationConfig.greedy(5), null).tokens(),
           next.join().tokens());
     }
   }
@@ -150,17 +171,37 @@ class BatchedGeneratorTest {
   @Test
   void badRequestsNameTheField() {
     try (BatchedGenerator g = new BatchedGenerator(model, 2, 16, null)) {
-      assertTrue(assertThrows(IllegalArgumentException.class, () -> g.submit(new int[0], GenerationConfig.greedy(2), null))
-          .getMessage().startsWith("prompt"));
+      assertTrue(
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> g.submit(new int[0], GenerationConfig.greedy(2), null))
+              .getMessage()
+              .startsWith("prompt"));
       int vocab = model.config().vocabSize();
-      assertTrue(assertThrows(IllegalArgumentException.class,
-          () -> g.submit(new int[] {1, vocab}, GenerationConfig.greedy(2), null)).getMessage().startsWith("prompt[1]"));
-      assertTrue(assertThrows(IllegalArgumentException.class,
-          () -> g.submit(new int[] {1, 2}, GenerationConfig.greedy(15), null)).getMessage().startsWith("max_new_tokens"));
-      assertTrue(assertThrows(IllegalArgumentException.class,
-          () -> g.submit(new int[] {1}, GenerationConfig.greedy(2).withStopStrings(List.of("x")), null))
-          .getMessage().startsWith("stop"));
-      assertEquals(0, g.submit(new int[] {1}, GenerationConfig.greedy(0), null).join().tokens().length);
+      assertTrue(
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> g.submit(new int[] {1, vocab}, GenerationConfig.greedy(2), null))
+              .getMessage()
+              .startsWith("prompt[1]"));
+      assertTrue(
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> g.submit(new int[] {1, 2}, GenerationConfig.greedy(15), null))
+              .getMessage()
+              .startsWith("max_new_tokens"));
+      assertTrue(
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () ->
+                      g.submit(
+                          new int[] {1},
+                          GenerationConfig.greedy(2).withStopStrings(List.of("x")),
+                          null))
+              .getMessage()
+              .startsWith("stop"));
+      assertEquals(
+          0, g.submit(new int[] {1}, GenerationConfig.greedy(0), null).join().tokens().length);
     }
     assertThrows(IllegalArgumentException.class, () -> new BatchedGenerator(model, 0, 16, null));
   }

@@ -41,22 +41,33 @@ class ContextLimitTest {
   @Test
   void maxNewTokensBeyondTheContextIsRefusedBeforeAllocating() {
     Generator generator = new Generator(model);
-    String huge = refused(() -> generator.generate(new int[] {0, 5, 9},
-        GenerationConfig.greedy(Integer.MAX_VALUE), null));
-    assertTrue(huge.contains("max_new_tokens 2147483647") && huge.contains("needs 2147483650")
-        && huge.contains("context of 128 (max_position_embeddings)")
-        && huge.contains("at most 125 here"), huge);
+    String huge =
+        refused(
+            () ->
+                generator.generate(
+                    new int[] {0, 5, 9}, GenerationConfig.greedy(Integer.MAX_VALUE), null));
+    assertTrue(
+        huge.contains("max_new_tokens 2147483647")
+            && huge.contains("needs 2147483650")
+            && huge.contains("context of 128 (max_position_embeddings)")
+            && huge.contains("at most 125 here"),
+        huge);
     // Right at the limit is fine: 3 + 125 = 128 positions.
-    assertEquals(125, generator.generate(new int[] {0, 5, 9}, GenerationConfig.greedy(125), null)
-        .tokens().length);
+    assertEquals(
+        125,
+        generator
+            .generate(new int[] {0, 5, 9}, GenerationConfig.greedy(125), null)
+            .tokens()
+            .length);
   }
 
   @Test
   void aPromptLongerThanTheContextIsRefused() {
     int[] prompt = new int[129];
-    String message = refused(() -> new Generator(model).generate(prompt,
-        GenerationConfig.greedy(1), null));
-    assertTrue(message.contains("prompt of 129 tokens is longer than the model's context of 128"),
+    String message =
+        refused(() -> new Generator(model).generate(prompt, GenerationConfig.greedy(1), null));
+    assertTrue(
+        message.contains("prompt of 129 tokens is longer than the model's context of 128"),
         message);
     assertTrue(refused(() -> Scorer.logprobs(model, prompt)).contains("prompt of 129 tokens"));
   }

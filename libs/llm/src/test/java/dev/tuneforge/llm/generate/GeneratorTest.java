@@ -23,6 +23,7 @@ class GeneratorTest {
   private static CausalLM model;
   private static Generator generator;
   private static final int[] PROMPT = {0, 44, 91, 150, 12};
+
   /** A stand-in detokenizer: each id becomes "<id>". */
   private static final Function<int[], String> DECODE =
       ids -> Arrays.stream(ids).mapToObj(i -> "<" + i + ">").collect(Collectors.joining());
@@ -62,7 +63,8 @@ class GeneratorTest {
   @Test
   void eosEndsTheSequenceWithoutBeingEmitted() {
     int[] greedy = Fixtures.ints(Fixtures.expected("llama3-bf16").get("greedy").get("tokens"));
-    Generation g = generator.generate(PROMPT, GenerationConfig.greedy(8).withEos(Set.of(greedy[3])), null);
+    Generation g =
+        generator.generate(PROMPT, GenerationConfig.greedy(8).withEos(Set.of(greedy[3])), null);
     assertArrayEquals(Arrays.copyOf(greedy, 3), g.tokens());
     assertEquals(FinishReason.EOS, g.finishReason());
   }
@@ -71,7 +73,9 @@ class GeneratorTest {
   void stopStringCutsTheText() {
     int[] greedy = Fixtures.ints(Fixtures.expected("llama3-bf16").get("greedy").get("tokens"));
     String stop = "<" + greedy[2] + ">";
-    Generation g = generator.generate(PROMPT, GenerationConfig.greedy(8).withStopStrings(List.of(stop)), DECODE);
+    Generation g =
+        generator.generate(
+            PROMPT, GenerationConfig.greedy(8).withStopStrings(List.of(stop)), DECODE);
     assertEquals(FinishReason.STOP_STRING, g.finishReason());
     assertEquals("<" + greedy[0] + "><" + greedy[1] + ">", g.text());
     assertEquals(3, g.tokens().length);
@@ -87,11 +91,14 @@ class GeneratorTest {
 
   @Test
   void batchedPromptsDecodeAsIfAlone() {
-    List<int[]> prompts = List.of(PROMPT, new int[] {0, 9}, new int[] {0, 5, 288, 61, 61, 140, 201, 3});
+    List<int[]> prompts =
+        List.of(PROMPT, new int[] {0, 9}, new int[] {0, 5, 288, 61, 61, 140, 201, 3});
     List<Generation> batch = generator.generate(prompts, GenerationConfig.greedy(6), null);
     for (int i = 0; i < prompts.size(); i++) {
-      assertArrayEquals(generator.generate(prompts.get(i), GenerationConfig.greedy(6), null).tokens(),
-          batch.get(i).tokens(), "prompt " + i);
+      assertArrayEquals(
+          generator.generate(prompts.get(i), GenerationConfig.greedy(6), null).tokens(),
+          batch.get(i).tokens(),
+          "prompt " + i);
     }
   }
 

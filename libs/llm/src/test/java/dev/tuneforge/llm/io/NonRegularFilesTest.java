@@ -14,20 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model folder whose files are a FIFO (a reader would block for ever) or a link to /dev/zero
- * (a reader would never finish): every loader refuses the file by name, at once.
+ * A model folder whose files are a FIFO (a reader would block for ever) or a link to /dev/zero (a
+ * reader would never finish): every loader refuses the file by name, at once.
  */
 class NonRegularFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static void refusedByName(Bounded.Action load, Path file) {
     Bounded.Cost cost = Bounded.measure(load);
     assertInstanceOf(RuntimeException.class, cost.thrown(), "expected a refusal");
     String message = cost.thrown().getMessage();
-    assertTrue(message.contains(file.toString()) && message.contains("is not a regular file"),
-        message);
+    assertTrue(
+        message.contains(file.toString()) && message.contains("is not a regular file"), message);
     assertTrue(cost.wallMillis() < 10_000 && cost.peakHeapGrowthMib() < 64, cost.toString());
   }
 
@@ -62,7 +61,8 @@ class NonRegularFilesTest {
   void aTextFileOverItsLimitIsRefusedBeforeReading() throws Exception {
     Path big = Files.writeString(dir.resolve("config.json"), "x".repeat(2000));
     Bounded.Cost cost = Bounded.measure(() -> Folders.readText(big, "config.json", 1000));
-    assertTrue(cost.thrown().getMessage().contains("is 2000 bytes, over the limit of 1000"),
+    assertTrue(
+        cost.thrown().getMessage().contains("is 2000 bytes, over the limit of 1000"),
         cost.thrown().getMessage());
   }
 }

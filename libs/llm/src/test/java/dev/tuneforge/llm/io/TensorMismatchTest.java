@@ -22,13 +22,16 @@ class TensorMismatchTest {
     m.wrongShape("w", new long[] {2, 3}, new long[] {3, 2});
     m.missing("a").missing("b");
     m.add("rank differs from r = 8", "lora_A [4, 16]");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.throwIfAny("header:"));
-    assertEquals("""
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.throwIfAny("header:"));
+    assertEquals(
+        """
         header:
           missing tensors: a, b
           wrong shapes: w (expected [2, 3], found [3, 2])
           unexpected tensors: t0, t1, t2, t3, t4 and 7 more (12 in all)
-          rank differs from r = 8: lora_A [4, 16]""", e.getMessage());
+          rank differs from r = 8: lora_A [4, 16]""",
+        e.getMessage());
     assertEquals(12, m.count(TensorMismatch.UNEXPECTED));
   }
 

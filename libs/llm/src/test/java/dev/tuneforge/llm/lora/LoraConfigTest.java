@@ -20,7 +20,8 @@ class LoraConfigTest {
     assertMessage("lora_dropout", () -> new LoraConfig(4, 8, -0.1, q, false, 0));
     assertMessage("target_modules", () -> new LoraConfig(4, 8, 0, List.of(), false, 0));
     assertMessage("target_modules", () -> new LoraConfig(4, 8, 0, List.of(" "), false, 0));
-    assertMessage("target_modules", () -> new LoraConfig(4, 8, 0, List.of("all-linear", "q_proj"), false, 0));
+    assertMessage(
+        "target_modules", () -> new LoraConfig(4, 8, 0, List.of("all-linear", "q_proj"), false, 0));
   }
 
   private static void assertMessage(String field, org.junit.jupiter.api.function.Executable e) {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Autograd gradients of the loss w.r.t. LoRA factors in attention (q, v, o) and MLP (gate, down)
- * equal central finite differences. The whole model runs in float64 (libtorch supports it for
- * every op of the forward: embedding, matmul, softmax, sigmoid, rsqrt, log-softmax, gather), so
- * with h = 1e-5 the truncation error (~h²·f''') and round-off (~1e-16/h) are both far below the
- * 1e-6 relative tolerance; float32 would need ~1e-2.
+ * equal central finite differences. The whole model runs in float64 (libtorch supports it for every
+ * op of the forward: embedding, matmul, softmax, sigmoid, rsqrt, log-softmax, gather), so with h =
+ * 1e-5 the truncation error (~h²·f''') and round-off (~1e-16/h) are both far below the 1e-6
+ * relative tolerance; float32 would need ~1e-2.
  */
 class LoraGradientCheckTest {
 
@@ -28,7 +28,8 @@ class LoraGradientCheckTest {
       trainable.values().forEach(p -> assertEquals(DataType.FLOAT64, p.getDataType()));
 
       double worst = ModelGradientCheck.maxRelativeError(model, trainable);
-      System.out.printf("LoRA gradient check (float64, 18 entries): max relative error %.3g%n", worst);
+      System.out.printf(
+          "LoRA gradient check (float64, 18 entries): max relative error %.3g%n", worst);
     }
   }
 }

@@ -16,15 +16,22 @@ import dev.tuneforge.llm.model.ModelLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** LoRA training steps (dropout on, backward, gradients read) leave no arrays on long-lived managers. */
+/**
+ * LoRA training steps (dropout on, backward, gradients read) leave no arrays on long-lived
+ * managers.
+ */
 class LoraLeakTest {
 
   @Test
   void arrayCountsStayFlatOverTrainingSteps() {
-    LoraLinearFactory f = LoraLinearFactory.fresh(
-        new LoraConfig(4, 8, 0.1, List.of(LoraConfig.ALL_LINEAR), false, 1));
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(Fixtures.reference("llama3-bf16")),
-            Engine.getInstance().defaultDevice(), f);
+    LoraLinearFactory f =
+        LoraLinearFactory.fresh(
+            new LoraConfig(4, 8, 0.1, List.of(LoraConfig.ALL_LINEAR), false, 1));
+    try (CausalLM model =
+            ModelLoader.load(
+                new LocalModelSource(Fixtures.reference("llama3-bf16")),
+                Engine.getInstance().defaultDevice(),
+                f);
         NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();
       f.setTraining(true);

@@ -34,8 +34,15 @@ class LoraLinearTest {
     float[] x = gaussian(rnd, 2 * IN); // two rows
     double scale = 1.75;
     try (NDManager m = NDManager.newBaseManager()) {
-      LoraLinear l = new LoraLinear("m", m.create(w, new Shape(OUT, IN)), m.create(b, new Shape(OUT)),
-          m.create(a, new Shape(R, IN)), m.create(bb, new Shape(OUT, R)), scale, null);
+      LoraLinear l =
+          new LoraLinear(
+              "m",
+              m.create(w, new Shape(OUT, IN)),
+              m.create(b, new Shape(OUT)),
+              m.create(a, new Shape(R, IN)),
+              m.create(bb, new Shape(OUT, R)),
+              scale,
+              null);
       float[] y = l.forward(m.create(x, new Shape(2, IN))).toFloatArray();
       for (int row = 0; row < 2; row++) {
         for (int o = 0; o < OUT; o++) {
@@ -61,11 +68,14 @@ class LoraLinearTest {
     try (CausalLM plain = ModelLoader.load(src)) {
       base = Scorer.logprobs(plain, ids);
     }
-    LoraLinearFactory f = LoraLinearFactory.fresh(
-        new LoraConfig(8, 16, 0.0, List.of(LoraConfig.ALL_LINEAR), false, 3));
-    try (CausalLM lora = ModelLoader.load(src, ai.djl.engine.Engine.getInstance().defaultDevice(), f)) {
+    LoraLinearFactory f =
+        LoraLinearFactory.fresh(
+            new LoraConfig(8, 16, 0.0, List.of(LoraConfig.ALL_LINEAR), false, 3));
+    try (CausalLM lora =
+        ModelLoader.load(src, ai.djl.engine.Engine.getInstance().defaultDevice(), f)) {
       assertEquals(14, f.layers().size()); // 7 linears × 2 layers, head excluded
-      assertArrayEquals(base, Scorer.logprobs(lora, ids), "B = 0 must give bitwise the base log-probs");
+      assertArrayEquals(
+          base, Scorer.logprobs(lora, ids), "B = 0 must give bitwise the base log-probs");
     }
   }
 
@@ -90,7 +100,9 @@ class LoraLinearTest {
     }
     assertEquals(bound * bound / 3, var / a.length, 0.1 * bound * bound / 3);
     assertArrayEquals(a, LoraInit.kaimingUniformA(7, "model.layers.0.self_attn.q_proj", 16, in));
-    assertFalse(java.util.Arrays.equals(a, LoraInit.kaimingUniformA(7, "model.layers.0.self_attn.k_proj", 16, in)));
+    assertFalse(
+        java.util.Arrays.equals(
+            a, LoraInit.kaimingUniformA(7, "model.layers.0.self_attn.k_proj", 16, in)));
     for (float v : LoraInit.zeroB(8, 4)) {
       assertEquals(0f, v);
     }
@@ -110,8 +122,9 @@ class LoraLinearTest {
       float[] t2 = l1.forward(x).toFloatArray();
       assertFalse(java.util.Arrays.equals(eval, t1), "training applies dropout");
       assertFalse(java.util.Arrays.equals(t1, t2), "each call draws a new mask");
-      LoraLinear l2 = new LoraLinear("m", l1.weight(), null, l1.loraA(), l1.loraB(), 2.0,
-          new LoraDropout(0.5, 11, "m"));
+      LoraLinear l2 =
+          new LoraLinear(
+              "m", l1.weight(), null, l1.loraA(), l1.loraB(), 2.0, new LoraDropout(0.5, 11, "m"));
       l2.setTraining(true);
       assertArrayEquals(t1, l2.forward(x).toFloatArray(), "same seed, same first mask");
     }
@@ -130,14 +143,18 @@ class LoraLinearTest {
 
       LoraDropout resumed = new LoraDropout(0.5, 11, "m"); // a fresh process that resumes at step 8
       resumed.startMicroBatch(8, 0);
-      assertArrayEquals(next, resumed.nextMask(x).toFloatArray(), "same (seed, step, micro-batch), same mask");
+      assertArrayEquals(
+          next, resumed.nextMask(x).toFloatArray(), "same (seed, step, micro-batch), same mask");
       resumed.startMicroBatch(7, 1);
       assertArrayEquals(first, resumed.nextMask(x).toFloatArray());
       resumed.startMicroBatch(7, 0);
-      assertFalse(java.util.Arrays.equals(first, resumed.nextMask(x).toFloatArray()), "another micro-batch");
+      assertFalse(
+          java.util.Arrays.equals(first, resumed.nextMask(x).toFloatArray()),
+          "another micro-batch");
       LoraDropout other = new LoraDropout(0.5, 11, "k");
       other.startMicroBatch(7, 1);
-      assertFalse(java.util.Arrays.equals(first, other.nextMask(x).toFloatArray()), "another module");
+      assertFalse(
+          java.util.Arrays.equals(first, other.nextMask(x).toFloatArray()), "another module");
     }
   }
 
@@ -154,14 +171,19 @@ class LoraLinearTest {
       for (int i = 0; i + 1 < a.length; i++) {
         same += b[i] == a[i + 1] ? 1 : 0;
       }
-      assertEquals(0.5, same / (double) (a.length - 1), 0.05, "agreement of mask 2 with mask 1 shifted by one");
+      assertEquals(
+          0.5,
+          same / (double) (a.length - 1),
+          0.05,
+          "agreement of mask 2 with mask 1 shifted by one");
     }
   }
 
   @Test
   void dropoutMaskKeepsExpectationAndRate() {
     try (NDManager m = NDManager.newBaseManager()) {
-      float[] mask = new LoraDropout(0.25, 5, "m").nextMask(m.ones(new Shape(100_000))).toFloatArray();
+      float[] mask =
+          new LoraDropout(0.25, 5, "m").nextMask(m.ones(new Shape(100_000))).toFloatArray();
       int zeros = 0;
       double sum = 0;
       for (float v : mask) {
@@ -176,16 +198,23 @@ class LoraLinearTest {
 
   @Test
   void onlyLoraTensorsAreTrainable() {
-    LoraLinearFactory f = LoraLinearFactory.fresh(LoraConfig.of(4, 8, List.of("q_proj", "down_proj")));
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(Fixtures.reference("qwen2-bf16")),
-        ai.djl.engine.Engine.getInstance().defaultDevice(), f)) {
+    LoraLinearFactory f =
+        LoraLinearFactory.fresh(LoraConfig.of(4, 8, List.of("q_proj", "down_proj")));
+    try (CausalLM model =
+        ModelLoader.load(
+            new LocalModelSource(Fixtures.reference("qwen2-bf16")),
+            ai.djl.engine.Engine.getInstance().defaultDevice(),
+            f)) {
       Map<String, NDArray> t = LoraParameters.trainable(model);
       assertEquals(8, t.size()); // (q, down) × 2 layers × (A, B)
       assertEquals(t.keySet(), f.trainableParameters().keySet());
       assertTrue(t.containsKey("model.layers.1.self_attn.q_proj.lora_A.weight"));
-      assertEquals(new Shape(4, 64), t.get("model.layers.1.self_attn.q_proj.lora_A.weight").getShape());
-      assertEquals(new Shape(64, 4), t.get("model.layers.1.mlp.down_proj.lora_B.weight").getShape());
-      assertTrue(model.parameters().containsKey("model.layers.1.self_attn.q_proj.bias"), "base bias kept");
+      assertEquals(
+          new Shape(4, 64), t.get("model.layers.1.self_attn.q_proj.lora_A.weight").getShape());
+      assertEquals(
+          new Shape(64, 4), t.get("model.layers.1.mlp.down_proj.lora_B.weight").getShape());
+      assertTrue(
+          model.parameters().containsKey("model.layers.1.self_attn.q_proj.bias"), "base bias kept");
       for (String n : model.parameters().keySet()) {
         assertEquals(n.contains(".lora_"), t.containsKey(n), n);
       }
@@ -194,16 +223,24 @@ class LoraLinearTest {
 
   @Test
   void aPlainFactoryBuildsNoLoraTensors() {
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(Fixtures.reference("qwen2-bf16")),
-        ai.djl.engine.Engine.getInstance().defaultDevice(), LinearFactory.plain())) {
+    try (CausalLM model =
+        ModelLoader.load(
+            new LocalModelSource(Fixtures.reference("qwen2-bf16")),
+            ai.djl.engine.Engine.getInstance().defaultDevice(),
+            LinearFactory.plain())) {
       assertTrue(LoraParameters.trainable(model).isEmpty());
     }
   }
 
   private static LoraLinear layer(NDManager m, Random rnd, LoraDropout dropout) {
-    return new LoraLinear("m", m.create(gaussian(rnd, OUT * IN), new Shape(OUT, IN)), null,
-        m.create(gaussian(rnd, R * IN), new Shape(R, IN)), m.create(gaussian(rnd, OUT * R), new Shape(OUT, R)),
-        2.0, dropout);
+    return new LoraLinear(
+        "m",
+        m.create(gaussian(rnd, OUT * IN), new Shape(OUT, IN)),
+        null,
+        m.create(gaussian(rnd, R * IN), new Shape(R, IN)),
+        m.create(gaussian(rnd, OUT * R), new Shape(OUT, R)),
+        2.0,
+        dropout);
   }
 
   private static float[] gaussian(Random rnd, int n) {

@@ -32,13 +32,14 @@ final class ModelGradientCheck {
   static final long[][] IDS = {{0, 17, 250, 33, 4, 99, 120, 7, 61, 140}};
   private static final double H = 1e-5;
   private static final String[] CHECKED = {
-    "model.layers.0.self_attn.q_proj.lora_A.weight", "model.layers.0.self_attn.q_proj.lora_B.weight",
-    "model.layers.1.self_attn.v_proj.lora_A.weight", "model.layers.1.self_attn.o_proj.lora_B.weight",
+    "model.layers.0.self_attn.q_proj.lora_A.weight",
+        "model.layers.0.self_attn.q_proj.lora_B.weight",
+    "model.layers.1.self_attn.v_proj.lora_A.weight",
+        "model.layers.1.self_attn.o_proj.lora_B.weight",
     "model.layers.0.mlp.gate_proj.lora_A.weight", "model.layers.1.mlp.down_proj.lora_B.weight",
   };
 
-  private ModelGradientCheck() {
-  }
+  private ModelGradientCheck() {}
 
   /**
    * The tiny random Llama both checks run on, in float64, with random non-zero LoRA factors (r 3)
@@ -48,18 +49,27 @@ final class ModelGradientCheck {
     ModelConfig c = ModelConfig.parse(RandomCheckpoints.tinyConfig("llama").toString());
     Architecture arch = ModelLoader.architecture(c.modelType());
     Map<String, FloatTensor> base = RandomCheckpoints.randomTensors(arch.expectedTensors(c), 5);
-    LoraConfig lora = new LoraConfig(3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
-    LoraLinearFactory f = LoraLinearFactory.fromAdapter(lora, randomFactors(base, lora, new Random(4)), frozen);
-    CausalLM model = CausalLM.build(c, arch, name -> {
-      FloatTensor t = base.get(name);
-      return manager.create(t.data(), new Shape(t.shape())).toType(DataType.FLOAT64, false);
-    }, f, manager, "float64");
+    LoraConfig lora =
+        new LoraConfig(
+            3, 6, 0.0, List.of("q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"), false, 1);
+    LoraLinearFactory f =
+        LoraLinearFactory.fromAdapter(lora, randomFactors(base, lora, new Random(4)), frozen);
+    CausalLM model =
+        CausalLM.build(
+            c,
+            arch,
+            name -> {
+              FloatTensor t = base.get(name);
+              return manager.create(t.data(), new Shape(t.shape())).toType(DataType.FLOAT64, false);
+            },
+            f,
+            manager,
+            "float64");
     return new Float64Lora(model, f);
   }
 
   /** A float64 model and the LoRA factory that built its adapted layers. */
-  record Float64Lora(CausalLM model, LoraLinearFactory factory) {
-  }
+  record Float64Lora(CausalLM model, LoraLinearFactory factory) {}
 
   /** Checks 3 random entries of each of six factors; returns the largest relative error seen. */
   static double maxRelativeError(CausalLM model, Map<String, NDArray> trainable) {
@@ -91,10 +101,14 @@ final class ModelGradientCheck {
         p.set(at, original);
         double numeric = (up - down) / (2 * H);
         double analytic = grads.get(name)[flat];
-        assertTrue(Math.abs(numeric) > 1e-6, name + "[" + flat + "]: gradient too small to compare: " + numeric);
+        assertTrue(
+            Math.abs(numeric) > 1e-6,
+            name + "[" + flat + "]: gradient too small to compare: " + numeric);
         double rel = Math.abs(analytic - numeric) / Math.abs(numeric);
         worst = Math.max(worst, rel);
-        assertTrue(rel < 1e-6, name + "[" + flat + "]: autograd " + analytic + " vs finite difference " + numeric);
+        assertTrue(
+            rel < 1e-6,
+            name + "[" + flat + "]: autograd " + analytic + " vs finite difference " + numeric);
       }
     }
     return worst;
@@ -105,7 +119,8 @@ final class ModelGradientCheck {
     NDArray logits = model.forward(step, IDS, null); // [1, T, V]
     NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [1, T-1, V]
     long[] next = java.util.Arrays.copyOfRange(IDS[0], 1, IDS[0].length);
-    NDArray picked = logp.gather(step.create(next, new Shape(1, next.length, 1)), -1); // [1, T-1, 1]
+    NDArray picked =
+        logp.gather(step.create(next, new Shape(1, next.length, 1)), -1); // [1, T-1, 1]
     return picked.mean().neg();
   }
 
@@ -116,19 +131,24 @@ final class ModelGradientCheck {
   }
 
   /** Random non-zero A and B (a zero B would make every gradient w.r.t. A vanish). */
-  private static Map<String, LoraWeights> randomFactors(Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
+  private static Map<String, LoraWeights> randomFactors(
+      Map<String, FloatTensor> base, LoraConfig lora, Random rnd) {
     Map<String, LoraWeights> out = new LinkedHashMap<>();
-    base.forEach((name, t) -> {
-      String module = name.replaceFirst("\\.weight$", "");
-      if (t.shape().length != 2 || !lora.targets(module)) {
-        return;
-      }
-      int o = (int) t.shape()[0];
-      int in = (int) t.shape()[1];
-      out.put(module, new LoraWeights(module,
-          new FloatTensor(new long[] {lora.r(), in}, gaussian(rnd, lora.r() * in, 0.3)),
-          new FloatTensor(new long[] {o, lora.r()}, gaussian(rnd, o * lora.r(), 0.3))));
-    });
+    base.forEach(
+        (name, t) -> {
+          String module = name.replaceFirst("\\.weight$", "");
+          if (t.shape().length != 2 || !lora.targets(module)) {
+            return;
+          }
+          int o = (int) t.shape()[0];
+          int in = (int) t.shape()[1];
+          out.put(
+              module,
+              new LoraWeights(
+                  module,
+                  new FloatTensor(new long[] {lora.r(), in}, gaussian(rnd, lora.r() * in, 0.3)),
+                  new FloatTensor(new long[] {o, lora.r()}, gaussian(rnd, o * lora.r(), 0.3))));
+        });
     return out;
   }
 

@@ -21,18 +21,19 @@ import org.junit.jupiter.api.Test;
 /**
  * Gradients of LoRA A and B (and of the layer input) through the NF4 path are right. NF4
  * dequantizes to float32, so the checks are split by what each precision can show:
+ *
  * <ol>
  *   <li>Whole model in float64: {@code Nf4Linear} dequantizes to float32 and widens to float64,
  *       which is exact, so the float64 model computes exactly the NF4-base function; autograd
  *       gradients of A/B in attention and MLP equal central differences (h = 1e-5) to 1e-6
- *       relative, as in {@link LoraGradientCheckTest}.</li>
- *   <li>One QLoRA layer in float32 (the training precision): autograd gradients of A, B and x
- *       equal a float64 closed-form reference built from the Java dequantization
- *       ({@link Nf4Tensor#dequantize()}), to float32 rounding (1e-5 of the largest entry).</li>
+ *       relative, as in {@link LoraGradientCheckTest}.
+ *   <li>One QLoRA layer in float32 (the training precision): autograd gradients of A, B and x equal
+ *       a float64 closed-form reference built from the Java dequantization ({@link
+ *       Nf4Tensor#dequantize()}), to float32 rounding (1e-5 of the largest entry).
  *   <li>The same float32 layer against central differences. The loss {@code Σ (y + G)²} is
  *       quadratic in every single entry, so central differences have no truncation error and only
  *       float32 rounding of the loss (~1e-4 absolute here) divided by 2h remains: h = 1e-2 and the
- *       actual float32 step (x+h)−(x−h) as denominator, tolerance 1e-2 relative.</li>
+ *       actual float32 step (x+h)−(x−h) as denominator, tolerance 1e-2 relative.
  * </ol>
  */
 class QloraGradientCheckTest {
@@ -50,7 +51,9 @@ class QloraGradientCheckTest {
       assertEquals(20, trainable.size());
 
       double worst = ModelGradientCheck.maxRelativeError(model, trainable);
-      System.out.printf("QLoRA gradient check (float64 over NF4 base, 18 entries): max relative error %.3g%n", worst);
+      System.out.printf(
+          "QLoRA gradient check (float64 over NF4 base, 18 entries): max relative error %.3g%n",
+          worst);
     }
   }
 
@@ -68,20 +71,28 @@ class QloraGradientCheckTest {
     float[] b0 = ModelGradientCheck.gaussian(rnd, OUT * R, 0.3);
     float[] x0 = ModelGradientCheck.gaussian(rnd, ROWS * IN, 1.0);
     float[] g = ModelGradientCheck.gaussian(rnd, ROWS * OUT, 1.0);
-    float[] wDeq = Nf4Tensor.quantize(w, new long[] {OUT, IN}, true).dequantize(); // the base autograd sees
-    try (NDManager m = NDManager.newBaseManager(); Nf4Codebook book = new Nf4Codebook(m)) {
+    float[] wDeq =
+        Nf4Tensor.quantize(w, new long[] {OUT, IN}, true).dequantize(); // the base autograd sees
+    try (NDManager m = NDManager.newBaseManager();
+        Nf4Codebook book = new Nf4Codebook(m)) {
       NDArray a = m.create(a0, new Shape(R, IN));
       NDArray b = m.create(b0, new Shape(OUT, R));
       NDArray x = m.create(x0, new Shape(ROWS, IN));
-      LoraLinear layer = new LoraLinear(Nf4Linear.quantize("m", m.create(w, new Shape(OUT, IN)), null, book),
-          a, b, SCALE, null);
+      LoraLinear layer =
+          new LoraLinear(
+              Nf4Linear.quantize("m", m.create(w, new Shape(OUT, IN)), null, book),
+              a,
+              b,
+              SCALE,
+              null);
       for (NDArray p : new NDArray[] {a, b, x}) {
         p.setRequiresGradient(true);
       }
       float[] gradA;
       float[] gradB;
       float[] gradX;
-      try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (NDManager step = m.newSubManager();
+          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         step.tempAttachAll(a, b, x);
         NDArray loss = layerLoss(layer, x, step.create(g, new Shape(ROWS, OUT)));
         System.gc();
@@ -99,8 +110,14 @@ class QloraGradientCheckTest {
       double relA = maxRelative(gradA, ref[0]);
       double relB = maxRelative(gradB, ref[1]);
       double relX = maxRelative(gradX, ref[2]);
-      assertTrue(relA < 1e-5 && relB < 1e-5 && relX < 1e-5,
-          "autograd vs float64 reference, relative to the largest entry: A " + relA + ", B " + relB + ", x " + relX);
+      assertTrue(
+          relA < 1e-5 && relB < 1e-5 && relX < 1e-5,
+          "autograd vs float64 reference, relative to the largest entry: A "
+              + relA
+              + ", B "
+              + relB
+              + ", x "
+              + relX);
 
       // float32 central differences on a few entries of A, B and x
       Random pick = new Random(2);
@@ -127,11 +144,21 @@ class QloraGradientCheckTest {
           double analytic = grads[k][flat];
           double rel = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), 1.0);
           worst = Math.max(worst, rel);
-          assertTrue(rel < 1e-2, names[k] + "[" + flat + "]: autograd " + analytic + " vs float32 central difference " + numeric);
+          assertTrue(
+              rel < 1e-2,
+              names[k]
+                  + "["
+                  + flat
+                  + "]: autograd "
+                  + analytic
+                  + " vs float32 central difference "
+                  + numeric);
         }
       }
-      System.out.printf("QLoRA layer gradients (float32): vs float64 reference A %.2g B %.2g x %.2g; "
-          + "vs float32 central differences %.2g%n", relA, relB, relX, worst);
+      System.out.printf(
+          "QLoRA layer gradients (float32): vs float64 reference A %.2g B %.2g x %.2g; "
+              + "vs float32 central differences %.2g%n",
+          relA, relB, relX, worst);
     }
   }
 

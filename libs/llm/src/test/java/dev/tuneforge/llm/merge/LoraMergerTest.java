@@ -18,8 +18,8 @@ import dev.tuneforge.llm.peft.AdapterLoader;
 import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.peft.PeftFixtures;
 import dev.tuneforge.llm.safetensors.DType;
-import dev.tuneforge.llm.safetensors.Floats;
 import dev.tuneforge.llm.safetensors.FloatTensor;
+import dev.tuneforge.llm.safetensors.Floats;
 import dev.tuneforge.llm.safetensors.SafetensorsFile;
 import dev.tuneforge.llm.safetensors.SafetensorsWriter;
 import dev.tuneforge.llm.safetensors.TensorInfo;
@@ -50,8 +50,8 @@ class LoraMergerTest {
     double vsAdapter = 0;
     double vsPeft = 0;
     try (CausalLM merged = ModelLoader.load(new LocalModelSource(out));
-        AdapterLoader.Adapted adapted = AdapterLoader.load(new LocalModelSource(base),
-            PeftFixtures.adapter("mistral-lora"))) {
+        AdapterLoader.Adapted adapted =
+            AdapterLoader.load(new LocalModelSource(base), PeftFixtures.adapter("mistral-lora"))) {
       assertEquals("float32", merged.storedDtype());
       for (JsonNode seq : expected.get("sequences")) {
         int[] ids = Fixtures.ints(seq.get("ids"));
@@ -63,7 +63,8 @@ class LoraMergerTest {
         }
       }
     }
-    System.out.printf("merged F32: max |merged - (base+adapter)| = %.3g, max |merged - PEFT| = %.3g%n",
+    System.out.printf(
+        "merged F32: max |merged - (base+adapter)| = %.3g, max |merged - PEFT| = %.3g%n",
         vsAdapter, vsPeft);
     assertTrue(vsAdapter < 1e-4, "merged vs base+adapter: " + vsAdapter);
     assertTrue(vsPeft < 1e-4, "merged vs PEFT: " + vsPeft);
@@ -77,18 +78,23 @@ class LoraMergerTest {
     try (SafetensorsFile f = SafetensorsFile.open(adapter.resolve(PeftAdapter.WEIGHTS_FILE))) {
       for (TensorInfo i : f.tensors().values()) {
         float[] data = f.readFloats(i.name());
-        t.put(i.name(), new FloatTensor(i.shape(), i.name().contains("lora_B") ? new float[data.length] : data));
+        t.put(
+            i.name(),
+            new FloatTensor(
+                i.shape(), i.name().contains("lora_B") ? new float[data.length] : data));
       }
     }
     SafetensorsWriter.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), t, DType.F32);
     Path out = LoraMerger.merge(base, adapter, dir.resolve("merged")).out();
-    int[] ids = Fixtures.ints(PeftFixtures.expected("mistral-lora").get("sequences").get(1).get("ids"));
+    int[] ids =
+        Fixtures.ints(PeftFixtures.expected("mistral-lora").get("sequences").get(1).get("ids"));
     try (CausalLM plain = ModelLoader.load(new LocalModelSource(base));
         CausalLM merged = ModelLoader.load(new LocalModelSource(out));
         AdapterLoader.Adapted adapted = AdapterLoader.load(new LocalModelSource(base), adapter)) {
       float[] expected = Scorer.logprobs(plain, ids);
       assertArrayEquals(expected, Scorer.logprobs(merged, ids), "merged B = 0");
-      assertArrayEquals(expected, Scorer.logprobs(adapted.model(), ids), "base + adapter with B = 0");
+      assertArrayEquals(
+          expected, Scorer.logprobs(adapted.model(), ids), "base + adapter with B = 0");
     }
   }
 
@@ -122,7 +128,8 @@ class LoraMergerTest {
             for (int k = 0; k < rank; k++) {
               d += lw.b().data()[o * rank + k] * lw.a().data()[k * in + i];
             }
-            float want = Floats.bf16ToFloat(Floats.floatToBf16((float) (w[o * in + i] + scale * d)));
+            float want =
+                Floats.bf16ToFloat(Floats.floatToBf16((float) (w[o * in + i] + scale * d)));
             assertEquals(want, got[o * in + i], 0f, t.name() + "[" + o + "," + i + "]");
           }
         }
@@ -139,16 +146,26 @@ class LoraMergerTest {
         worst = Math.max(worst, Math.abs(lp[i] - seq.get("logprobs").get(i).asDouble()));
       }
       System.out.printf("merged BF16: max |merged - PEFT (float32 adapter)| = %.3g%n", worst);
-      assertTrue(worst < 0.1, "BF16 rounding should move log-probs by a few hundredths at most: " + worst);
+      assertTrue(
+          worst < 0.1, "BF16 rounding should move log-probs by a few hundredths at most: " + worst);
     }
   }
 
   @Test
   void aMismatchedAdapterIsRefusedAndLeavesNoOutput() {
     Path out = dir.resolve("merged");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoraMerger.merge(
-        Fixtures.reference("llama3-bf16"), PeftFixtures.adapter("qwen3-lora-all-linear-rs"), out));
-    assertTrue(e.getMessage().contains("wrong shapes: base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LoraMerger.merge(
+                    Fixtures.reference("llama3-bf16"),
+                    PeftFixtures.adapter("qwen3-lora-all-linear-rs"),
+                    out));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "wrong shapes: base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight"),
         e.getMessage());
     assertFalse(Files.exists(out));
     assertFalse(Files.exists(dir.resolve("merged.partial")));
@@ -158,8 +175,12 @@ class LoraMergerTest {
   void aNonEmptyOutputFolderIsRefused() throws IOException {
     Path out = Files.createDirectories(dir.resolve("taken"));
     Files.writeString(out.resolve("keep.txt"), "x");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoraMerger.merge(
-        Fixtures.reference("mistral-f32"), PeftFixtures.adapter("mistral-lora"), out));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LoraMerger.merge(
+                    Fixtures.reference("mistral-f32"), PeftFixtures.adapter("mistral-lora"), out));
     assertTrue(e.getMessage().contains("not empty"), e.getMessage());
     assertEquals("x", Files.readString(out.resolve("keep.txt")));
   }
@@ -179,21 +200,27 @@ class LoraMergerTest {
       for (TensorInfo t : f.tensors().values()) {
         boolean one = !t.name().startsWith("model.layers.1.");
         (one ? first : second).put(t.name(), new FloatTensor(t.shape(), f.readFloats(t.name())));
-        map.put(t.name(), one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+        map.put(
+            t.name(),
+            one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
       }
     }
     SafetensorsWriter.write(sharded.resolve("model-00001-of-00002.safetensors"), first, DType.F32);
     SafetensorsWriter.write(sharded.resolve("model-00002-of-00002.safetensors"), second, DType.F32);
     Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toPrettyString());
 
-    Path fromShards = LoraMerger.merge(sharded, PeftFixtures.adapter("mistral-lora"), dir.resolve("a")).out();
-    Path fromSingle = LoraMerger.merge(single, PeftFixtures.adapter("mistral-lora"), dir.resolve("b")).out();
+    Path fromShards =
+        LoraMerger.merge(sharded, PeftFixtures.adapter("mistral-lora"), dir.resolve("a")).out();
+    Path fromSingle =
+        LoraMerger.merge(single, PeftFixtures.adapter("mistral-lora"), dir.resolve("b")).out();
     assertTrue(Files.exists(fromShards.resolve("model-00001-of-00002.safetensors")));
     assertTrue(Files.exists(fromShards.resolve("model-00002-of-00002.safetensors")));
     assertFalse(Files.exists(fromShards.resolve("model.safetensors")));
-    assertArrayEquals(Files.readAllBytes(sharded.resolve("model.safetensors.index.json")),
+    assertArrayEquals(
+        Files.readAllBytes(sharded.resolve("model.safetensors.index.json")),
         Files.readAllBytes(fromShards.resolve("model.safetensors.index.json")));
-    int[] ids = Fixtures.ints(PeftFixtures.expected("mistral-lora").get("sequences").get(1).get("ids"));
+    int[] ids =
+        Fixtures.ints(PeftFixtures.expected("mistral-lora").get("sequences").get(1).get("ids"));
     try (CausalLM a = ModelLoader.load(new LocalModelSource(fromShards));
         CausalLM b = ModelLoader.load(new LocalModelSource(fromSingle))) {
       assertArrayEquals(Scorer.logprobs(b, ids), Scorer.logprobs(a, ids));

@@ -31,16 +31,24 @@ class QloraMergeTest {
     Path base = Fixtures.reference("mistral-f32");
     Path adapterDir = PeftFixtures.copy("mistral-lora", dir.resolve("adapter"));
     LoraMerger.Result deq = LoraMerger.merge(base, adapterDir, dir.resolve("merged-deq"), true);
-    assertEquals(14, deq.dequantizedModules(), "every decoder projection of 2 layers, as QLoRA quantizes them");
+    assertEquals(
+        14,
+        deq.dequantizedModules(),
+        "every decoder projection of 2 layers, as QLoRA quantizes them");
     assertFalse(deq.trainedOnNf4(), "the PEFT fixture carries no qlora_base.json");
     LoraMerger.Result plain = LoraMerger.merge(base, adapterDir, dir.resolve("merged-plain"));
     assertEquals(0, plain.dequantizedModules());
     double vsNf4 = 0;
     double plainVsNf4 = 0;
-    try (AdapterLoader.Adapted nf4 = AdapterLoader.load(new LocalModelSource(base), PeftAdapter.read(adapterDir),
-            Engine.getInstance().defaultDevice(), new Nf4LinearFactory());
+    try (AdapterLoader.Adapted nf4 =
+            AdapterLoader.load(
+                new LocalModelSource(base),
+                PeftAdapter.read(adapterDir),
+                Engine.getInstance().defaultDevice(),
+                new Nf4LinearFactory());
         CausalLM merged = ModelLoader.load(new LocalModelSource(dir.resolve("merged-deq")));
-        CausalLM mergedPlain = ModelLoader.load(new LocalModelSource(dir.resolve("merged-plain")))) {
+        CausalLM mergedPlain =
+            ModelLoader.load(new LocalModelSource(dir.resolve("merged-plain")))) {
       for (JsonNode seq : PeftFixtures.expected("mistral-lora").get("sequences")) {
         int[] ids = Fixtures.ints(seq.get("ids"));
         float[] q = Scorer.logprobs(nf4.model(), ids);
@@ -52,25 +60,34 @@ class QloraMergeTest {
         }
       }
     }
-    System.out.printf("QLoRA merge: max |merged(W_deq) - NF4+adapter| = %.3g; merged(W) differs by %.3g%n",
+    System.out.printf(
+        "QLoRA merge: max |merged(W_deq) - NF4+adapter| = %.3g; merged(W) differs by %.3g%n",
         vsNf4, plainVsNf4);
     assertTrue(vsNf4 < 1e-4, "merged into W_deq vs NF4 base + adapter: " + vsNf4);
-    assertTrue(plainVsNf4 > 1e-3, "merging into the original weights is a different function: " + plainVsNf4);
+    assertTrue(
+        plainVsNf4 > 1e-3,
+        "merging into the original weights is a different function: " + plainVsNf4);
   }
 
   @Test
   void theTrainersNoteDecidesWhichModulesAreDequantized() {
     Path base = Fixtures.reference("mistral-f32");
     Path adapterDir = PeftFixtures.copy("mistral-lora", dir.resolve("adapter"));
-    new QloraBase(List.of("model.layers.0.self_attn.q_proj", "model.layers.1.mlp.down_proj")).write(adapterDir);
+    new QloraBase(List.of("model.layers.0.self_attn.q_proj", "model.layers.1.mlp.down_proj"))
+        .write(adapterDir);
     LoraMerger.Result r = LoraMerger.merge(base, adapterDir, dir.resolve("merged"), true);
     assertTrue(r.trainedOnNf4());
     assertEquals(2, r.dequantizedModules());
 
-    new QloraBase(List.of("model.layers.0.self_attn.q_proj", "model.layers.7.mlp.up_proj")).write(adapterDir);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LoraMerger.merge(base, adapterDir, dir.resolve("merged2"), true));
-    assertTrue(e.getMessage().contains("model.layers.7.mlp.up_proj") && e.getMessage().contains(QloraBase.FILE),
+    new QloraBase(List.of("model.layers.0.self_attn.q_proj", "model.layers.7.mlp.up_proj"))
+        .write(adapterDir);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LoraMerger.merge(base, adapterDir, dir.resolve("merged2"), true));
+    assertTrue(
+        e.getMessage().contains("model.layers.7.mlp.up_proj")
+            && e.getMessage().contains(QloraBase.FILE),
         e.getMessage());
   }
 }

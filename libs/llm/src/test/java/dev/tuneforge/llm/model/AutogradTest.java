@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The forward is differentiable: backward through it (with a GC in between) matches finite differences. */
+/**
+ * The forward is differentiable: backward through it (with a GC in between) matches finite
+ * differences.
+ */
 class AutogradTest {
   @TempDir Path dir;
 

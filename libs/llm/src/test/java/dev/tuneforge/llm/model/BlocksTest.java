@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** RMSNorm, RoPE and grouped-query attention against their formulas, evaluated in plain double Java. */
+/**
+ * RMSNorm, RoPE and grouped-query attention against their formulas, evaluated in plain double Java.
+ */
 class BlocksTest {
   private static NDManager manager;
   private final Random random = new Random(42);
@@ -42,7 +44,8 @@ class BlocksTest {
     double eps = 1e-5;
     try (NDManager step = manager.newSubManager()) {
       RmsNorm norm = new RmsNorm("n", step.create(w));
-      float[] got = norm.forward(step.create(x, new Shape(2, 3, d)), step.create((float) eps)).toFloatArray();
+      float[] got =
+          norm.forward(step.create(x, new Shape(2, 3, d)), step.create((float) eps)).toFloatArray();
       for (int r = 0; r < rows; r++) {
         double ms = 0;
         for (int i = 0; i < d; i++) {
@@ -104,16 +107,24 @@ class BlocksTest {
     long[][] pos = Masks.positions(valid);
     float[] got;
     try (NDManager step = manager.newSubManager()) {
-      Attention attn = new Attention(0,
-          new Linear("q", step.create(wq, new Shape(heads * hd, dim)), step.create(bq)),
-          new Linear("k", step.create(wk, new Shape(kvHeads * hd, dim)), null),
-          new Linear("v", step.create(wv, new Shape(kvHeads * hd, dim)), null),
-          new Linear("o", step.create(wo, new Shape(dim, heads * hd)), null),
-          null, null, heads, kvHeads, hd);
+      Attention attn =
+          new Attention(
+              0,
+              new Linear("q", step.create(wq, new Shape(heads * hd, dim)), step.create(bq)),
+              new Linear("k", step.create(wk, new Shape(kvHeads * hd, dim)), null),
+              new Linear("v", step.create(wv, new Shape(kvHeads * hd, dim)), null),
+              new Linear("o", step.create(wo, new Shape(dim, heads * hd)), null),
+              null,
+              null,
+              heads,
+              kvHeads,
+              hd);
       ForwardContext ctx = ForwardContext.of(step, 1e-6, hd);
       Rope.Tables tables = new Rope(inv).tables(step, Masks.longs(step, pos));
       NDArray bias = Masks.bias(step, valid, t, t, null);
-      got = attn.forward(ctx, step.create(x, new Shape(b, t, dim)), tables, bias, null).toFloatArray();
+      got =
+          attn.forward(ctx, step.create(x, new Shape(b, t, dim)), tables, bias, null)
+              .toFloatArray();
     }
     for (int bi = 0; bi < b; bi++) {
       double[][] q = project(x, bi, t, dim, wq, bq, heads * hd);
@@ -166,7 +177,8 @@ class BlocksTest {
     }
   }
 
-  private static double[][] project(float[] x, int bi, int t, int dim, float[] w, float[] bias, int out) {
+  private static double[][] project(
+      float[] x, int bi, int t, int dim, float[] w, float[] bias, int out) {
     double[][] y = new double[t][out];
     for (int i = 0; i < t; i++) {
       for (int o = 0; o < out; o++) {

@@ -43,11 +43,15 @@ class DecodeStepTest {
     int heads = 3;
     int t = 7;
     int d = 16;
-    try (NDManager step = manager.newSubManager(); NoGrad g = NoGrad.enter()) {
+    try (NDManager step = manager.newSubManager();
+        NoGrad g = NoGrad.enter()) {
       Rope rope = new Rope(new float[] {1f, 0.5f, 0.1f, 0.03f, 0.01f, 0.003f, 0.001f, 0.0001f});
-      Rope.Tables tables = rope.tables(step, step.create(new long[] {0, 1, 5, 9, 100, 2000, 70000}, new Shape(1, t)));
+      Rope.Tables tables =
+          rope.tables(
+              step, step.create(new long[] {0, 1, 5, 9, 100, 2000, 70000}, new Shape(1, t)));
       NDArray x = step.create(randn(heads * t * d, 3), new Shape(1, heads, t, d));
-      assertArrayEquals(Rope.applyBySlicing(x, tables).toFloatArray(), Rope.apply(x, tables).toFloatArray());
+      assertArrayEquals(
+          Rope.applyBySlicing(x, tables).toFloatArray(), Rope.apply(x, tables).toFloatArray());
     }
   }
 
@@ -60,13 +64,26 @@ class DecodeStepTest {
     int b = 2;
     int prompt = 5;
     int steps = 4;
-    try (NDManager m = manager.newSubManager(); NoGrad g = NoGrad.enter()) {
-      Attention attn = new Attention(0,
-          new Linear("q", m.create(randn(heads * hd * dim, 1), new Shape(heads * hd, dim)), m.create(randn(heads * hd, 2))),
-          new Linear("k", m.create(randn(kvHeads * hd * dim, 3), new Shape(kvHeads * hd, dim)), null),
-          new Linear("v", m.create(randn(kvHeads * hd * dim, 4), new Shape(kvHeads * hd, dim)), null),
-          new Linear("o", m.create(randn(dim * heads * hd, 5), new Shape(dim, heads * hd)), null),
-          null, null, heads, kvHeads, hd);
+    try (NDManager m = manager.newSubManager();
+        NoGrad g = NoGrad.enter()) {
+      Attention attn =
+          new Attention(
+              0,
+              new Linear(
+                  "q",
+                  m.create(randn(heads * hd * dim, 1), new Shape(heads * hd, dim)),
+                  m.create(randn(heads * hd, 2))),
+              new Linear(
+                  "k", m.create(randn(kvHeads * hd * dim, 3), new Shape(kvHeads * hd, dim)), null),
+              new Linear(
+                  "v", m.create(randn(kvHeads * hd * dim, 4), new Shape(kvHeads * hd, dim)), null),
+              new Linear(
+                  "o", m.create(randn(dim * heads * hd, 5), new Shape(dim, heads * hd)), null),
+              null,
+              null,
+              heads,
+              kvHeads,
+              hd);
       Rope rope = new Rope(new float[] {1f, 0.3f, 0.05f, 0.001f});
       int capacity = prompt + steps;
       boolean[][] valid = {new boolean[capacity], new boolean[capacity]};
@@ -79,7 +96,8 @@ class DecodeStepTest {
         float[] x0 = randn(b * prompt * dim, 6);
         try (NDManager step = m.newSubManager()) {
           ForwardContext ctx = ForwardContext.of(step, 1e-6, hd);
-          Rope.Tables tables = rope.tables(step, Masks.longs(step, Masks.positions(copy(valid, prompt))));
+          Rope.Tables tables =
+              rope.tables(step, Masks.longs(step, Masks.positions(copy(valid, prompt))));
           NDArray bias = Masks.bias(step, valid, prompt, prompt, null);
           NDArray x = step.create(x0, new Shape(b, prompt, dim));
           fast.attachTo(step);
@@ -107,7 +125,11 @@ class DecodeStepTest {
             slow.advance(1);
             assertEquals(want.length, got.length);
             for (int i = 0; i < want.length; i++) {
-              assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), "step " + n + " value " + i);
+              assertEquals(
+                  want[i],
+                  got[i],
+                  1e-5 * Math.max(1, Math.abs(want[i])),
+                  "step " + n + " value " + i);
             }
           }
         }
@@ -117,10 +139,12 @@ class DecodeStepTest {
 
   @Test
   void rowViewWritesIntoTheSharedCacheAndCompactionMovesSlots() {
-    try (NDManager m = manager.newSubManager(); NoGrad g = NoGrad.enter();
+    try (NDManager m = manager.newSubManager();
+        NoGrad g = NoGrad.enter();
         KvCache cache = new KvCache(m, 1, 1, 2, 2, 6)) {
       cache.setLength(3);
-      try (KvCache row1 = cache.rows(1, 2); NDManager step = m.newSubManager()) {
+      try (KvCache row1 = cache.rows(1, 2);
+          NDManager step = m.newSubManager()) {
         row1.attachTo(step);
         NDArray k = step.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2)); // slots 3, 4
         NDArray[] all = row1.append(0, k, k.neg());
@@ -131,11 +155,16 @@ class DecodeStepTest {
       cache.compact(new int[][] {{0}, {3, 4}});
       try (NDManager step = m.newSubManager()) {
         cache.attachTo(step);
-        NDArray[] all = cache.append(0, step.zeros(new Shape(2, 1, 1, 2)), step.zeros(new Shape(2, 1, 1, 2)));
+        NDArray[] all =
+            cache.append(0, step.zeros(new Shape(2, 1, 1, 2)), step.zeros(new Shape(2, 1, 1, 2)));
         float[] keys = all[0].toFloatArray(); // [2, 1, 6, 2]
-        assertArrayEquals(new float[] {1, 2, 3, 4}, java.util.Arrays.copyOfRange(keys, 12, 16), "row 1 slots 0-1");
+        assertArrayEquals(
+            new float[] {1, 2, 3, 4},
+            java.util.Arrays.copyOfRange(keys, 12, 16),
+            "row 1 slots 0-1");
         float[] values = all[1].toFloatArray();
-        assertArrayEquals(new float[] {-1, -2, -3, -4}, java.util.Arrays.copyOfRange(values, 12, 16));
+        assertArrayEquals(
+            new float[] {-1, -2, -3, -4}, java.util.Arrays.copyOfRange(values, 12, 16));
       }
     }
   }

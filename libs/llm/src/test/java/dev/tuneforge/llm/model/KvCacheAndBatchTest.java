@@ -42,8 +42,16 @@ class KvCacheAndBatchTest {
           }
           try (NDManager step = model.newStepManager()) {
             NDArray bias = Masks.bias(step, valid, len, start + len, null);
-            float[] got = model.forward(step, Masks.longs(step, new long[][] {ids}),
-                Masks.longs(step, new long[][] {pos}), bias, cache, false).toFloatArray();
+            float[] got =
+                model
+                    .forward(
+                        step,
+                        Masks.longs(step, new long[][] {ids}),
+                        Masks.longs(step, new long[][] {pos}),
+                        bias,
+                        cache,
+                        false)
+                    .toFloatArray();
             for (int i = 0; i < len; i++) {
               for (int k = 0; k < v; k++) {
                 assertEquals(full[(start + i) * v + k], got[i * v + k], 1e-4, "pos " + (start + i));

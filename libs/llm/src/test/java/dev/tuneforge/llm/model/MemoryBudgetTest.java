@@ -19,19 +19,25 @@ class MemoryBudgetTest {
   void theEstimateCountsExactlyTheParametersTheLoadedModelHolds() {
     RandomCheckpoints.write(dir, RandomCheckpoints.tinyConfig("qwen2"), DType.BF16, 1);
     ModelConfig c = ModelLoader.config(new LocalModelSource(dir));
-    MemoryBudget.Estimate e = MemoryBudget.estimate(c, c.modelType().architecture(), LinearFactory.plain(), 100);
+    MemoryBudget.Estimate e =
+        MemoryBudget.estimate(c, c.modelType().architecture(), LinearFactory.plain(), 100);
     try (CausalLM model = ModelLoader.load(new LocalModelSource(dir))) {
       assertEquals(model.parameterCount(), e.parameters());
     }
     assertEquals(4 * e.parameters(), e.weightBytes()); // float32 compute, whatever the stored dtype
-    assertEquals(2L * 2 * (2 * 16) * 100 * 4, e.kvCacheBytes()); // K and V, 2 layers, 2 kv heads × 16, 100 tokens
+    assertEquals(
+        2L * 2 * (2 * 16) * 100 * 4,
+        e.kvCacheBytes()); // K and V, 2 layers, 2 kv heads × 16, 100 tokens
   }
 
   @Test
   void nf4LayersAreCountedAtTheirQuantizedSize() {
-    ModelConfig c = ModelConfig.parse(RandomCheckpoints.tinyConfig("llama").put("vocab_size", 8).toString());
-    MemoryBudget.Estimate plain = MemoryBudget.estimate(c, c.modelType().architecture(), LinearFactory.plain(), 1);
-    MemoryBudget.Estimate nf4 = MemoryBudget.estimate(c, c.modelType().architecture(), new Nf4LinearFactory(), 1);
+    ModelConfig c =
+        ModelConfig.parse(RandomCheckpoints.tinyConfig("llama").put("vocab_size", 8).toString());
+    MemoryBudget.Estimate plain =
+        MemoryBudget.estimate(c, c.modelType().architecture(), LinearFactory.plain(), 1);
+    MemoryBudget.Estimate nf4 =
+        MemoryBudget.estimate(c, c.modelType().architecture(), new Nf4LinearFactory(), 1);
     double ratio = (double) plain.weightBytes() / nf4.weightBytes();
     assertTrue(ratio > 5 && ratio < 8, "float32 / NF4 = " + ratio);
   }
@@ -43,7 +49,8 @@ class MemoryBudgetTest {
     assertEquals(512L << 20, MemoryBudget.parseBytes("512mb"));
     assertEquals(4096, MemoryBudget.parseBytes("4096"));
     for (String bad : new String[] {"", "-1g", "0", "lots", "1e30t", "NaN"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parseBytes(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parseBytes(bad));
       assertTrue(e.getMessage().contains(MemoryBudget.ENV), e.getMessage());
     }
     assertTrue(MemoryBudget.limitBytes() > 0);

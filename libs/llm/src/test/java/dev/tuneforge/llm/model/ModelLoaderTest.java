@@ -24,12 +24,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading a model folder: good checkpoints in every layout, bad ones refused with a named cause. */
+/**
+ * Loading a model folder: good checkpoints in every layout, bad ones refused with a named cause.
+ */
 class ModelLoaderTest {
   @TempDir Path dir;
 
   private static IllegalArgumentException loadFails(Path folder) {
-    return assertThrows(IllegalArgumentException.class,
+    return assertThrows(
+        IllegalArgumentException.class,
         () -> ModelLoader.load(new LocalModelSource(folder)).close());
   }
 
@@ -44,9 +47,15 @@ class ModelLoaderTest {
       int i = 0;
       for (var e : c.tensors().entrySet()) {
         boolean one = i++ % 2 == 0;
-        (one ? first : second).put(e.getKey(), new FloatTensor(e.getValue().shape(), c.readFloats(e.getKey())));
-        index.append(i > 1 ? "," : "").append('"').append(e.getKey()).append("\":\"")
-            .append(one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+        (one ? first : second)
+            .put(e.getKey(), new FloatTensor(e.getValue().shape(), c.readFloats(e.getKey())));
+        index
+            .append(i > 1 ? "," : "")
+            .append('"')
+            .append(e.getKey())
+            .append("\":\"")
+            .append(one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
+            .append('"');
       }
     }
     index.append("}}");
@@ -70,12 +79,16 @@ class ModelLoaderTest {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), config.toString());
     ModelConfig c = ModelConfig.parse(config.toString());
-    Map<String, long[]> shapes = new LinkedHashMap<>(ModelLoader.architecture(c.modelType()).expectedTensors(c));
+    Map<String, long[]> shapes =
+        new LinkedHashMap<>(ModelLoader.architecture(c.modelType()).expectedTensors(c));
     shapes.remove("model.layers.1.mlp.up_proj.weight");
     shapes.remove("model.norm.weight");
-    SafetensorsWriter.write(dir.resolve("model.safetensors"), RandomCheckpoints.randomTensors(shapes, 1), DType.BF16);
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"), RandomCheckpoints.randomTensors(shapes, 1), DType.BF16);
     IllegalArgumentException e = loadFails(dir);
-    assertTrue(e.getMessage().contains("missing tensors: model.layers.1.mlp.up_proj.weight, model.norm.weight"),
+    assertTrue(
+        e.getMessage()
+            .contains("missing tensors: model.layers.1.mlp.up_proj.weight, model.norm.weight"),
         e.getMessage());
   }
 
@@ -85,15 +98,21 @@ class ModelLoaderTest {
     RandomCheckpoints.write(dir, config, DType.F32, 3);
     // Same weights, but the config now claims a wider MLP, and an extra tensor is present.
     ModelConfig c = ModelConfig.parse(config.toString());
-    Map<String, long[]> shapes = new LinkedHashMap<>(ModelLoader.architecture(c.modelType()).expectedTensors(c));
+    Map<String, long[]> shapes =
+        new LinkedHashMap<>(ModelLoader.architecture(c.modelType()).expectedTensors(c));
     shapes.put("model.layers.0.self_attn.extra.weight", new long[] {4});
-    SafetensorsWriter.write(dir.resolve("model.safetensors"), RandomCheckpoints.randomTensors(shapes, 1), DType.F32);
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"), RandomCheckpoints.randomTensors(shapes, 1), DType.F32);
     config.put("intermediate_size", 128);
     Files.writeString(dir.resolve("config.json"), config.toString());
     IllegalArgumentException e = loadFails(dir);
-    assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight (expected [128, 64], found [96, 64])"),
+    assertTrue(
+        e.getMessage()
+            .contains("model.layers.0.mlp.gate_proj.weight (expected [128, 64], found [96, 64])"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("unexpected tensors: model.layers.0.self_attn.extra.weight"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("unexpected tensors: model.layers.0.self_attn.extra.weight"),
+        e.getMessage());
   }
 
   @Test
@@ -113,7 +132,8 @@ class ModelLoaderTest {
     config.put("model_type", "falcon");
     Files.writeString(dir.resolve("config.json"), config.toString());
     IllegalArgumentException e = loadFails(dir);
-    assertTrue(e.getMessage().contains("falcon") && e.getMessage().contains("qwen3"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("falcon") && e.getMessage().contains("qwen3"), e.getMessage());
 
     config.put("model_type", "llama");
     config.putObject("rope_scaling").put("rope_type", "dynamic").put("factor", 2.0);
@@ -123,7 +143,8 @@ class ModelLoaderTest {
 
   @Test
   void pickleOnlyFolderIsRefused() throws IOException {
-    Files.writeString(dir.resolve("config.json"), RandomCheckpoints.tinyConfig("mistral").toString());
+    Files.writeString(
+        dir.resolve("config.json"), RandomCheckpoints.tinyConfig("mistral").toString());
     Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 4});
     IllegalArgumentException e = loadFails(dir);
     assertTrue(e.getMessage().contains("refusing to load pytorch_model.bin"), e.getMessage());
@@ -140,7 +161,8 @@ class ModelLoaderTest {
       assertEquals("bfloat16", model.storedDtype());
       assertTrue(!model.parameters().containsKey("lm_head.weight"));
       float[] stored = c.readFloats("model.layers.1.self_attn.k_norm.weight");
-      assertArrayEquals(stored, model.parameters().get("model.layers.1.self_attn.k_norm.weight").toFloatArray());
+      assertArrayEquals(
+          stored, model.parameters().get("model.layers.1.self_attn.k_norm.weight").toFloatArray());
       assertEquals(List.of(1), model.config().eosTokenIds());
     }
   }

@@ -13,17 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** adapter_config.json that lies about its types: each field is named in the refusal. */
 class AdapterConfigStrictTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private static final String GOOD = "\"peft_type\":\"LORA\",\"task_type\":\"CAUSAL_LM\","
-      + "\"lora_alpha\":16,\"lora_dropout\":0.05,\"target_modules\":[\"q_proj\",\"v_proj\"]";
+  private static final String GOOD =
+      "\"peft_type\":\"LORA\",\"task_type\":\"CAUSAL_LM\","
+          + "\"lora_alpha\":16,\"lora_dropout\":0.05,\"target_modules\":[\"q_proj\",\"v_proj\"]";
 
   private String refused(String json) throws Exception {
     Path f = Files.writeString(dir.resolve(AdapterConfig.FILE), json);
     Bounded.Cost cost = Bounded.measure(() -> AdapterConfig.read(f));
-    IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, cost.thrown(),
-        json);
+    IllegalArgumentException e =
+        assertInstanceOf(IllegalArgumentException.class, cost.thrown(), json);
     assertTrue(cost.cpuMillis() < 2_000 && cost.peakHeapGrowthMib() < 64, cost.toString());
     assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     return e.getMessage();
@@ -39,15 +39,20 @@ class AdapterConfigStrictTest {
     assertRefused("{" + GOOD + ",\"r\":8.5}", "field \"r\" must be an integer, found number 8.5");
     assertRefused("{" + GOOD + ",\"r\":\"8\"}", "field \"r\" must be an integer, found string");
     assertRefused("{" + GOOD + ",\"r\":0}", "field \"r\" must be a positive integer");
-    assertRefused("{" + GOOD.replace("16", "\"16\"") + ",\"r\":8}",
+    assertRefused(
+        "{" + GOOD.replace("16", "\"16\"") + ",\"r\":8}",
         "field \"lora_alpha\" must be a finite number");
-    assertRefused("{" + GOOD.replace("0.05", "1.5") + ",\"r\":8}",
+    assertRefused(
+        "{" + GOOD.replace("0.05", "1.5") + ",\"r\":8}",
         "field \"lora_dropout\" must be a number in [0, 1)");
-    assertRefused("{" + GOOD + ",\"r\":8,\"use_rslora\":\"yes\"}",
+    assertRefused(
+        "{" + GOOD + ",\"r\":8,\"use_rslora\":\"yes\"}",
         "field \"use_rslora\" must be true or false");
-    assertRefused("{" + GOOD.replace("\"v_proj\"", "7") + ",\"r\":8}",
+    assertRefused(
+        "{" + GOOD.replace("\"v_proj\"", "7") + ",\"r\":8}",
         "field \"target_modules\" element 1 must be a module name");
-    assertRefused("{" + GOOD.replace("\"LORA\"", "[\"LORA\"]") + ",\"r\":8}",
+    assertRefused(
+        "{" + GOOD.replace("\"LORA\"", "[\"LORA\"]") + ",\"r\":8}",
         "field \"peft_type\" must be a string");
   }
 

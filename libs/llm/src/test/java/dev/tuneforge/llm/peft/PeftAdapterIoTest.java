@@ -64,7 +64,9 @@ class PeftAdapterIoTest {
     }
     // Same keys as PEFT 0.21 writes, PEFT's values for the fixed ones.
     JsonNode ours = JSON.readTree(Files.readString(dir.resolve(AdapterConfig.FILE)));
-    JsonNode peft = JSON.readTree(Files.readString(PeftFixtures.adapter("llama3-lora").resolve(AdapterConfig.FILE)));
+    JsonNode peft =
+        JSON.readTree(
+            Files.readString(PeftFixtures.adapter("llama3-lora").resolve(AdapterConfig.FILE)));
     assertEquals(keys(peft), keys(ours));
     assertEquals("LORA", ours.get("peft_type").asText());
     assertEquals("CAUSAL_LM", ours.get("task_type").asText());
@@ -77,20 +79,27 @@ class PeftAdapterIoTest {
     assertTrue(ours.get("lora_alpha").isInt());
     assertEquals(0.05, ours.get("lora_dropout").asDouble());
     assertEquals("reference/llama3-bf16", ours.get("base_model_name_or_path").asText());
-    assertEquals(14, ours.get("target_modules").size(), "all-linear is written expanded, as PEFT does");
+    assertEquals(
+        14, ours.get("target_modules").size(), "all-linear is written expanded, as PEFT does");
     try (SafetensorsFile st = SafetensorsFile.open(dir.resolve(PeftAdapter.WEIGHTS_FILE))) {
       assertEquals(28, st.tensors().size());
-      assertArrayEquals(new long[] {4, 64},
+      assertArrayEquals(
+          new long[] {4, 64},
           st.info("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").shape());
-      assertArrayEquals(new long[] {32, 4},
+      assertArrayEquals(
+          new long[] {32, 4},
           st.info("base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight").shape());
-      assertArrayEquals(new long[] {64, 4},
+      assertArrayEquals(
+          new long[] {64, 4},
           st.info("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").shape());
-      assertEquals(DType.F32, st.info("base_model.model.model.layers.1.mlp.down_proj.lora_A.weight").dtype());
+      assertEquals(
+          DType.F32,
+          st.info("base_model.model.model.layers.1.mlp.down_proj.lora_A.weight").dtype());
     }
     try (AdapterLoader.Adapted back = AdapterLoader.load(llama(), dir)) {
       assertArrayEquals(expected, Scorer.logprobs(back.model(), IDS));
-      assertEquals(8.0 / 2.0, back.lora().layers().get(0).scale(), "rsLoRA scale alpha/√r read back");
+      assertEquals(
+          8.0 / 2.0, back.lora().layers().get(0).scale(), "rsLoRA scale alpha/√r read back");
     }
   }
 
@@ -113,7 +122,8 @@ class PeftAdapterIoTest {
     ObjectNode c = (ObjectNode) JSON.readTree(Files.readString(a.resolve(AdapterConfig.FILE)));
     edit.accept(c);
     Files.writeString(a.resolve(AdapterConfig.FILE), c.toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeftAdapter.read(a));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PeftAdapter.read(a));
     assertTrue(e.getMessage().contains(key), e.getMessage());
   }
 
@@ -123,50 +133,87 @@ class PeftAdapterIoTest {
     ObjectNode c = (ObjectNode) JSON.readTree(Files.readString(a.resolve(AdapterConfig.FILE)));
     c.putArray("target_modules").add("q_proj").add("v_proj").add("down_proj").add("k_proj");
     Files.writeString(a.resolve(AdapterConfig.FILE), c.toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
-    assertTrue(e.getMessage().contains("missing tensors: base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "missing tensors: base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight"),
+        e.getMessage());
   }
 
   @Test
   void tensorsForModulesTheModelLacksAreReportedUnexpectedByName() {
-    Path a = rewriteTensors("extra", t -> {
-      t.put("base_model.model.model.layers.7.self_attn.q_proj.lora_A.weight", new FloatTensor(new long[] {4, 64}, new float[256]));
-      t.put("base_model.model.model.layers.7.self_attn.q_proj.lora_B.weight", new FloatTensor(new long[] {64, 4}, new float[256]));
-    });
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
+    Path a =
+        rewriteTensors(
+            "extra",
+            t -> {
+              t.put(
+                  "base_model.model.model.layers.7.self_attn.q_proj.lora_A.weight",
+                  new FloatTensor(new long[] {4, 64}, new float[256]));
+              t.put(
+                  "base_model.model.model.layers.7.self_attn.q_proj.lora_B.weight",
+                  new FloatTensor(new long[] {64, 4}, new float[256]));
+            });
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
     assertTrue(e.getMessage().contains("unexpected tensors"), e.getMessage());
-    assertTrue(e.getMessage().contains("base_model.model.model.layers.7.self_attn.q_proj.lora_A.weight"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("base_model.model.model.layers.7.self_attn.q_proj.lora_A.weight"),
+        e.getMessage());
   }
 
   @Test
   void nonLoraTensorsAndUnpairedFactorsAreReportedByName() {
-    Path a = rewriteTensors("dora", t -> {
-      t.put("base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", new FloatTensor(new long[] {64}, new float[64]));
-      t.remove("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight");
-    });
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeftAdapter.read(a));
-    assertTrue(e.getMessage().contains("unexpected tensors: base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector"),
+    Path a =
+        rewriteTensors(
+            "dora",
+            t -> {
+              t.put(
+                  "base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector",
+                  new FloatTensor(new long[] {64}, new float[64]));
+              t.remove("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight");
+            });
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PeftAdapter.read(a));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "unexpected tensors: base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("missing tensors: base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "missing tensors: base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight"),
         e.getMessage());
   }
 
   @Test
   void factorsWhoseShapeDoesNotFitTheBaseAreReportedByModule() {
-    Path a = rewriteTensors("shape", t -> {
-      t.put("base_model.model.model.layers.0.mlp.down_proj.lora_A.weight", new FloatTensor(new long[] {4, 32}, new float[128]));
-    });
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
-    assertTrue(e.getMessage().contains("wrong shapes: model.layers.0.mlp.down_proj"), e.getMessage());
+    Path a =
+        rewriteTensors(
+            "shape",
+            t -> {
+              t.put(
+                  "base_model.model.model.layers.0.mlp.down_proj.lora_A.weight",
+                  new FloatTensor(new long[] {4, 32}, new float[128]));
+            });
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> AdapterLoader.load(llama(), a));
+    assertTrue(
+        e.getMessage().contains("wrong shapes: model.layers.0.mlp.down_proj"), e.getMessage());
   }
 
   private Path rewriteTensors(String name, Consumer<Map<String, FloatTensor>> edit) {
     Path a = PeftFixtures.copy("llama3-lora", dir.resolve(name));
     Map<String, FloatTensor> t = new LinkedHashMap<>();
     try (SafetensorsFile f = SafetensorsFile.open(a.resolve(PeftAdapter.WEIGHTS_FILE))) {
-      f.tensors().values().forEach(i -> t.put(i.name(), new FloatTensor(i.shape(), f.readFloats(i.name()))));
+      f.tensors()
+          .values()
+          .forEach(i -> t.put(i.name(), new FloatTensor(i.shape(), f.readFloats(i.name()))));
     }
     edit.accept(t);
     SafetensorsWriter.write(a.resolve(PeftAdapter.WEIGHTS_FILE), t, DType.F32);

@@ -19,8 +19,9 @@ class PeftAdapterLoadTest {
     String name = PeftFixtures.ADAPTERS[which][0];
     String base = PeftFixtures.ADAPTERS[which][1];
     JsonNode expected = PeftFixtures.expected(name);
-    try (AdapterLoader.Adapted m = AdapterLoader.load(
-        new LocalModelSource(Fixtures.reference(base)), PeftFixtures.adapter(name))) {
+    try (AdapterLoader.Adapted m =
+        AdapterLoader.load(
+            new LocalModelSource(Fixtures.reference(base)), PeftFixtures.adapter(name))) {
       double worst = 0;
       double adapterEffect = 0;
       for (JsonNode seq : expected.get("sequences")) {
@@ -28,11 +29,16 @@ class PeftAdapterLoadTest {
         assertEquals(seq.get("logprobs").size(), lp.length);
         for (int i = 0; i < lp.length; i++) {
           worst = Math.max(worst, Math.abs(lp[i] - seq.get("logprobs").get(i).asDouble()));
-          adapterEffect = Math.max(adapterEffect,
-              Math.abs(seq.get("logprobs").get(i).asDouble() - seq.get("base_logprobs").get(i).asDouble()));
+          adapterEffect =
+              Math.max(
+                  adapterEffect,
+                  Math.abs(
+                      seq.get("logprobs").get(i).asDouble()
+                          - seq.get("base_logprobs").get(i).asDouble()));
         }
       }
-      System.out.printf("%s: max |engine - PEFT| log-prob = %.3g (adapter moves log-probs by up to %.3g)%n",
+      System.out.printf(
+          "%s: max |engine - PEFT| log-prob = %.3g (adapter moves log-probs by up to %.3g)%n",
           name, worst, adapterEffect);
       assertTrue(adapterEffect > 0.5, "the fixture's adapter must change the model");
       assertTrue(worst < 1e-4, name + ": max |engine - PEFT| = " + worst);

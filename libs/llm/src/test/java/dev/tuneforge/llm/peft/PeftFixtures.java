@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The PEFT adapters built by {@code src/test/python/make_peft_adapters.py}, with their base models. */
+/**
+ * The PEFT adapters built by {@code src/test/python/make_peft_adapters.py}, with their base models.
+ */
 public final class PeftFixtures {
   /** adapter folder name → base reference model name. */
   public static final String[][] ADAPTERS = {

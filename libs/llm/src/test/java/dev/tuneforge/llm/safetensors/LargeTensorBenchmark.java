@@ -19,38 +19,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real tensor just over 2 GiB (131,136 x 4,096 float32, 2,148,532,224 bytes) in a sparse file,
- * loaded through the same path as ModelLoader. Tagged benchmark: it needs ~2.4 GB of native
- * memory, so it does not run in the default suite; the chunked path itself is covered there by
- * SafetensorsStrictTest with a lowered chunk size.
- * {@code mvn -B -pl libs/llm -am verify -Dtests.excluded=none -Dgroups=benchmark -Dtest=LargeTensorBenchmark
+ * loaded through the same path as ModelLoader. Tagged benchmark: it needs ~2.4 GB of native memory,
+ * so it does not run in the default suite; the chunked path itself is covered there by
+ * SafetensorsStrictTest with a lowered chunk size. {@code mvn -B -pl libs/llm -am verify
+ * -Dtests.excluded=none -Dgroups=benchmark -Dtest=LargeTensorBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
 class LargeTensorBenchmark {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aTensorOverTwoGibLoads() throws Exception {
     long rows = 131_136;
     long cols = 4_096;
     long bytes = rows * cols * 4;
-    byte[] header = ("{\"w\":{\"dtype\":\"F32\",\"shape\":[" + rows + "," + cols
-        + "],\"data_offsets\":[0," + bytes + "]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] header =
+        ("{\"w\":{\"dtype\":\"F32\",\"shape\":["
+                + rows
+                + ","
+                + cols
+                + "],\"data_offsets\":[0,"
+                + bytes
+                + "]}}")
+            .getBytes(StandardCharsets.UTF_8);
     Path model = Files.createDirectory(dir.resolve("big"));
     Path file = model.resolve(SafetensorsCheckpoint.SINGLE);
     long dataStart = 8 + header.length;
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length)
-          .array());
+      raf.write(
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
       raf.write(header);
       raf.setLength(dataStart + bytes); // sparse: zeros except the marks below
       long[] marks = {0, 16_384 * cols - 1, 16_384 * cols, rows * cols - 1};
       for (int i = 0; i < marks.length; i++) {
         raf.seek(dataStart + marks[i] * 4);
-        raf.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(i + 1.5f)
-            .array());
+        raf.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(i + 1.5f).array());
       }
     }
     long t0 = System.nanoTime();
@@ -64,9 +69,16 @@ class LargeTensorBenchmark {
       assertEquals(3.5f, w.get(new NDIndex("16384, 0")).getFloat());
       assertEquals(4.5f, w.get(new NDIndex("131135, 4095")).getFloat());
       assertEquals(0f, w.get(new NDIndex("70000, 17")).getFloat());
-      System.out.printf("loaded %,d bytes as one [%d, %d] array in %d ms; VmHWM %s%n", bytes,
-          rows, cols, ms, Files.readAllLines(Path.of("/proc/self/status")).stream()
-              .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("?"));
+      System.out.printf(
+          "loaded %,d bytes as one [%d, %d] array in %d ms; VmHWM %s%n",
+          bytes,
+          rows,
+          cols,
+          ms,
+          Files.readAllLines(Path.of("/proc/self/status")).stream()
+              .filter(l -> l.startsWith("VmHWM"))
+              .findFirst()
+              .orElse("?"));
     }
   }
 }

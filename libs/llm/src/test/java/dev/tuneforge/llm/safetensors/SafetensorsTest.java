@@ -22,7 +22,9 @@ class SafetensorsTest {
 
   private static Map<String, FloatTensor> sample() {
     Map<String, FloatTensor> t = new LinkedHashMap<>();
-    t.put("a.weight", new FloatTensor(new long[] {2, 3}, new float[] {1f, -2.5f, 3.14159f, 0f, 1e-3f, -65504f}));
+    t.put(
+        "a.weight",
+        new FloatTensor(new long[] {2, 3}, new float[] {1f, -2.5f, 3.14159f, 0f, 1e-3f, -65504f}));
     t.put("b.bias", new FloatTensor(new long[] {2}, new float[] {0.1f, 7f}));
     return t;
   }
@@ -72,7 +74,9 @@ class SafetensorsTest {
 
   @Test
   void f16RoundTripMatchesIeeeHalf() {
-    float[] values = {0f, 1f, -2f, 0.1f, 65504f, 6.1035156e-5f, 5.9604645e-8f, 3.14159f, 1e-9f, 70000f};
+    float[] values = {
+      0f, 1f, -2f, 0.1f, 65504f, 6.1035156e-5f, 5.9604645e-8f, 3.14159f, 1e-9f, 70000f
+    };
     for (float v : values) {
       float back = Floats.f16ToFloat(Floats.floatToF16(v));
       double expected = v == 70000f ? Double.POSITIVE_INFINITY : halfReference(v);
@@ -93,11 +97,16 @@ class SafetensorsTest {
   @Test
   void shardedCheckpointIsReadThroughItsIndex() throws IOException {
     Map<String, FloatTensor> all = sample();
-    SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"),
-        Map.of("a.weight", all.get("a.weight")), DType.F32);
-    SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"),
-        Map.of("b.bias", all.get("b.bias")), DType.BF16);
-    Files.writeString(dir.resolve("model.safetensors.index.json"),
+    SafetensorsWriter.write(
+        dir.resolve("model-00001-of-00002.safetensors"),
+        Map.of("a.weight", all.get("a.weight")),
+        DType.F32);
+    SafetensorsWriter.write(
+        dir.resolve("model-00002-of-00002.safetensors"),
+        Map.of("b.bias", all.get("b.bias")),
+        DType.BF16);
+    Files.writeString(
+        dir.resolve("model.safetensors.index.json"),
         "{\"metadata\":{},\"weight_map\":{\"a.weight\":\"model-00001-of-00002.safetensors\","
             + "\"b.bias\":\"model-00002-of-00002.safetensors\"}}");
     try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(new LocalModelSource(dir))) {
@@ -118,7 +127,8 @@ class SafetensorsTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> c.validate(expected, n -> false));
       assertTrue(e.getMessage().contains("missing tensors: c.weight"), e.getMessage());
-      assertTrue(e.getMessage().contains("a.weight (expected [3, 2], found [2, 3])"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("a.weight (expected [3, 2], found [2, 3])"), e.getMessage());
       assertTrue(e.getMessage().contains("unexpected tensors: b.bias"), e.getMessage());
     }
   }
@@ -126,8 +136,10 @@ class SafetensorsTest {
   @Test
   void pickleCheckpointsAreRefusedWithTheReason() throws IOException {
     Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2, 'c'});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SafetensorsCheckpoint.open(new LocalModelSource(dir)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SafetensorsCheckpoint.open(new LocalModelSource(dir)));
     assertTrue(e.getMessage().contains("pytorch_model.bin"), e.getMessage());
     assertTrue(e.getMessage().contains("arbitrary code"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(dir.resolve("x.pt")));
@@ -137,14 +149,19 @@ class SafetensorsTest {
   void unsupportedDtypeAndCorruptHeaderAreNamed() throws IOException {
     Path f = dir.resolve("bad.safetensors");
     writeRaw(f, "{\"w\":{\"dtype\":\"I8\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(f));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(f));
     assertTrue(e.getMessage().contains("tensor \"w\" has unsupported dtype I8"), e.getMessage());
 
     Path g = dir.resolve("short.safetensors");
     writeRaw(g, "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8);
     e = assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(g));
-    assertTrue(e.getMessage().contains("the tensors cover 16 bytes but the data section has 8"
-        + " (the file is truncated)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "the tensors cover 16 bytes but the data section has 8"
+                    + " (the file is truncated)"),
+        e.getMessage());
   }
 
   private static void writeRaw(Path f, String header, int dataBytes) throws IOException {

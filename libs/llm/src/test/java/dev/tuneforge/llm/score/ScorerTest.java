@@ -17,7 +17,8 @@ class ScorerTest {
   @Test
   void logprobIsTheLogSoftmaxOfTheNextTokenAtEachPosition() {
     int[] ids = {0, 17, 250, 33, 4};
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(Fixtures.reference("qwen2-bf16")))) {
+    try (CausalLM model =
+        ModelLoader.load(new LocalModelSource(Fixtures.reference("qwen2-bf16")))) {
       float[] lp = Scorer.logprobs(model, ids);
       assertEquals(ids.length - 1, lp.length);
       int v = model.config().vocabSize();
@@ -40,8 +41,9 @@ class ScorerTest {
         assertTrue(lp[i] <= 0);
       }
       assertEquals(0, Scorer.logprobs(model, new int[] {5}).length);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Scorer.logprobs(model, new int[] {1, 300}));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> Scorer.logprobs(model, new int[] {1, 300}));
       assertTrue(e.getMessage().contains("token id 300 at index 1"), e.getMessage());
     }
   }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Where a model directory's chat template comes from, and the errors when it is not there. */
 class ChatTemplateLoadTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final List<ChatMessage> HI = List.of(ChatMessage.user("hi"));
 
@@ -25,17 +24,18 @@ class ChatTemplateLoadTest {
 
   @Test
   void stringTemplateWithAddedTokenBos() throws IOException {
-    config("{\"bos_token\": {\"__type\": \"AddedToken\", \"content\": \"<s>\"},"
-        + " \"eos_token\": \"</s>\", \"chat_template\": \"{{ bos_token }}{{ messages[0].content }}"
-        + "{{ eos_token }}\"}");
+    config(
+        "{\"bos_token\": {\"__type\": \"AddedToken\", \"content\": \"<s>\"},"
+            + " \"eos_token\": \"</s>\", \"chat_template\": \"{{ bos_token }}{{ messages[0].content }}"
+            + "{{ eos_token }}\"}");
     assertEquals("<s>hi</s>", ChatTemplate.load(dir).render(HI, false));
   }
 
   @Test
   void noChatTemplateNamesFileAndField() throws IOException {
     config("{\"eos_token\": \"</s>\"}");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir));
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
     assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
     assertTrue(e.getMessage().contains("\"chat_template\""), e.getMessage());
   }
@@ -43,16 +43,16 @@ class ChatTemplateLoadTest {
   @Test
   void chatTemplateOfWrongTypeNamesTheField() throws IOException {
     config("{\"chat_template\": 42}");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir));
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
     assertTrue(e.getMessage().contains("\"chat_template\""), e.getMessage());
   }
 
   @Test
   void malformedConfigNamesTheFile() throws IOException {
     config("{\"chat_template\": \"x\"");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir));
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
     assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
   }
 
@@ -74,29 +74,30 @@ class ChatTemplateLoadTest {
 
   @Test
   void listWithoutDefaultRequiresAName() throws IOException {
-    config("{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"t\"},"
-        + " {\"name\": \"rag\", \"template\": \"r\"}]}");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir));
-    assertTrue(e.getMessage().contains("tool_use") && e.getMessage().contains("rag"),
-        e.getMessage());
+    config(
+        "{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"t\"},"
+            + " {\"name\": \"rag\", \"template\": \"r\"}]}");
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
+    assertTrue(
+        e.getMessage().contains("tool_use") && e.getMessage().contains("rag"), e.getMessage());
     assertEquals("r", ChatTemplate.load(dir, "rag").render(HI, false));
   }
 
   @Test
   void unknownNameListsTheAvailableOnes() throws IOException {
     config("{\"chat_template\": [{\"name\": \"default\", \"template\": \"d\"}]}");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir, "rag"));
-    assertTrue(e.getMessage().contains("\"rag\"") && e.getMessage().contains("[default]"),
-        e.getMessage());
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir, "rag"));
+    assertTrue(
+        e.getMessage().contains("\"rag\"") && e.getMessage().contains("[default]"), e.getMessage());
   }
 
   @Test
   void listEntryWithoutTemplateNamesTheIndex() throws IOException {
     config("{\"chat_template\": [{\"name\": \"default\"}]}");
-    ChatTemplateException e = assertThrows(ChatTemplateException.class,
-        () -> ChatTemplate.load(dir));
+    ChatTemplateException e =
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
     assertTrue(e.getMessage().contains("\"chat_template\"[0]"), e.getMessage());
   }
 }

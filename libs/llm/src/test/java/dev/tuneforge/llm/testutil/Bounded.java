@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Runs hostile input through a loader and measures what it cost: the calling thread's CPU time,
- * wall time, and the peak heap in use while it ran (garbage included, so an over-estimate of
- * what was live). Tests assert these against generous bounds: the point is that a bound exists,
- * not how fast the machine is.
+ * wall time, and the peak heap in use while it ran (garbage included, so an over-estimate of what
+ * was live). Tests assert these against generous bounds: the point is that a bound exists, not how
+ * fast the machine is.
  */
 public final class Bounded {
 
@@ -22,8 +22,13 @@ public final class Bounded {
 
     @Override
     public String toString() {
-      return "cpu " + cpuMillis + " ms, wall " + wallMillis + " ms, peak heap +"
-          + peakHeapGrowthMib() + " MiB";
+      return "cpu "
+          + cpuMillis
+          + " ms, wall "
+          + wallMillis
+          + " ms, peak heap +"
+          + peakHeapGrowthMib()
+          + " MiB";
     }
   }
 
@@ -35,8 +40,10 @@ public final class Bounded {
   private Bounded() {}
 
   public static Cost measure(Action action) {
-    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).toList();
+    List<MemoryPoolMXBean> heap =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .toList();
     System.gc();
     long before = 0;
     for (MemoryPoolMXBean pool : heap) {

@@ -15,7 +15,9 @@ class TokenizerBatchCountTest {
   @ValueSource(strings = {"bpe-chatml", "bpe-llama"})
   void batchCountsEqualSingleEncodings(String name) {
     try (Tokenizer t = Tokenizer.load(Path.of("src/test/resources/tokenizers").resolve(name))) {
-      List<String> texts = new ArrayList<>(List.of("", "Hello world", "naïve café ☕ 東京", "<|im_start|>user\nhi<|im_end|>"));
+      List<String> texts =
+          new ArrayList<>(
+              List.of("", "Hello world", "naïve café ☕ 東京", "<|im_start|>user\nhi<|im_end|>"));
       for (int i = 0; i < 700; i++) {
         texts.add("record " + i + " " + "abc ".repeat(i % 37));
       }

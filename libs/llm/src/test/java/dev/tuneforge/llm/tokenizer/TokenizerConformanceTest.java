@@ -23,9 +23,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The tiny tokenizers under {@code tokenizers/} must give what {@code transformers.AutoTokenizer}
- * gave for them ({@code expected.json}, written by {@code src/test/python/make_tokenizers.py}):
- * ids with and without special tokens, decodes, special-token ids, vocabulary size, and the
- * rendered chat template of the same directory.
+ * gave for them ({@code expected.json}, written by {@code src/test/python/make_tokenizers.py}): ids
+ * with and without special tokens, decodes, special-token ids, vocabulary size, and the rendered
+ * chat template of the same directory.
  */
 class TokenizerConformanceTest {
 
@@ -58,44 +58,82 @@ class TokenizerConformanceTest {
       for (JsonNode c : expected.get("cases")) {
         String text = c.get("text").asText();
         String label = "case " + i++ + " " + abbreviate(text);
-        tests.add(dynamicTest(label + ": encode", () -> {
-          assertArrayEquals(ints(c.get("ids")), tokenizer.encode(text));
-          assertArrayEquals(ints(c.get("ids")), tokenizer.encode(text, true));
-        }));
-        tests.add(dynamicTest(label + ": encode without special tokens", () ->
-            assertArrayEquals(ints(c.get("idsWithoutSpecialTokens")), tokenizer.encode(text, false))));
-        tests.add(dynamicTest(label + ": decode", () -> {
-          int[] ids = ints(c.get("ids"));
-          assertEquals(c.get("decoded").asText(), tokenizer.decode(ids, false));
-          assertEquals(c.get("decodedSkippingSpecialTokens").asText(), tokenizer.decode(ids, true));
-        }));
+        tests.add(
+            dynamicTest(
+                label + ": encode",
+                () -> {
+                  assertArrayEquals(ints(c.get("ids")), tokenizer.encode(text));
+                  assertArrayEquals(ints(c.get("ids")), tokenizer.encode(text, true));
+                }));
+        tests.add(
+            dynamicTest(
+                label + ": encode without special tokens",
+                () ->
+                    assertArrayEquals(
+                        ints(c.get("idsWithoutSpecialTokens")), tokenizer.encode(text, false))));
+        tests.add(
+            dynamicTest(
+                label + ": decode",
+                () -> {
+                  int[] ids = ints(c.get("ids"));
+                  assertEquals(c.get("decoded").asText(), tokenizer.decode(ids, false));
+                  assertEquals(
+                      c.get("decodedSkippingSpecialTokens").asText(), tokenizer.decode(ids, true));
+                }));
       }
-      tests.add(dynamicTest("special tokens and vocabulary", () -> {
-        assertEquals(text(expected.get("bosToken")), tokenizer.bosToken());
-        assertEquals(text(expected.get("eosToken")), tokenizer.eosToken());
-        assertEquals(optionalInt(expected.get("bosId")), tokenizer.bosId());
-        assertArrayEquals(expected.get("eosId").isNull() ? new int[0]
-            : new int[] {expected.get("eosId").asInt()}, tokenizer.eosIds());
-        assertEquals(optionalInt(expected.get("padId")), tokenizer.padId());
-        assertEquals(expected.get("vocabSize").asInt(), tokenizer.vocabSize());
-        assertTrue(expected.get("tokenIds").size() >= 3);
-        expected.get("tokenIds").properties().forEach(e ->
-            assertEquals(OptionalInt.of(e.getValue().asInt()), tokenizer.tokenId(e.getKey()),
-                e.getKey()));
-        assertEquals(OptionalInt.empty(), tokenizer.tokenId("<not a token>"));
-      }));
-      tests.add(dynamicTest("chat template from the same directory", () -> {
-        List<ChatMessage> conversation = new ArrayList<>();
-        expected.get("conversation").forEach(m ->
-            conversation.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-        assertEquals(expected.get("renderedWithGenerationPrompt").asText(),
-            ChatTemplate.load(dir).render(conversation, true));
-        if (expected.has("renderedByName")) {
-          expected.get("renderedByName").properties().forEach(e -> assertEquals(
-              e.getValue().asText(),
-              ChatTemplate.load(dir, e.getKey()).render(conversation, false), e.getKey()));
-        }
-      }));
+      tests.add(
+          dynamicTest(
+              "special tokens and vocabulary",
+              () -> {
+                assertEquals(text(expected.get("bosToken")), tokenizer.bosToken());
+                assertEquals(text(expected.get("eosToken")), tokenizer.eosToken());
+                assertEquals(optionalInt(expected.get("bosId")), tokenizer.bosId());
+                assertArrayEquals(
+                    expected.get("eosId").isNull()
+                        ? new int[0]
+                        : new int[] {expected.get("eosId").asInt()},
+                    tokenizer.eosIds());
+                assertEquals(optionalInt(expected.get("padId")), tokenizer.padId());
+                assertEquals(expected.get("vocabSize").asInt(), tokenizer.vocabSize());
+                assertTrue(expected.get("tokenIds").size() >= 3);
+                expected
+                    .get("tokenIds")
+                    .properties()
+                    .forEach(
+                        e ->
+                            assertEquals(
+                                OptionalInt.of(e.getValue().asInt()),
+                                tokenizer.tokenId(e.getKey()),
+                                e.getKey()));
+                assertEquals(OptionalInt.empty(), tokenizer.tokenId("<not a token>"));
+              }));
+      tests.add(
+          dynamicTest(
+              "chat template from the same directory",
+              () -> {
+                List<ChatMessage> conversation = new ArrayList<>();
+                expected
+                    .get("conversation")
+                    .forEach(
+                        m ->
+                            conversation.add(
+                                new ChatMessage(
+                                    m.get("role").asText(), m.get("content").asText())));
+                assertEquals(
+                    expected.get("renderedWithGenerationPrompt").asText(),
+                    ChatTemplate.load(dir).render(conversation, true));
+                if (expected.has("renderedByName")) {
+                  expected
+                      .get("renderedByName")
+                      .properties()
+                      .forEach(
+                          e ->
+                              assertEquals(
+                                  e.getValue().asText(),
+                                  ChatTemplate.load(dir, e.getKey()).render(conversation, false),
+                                  e.getKey()));
+                }
+              }));
       nodes.add(dynamicContainer(name, tests));
     }
     return nodes.stream();

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bad model directories fail at load time with the file and field in the message. */
 class TokenizerLoadErrorsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private void copyTokenizerJson() throws IOException {
-    Files.copy(TokenizerConformanceTest.dir("bpe-llama").resolve("tokenizer.json"),
+    Files.copy(
+        TokenizerConformanceTest.dir("bpe-llama").resolve("tokenizer.json"),
         dir.resolve("tokenizer.json"));
   }
 
@@ -36,8 +36,8 @@ class TokenizerLoadErrorsTest {
     copyTokenizerJson();
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\",");
     TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains(dir.resolve("tokenizer_config.json").toString()),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains(dir.resolve("tokenizer_config.json").toString()), e.getMessage());
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
   }
 
@@ -55,7 +55,8 @@ class TokenizerLoadErrorsTest {
     copyTokenizerJson();
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|eot|>\"}");
     TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("\"eos_token\"") && e.getMessage().contains("<|eot|>"),
+    assertTrue(
+        e.getMessage().contains("\"eos_token\"") && e.getMessage().contains("<|eot|>"),
         e.getMessage());
   }
 
@@ -83,7 +84,8 @@ class TokenizerLoadErrorsTest {
   void specialTokensMapIsTheFallbackForMissingFields() throws IOException {
     copyTokenizerJson();
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 1e30}");
-    Files.writeString(dir.resolve("special_tokens_map.json"),
+    Files.writeString(
+        dir.resolve("special_tokens_map.json"),
         "{\"eos_token\": {\"content\": \"</s>\", \"special\": true}, \"pad_token\": \"</s>\"}");
     try (Tokenizer tokenizer = Tokenizer.load(dir)) {
       assertEquals("</s>", tokenizer.eosToken());

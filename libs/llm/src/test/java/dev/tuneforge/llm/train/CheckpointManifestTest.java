@@ -17,7 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A checkpoint's manifest is the platform's one artifact manifest, so the object store can publish it as is. */
+/**
+ * A checkpoint's manifest is the platform's one artifact manifest, so the object store can publish
+ * it as is.
+ */
 class CheckpointManifestTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,9 +28,13 @@ class CheckpointManifestTest {
 
   private Path write(long step) {
     float[] w = {1f, 2f, 3f, 4f};
-    return Checkpoints.write(out, step, Map.of("lora_A", new FloatTensor(new long[] {2, 2}, w)),
+    return Checkpoints.write(
+        out,
+        step,
+        Map.of("lora_A", new FloatTensor(new long[] {2, 2}, w)),
         new AdamWState(step, Map.of("lora_A", new float[4]), Map.of("lora_A", new float[4])),
-        JSON.createObjectNode().put("lr", 1e-3), JSON.createObjectNode().put("global_step", step),
+        JSON.createObjectNode().put("lr", 1e-3),
+        JSON.createObjectNode().put("global_step", step),
         JSON.createObjectNode().put("job", "test"));
   }
 
@@ -37,9 +44,17 @@ class CheckpointManifestTest {
     ArtifactManifest m = LocalArtifacts.verify(dir);
     assertEquals(ArtifactKind.CHECKPOINT, m.kind());
     assertEquals(3, m.metadata("step").asLong());
-    assertEquals(List.of(Checkpoints.JOB, Checkpoints.OPTIMIZER_JSON, Checkpoints.OPTIMIZER, Checkpoints.TRAINABLE,
-        Checkpoints.TRAINER_STATE), m.files().stream().map(ManifestEntry::path).toList());
-    assertEquals(Files.size(dir.resolve(Checkpoints.TRAINABLE)), m.file(Checkpoints.TRAINABLE).orElseThrow().bytes());
+    assertEquals(
+        List.of(
+            Checkpoints.JOB,
+            Checkpoints.OPTIMIZER_JSON,
+            Checkpoints.OPTIMIZER,
+            Checkpoints.TRAINABLE,
+            Checkpoints.TRAINER_STATE),
+        m.files().stream().map(ManifestEntry::path).toList());
+    assertEquals(
+        Files.size(dir.resolve(Checkpoints.TRAINABLE)),
+        m.file(Checkpoints.TRAINABLE).orElseThrow().bytes());
     assertEquals(dir, Checkpoints.latest(out).latest().orElseThrow());
   }
 
@@ -50,7 +65,9 @@ class CheckpointManifestTest {
     Files.delete(dir.resolve(Checkpoints.JOB));
     Checkpoints.Scan scan = Checkpoints.latest(out);
     assertEquals(out.resolve(Checkpoints.DIR).resolve("step-2"), scan.latest().orElseThrow());
-    assertTrue(scan.rejected().get(0).contains("step-4") && scan.rejected().get(0).contains(Checkpoints.JOB),
+    assertTrue(
+        scan.rejected().get(0).contains("step-4")
+            && scan.rejected().get(0).contains(Checkpoints.JOB),
         scan.rejected().get(0));
   }
 

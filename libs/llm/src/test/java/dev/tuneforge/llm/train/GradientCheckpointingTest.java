@@ -46,8 +46,7 @@ class GradientCheckpointingTest {
   private static final double RELATIVE = 1e-5;
 
   /** A model plus what trains in it and its random layers. */
-  private record Setup(CausalLM model, Map<String, NDArray> trainable, RandomLayers random) {
-  }
+  private record Setup(CausalLM model, Map<String, NDArray> trainable, RandomLayers random) {}
 
   @Test
   void fullFineTuningGradientsEqualTheUncheckpointedOnes() {
@@ -80,14 +79,44 @@ class GradientCheckpointingTest {
     for (int run = 0; run < 2; run++) {
       Map<String, float[]> trained = new LinkedHashMap<>();
       LoraLinearFactory f = lora(0.1, null);
-      try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+      try (CausalLM model =
+          ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
         randomiseLoraB(f.trainableParameters());
-        TrainingConfig cfg = new TrainingConfig(2, 1, 1, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-            AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out" + run), false).withGradientCheckpointing(run == 1);
-        TrainableSet adapters = m -> f.trainableParameters().entrySet().stream()
-            .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
-        TrainingResult r = new Trainer(model, adapters, (m, out) -> { }, TinyRuns.plan(TinyRuns.rows(8, 2), 2, false),
-            null, cfg, null, 5).withRandomLayers(f).run(TrainingListener.NONE, false);
+        TrainingConfig cfg =
+            new TrainingConfig(
+                    2,
+                    1,
+                    1,
+                    1e-3,
+                    LrSchedule.Kind.CONSTANT,
+                    null,
+                    null,
+                    AdamWConfig.DEFAULTS,
+                    1.0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    dir.resolve("out" + run),
+                    false)
+                .withGradientCheckpointing(run == 1);
+        TrainableSet adapters =
+            m ->
+                f.trainableParameters().entrySet().stream()
+                    .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true))
+                    .toList();
+        TrainingResult r =
+            new Trainer(
+                    model,
+                    adapters,
+                    (m, out) -> {},
+                    TinyRuns.plan(TinyRuns.rows(8, 2), 2, false),
+                    null,
+                    cfg,
+                    null,
+                    5)
+                .withRandomLayers(f)
+                .run(TrainingListener.NONE, false);
         losses[run] = r.losses().get(0);
         f.trainableParameters().forEach((n, a) -> trained.put(n, a.toFloatArray()));
         weights[run] = trained;
@@ -109,8 +138,10 @@ class GradientCheckpointingTest {
     for (int run = 0; run < 2; run++) {
       Nf4LinearFactory nf4 = new Nf4LinearFactory();
       LoraLinearFactory f = lora(0.0, nf4);
-      try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
-        perLayer = 4 * nf4.parameters() / layers; // float32 bytes of one layer's dequantized projections
+      try (CausalLM model =
+          ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+        perLayer =
+            4 * nf4.parameters() / layers; // float32 bytes of one layer's dequantized projections
         f.trainableParameters().values().forEach(p -> p.setRequiresGradient(true));
         Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         owned.addAll(model.manager().getManagedArrays());
@@ -123,27 +154,43 @@ class GradientCheckpointingTest {
             collector.backward(loss);
           } else {
             CrossEntropy.Inputs in = CrossEntropy.inputs(step, batch);
-            CheckpointedForward ck = CheckpointedForward.run(model, step, in.ids(), in.positions(), in.bias(),
-                logits -> CrossEntropy.sumOfLogits(step, batch, logits).div(one));
+            CheckpointedForward ck =
+                CheckpointedForward.run(
+                    model,
+                    step,
+                    in.ids(),
+                    in.positions(),
+                    in.bias(),
+                    logits -> CrossEntropy.sumOfLogits(step, batch, logits).div(one));
             held[run] = bytes(step, owned);
-            ck.backward(collector, () -> { });
+            ck.backward(collector, () -> {});
           }
         }
         f.trainableParameters().values().forEach(p -> p.setRequiresGradient(false));
       }
     }
-    assertTrue(held[0] - held[1] >= (layers - 1) * perLayer,
-        "held after forward: plain " + held[0] + " B, checkpointed " + held[1] + " B; one layer's dequantized weights "
-            + perLayer + " B");
+    assertTrue(
+        held[0] - held[1] >= (layers - 1) * perLayer,
+        "held after forward: plain "
+            + held[0]
+            + " B, checkpointed "
+            + held[1]
+            + " B; one layer's dequantized weights "
+            + perLayer
+            + " B");
   }
 
   @Test
   void manyCheckpointedQloraStepsLeakNoArrays() {
     Path base = ModelInit.write(dir.resolve("base"), QloraTrainingTest.config(), 11);
     LoraLinearFactory f = lora(0.1, new Nf4LinearFactory());
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
-      TrainableSet adapters = m -> f.trainableParameters().entrySet().stream()
-          .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
+    try (CausalLM model =
+        ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+      TrainableSet adapters =
+          m ->
+              f.trainableParameters().entrySet().stream()
+                  .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true))
+                  .toList();
       assertFlatArrayCounts(model, adapters, f);
     }
   }
@@ -157,22 +204,52 @@ class GradientCheckpointingTest {
     }
   }
 
-  /** 25 checkpointed steps of 2 micro-batches: model and system array counts equal at steps 5 and 25. */
+  /**
+   * 25 checkpointed steps of 2 micro-batches: model and system array counts equal at steps 5 and
+   * 25.
+   */
   private void assertFlatArrayCounts(CausalLM model, TrainableSet trainable, RandomLayers random) {
-    TrainingConfig cfg = new TrainingConfig(2, 1, 25, 1e-3, LrSchedule.Kind.CONSTANT, null, null,
-        AdamWConfig.DEFAULTS, 1.0, 0, 0, 0, 0, dir.resolve("out"), false).withGradientCheckpointing(true);
+    TrainingConfig cfg =
+        new TrainingConfig(
+                2,
+                1,
+                25,
+                1e-3,
+                LrSchedule.Kind.CONSTANT,
+                null,
+                null,
+                AdamWConfig.DEFAULTS,
+                1.0,
+                0,
+                0,
+                0,
+                0,
+                dir.resolve("out"),
+                false)
+            .withGradientCheckpointing(true);
     try (NDManager probe = NDManager.newBaseManager()) {
       NDManager system = probe.getParentManager();
       int[][] counts = new int[2][2];
-      TrainingListener listener = report -> {
-        if (report.step() == 5 || report.step() == 25) {
-          int at = report.step() == 5 ? 0 : 1;
-          counts[at][0] = model.manager().getManagedArrays().size();
-          counts[at][1] = system.getManagedArrays().size();
-        }
-      };
-      TrainingResult r = new Trainer(model, trainable, (m, out) -> { }, TinyRuns.plan(TinyRuns.rows(8, 2), 2, true),
-          null, cfg, null, 5).withRandomLayers(random).run(listener, false);
+      TrainingListener listener =
+          report -> {
+            if (report.step() == 5 || report.step() == 25) {
+              int at = report.step() == 5 ? 0 : 1;
+              counts[at][0] = model.manager().getManagedArrays().size();
+              counts[at][1] = system.getManagedArrays().size();
+            }
+          };
+      TrainingResult r =
+          new Trainer(
+                  model,
+                  trainable,
+                  (m, out) -> {},
+                  TinyRuns.plan(TinyRuns.rows(8, 2), 2, true),
+                  null,
+                  cfg,
+                  null,
+                  5)
+              .withRandomLayers(random)
+              .run(listener, false);
       assertEquals(25, r.steps());
       assertTrue(counts[0][0] > 0, "counted at step 5");
       assertEquals(counts[0][0], counts[1][0], "model manager arrays, step 5 vs 25");
@@ -190,20 +267,21 @@ class GradientCheckpointingTest {
   /** Fresh B is zero, which zeroes A's gradient; random B makes every factor's gradient count. */
   private static void randomiseLoraB(Map<String, NDArray> trainable) {
     SplittableRandom rnd = new SplittableRandom(17);
-    trainable.forEach((n, a) -> {
-      if (n.endsWith("lora_B.weight")) {
-        float[] v = new float[Math.toIntExact(a.size())];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (rnd.nextDouble() - 0.5) * 0.1f;
-        }
-        a.set(FloatBuffer.wrap(v));
-      }
-    });
+    trainable.forEach(
+        (n, a) -> {
+          if (n.endsWith("lora_B.weight")) {
+            float[] v = new float[Math.toIntExact(a.size())];
+            for (int i = 0; i < v.length; i++) {
+              v[i] = (float) (rnd.nextDouble() - 0.5) * 0.1f;
+            }
+            a.set(FloatBuffer.wrap(v));
+          }
+        });
   }
 
   /**
-   * Gradients of one micro-batch (step 1, micro-batch 0) without and with checkpointing, each on
-   * a freshly loaded model, compared per tensor.
+   * Gradients of one micro-batch (step 1, micro-batch 0) without and with checkpointing, each on a
+   * freshly loaded model, compared per tensor.
    *
    * @param adapters LoRA factory to load with, or null for full fine-tuning
    */
@@ -223,11 +301,14 @@ class GradientCheckpointingTest {
     assertTrue(total > 0, "the gradients must not all be zero, else equality shows nothing");
   }
 
-  private static Map<String, float[]> gradients(Path base, Supplier<LoraLinearFactory> adapters, Batch batch,
-      boolean checkpointed) {
+  private static Map<String, float[]> gradients(
+      Path base, Supplier<LoraLinearFactory> adapters, Batch batch, boolean checkpointed) {
     LoraLinearFactory f = adapters == null ? null : adapters.get();
-    try (CausalLM model = f == null ? ModelLoader.load(new LocalModelSource(base))
-        : ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
+    try (CausalLM model =
+        f == null
+            ? ModelLoader.load(new LocalModelSource(base))
+            : ModelLoader.load(
+                new LocalModelSource(base), Engine.getInstance().defaultDevice(), f)) {
       Map<String, NDArray> trainable = f == null ? model.parameters() : f.trainableParameters();
       RandomLayers random = f == null ? RandomLayers.NONE : f;
       if (f != null) {
@@ -239,11 +320,18 @@ class GradientCheckpointingTest {
       try (NDManager step = model.newStepManager();
           GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         random.startMicroBatch(1, 0);
-        NDArray denominator = step.full(new Shape(), (float) batch.targetTokens(), DataType.FLOAT32);
+        NDArray denominator =
+            step.full(new Shape(), (float) batch.targetTokens(), DataType.FLOAT32);
         if (checkpointed) {
           CrossEntropy.Inputs in = CrossEntropy.inputs(step, batch);
-          CheckpointedForward ck = CheckpointedForward.run(model, step, in.ids(), in.positions(), in.bias(),
-              logits -> CrossEntropy.sumOfLogits(step, batch, logits).div(denominator));
+          CheckpointedForward ck =
+              CheckpointedForward.run(
+                  model,
+                  step,
+                  in.ids(),
+                  in.positions(),
+                  in.bias(),
+                  logits -> CrossEntropy.sumOfLogits(step, batch, logits).div(denominator));
           System.gc(); // NOTES.md: scalars freed between forward and backward would show here
           ck.backward(collector, () -> random.startMicroBatch(1, 0));
         } else {
@@ -269,11 +357,14 @@ class GradientCheckpointingTest {
       scale = Math.max(scale, Math.abs(expected[i]));
       diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
     }
-    assertTrue(diff <= RELATIVE * scale + 1e-12, name + ": max diff " + diff + " vs max |value| " + scale);
+    assertTrue(
+        diff <= RELATIVE * scale + 1e-12, name + ": max diff " + diff + " vs max |value| " + scale);
   }
 
   private static long bytes(NDManager step, Set<NDArray> owned) {
-    return step.getManagedArrays().stream().filter(a -> !owned.contains(a) && !a.isReleased())
-        .mapToLong(a -> a.size() * a.getDataType().getNumOfBytes()).sum();
+    return step.getManagedArrays().stream()
+        .filter(a -> !owned.contains(a) && !a.isReleased())
+        .mapToLong(a -> a.size() * a.getDataType().getNumOfBytes())
+        .sum();
   }
 }

@@ -27,22 +27,46 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checkpoints are complete or ignored, and resuming reproduces the uninterrupted run bit for bit. */
+/**
+ * Checkpoints are complete or ignored, and resuming reproduces the uninterrupted run bit for bit.
+ */
 class ResumeTest {
   @TempDir Path dir;
 
-  // 8 rows, micro-batch 2, accumulation 2: 2 steps per epoch, 3 epochs = 6 steps, shuffled per epoch
+  // 8 rows, micro-batch 2, accumulation 2: 2 steps per epoch, 3 epochs = 6 steps, shuffled per
+  // epoch
   private final List<TrainingSequence> rows = TinyRuns.rows(8, 21);
 
   private TrainingConfig config(Path out) {
-    return new TrainingConfig(2, 3, 0, 5e-3, LrSchedule.Kind.COSINE, 1, null,
-        AdamWConfig.DEFAULTS.withWeightDecay(0.1), 1.0, 0, 2, 0, 0, out, false);
+    return new TrainingConfig(
+        2,
+        3,
+        0,
+        5e-3,
+        LrSchedule.Kind.COSINE,
+        1,
+        null,
+        AdamWConfig.DEFAULTS.withWeightDecay(0.1),
+        1.0,
+        0,
+        2,
+        0,
+        0,
+        out,
+        false);
   }
 
   private Trainer trainer(CausalLM model, Path base, Path out) {
     ObjectNode job = JsonNodeFactory.instance.objectNode().put("base_model", base.toString());
-    return new Trainer(model, TrainableSet.full(), new FullModelWriter(base), TinyRuns.plan(rows, 2, true), null,
-        config(out), job, 5);
+    return new Trainer(
+        model,
+        TrainableSet.full(),
+        new FullModelWriter(base),
+        TinyRuns.plan(rows, 2, true),
+        null,
+        config(out),
+        job,
+        5);
   }
 
   @Test
@@ -56,11 +80,14 @@ class ResumeTest {
     Path resumed = dir.resolve("resumed");
     try (CausalLM model = TinyRuns.load(base)) {
       Trainer t = trainer(model, base, resumed);
-      TrainingResult r = t.run(report -> {
-        if (report.step() == 3) {
-          t.requestStop(); // "killed" one step after the step-2 checkpoint
-        }
-      }, false);
+      TrainingResult r =
+          t.run(
+              report -> {
+                if (report.step() == 3) {
+                  t.requestStop(); // "killed" one step after the step-2 checkpoint
+                }
+              },
+              false);
       assertTrue(r.interrupted());
       assertFalse(Files.exists(resumed.resolve(SafetensorsCheckpoint.SINGLE)));
     }
@@ -73,10 +100,12 @@ class ResumeTest {
     }
     byte[] a = Files.readAllBytes(straight.resolve(SafetensorsCheckpoint.SINGLE));
     byte[] b = Files.readAllBytes(resumed.resolve(SafetensorsCheckpoint.SINGLE));
-    assertArrayEquals(a, b, "final model.safetensors differs between uninterrupted and resumed runs");
+    assertArrayEquals(
+        a, b, "final model.safetensors differs between uninterrupted and resumed runs");
     byte[] base0 = Files.readAllBytes(base.resolve(SafetensorsCheckpoint.SINGLE));
     assertFalse(java.util.Arrays.equals(a, base0), "training must change the weights");
-    assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/step-6/optimizer.safetensors")),
+    assertArrayEquals(
+        Files.readAllBytes(straight.resolve("checkpoints/step-6/optimizer.safetensors")),
         Files.readAllBytes(resumed.resolve("checkpoints/step-6/optimizer.safetensors")));
     assertTrue(Files.exists(resumed.resolve("config.json")));
   }
@@ -88,19 +117,23 @@ class ResumeTest {
     Path straight = dir.resolve("straight");
     assertEquals(6, lora(base, straight, 0.1, 0, false).steps());
     Path resumed = dir.resolve("resumed");
-    TrainingResult stopped = lora(base, resumed, 0.1, 3, false); // "killed" after step 3; step 2 saved
+    TrainingResult stopped =
+        lora(base, resumed, 0.1, 3, false); // "killed" after step 3; step 2 saved
     assertTrue(stopped.interrupted());
     assertFalse(Files.exists(resumed.resolve(ADAPTER)));
     TrainingResult r = lora(base, resumed, 0.1, 0, true);
     assertEquals(2, r.resumedFrom());
     assertEquals(6, r.steps());
     byte[] a = Files.readAllBytes(straight.resolve(ADAPTER));
-    assertArrayEquals(a, Files.readAllBytes(resumed.resolve(ADAPTER)),
+    assertArrayEquals(
+        a,
+        Files.readAllBytes(resumed.resolve(ADAPTER)),
         "adapter differs between the uninterrupted and the resumed run with lora_dropout 0.1");
 
     Path noDropout = dir.resolve("no-dropout");
     lora(base, noDropout, 0.0, 0, false);
-    assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(noDropout.resolve(ADAPTER))),
+    assertFalse(
+        java.util.Arrays.equals(a, Files.readAllBytes(noDropout.resolve(ADAPTER))),
         "lora_dropout 0.1 must change the trained adapter (dropout is active in training)");
   }
 
@@ -110,20 +143,32 @@ class ResumeTest {
   private TrainingResult lora(Path base, Path out, double dropout, int stopAfter, boolean resume) {
     LoraConfig lora = new LoraConfig(4, 8, dropout, List.of(LoraConfig.ALL_LINEAR), false, 5);
     LoraLinearFactory factory = LoraLinearFactory.fresh(lora);
-    try (CausalLM model = ModelLoader.load(new LocalModelSource(base),
-        ai.djl.engine.Engine.getInstance().defaultDevice(), factory)) {
-      TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
-          .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
-      OutputWriter peft = (m, o) -> PeftAdapterWriter.write(o, new AdapterConfig(lora, base.toString()),
-          factory.layers());
+    try (CausalLM model =
+        ModelLoader.load(
+            new LocalModelSource(base),
+            ai.djl.engine.Engine.getInstance().defaultDevice(),
+            factory)) {
+      TrainableSet adapters =
+          m ->
+              factory.trainableParameters().entrySet().stream()
+                  .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true))
+                  .toList();
+      OutputWriter peft =
+          (m, o) ->
+              PeftAdapterWriter.write(
+                  o, new AdapterConfig(lora, base.toString()), factory.layers());
       ObjectNode job = JsonNodeFactory.instance.objectNode().put("base_model", base.toString());
-      Trainer t = new Trainer(model, adapters, peft, TinyRuns.plan(rows, 2, true), null, config(out), job, 5)
-          .withRandomLayers(factory);
-      return t.run(report -> {
-        if (report.step() == stopAfter) {
-          t.requestStop();
-        }
-      }, resume);
+      Trainer t =
+          new Trainer(
+                  model, adapters, peft, TinyRuns.plan(rows, 2, true), null, config(out), job, 5)
+              .withRandomLayers(factory);
+      return t.run(
+          report -> {
+            if (report.step() == stopAfter) {
+              t.requestStop();
+            }
+          },
+          resume);
     }
   }
 
@@ -135,8 +180,10 @@ class ResumeTest {
       trainer(model, base, out).run(TrainingListener.NONE, false);
     }
     Path ck = out.resolve(Checkpoints.DIR);
-    assertTrue(Files.isDirectory(ck.resolve("step-2")) && Files.isDirectory(ck.resolve("step-4"))
-        && Files.isDirectory(ck.resolve("step-6")));
+    assertTrue(
+        Files.isDirectory(ck.resolve("step-2"))
+            && Files.isDirectory(ck.resolve("step-4"))
+            && Files.isDirectory(ck.resolve("step-6")));
     Files.delete(ck.resolve("step-6").resolve(Checkpoints.MANIFEST));
     Path weights = ck.resolve("step-4").resolve(Checkpoints.TRAINABLE);
     byte[] bytes = Files.readAllBytes(weights);
@@ -149,9 +196,13 @@ class ResumeTest {
     Checkpoints.Scan scan = Checkpoints.latest(out);
     assertEquals(ck.resolve("step-2"), scan.latest().orElseThrow());
     assertEquals(2, scan.rejected().size());
-    assertTrue(scan.rejected().get(0).contains("step-6") && scan.rejected().get(0).contains("manifest.json"),
+    assertTrue(
+        scan.rejected().get(0).contains("step-6")
+            && scan.rejected().get(0).contains("manifest.json"),
         scan.rejected().get(0));
-    assertTrue(scan.rejected().get(1).contains("step-4") && scan.rejected().get(1).contains("trainable.safetensors"),
+    assertTrue(
+        scan.rejected().get(1).contains("step-4")
+            && scan.rejected().get(1).contains("trainable.safetensors"),
         scan.rejected().get(1));
 
     List<String> messages = new ArrayList<>();
@@ -159,11 +210,22 @@ class ResumeTest {
       TrainingResult r = trainer(model, base, out).run(collecting(messages), true);
       assertEquals(2, r.resumedFrom());
     }
-    assertTrue(messages.stream().anyMatch(m -> m.contains("ignoring") && m.contains("step-4")
-        && m.contains("does not match its sha256")), String.join("\n", messages));
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.contains("ignoring")
+                        && m.contains("step-4")
+                        && m.contains("does not match its sha256")),
+        String.join("\n", messages));
     assertFalse(Files.exists(unfinished), "the unfinished write's folder is removed on resume");
-    assertTrue(messages.stream().anyMatch(m -> m.contains("removed unfinished checkpoint write")
-        && m.contains(".step-8.tmp-123456")), String.join("\n", messages));
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.contains("removed unfinished checkpoint write")
+                        && m.contains(".step-8.tmp-123456")),
+        String.join("\n", messages));
   }
 
   /** A listener that keeps the trainer's messages (resume decisions, ignored checkpoints). */

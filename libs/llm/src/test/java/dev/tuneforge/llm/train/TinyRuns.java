@@ -18,8 +18,7 @@ import java.util.Random;
 final class TinyRuns {
   static final int VOCAB = 64;
 
-  private TinyRuns() {
-  }
+  private TinyRuns() {}
 
   static ObjectNode config() {
     ObjectNode c = new ObjectMapper().createObjectNode();

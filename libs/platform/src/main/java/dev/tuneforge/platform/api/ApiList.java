@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * An OpenAI list object: {@code {"object":"list","data":[…],"first_id","last_id","has_more"}}.
- * Build it with {@link Page#parse} and {@link Page#of}; a client pages on with {@code ?after=<last_id>} while
- * {@code has_more} is true.
+ * Build it with {@link Page#parse} and {@link Page#of}; a client pages on with {@code
+ * ?after=<last_id>} while {@code has_more} is true.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ApiList<T>(

@@ -8,22 +8,26 @@ import java.util.function.Function;
 /**
  * The paging parameters of a list request ({@code after}, {@code limit} 1–100, default 20) and the
  * one place that cuts a page out of an ordered list. The cursor is the id of the last object a
- * client saw; an id that is not in the list (never was, or another team's) is a 400 naming
- * {@code after}, not a silently empty page.
+ * client saw; an id that is not in the list (never was, or another team's) is a 400 naming {@code
+ * after}, not a silently empty page.
  */
 public record Page(String after, int limit) {
 
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
 
-  /** From raw query values, so a non-number {@code limit} is our 400 naming it, not a framework 404. */
+  /**
+   * From raw query values, so a non-number {@code limit} is our 400 naming it, not a framework 404.
+   */
   public static Page parse(String after, String limit) {
     int n = DEFAULT_LIMIT;
     if (limit != null) {
       try {
         n = Integer.parseInt(limit.trim());
       } catch (NumberFormatException e) {
-        throw ApiException.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
+        throw ApiException.invalid(
+            "limit",
+            "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
       }
       if (n < 1 || n > MAX_LIMIT) {
         throw ApiException.invalid("limit", "limit must be from 1 to " + MAX_LIMIT + ", was " + n);
@@ -44,12 +48,14 @@ public record Page(String after, int limit) {
         }
       }
       if (start < 0) {
-        throw ApiException.invalid("after", "no object with id '" + after + "' in this list to page after");
+        throw ApiException.invalid(
+            "after", "no object with id '" + after + "' in this list to page after");
       }
     }
     int end = Math.min(ordered.size(), start + limit);
     List<T> data = new ArrayList<>(ordered.subList(start, end));
-    return ApiList.of(data,
+    return ApiList.of(
+        data,
         data.isEmpty() ? null : id.apply(data.get(0)),
         data.isEmpty() ? null : id.apply(data.get(data.size() - 1)),
         end < ordered.size());

@@ -1,8 +1,8 @@
 package dev.tuneforge.platform.auth;
 
 import dev.tuneforge.events.ApiKeyIssued;
-import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.events.ApiKeyRevoked;
+import dev.tuneforge.events.ApiKeySecrets;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.platform.KafkaViews;
@@ -43,31 +43,53 @@ public class ApiKeyStore implements ApiKeyDirectory {
   /** Starts the view; the service's readiness (kafka-views) stays down until it has caught up. */
   @PostConstruct
   void start() {
-    view = views.start("api-keys", List.of(topic), ViewProjection.of(e -> table.apply(e.payload())));
+    view =
+        views.start("api-keys", List.of(topic), ViewProjection.of(e -> table.apply(e.payload())));
   }
 
   public KafkaView view() {
     return view;
   }
 
-  /** Issues a key for {@code request} (already validated), visible to this replica when this returns. */
+  /**
+   * Issues a key for {@code request} (already validated), visible to this replica when this
+   * returns.
+   */
   public IssuedKey issue(NewKey request) {
     String secret = ApiKeySecrets.newSecret();
-    var event = new ApiKeyIssued(ApiKeySecrets.newId(), request.name() == null ? "" : request.name(), request.team(),
-        request.role(), ApiKeySecrets.sha256(secret), Instant.now());
+    var event =
+        new ApiKeyIssued(
+            ApiKeySecrets.newId(),
+            request.name() == null ? "" : request.name(),
+            request.team(),
+            request.role(),
+            ApiKeySecrets.sha256(secret),
+            Instant.now());
     publisher.publishAndAwait(topic, event, view, WRITE_TIMEOUT);
     return new IssuedKey(table.byId(event.keyId()).orElseThrow(), secret);
   }
 
-  /** Revokes key {@code id}; empty if there is none. Revoking twice keeps the first revocation time. */
+  /**
+   * Revokes key {@code id}; empty if there is none. Revoking twice keeps the first revocation time.
+   */
   public Optional<ApiKey> revoke(String id) {
     Optional<ApiKey> key = table.byId(id);
     if (key.isEmpty() || key.get().revoked()) {
       return key;
     }
     ApiKey k = key.get();
-    publisher.publishAndAwait(topic, new ApiKeyRevoked(k.id(), k.name(), k.team(), k.role().wireName(),
-        k.secretSha256(), k.createdAt(), Instant.now()), view, WRITE_TIMEOUT);
+    publisher.publishAndAwait(
+        topic,
+        new ApiKeyRevoked(
+            k.id(),
+            k.name(),
+            k.team(),
+            k.role().wireName(),
+            k.secretSha256(),
+            k.createdAt(),
+            Instant.now()),
+        view,
+        WRITE_TIMEOUT);
     return table.byId(id);
   }
 

@@ -20,13 +20,32 @@ public final class ApiKeyTable implements ApiKeyDirectory {
   private final Map<String, ApiKey> byId = new ConcurrentHashMap<>();
   private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
 
-  /** Applies one fact; events of other types are ignored. An unknown role makes the key unusable, not the view. */
+  /**
+   * Applies one fact; events of other types are ignored. An unknown role makes the key unusable,
+   * not the view.
+   */
   public void apply(Event event) {
     ApiKey key;
     if (event instanceof ApiKeyIssued e) {
-      key = new ApiKey(e.keyId(), e.name(), e.team(), Role.parse(e.role()).orElse(null), e.secretSha256(), e.createdAt(), null);
+      key =
+          new ApiKey(
+              e.keyId(),
+              e.name(),
+              e.team(),
+              Role.parse(e.role()).orElse(null),
+              e.secretSha256(),
+              e.createdAt(),
+              null);
     } else if (event instanceof ApiKeyRevoked e) {
-      key = new ApiKey(e.keyId(), e.name(), e.team(), Role.parse(e.role()).orElse(null), e.secretSha256(), e.createdAt(), e.revokedAt());
+      key =
+          new ApiKey(
+              e.keyId(),
+              e.name(),
+              e.team(),
+              Role.parse(e.role()).orElse(null),
+              e.secretSha256(),
+              e.createdAt(),
+              e.revokedAt());
     } else {
       return;
     }

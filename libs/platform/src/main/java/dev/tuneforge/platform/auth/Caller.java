@@ -4,9 +4,9 @@ import dev.tuneforge.platform.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 
 /**
- * Who is calling: the key id, team and role of the request's API key, set by
- * {@link ApiKeyAuthentication} before any resource runs. Resources inject it, call
- * {@link #requireRole} first and scope every read and write to {@link #team()}.
+ * Who is calling: the key id, team and role of the request's API key, set by {@link
+ * ApiKeyAuthentication} before any resource runs. Resources inject it, call {@link #requireRole}
+ * first and scope every read and write to {@link #team()}.
  */
 @RequestScoped
 public class Caller {
@@ -32,8 +32,13 @@ public class Caller {
   /** 403 naming the operation and the role it needs, unless this caller's role grants it. */
   public Caller requireRole(Role required) {
     if (!key().role().grants(required)) {
-      throw ApiException.forbidden("this API key has role '" + key().role().wireName() + "'; this operation needs '"
-          + required.wireName() + "'" + (required == Role.ADMIN ? "" : " or 'admin'"));
+      throw ApiException.forbidden(
+          "this API key has role '"
+              + key().role().wireName()
+              + "'; this operation needs '"
+              + required.wireName()
+              + "'"
+              + (required == Role.ADMIN ? "" : " or 'admin'"));
     }
     return this;
   }

@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * {@code /v1/keys}: issue, list and revoke API keys (admin only), and {@code GET /v1/keys/self} for
  * any key to see its own id, team and role. It lives in libs/platform, so every service can serve
- * it (each writes to and reads from the same topic); the gateway and the Ingress route
- * {@code /v1/keys} to dataset-service.
+ * it (each writes to and reads from the same topic); the gateway and the Ingress route {@code
+ * /v1/keys} to dataset-service.
  */
 @Path("/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,7 +38,8 @@ public class KeysResource {
   public Response create(NewKey request) {
     caller.requireRole(Role.ADMIN);
     if (request == null) {
-      throw ApiException.invalid("body", "expected a JSON object with team, role and optionally name");
+      throw ApiException.invalid(
+          "body", "expected a JSON object with team, role and optionally name");
     }
     var errors = request.validate();
     if (!errors.isEmpty()) {
@@ -52,10 +53,15 @@ public class KeysResource {
 
   /** Every key of every team, oldest first, without secrets; paged by key id. */
   @GET
-  public ApiList<Map<String, Object>> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+  public ApiList<Map<String, Object>> list(
+      @QueryParam("after") String after, @QueryParam("limit") String limit) {
     caller.requireRole(Role.ADMIN);
     ApiList<ApiKey> page = Page.parse(after, limit).of(keys.all(), ApiKey::id);
-    return ApiList.of(page.data().stream().map(KeysResource::json).toList(), page.firstId(), page.lastId(), page.hasMore());
+    return ApiList.of(
+        page.data().stream().map(KeysResource::json).toList(),
+        page.firstId(),
+        page.lastId(),
+        page.hasMore());
   }
 
   @GET

@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 /**
  * What a key may do. {@code viewer} reads; {@code trainer} reads and uploads, curates, creates and
  * cancels jobs, evaluates, chats; {@code reviewer} reads and promotes to production; {@code admin}
- * manages keys and has every right of the others. Trainer and reviewer are separate on purpose:
- * the one who trains a model is not the one who ships it.
+ * manages keys and has every right of the others. Trainer and reviewer are separate on purpose: the
+ * one who trains a model is not the one who ships it.
  */
 public enum Role {
   VIEWER,

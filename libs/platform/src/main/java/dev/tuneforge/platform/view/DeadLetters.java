@@ -32,7 +32,10 @@ public final class DeadLetters implements AutoCloseable {
   public static final String TOPIC = "dead-letter-topic";
   public static final String PARTITION = "dead-letter-partition";
   public static final String OFFSET = "dead-letter-offset";
-  /** Which view moved the record aside: several views of one service share its dead-letter topic. */
+
+  /**
+   * Which view moved the record aside: several views of one service share its dead-letter topic.
+   */
   public static final String VIEW = "dead-letter-view";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -53,7 +56,10 @@ public final class DeadLetters implements AutoCloseable {
     return topic;
   }
 
-  /** Reads what this view already dead-lettered (up to the topic's end now), giving up after {@code timeout}. */
+  /**
+   * Reads what this view already dead-lettered (up to the topic's end now), giving up after {@code
+   * timeout}.
+   */
   void loadAlreadySent(Duration timeout) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         KafkaClients.groupless(connection, view + "-dead-letters")) {
@@ -67,13 +73,21 @@ public final class DeadLetters implements AutoCloseable {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!reached(consumer, end)) {
         if (System.nanoTime() > deadline) {
-          LOG.warn("view {}: could not read {} within {}; records it already dead-lettered may be sent again",
-              view, topic, timeout);
+          LOG.warn(
+              "view {}: could not read {} within {}; records it already dead-lettered may be sent again",
+              view,
+              topic,
+              timeout);
           return;
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (view.equals(header(r.headers(), VIEW))) {
-            alreadySent.add(header(r.headers(), TOPIC) + "/" + header(r.headers(), PARTITION) + "/" + header(r.headers(), OFFSET));
+            alreadySent.add(
+                header(r.headers(), TOPIC)
+                    + "/"
+                    + header(r.headers(), PARTITION)
+                    + "/"
+                    + header(r.headers(), OFFSET));
           }
         }
       }
@@ -122,7 +136,13 @@ public final class DeadLetters implements AutoCloseable {
       producer.send(out).get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "cannot write " + id + " to dead-letter topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+          "cannot write "
+              + id
+              + " to dead-letter topic "
+              + topic
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     }
     alreadySent.add(id);
     return true;

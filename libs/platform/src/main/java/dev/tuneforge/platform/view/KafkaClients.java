@@ -38,7 +38,8 @@ final class KafkaClients {
    * A producer that neither loses nor duplicates: acks from every in-sync replica, idempotence
    * (broker-side de-duplication of retries), retries until {@code delivery.timeout.ms}.
    */
-  static KafkaProducer<byte[], byte[]> acknowledged(Map<String, Object> connection, String clientId) {
+  static KafkaProducer<byte[], byte[]> acknowledged(
+      Map<String, Object> connection, String clientId) {
     Map<String, Object> c = new HashMap<>(connection);
     c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ProducerConfig.ACKS_CONFIG, "all");

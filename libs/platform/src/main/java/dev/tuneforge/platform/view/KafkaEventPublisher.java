@@ -16,10 +16,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Publishes events and waits for the broker's acknowledgement (acks=all, idempotent producer), so
- * a service answers its client only once the fact is recorded; returns where the record landed so
- * the caller can wait for its own view to reach it. The record key is the event's key: facts about
- * one job or dataset stay ordered on one partition.
+ * Publishes events and waits for the broker's acknowledgement (acks=all, idempotent producer), so a
+ * service answers its client only once the fact is recorded; returns where the record landed so the
+ * caller can wait for its own view to reach it. The record key is the event's key: facts about one
+ * job or dataset stay ordered on one partition.
  */
 public final class KafkaEventPublisher implements AutoCloseable {
 
@@ -69,8 +69,15 @@ public final class KafkaEventPublisher implements AutoCloseable {
 
   private static PublishException failed(String topic, EventEnvelope envelope, Throwable cause) {
     return new PublishException(
-        "the broker did not acknowledge " + envelope.type() + " " + envelope.key() + " on topic " + topic
-            + ": " + cause, cause);
+        "the broker did not acknowledge "
+            + envelope.type()
+            + " "
+            + envelope.key()
+            + " on topic "
+            + topic
+            + ": "
+            + cause,
+        cause);
   }
 
   @Override

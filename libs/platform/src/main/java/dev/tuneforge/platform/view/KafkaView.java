@@ -26,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's queryable state, rebuilt from Kafka: at start it reads its topics from the
- * beginning (partitions assigned by hand, no consumer group, nothing committed) and folds every
- * event into a {@link ViewProjection}, then keeps following the topics on its own thread.
- * It is {@link #caughtUp()} once it has reached the end offsets it saw at start; a record it
- * cannot decode goes to the dead-letter topic and the view keeps going; an {@code eventId} seen
- * before is not applied again.
+ * A service's queryable state, rebuilt from Kafka: at start it reads its topics from the beginning
+ * (partitions assigned by hand, no consumer group, nothing committed) and folds every event into a
+ * {@link ViewProjection}, then keeps following the topics on its own thread. It is {@link
+ * #caughtUp()} once it has reached the end offsets it saw at start; a record it cannot decode goes
+ * to the dead-letter topic and the view keeps going; an {@code eventId} seen before is not applied
+ * again.
  *
  * <pre>{@code
  * KafkaView view = KafkaView.builder("jobs")
@@ -60,8 +60,10 @@ public final class KafkaView implements AutoCloseable {
 
   /** Next offset to read per partition; written by the view thread only. */
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+
   /** End offsets seen at start-up; null until the view has found all its topics. */
   private volatile Map<TopicPartition, Long> targets;
+
   private volatile boolean caughtUp;
   private volatile boolean closed;
   private volatile Throwable failure;
@@ -134,7 +136,8 @@ public final class KafkaView implements AutoCloseable {
    *
    * @throws IllegalArgumentException if this view does not read {@code position.topic()}
    */
-  public boolean awaitPosition(RecordPosition position, Duration timeout) throws InterruptedException {
+  public boolean awaitPosition(RecordPosition position, Duration timeout)
+      throws InterruptedException {
     if (!topics.contains(position.topic())) {
       throw new IllegalArgumentException(
           "view " + name + " reads " + topics + ", not topic '" + position.topic() + "'");
@@ -164,7 +167,9 @@ public final class KafkaView implements AutoCloseable {
     }
   }
 
-  /** Why the view stopped following its topics on its own, or null while it runs (or was closed). */
+  /**
+   * Why the view stopped following its topics on its own, or null while it runs (or was closed).
+   */
   public Throwable failure() {
     return failure;
   }
@@ -177,7 +182,8 @@ public final class KafkaView implements AutoCloseable {
     if (t != null) {
       t.forEach((tp, o) -> tgt.put(tp.toString(), o));
     }
-    return new ViewStatus(name, caughtUp, pos, tgt, applied.get(), duplicates.get(), deadLettered.get());
+    return new ViewStatus(
+        name, caughtUp, pos, tgt, applied.get(), duplicates.get(), deadLettered.get());
   }
 
   /** Stops following the topics; the state built so far stays readable. */
@@ -257,7 +263,11 @@ public final class KafkaView implements AutoCloseable {
         deadLetters.loadAlreadySent(Duration.ofSeconds(30));
         return;
       } catch (KafkaException e) {
-        LOG.warn("view {}: cannot read dead-letter topic {} yet: {}", name, deadLetters.topic(), e.toString());
+        LOG.warn(
+            "view {}: cannot read dead-letter topic {} yet: {}",
+            name,
+            deadLetters.topic(),
+            e.toString());
         sleep(RETRY);
       }
     }
@@ -327,7 +337,13 @@ public final class KafkaView implements AutoCloseable {
       } catch (RuntimeException e) {
         // Not the record's fault (the dead-letter topic could not be written): read it again.
         consumer.seek(tp, r.offset());
-        LOG.warn("view {}: cannot handle {}-{}@{}: {}; retrying", name, r.topic(), r.partition(), r.offset(), e.toString());
+        LOG.warn(
+            "view {}: cannot handle {}-{}@{}: {}; retrying",
+            name,
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e.toString());
         sleep(RETRY);
         return;
       }
@@ -360,8 +376,10 @@ public final class KafkaView implements AutoCloseable {
       projection.apply(event, at);
       applied.incrementAndGet();
     } catch (RuntimeException e) {
-      LOG.error("view {}: projection failed on {} ({} {})", name, at, event.type(), event.eventId(), e);
-      // Not seen after all: if the dead-letter write fails, the retry of this record must get here again.
+      LOG.error(
+          "view {}: projection failed on {} ({} {})", name, at, event.type(), event.eventId(), e);
+      // Not seen after all: if the dead-letter write fails, the retry of this record must get here
+      // again.
       seenEventIds.remove(event.eventId());
       deadLetter(r, "view " + name + " could not apply " + event.type() + ": " + e, e);
     }
@@ -371,7 +389,14 @@ public final class KafkaView implements AutoCloseable {
       throws InterruptedException {
     if (deadLetters.send(r, reason, cause)) {
       deadLettered.incrementAndGet();
-      LOG.warn("view {}: {}-{}@{} moved to {}: {}", name, r.topic(), r.partition(), r.offset(), deadLetters.topic(), reason);
+      LOG.warn(
+          "view {}: {}-{}@{} moved to {}: {}",
+          name,
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          deadLetters.topic(),
+          reason);
     }
   }
 
@@ -397,7 +422,12 @@ public final class KafkaView implements AutoCloseable {
       }
     }
     caughtUp = true;
-    LOG.info("view {}: caught up ({} applied, {} duplicates, {} dead-lettered)", name, applied.get(), duplicates.get(), deadLettered.get());
+    LOG.info(
+        "view {}: caught up ({} applied, {} duplicates, {} dead-lettered)",
+        name,
+        applied.get(),
+        duplicates.get(),
+        deadLettered.get());
   }
 
   /** A pause that {@link #close()} cuts short (interrupting would break the clients' own close). */
@@ -502,7 +532,8 @@ public final class KafkaView implements AutoCloseable {
         throw new IllegalArgumentException("view " + name + ": no dead-letter topic");
       }
       if (topics.contains(deadLetterTopic)) {
-        throw new IllegalArgumentException("view " + name + ": reads its own dead-letter topic " + deadLetterTopic);
+        throw new IllegalArgumentException(
+            "view " + name + ": reads its own dead-letter topic " + deadLetterTopic);
       }
       if (!connection.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
         throw new IllegalArgumentException("view " + name + ": no bootstrap.servers");

@@ -1,8 +1,8 @@
 package dev.tuneforge.platform.view;
 
 /**
- * A write was recorded, but the view that should show it did not reach it in time: the caller
- * must not answer as if the client's next read will see it.
+ * A write was recorded, but the view that should show it did not reach it in time: the caller must
+ * not answer as if the client's next read will see it.
  */
 public class StaleViewException extends RuntimeException {
   private final transient RecordPosition position;

@@ -16,8 +16,8 @@ public interface ViewProjection {
   void apply(EventEnvelope event, RecordPosition position);
 
   /**
-   * A tombstone (a record with a key and no value) on a compacted topic: the state of {@code key} is
-   * gone. Append-only topics never carry one; the default ignores it.
+   * A tombstone (a record with a key and no value) on a compacted topic: the state of {@code key}
+   * is gone. Append-only topics never carry one; the default ignores it.
    */
   default void remove(String key, RecordPosition position) {}
 

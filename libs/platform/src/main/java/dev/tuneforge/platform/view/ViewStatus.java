@@ -3,10 +3,10 @@ package dev.tuneforge.platform.view;
 import java.util.Map;
 
 /**
- * A snapshot of a view's progress for health checks and logs. {@code positions} maps
- * {@code topic-partition} to the next offset the view will read; {@code targets} to the end offset
- * seen at start-up, which the view must reach before it is caught up. {@code targets} is empty
- * while the view is still discovering its topics.
+ * A snapshot of a view's progress for health checks and logs. {@code positions} maps {@code
+ * topic-partition} to the next offset the view will read; {@code targets} to the end offset seen at
+ * start-up, which the view must reach before it is caught up. {@code targets} is empty while the
+ * view is still discovering its topics.
  */
 public record ViewStatus(
     String name,

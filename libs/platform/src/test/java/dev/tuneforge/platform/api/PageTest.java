@@ -49,7 +49,8 @@ class PageTest {
       assertEquals(400, e.status());
       assertEquals("limit", e.param());
     }
-    ApiException e = assertThrows(ApiException.class, () -> Page.parse("zz", null).of(IDS, Function.identity()));
+    ApiException e =
+        assertThrows(ApiException.class, () -> Page.parse("zz", null).of(IDS, Function.identity()));
     assertEquals("after", e.param());
     assertTrue(e.getMessage().contains("zz"));
   }

@@ -24,7 +24,8 @@ class ApiKeyAuthenticationTest {
 
   ApiKeyAuthenticationTest() {
     auth.keys = table;
-    table.apply(new ApiKeyIssued("key-1", "ci", "alpha", "trainer", ApiKeySecrets.sha256(secret), created));
+    table.apply(
+        new ApiKeyIssued("key-1", "ci", "alpha", "trainer", ApiKeySecrets.sha256(secret), created));
   }
 
   @Test
@@ -32,29 +33,52 @@ class ApiKeyAuthenticationTest {
     ApiKey key = auth.check(List.of("Bearer " + secret));
     assertEquals("alpha", key.team());
     assertEquals(Role.TRAINER, key.role());
-    assertEquals(key, auth.check(List.of("bearer   " + secret + "  ")), "scheme is case-insensitive, spaces trimmed");
+    assertEquals(
+        key,
+        auth.check(List.of("bearer   " + secret + "  ")),
+        "scheme is case-insensitive, spaces trimmed");
   }
 
   @Test
   void everyMalformedOrUnknownHeaderIs401WithoutEchoingIt() {
     char[] big = new char[10 * 1024];
     Arrays.fill(big, 'x');
-    List<List<String>> bad = List.of(List.of(), List.of(""), List.of("Bearer"), List.of("Bearer "), List.of("Basic dXNlcjpwYXNz"),
-        List.of("Bearer " + new String(big)), List.of("Bearer tf-ключ"), List.of("Bearer " + secret + " x"),
-        List.of("Bearer tf-unknown"), List.of("Bearer " + secret, "Bearer " + secret));
+    List<List<String>> bad =
+        List.of(
+            List.of(),
+            List.of(""),
+            List.of("Bearer"),
+            List.of("Bearer "),
+            List.of("Basic dXNlcjpwYXNz"),
+            List.of("Bearer " + new String(big)),
+            List.of("Bearer tf-ключ"),
+            List.of("Bearer " + secret + " x"),
+            List.of("Bearer tf-unknown"),
+            List.of("Bearer " + secret, "Bearer " + secret));
     for (List<String> values : bad) {
-      ApiException e = assertThrows(ApiException.class, () -> auth.check(values), values.toString());
+      ApiException e =
+          assertThrows(ApiException.class, () -> auth.check(values), values.toString());
       assertEquals(401, e.status());
       assertEquals("invalid_api_key", e.code());
-      assertFalse(e.getMessage().contains("xxxxxxxx") || e.getMessage().contains("ключ"), e.getMessage());
+      assertFalse(
+          e.getMessage().contains("xxxxxxxx") || e.getMessage().contains("ключ"), e.getMessage());
     }
     assertThrows(ApiException.class, () -> auth.check(null));
   }
 
   @Test
   void aRevokedKeyIs401AndTheTableKeepsItsState() {
-    table.apply(new ApiKeyRevoked("key-1", "ci", "alpha", "trainer", ApiKeySecrets.sha256(secret), created, created.plusSeconds(60)));
-    ApiException e = assertThrows(ApiException.class, () -> auth.check(List.of("Bearer " + secret)));
+    table.apply(
+        new ApiKeyRevoked(
+            "key-1",
+            "ci",
+            "alpha",
+            "trainer",
+            ApiKeySecrets.sha256(secret),
+            created,
+            created.plusSeconds(60)));
+    ApiException e =
+        assertThrows(ApiException.class, () -> auth.check(List.of("Bearer " + secret)));
     assertTrue(e.getMessage().contains("revoked"), e.getMessage());
     assertEquals(1, table.all().size());
     assertTrue(table.byId("key-1").orElseThrow().revoked());

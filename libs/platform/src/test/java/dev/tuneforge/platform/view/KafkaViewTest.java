@@ -68,7 +68,10 @@ class KafkaViewTest {
   static String topic(int partitions) throws Exception {
     String name = "view-test-" + UUID.randomUUID();
     try (Admin admin = Admin.create(connection())) {
-      admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())))
+          .all()
+          .get();
     }
     return name;
   }
@@ -96,16 +99,27 @@ class KafkaViewTest {
   }
 
   KafkaView view(String name, ViewProjection projection, String dlq, String... topics) {
-    KafkaView v = KafkaView.builder(name).connection(connection()).topics(topics)
-        .deadLetterTopic(dlq).projection(projection).start();
+    KafkaView v =
+        KafkaView.builder(name)
+            .connection(connection())
+            .topics(topics)
+            .deadLetterTopic(dlq)
+            .projection(projection)
+            .start();
     open.add(v);
     return v;
   }
 
   static void sendRaw(String topic, String key, byte[] value) throws Exception {
-    try (var p = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+    try (var p =
+        new KafkaProducer<>(
+            Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
     }
   }
 
@@ -141,7 +155,8 @@ class KafkaViewTest {
     RecordPosition at = pub.publish(topic, new CancelRequested("job-5", "alice"));
     assertEquals(topic, at.topic());
     assertTrue(view.awaitPosition(at, Duration.ofSeconds(30)));
-    assertTrue(rec.keys().contains("job-5"), "read-your-writes: the record just acknowledged is applied");
+    assertTrue(
+        rec.keys().contains("job-5"), "read-your-writes: the record just acknowledged is applied");
     assertEquals(6, view.status().applied());
   }
 
@@ -194,7 +209,8 @@ class KafkaViewTest {
     assertEquals(1, dead.size());
     ConsumerRecord<byte[], byte[]> d = dead.get(0);
     assertEquals("poison", new String(d.key(), StandardCharsets.UTF_8));
-    assertTrue(DeadLetters.header(d.headers(), DeadLetters.REASON).contains("broken JSON"),
+    assertTrue(
+        DeadLetters.header(d.headers(), DeadLetters.REASON).contains("broken JSON"),
         DeadLetters.header(d.headers(), DeadLetters.REASON));
     assertEquals(topic, DeadLetters.header(d.headers(), DeadLetters.TOPIC));
     assertEquals("0", DeadLetters.header(d.headers(), DeadLetters.OFFSET));
@@ -217,15 +233,20 @@ class KafkaViewTest {
     CountDownLatch firstApplied = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Recorder rec = new Recorder();
-    KafkaView view = view("slow", (event, at) -> {
-      firstApplied.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      rec.apply(event, at);
-    }, "dlq-" + topic, topic);
+    KafkaView view =
+        view(
+            "slow",
+            (event, at) -> {
+              firstApplied.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              rec.apply(event, at);
+            },
+            "dlq-" + topic,
+            topic);
     firstApplied.await();
     // The view is stuck on its first record: it knows its target and is not caught up.
     ViewStatus status = view.status();
@@ -257,9 +278,13 @@ class KafkaViewTest {
     assertTrue(view.status().targets().isEmpty());
     HealthCheckResponse waiting = KafkaViewsReadinessCheck.check(List.of(view));
     assertEquals(HealthCheckResponse.Status.DOWN, waiting.getStatus());
-    assertEquals("waiting for topics [" + topic + "]", waiting.getData().orElseThrow().get("later"));
+    assertEquals(
+        "waiting for topics [" + topic + "]", waiting.getData().orElseThrow().get("later"));
     try (Admin admin = Admin.create(connection())) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+          .all()
+          .get();
     }
     assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
   }
@@ -268,30 +293,41 @@ class KafkaViewTest {
   void waitingForATopicTheViewDoesNotReadIsAnError() throws Exception {
     String topic = topic(1);
     KafkaView view = view("other", new Recorder(), "dlq-" + topic, topic);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> view.awaitPosition(new RecordPosition("elsewhere", 0, 0), Duration.ofSeconds(1)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> view.awaitPosition(new RecordPosition("elsewhere", 0, 0), Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("elsewhere"), e.getMessage());
   }
 
   @Test
-  void aProjectionThatThrowsSendsTheRecordToTheDeadLetterTopicAndTheViewKeepsGoing() throws Exception {
+  void aProjectionThatThrowsSendsTheRecordToTheDeadLetterTopicAndTheViewKeepsGoing()
+      throws Exception {
     String topic = topic(1);
     var pub = publisher();
     pub.publish(topic, new CancelRequested("job-bad", null));
     RecordPosition good = pub.publish(topic, new CancelRequested("job-fine", null));
     Recorder rec = new Recorder();
-    KafkaView view = view("throws", (event, at) -> {
-      if (event.key().equals("job-bad")) {
-        throw new IllegalStateException("cannot fold job-bad");
-      }
-      rec.apply(event, at);
-    }, "dlq-" + topic, topic);
+    KafkaView view =
+        view(
+            "throws",
+            (event, at) -> {
+              if (event.key().equals("job-bad")) {
+                throw new IllegalStateException("cannot fold job-bad");
+              }
+              rec.apply(event, at);
+            },
+            "dlq-" + topic,
+            topic);
     assertTrue(view.awaitPosition(good, Duration.ofSeconds(30)));
     assertEquals(List.of("job-fine"), rec.keys());
     var dead = readAll("dlq-" + topic);
     assertEquals(1, dead.size());
     String reason = DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON);
-    assertTrue(reason.contains("could not apply CancelRequested") && reason.contains("cannot fold job-bad"), reason);
+    assertTrue(
+        reason.contains("could not apply CancelRequested")
+            && reason.contains("cannot fold job-bad"),
+        reason);
   }
 
   @Test
@@ -301,17 +337,22 @@ class KafkaViewTest {
     sendRaw(topic, "job-gone", null);
     List<String> removed = Collections.synchronizedList(new ArrayList<>());
     Recorder rec = new Recorder();
-    KafkaView view = view("tombstones", new ViewProjection() {
-      @Override
-      public void apply(EventEnvelope event, RecordPosition position) {
-        rec.apply(event, position);
-      }
+    KafkaView view =
+        view(
+            "tombstones",
+            new ViewProjection() {
+              @Override
+              public void apply(EventEnvelope event, RecordPosition position) {
+                rec.apply(event, position);
+              }
 
-      @Override
-      public void remove(String key, RecordPosition position) {
-        removed.add(key + "@" + position.offset());
-      }
-    }, "dlq-" + topic, topic);
+              @Override
+              public void remove(String key, RecordPosition position) {
+                removed.add(key + "@" + position.offset());
+              }
+            },
+            "dlq-" + topic,
+            topic);
     assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
     assertEquals(List.of("job-gone"), rec.keys());
     assertEquals(List.of("job-gone@1"), removed);
@@ -320,12 +361,24 @@ class KafkaViewTest {
 
   @Test
   void aPublishTheBrokerDoesNotAcknowledgeFailsNamingTheTopic() {
-    Map<String, Object> nowhere = Map.of("bootstrap.servers", "127.0.0.1:" + Ports.free(),
-        "max.block.ms", 1000, "request.timeout.ms", 1000, "delivery.timeout.ms", 1500);
+    Map<String, Object> nowhere =
+        Map.of(
+            "bootstrap.servers",
+            "127.0.0.1:" + Ports.free(),
+            "max.block.ms",
+            1000,
+            "request.timeout.ms",
+            1000,
+            "delivery.timeout.ms",
+            1500);
     try (var pub = new KafkaEventPublisher(nowhere, CODEC, "test")) {
-      var e = assertThrows(PublishException.class,
-          () -> pub.publish("some-topic", new CancelRequested("job-x", null)));
-      assertTrue(e.getMessage().contains("did not acknowledge CancelRequested job-x on topic some-topic"), e.getMessage());
+      var e =
+          assertThrows(
+              PublishException.class,
+              () -> pub.publish("some-topic", new CancelRequested("job-x", null)));
+      assertTrue(
+          e.getMessage().contains("did not acknowledge CancelRequested job-x on topic some-topic"),
+          e.getMessage());
     }
   }
 
@@ -333,9 +386,14 @@ class KafkaViewTest {
   void aViewWhoseThreadDiedIsNotReady() throws Exception {
     String topic = topic(1);
     RecordPosition at = publisher().publish(topic, new CancelRequested("job-fatal", null));
-    KafkaView view = view("fatal", (event, position) -> {
-      throw new AssertionError("a bug that is not an exception");
-    }, "dlq-" + topic, topic);
+    KafkaView view =
+        view(
+            "fatal",
+            (event, position) -> {
+              throw new AssertionError("a bug that is not an exception");
+            },
+            "dlq-" + topic,
+            topic);
     for (int i = 0; i < 300 && view.failure() == null; i++) {
       Thread.sleep(100);
     }
@@ -343,6 +401,8 @@ class KafkaViewTest {
     assertFalse(view.hasReached(at));
     HealthCheckResponse r = KafkaViewsReadinessCheck.check(List.of(view));
     assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
-    assertTrue(((String) r.getData().orElseThrow().get("fatal")).startsWith("stopped: java.lang.AssertionError"));
+    assertTrue(
+        ((String) r.getData().orElseThrow().get("fatal"))
+            .startsWith("stopped: java.lang.AssertionError"));
   }
 }

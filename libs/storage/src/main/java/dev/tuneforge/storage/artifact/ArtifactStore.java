@@ -23,12 +23,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Artifacts in the bucket: a folder of files under a prefix ({@code BucketLayout}) plus one
- * {@code manifest.json} that lists each file's sha256 and size. Publishing uploads every file
- * (hashed while streaming) and writes the manifest last, so an artifact is invisible until
- * complete; fetching reads the manifest, downloads each file to a temporary name, checks its size
- * and sha256, and moves the folder into place only when all of it is verified. With a
- * {@link BlobCache}, files already on this machine (same sha256) are not downloaded again.
+ * Artifacts in the bucket: a folder of files under a prefix ({@code BucketLayout}) plus one {@code
+ * manifest.json} that lists each file's sha256 and size. Publishing uploads every file (hashed
+ * while streaming) and writes the manifest last, so an artifact is invisible until complete;
+ * fetching reads the manifest, downloads each file to a temporary name, checks its size and sha256,
+ * and moves the folder into place only when all of it is verified. With a {@link BlobCache}, files
+ * already on this machine (same sha256) are not downloaded again.
  */
 public final class ArtifactStore {
   private final ObjectStore store;
@@ -59,7 +59,8 @@ public final class ArtifactStore {
    * replaced) as an artifact of {@code kind} at {@code prefix}, and returns the manifest written.
    * Re-publishing a prefix first deletes its manifest, so readers never see old and new mixed.
    */
-  public ArtifactManifest publish(Path dir, String prefix, ArtifactKind kind, Map<String, ?> metadata) {
+  public ArtifactManifest publish(
+      Path dir, String prefix, ArtifactKind kind, Map<String, ?> metadata) {
     List<ManifestEntry> entries = upload(dir, LocalArtifacts.files(dir), requirePrefix(prefix));
     return writeManifest(prefix, ArtifactManifest.of(kind, entries, metadata));
   }
@@ -71,9 +72,13 @@ public final class ArtifactStore {
    */
   public ArtifactManifest publish(Path dir, String prefix) {
     ArtifactManifest local = LocalArtifacts.verify(dir);
-    List<ManifestEntry> uploaded = upload(dir, local.files().stream().map(ManifestEntry::path).toList(), requirePrefix(prefix));
+    List<ManifestEntry> uploaded =
+        upload(
+            dir, local.files().stream().map(ManifestEntry::path).toList(), requirePrefix(prefix));
     for (int i = 0; i < uploaded.size(); i++) {
-      if (!uploaded.get(i).equals(local.files().get(i))) { // changed on disk between the check and the upload
+      if (!uploaded
+          .get(i)
+          .equals(local.files().get(i))) { // changed on disk between the check and the upload
         throw LocalArtifacts.mismatch(local.files().get(i), uploaded.get(i).sha256());
       }
     }
@@ -106,13 +111,16 @@ public final class ArtifactStore {
   }
 
   private ArtifactManifest writeManifest(String prefix, ArtifactManifest manifest) {
-    store.putBytes(prefix + ArtifactManifest.FILE_NAME, ManifestCodec.encode(manifest), "application/json");
+    store.putBytes(
+        prefix + ArtifactManifest.FILE_NAME, ManifestCodec.encode(manifest), "application/json");
     return manifest;
   }
 
   // ---------------------------------------------------------------- reading
 
-  /** The manifest at {@code prefix}, or empty when there is none (absent, or still being written). */
+  /**
+   * The manifest at {@code prefix}, or empty when there is none (absent, or still being written).
+   */
   public Optional<ArtifactManifest> find(String prefix) {
     String key = requirePrefix(prefix) + ArtifactManifest.FILE_NAME;
     byte[] json;
@@ -161,7 +169,8 @@ public final class ArtifactStore {
       }
       return manifest;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot fetch " + store.uri(prefix) + " into " + dest + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot fetch " + store.uri(prefix) + " into " + dest + ": " + e.getMessage(), e);
     } finally {
       deleteRecursively(tmp);
     }
@@ -169,14 +178,21 @@ public final class ArtifactStore {
 
   /** Fetches one file that {@code manifest} (of the artifact at {@code prefix}) lists, verified. */
   public Path fetchFile(String prefix, ArtifactManifest manifest, String path, Path target) {
-    ManifestEntry e = manifest.file(path).orElseThrow(() -> new CorruptArtifactException(path,
-        "file " + path + " is not listed in the manifest of " + store.uri(prefix)));
+    ManifestEntry e =
+        manifest
+            .file(path)
+            .orElseThrow(
+                () ->
+                    new CorruptArtifactException(
+                        path,
+                        "file " + path + " is not listed in the manifest of " + store.uri(prefix)));
     try {
       Files.createDirectories(target.toAbsolutePath().getParent());
       fetchEntry(requirePrefix(prefix), e, target);
       return target;
     } catch (IOException ex) {
-      throw new UncheckedIOException("cannot fetch " + store.uri(prefix + path) + " into " + target, ex);
+      throw new UncheckedIOException(
+          "cannot fetch " + store.uri(prefix + path) + " into " + target, ex);
     }
   }
 
@@ -205,7 +221,9 @@ public final class ArtifactStore {
    * bytes read differ from the manifest, so a consumer that reads to the end never uses bad data.
    */
   public InputStream open(String prefix, ManifestEntry entry) {
-    return new VerifyingInputStream(open(requirePrefix(prefix) + entry.path(), entry.path()), entry,
+    return new VerifyingInputStream(
+        open(requirePrefix(prefix) + entry.path(), entry.path()),
+        entry,
         store.uri(prefix + entry.path()));
   }
 
@@ -219,10 +237,12 @@ public final class ArtifactStore {
   private void fetchEntry(String prefix, ManifestEntry e, Path target) throws IOException {
     String key = prefix + e.path();
     if (cache != null) {
-      Path entry = cache.fetch(e.sha256(), e.bytes(), () -> open(key, e.path()), e.path(), store.uri(key));
+      Path entry =
+          cache.fetch(e.sha256(), e.bytes(), () -> open(key, e.path()), e.path(), store.uri(key));
       replaceWith(entry, target);
     } else {
-      VerifiedCopy.copy(open(key, e.path()), target, e.path(), store.uri(key), e.sha256(), e.bytes());
+      VerifiedCopy.copy(
+          open(key, e.path()), target, e.path(), store.uri(key), e.sha256(), e.bytes());
     }
   }
 
@@ -230,7 +250,8 @@ public final class ArtifactStore {
     try {
       return store.get(key);
     } catch (ObjectNotFoundException e) {
-      throw new CorruptArtifactException(path, "file " + path + " is listed in its manifest but absent: " + store.uri(key));
+      throw new CorruptArtifactException(
+          path, "file " + path + " is listed in its manifest but absent: " + store.uri(key));
     }
   }
 
@@ -244,15 +265,23 @@ public final class ArtifactStore {
     }
   }
 
-  /** Artifact prefixes come from {@code BucketLayout}: non-empty, ending with '/', no empty or dot segments. */
+  /**
+   * Artifact prefixes come from {@code BucketLayout}: non-empty, ending with '/', no empty or dot
+   * segments.
+   */
   static String requirePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("/")) {
-      throw new IllegalArgumentException("artifact prefix '" + prefix + "' must be a key folder ending with '/'");
+      throw new IllegalArgumentException(
+          "artifact prefix '" + prefix + "' must be a key folder ending with '/'");
     }
     for (String s : prefix.substring(0, prefix.length() - 1).split("/", -1)) {
       if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-        throw new IllegalArgumentException("artifact prefix '" + prefix + "' has " + (s.isEmpty() ? "an empty" : "a '" + s + "'")
-            + " segment");
+        throw new IllegalArgumentException(
+            "artifact prefix '"
+                + prefix
+                + "' has "
+                + (s.isEmpty() ? "an empty" : "a '" + s + "'")
+                + " segment");
       }
     }
     return prefix;

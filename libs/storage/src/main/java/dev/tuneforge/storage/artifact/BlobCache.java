@@ -27,8 +27,8 @@ public final class BlobCache {
   }
 
   /**
-   * {@code $TUNEFORGE_CACHE_DIR/blobs}, else {@code $XDG_CACHE_HOME/tuneforge/blobs}, else
-   * {@code ~/.cache/tuneforge/blobs}.
+   * {@code $TUNEFORGE_CACHE_DIR/blobs}, else {@code $XDG_CACHE_HOME/tuneforge/blobs}, else {@code
+   * ~/.cache/tuneforge/blobs}.
    */
   public static BlobCache defaultCache() {
     String own = System.getenv("TUNEFORGE_CACHE_DIR");
@@ -36,7 +36,10 @@ public final class BlobCache {
       return new BlobCache(Path.of(own, "blobs"));
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return new BlobCache(base.resolve("tuneforge").resolve("blobs"));
   }
 
@@ -70,10 +73,12 @@ public final class BlobCache {
   }
 
   /**
-   * The verified entry of {@code sha256}, downloading it from {@code source} when absent or corrupt.
-   * A download that does not hash to {@code sha256} leaves no entry and fails naming {@code label}.
+   * The verified entry of {@code sha256}, downloading it from {@code source} when absent or
+   * corrupt. A download that does not hash to {@code sha256} leaves no entry and fails naming
+   * {@code label}.
    */
-  public Path fetch(String sha256, long bytes, Callable<InputStream> source, String label, String where) {
+  public Path fetch(
+      String sha256, long bytes, Callable<InputStream> source, String label, String where) {
     Optional<Path> hit = lookup(sha256, bytes);
     if (hit.isPresent()) {
       return hit.get();

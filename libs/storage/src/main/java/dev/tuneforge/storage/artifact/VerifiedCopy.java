@@ -23,12 +23,15 @@ final class VerifiedCopy {
    * @param where where the bytes came from (for errors), e.g. an s3:// URI
    * @param bytes the expected size, or -1 when only the sha256 is known
    */
-  static void copy(InputStream in, Path target, String label, String where, String sha256, long bytes) throws IOException {
+  static void copy(
+      InputStream in, Path target, String label, String where, String sha256, long bytes)
+      throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
     MessageDigest digest = Sha256.digest();
     long n = 0;
     try {
-      try (in; OutputStream out = Files.newOutputStream(tmp)) {
+      try (in;
+          OutputStream out = Files.newOutputStream(tmp)) {
         byte[] buf = new byte[1 << 16];
         int r;
         while ((r = in.read(buf)) > 0) {
@@ -36,19 +39,36 @@ final class VerifiedCopy {
           out.write(buf, 0, r);
           n += r;
           if (bytes >= 0 && n > bytes) {
-            throw new CorruptArtifactException(label, "file " + label + " at " + where + " is longer than the "
-                + bytes + " bytes its manifest lists");
+            throw new CorruptArtifactException(
+                label,
+                "file "
+                    + label
+                    + " at "
+                    + where
+                    + " is longer than the "
+                    + bytes
+                    + " bytes its manifest lists");
           }
         }
       }
       if (bytes >= 0 && n != bytes) {
-        throw new CorruptArtifactException(label, "file " + label + " at " + where + " has " + n + " bytes, its manifest lists "
-            + bytes);
+        throw new CorruptArtifactException(
+            label,
+            "file " + label + " at " + where + " has " + n + " bytes, its manifest lists " + bytes);
       }
       String actual = Sha256.hex(digest);
       if (!actual.equals(sha256)) {
-        throw new CorruptArtifactException(label, "file " + label + " at " + where + " does not match its sha256 (sha256 "
-            + actual + ", expected " + sha256 + ")");
+        throw new CorruptArtifactException(
+            label,
+            "file "
+                + label
+                + " at "
+                + where
+                + " does not match its sha256 (sha256 "
+                + actual
+                + ", expected "
+                + sha256
+                + ")");
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
-/** Hashes what is read and, at the end of the stream, fails naming the file unless it matches its entry. */
+/**
+ * Hashes what is read and, at the end of the stream, fails naming the file unless it matches its
+ * entry.
+ */
 final class VerifyingInputStream extends FilterInputStream {
   private final ManifestEntry entry;
   private final String where;
@@ -71,13 +74,30 @@ final class VerifyingInputStream extends FilterInputStream {
     }
     checked = true;
     if (count != entry.bytes()) {
-      throw new CorruptArtifactException(entry.path(), "file " + entry.path() + " at " + where + " has " + count
-          + " bytes, its manifest lists " + entry.bytes());
+      throw new CorruptArtifactException(
+          entry.path(),
+          "file "
+              + entry.path()
+              + " at "
+              + where
+              + " has "
+              + count
+              + " bytes, its manifest lists "
+              + entry.bytes());
     }
     String actual = Sha256.hex(digest);
     if (!actual.equals(entry.sha256())) {
-      throw new CorruptArtifactException(entry.path(), "file " + entry.path() + " at " + where
-          + " does not match its sha256 (sha256 " + actual + ", expected " + entry.sha256() + ")");
+      throw new CorruptArtifactException(
+          entry.path(),
+          "file "
+              + entry.path()
+              + " at "
+              + where
+              + " does not match its sha256 (sha256 "
+              + actual
+              + ", expected "
+              + entry.sha256()
+              + ")");
     }
   }
 }

@@ -32,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Publish and fetch against the real embedded S3 server: manifests last, every sha256 checked, the blob cache. */
+/**
+ * Publish and fetch against the real embedded S3 server: manifests last, every sha256 checked, the
+ * blob cache.
+ */
 class ArtifactStoreTest {
 
   @TempDir static Path shared;
@@ -52,7 +55,9 @@ class ArtifactStoreTest {
     s3.close();
   }
 
-  /** A small model-like folder: a JSON file, a 200 kB weight file in a sub-folder, an empty file. */
+  /**
+   * A small model-like folder: a JSON file, a 200 kB weight file in a sub-folder, an empty file.
+   */
   private Path folder(String name, long seed) throws IOException {
     Path f = dir.resolve(name);
     Files.createDirectories(f.resolve("sub"));
@@ -67,7 +72,8 @@ class ArtifactStoreTest {
   private static void assertSameFiles(Path expected, Path actual) throws IOException {
     assertEquals(LocalArtifacts.files(expected), LocalArtifacts.files(actual));
     for (String p : LocalArtifacts.files(expected)) {
-      assertArrayEquals(Files.readAllBytes(expected.resolve(p)), Files.readAllBytes(actual.resolve(p)), p);
+      assertArrayEquals(
+          Files.readAllBytes(expected.resolve(p)), Files.readAllBytes(actual.resolve(p)), p);
     }
   }
 
@@ -92,9 +98,13 @@ class ArtifactStoreTest {
     ArtifactStore artifacts = new ArtifactStore(objects);
     Path src = folder("src", 1);
     String prefix = BucketLayout.model("org/tiny", "main");
-    ArtifactManifest published = artifacts.publish(src, prefix, ArtifactKind.MODEL, Map.of("family", "llama"));
-    assertEquals(List.of("config.json", "empty.txt", "sub/w.bin"), published.files().stream().map(ManifestEntry::path).toList());
-    assertEquals(Sha256.of(src.resolve("sub/w.bin")), published.file("sub/w.bin").orElseThrow().sha256());
+    ArtifactManifest published =
+        artifacts.publish(src, prefix, ArtifactKind.MODEL, Map.of("family", "llama"));
+    assertEquals(
+        List.of("config.json", "empty.txt", "sub/w.bin"),
+        published.files().stream().map(ManifestEntry::path).toList());
+    assertEquals(
+        Sha256.of(src.resolve("sub/w.bin")), published.file("sub/w.bin").orElseThrow().sha256());
 
     Path dest = dir.resolve("fetched/tiny");
     ArtifactManifest fetched = artifacts.fetch(prefix, dest);
@@ -115,7 +125,8 @@ class ArtifactStoreTest {
     Path dest = dir.resolve("out/step-4");
     var e = assertThrows(CorruptArtifactException.class, () -> artifacts.fetch(prefix, dest));
     assertEquals("sub/w.bin", e.file());
-    assertTrue(e.getMessage().contains("sub/w.bin") && e.getMessage().contains("sha256"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("sub/w.bin") && e.getMessage().contains("sha256"), e.getMessage());
     assertFalse(Files.exists(dest));
     assertEquals(List.of(), siblings(dest), "nothing is left in the destination's folder");
   }
@@ -143,7 +154,8 @@ class ArtifactStoreTest {
     Path dest = dir.resolve("absent");
     var e = assertThrows(CorruptArtifactException.class, () -> artifacts.fetch(prefix, dest));
     assertEquals("empty.txt", e.file());
-    assertTrue(e.getMessage().contains("empty.txt") && e.getMessage().contains("absent"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("empty.txt") && e.getMessage().contains("absent"), e.getMessage());
     assertFalse(Files.exists(dest));
   }
 
@@ -157,7 +169,10 @@ class ArtifactStoreTest {
     assertTrue(artifacts.find(prefix).isEmpty());
     Path dest = dir.resolve("half");
     var e = assertThrows(ArtifactNotFoundException.class, () -> artifacts.fetch(prefix, dest));
-    assertTrue(e.getMessage().contains("s3://tuneforge/" + prefix) && e.getMessage().contains("manifest.json"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("s3://tuneforge/" + prefix)
+            && e.getMessage().contains("manifest.json"),
+        e.getMessage());
     assertFalse(Files.exists(dest));
   }
 
@@ -180,7 +195,8 @@ class ArtifactStoreTest {
     Path src = folder("src", 7);
     ArtifactManifest m = artifacts.publish(src, prefix, ArtifactKind.MODEL, Map.of());
     artifacts.fetch(prefix, dir.resolve("first"));
-    // Remove every file from the bucket, keeping the manifest: a second fetch that tried to download
+    // Remove every file from the bucket, keeping the manifest: a second fetch that tried to
+    // download
     // anything would now fail, so succeeding proves it read only the cache.
     for (ManifestEntry e : m.files()) {
       objects.delete(prefix + e.path());
@@ -188,7 +204,9 @@ class ArtifactStoreTest {
     Path second = dir.resolve("second");
     artifacts.fetch(prefix, second);
     assertSameFiles(src, second);
-    assertThrows(CorruptArtifactException.class, () -> new ArtifactStore(objects).fetch(prefix, dir.resolve("uncached")),
+    assertThrows(
+        CorruptArtifactException.class,
+        () -> new ArtifactStore(objects).fetch(prefix, dir.resolve("uncached")),
         "without the cache the same fetch needs the deleted files");
   }
 
@@ -202,7 +220,8 @@ class ArtifactStoreTest {
     artifacts.fetch(prefix, dir.resolve("first"));
     String sha = m.file("sub/w.bin").orElseThrow().sha256();
     Path entry = cache.path(sha);
-    Files.delete(entry); // replaced, not edited in place: the first fetch's hard link keeps its bytes
+    Files.delete(
+        entry); // replaced, not edited in place: the first fetch's hard link keeps its bytes
     byte[] bad = Files.readAllBytes(src.resolve("sub/w.bin"));
     bad[17] ^= 1;
     Files.write(entry, bad);
@@ -220,11 +239,15 @@ class ArtifactStoreTest {
     String prefix = BucketLayout.model("poisoned", "main");
     ArtifactManifest m = artifacts.publish(folder("src", 9), prefix, ArtifactKind.MODEL, Map.of());
     flipLastByte(prefix + "sub/w.bin");
-    var e = assertThrows(CorruptArtifactException.class, () -> artifacts.fetch(prefix, dir.resolve("p")));
+    var e =
+        assertThrows(
+            CorruptArtifactException.class, () -> artifacts.fetch(prefix, dir.resolve("p")));
     assertEquals("sub/w.bin", e.file());
     assertFalse(Files.exists(cache.path(m.file("sub/w.bin").orElseThrow().sha256())));
     try (Stream<Path> s = Files.list(cache.dir())) {
-      assertTrue(s.allMatch(p -> Sha256.isHex(p.getFileName().toString())), "no temporary file is left in the cache");
+      assertTrue(
+          s.allMatch(p -> Sha256.isHex(p.getFileName().toString())),
+          "no temporary file is left in the cache");
     }
   }
 
@@ -232,13 +255,15 @@ class ArtifactStoreTest {
   void folderWithItsOwnManifestIsPublishedAsIs() throws Exception {
     ArtifactStore artifacts = new ArtifactStore(objects);
     Path src = folder("ck", 10);
-    ArtifactManifest local = LocalArtifacts.describe(src, ArtifactKind.CHECKPOINT, Map.of("step", 6));
+    ArtifactManifest local =
+        LocalArtifacts.describe(src, ArtifactKind.CHECKPOINT, Map.of("step", 6));
     LocalArtifacts.writeManifest(src, local);
     Files.writeString(src.resolve("notes.txt"), "not part of the checkpoint");
     String prefix = BucketLayout.checkpoint("ftjob-own", 6);
     assertEquals(local, artifacts.publish(src, prefix));
     assertEquals(local, artifacts.manifest(prefix));
-    assertFalse(objects.exists(prefix + "notes.txt"), "only the files its manifest lists are published");
+    assertFalse(
+        objects.exists(prefix + "notes.txt"), "only the files its manifest lists are published");
 
     Files.write(src.resolve("config.json"), "{}".getBytes(StandardCharsets.UTF_8));
     String other = BucketLayout.checkpoint("ftjob-own", 7);
@@ -251,16 +276,24 @@ class ArtifactStoreTest {
   void singleBlobIsFetchedOnlyWhenItsSha256Matches() throws Exception {
     ArtifactStore artifacts = new ArtifactStore(objects, new BlobCache(dir.resolve("cache")));
     byte[] data = "one blob\n".getBytes(StandardCharsets.UTF_8);
-    StoredObject stored = artifacts.publishBlob(BucketLayout.fileContent("file-blob"), new java.io.ByteArrayInputStream(data), -1, null);
+    StoredObject stored =
+        artifacts.publishBlob(
+            BucketLayout.fileContent("file-blob"),
+            new java.io.ByteArrayInputStream(data),
+            -1,
+            null);
     assertEquals(Sha256.of(data), stored.sha256());
     Path target = dir.resolve("blob/content");
     artifacts.fetchBlob(stored.key(), stored.sha256(), target);
     assertArrayEquals(data, Files.readAllBytes(target));
 
     Path wrong = dir.resolve("blob/wrong");
-    var e = assertThrows(CorruptArtifactException.class,
-        () -> new ArtifactStore(objects).fetchBlob(stored.key(), "0".repeat(64), wrong));
-    assertTrue(e.getMessage().contains("content") && e.getMessage().contains("sha256"), e.getMessage());
+    var e =
+        assertThrows(
+            CorruptArtifactException.class,
+            () -> new ArtifactStore(objects).fetchBlob(stored.key(), "0".repeat(64), wrong));
+    assertTrue(
+        e.getMessage().contains("content") && e.getMessage().contains("sha256"), e.getMessage());
     assertFalse(Files.exists(wrong));
     assertEquals(List.of("content"), siblings(target));
   }
@@ -269,7 +302,8 @@ class ArtifactStoreTest {
   void streamedFileFailsAtItsEndWhenCorrupt() throws Exception {
     ArtifactStore artifacts = new ArtifactStore(objects);
     String prefix = BucketLayout.dataset("streamed", "v1");
-    ArtifactManifest m = artifacts.publish(folder("src", 11), prefix, ArtifactKind.DATASET, Map.of());
+    ArtifactManifest m =
+        artifacts.publish(folder("src", 11), prefix, ArtifactKind.DATASET, Map.of());
     ManifestEntry w = m.file("sub/w.bin").orElseThrow();
     try (InputStream in = artifacts.open(prefix, w)) {
       assertEquals(w.bytes(), in.readAllBytes().length);

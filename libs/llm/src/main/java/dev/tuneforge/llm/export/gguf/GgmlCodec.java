@@ -5,12 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * float32 ↔ the bytes of a ggml tensor type, little-endian, following ggml's reference code
- * ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref}, {@code dequantize_row_*}) in
- * float32 arithmetic so that a file matches what ggml itself would write: fp16 scales rounded to
- * nearest even, codes rounded as C's {@code roundf} (half away from zero) for Q8_0 and truncated
- * after {@code +8.5} for Q4_0. Blocks run along the row, which is the innermost (last PyTorch,
- * first ggml) dimension, so the values of one block are consecutive in {@code data}.
+ * float32 ↔ the bytes of a ggml tensor type, little-endian, following ggml's reference code ({@code
+ * quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref}, {@code dequantize_row_*}) in float32
+ * arithmetic so that a file matches what ggml itself would write: fp16 scales rounded to nearest
+ * even, codes rounded as C's {@code roundf} (half away from zero) for Q8_0 and truncated after
+ * {@code +8.5} for Q4_0. Blocks run along the row, which is the innermost (last PyTorch, first
+ * ggml) dimension, so the values of one block are consecutive in {@code data}.
  */
 public final class GgmlCodec {
   private GgmlCodec() {}
@@ -24,9 +24,11 @@ public final class GgmlCodec {
   public static byte[] encode(GgmlType type, float[] data, int from, int to) {
     int n = to - from;
     if (n % type.blockSize() != 0) {
-      throw new IllegalArgumentException(type + " needs a multiple of " + type.blockSize() + " values, got " + n);
+      throw new IllegalArgumentException(
+          type + " needs a multiple of " + type.blockSize() + " values, got " + n);
     }
-    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(type.bytes(n))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate(Math.toIntExact(type.bytes(n))).order(ByteOrder.LITTLE_ENDIAN);
     switch (type) {
       case F32 -> out.asFloatBuffer().put(data, from, n);
       case F16 -> {
@@ -98,8 +100,8 @@ public final class GgmlCodec {
   }
 
   /**
-   * d = max/-8 where max is the value of largest magnitude (sign kept), q = min(15, (int8)(x/d + 8.5));
-   * byte j holds value j in its low nibble and value j+16 in its high nibble.
+   * d = max/-8 where max is the value of largest magnitude (sign kept), q = min(15, (int8)(x/d +
+   * 8.5)); byte j holds value j in its low nibble and value j+16 in its high nibble.
    */
   private static void quantizeQ4Block(float[] x, int from, ByteBuffer out) {
     float amax = 0f;

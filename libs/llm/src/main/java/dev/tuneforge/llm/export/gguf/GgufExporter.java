@@ -18,15 +18,16 @@ import java.util.Map;
  *
  * <ul>
  *   <li>metadata: {@code general.*} (architecture, type "model", name, file_type,
- *       quantization_version, alignment), the architecture's hyper-parameters
- *       ({@code ARCH.context_length}, {@code embedding_length}, {@code block_count},
- *       {@code feed_forward_length}, {@code attention.head_count}, {@code attention.head_count_kv},
- *       {@code attention.key_length}/{@code value_length}, {@code attention.layer_norm_rms_epsilon},
+ *       quantization_version, alignment), the architecture's hyper-parameters ({@code
+ *       ARCH.context_length}, {@code embedding_length}, {@code block_count}, {@code
+ *       feed_forward_length}, {@code attention.head_count}, {@code attention.head_count_kv}, {@code
+ *       attention.key_length}/{@code value_length}, {@code attention.layer_norm_rms_epsilon},
  *       {@code rope.freq_base}, {@code rope.dimension_count}, {@code vocab_size}) and the tokenizer
  *       ({@link GgufVocab});
- *   <li>tensors renamed by {@link GgufNames}, dimensions in ggml order (the PyTorch shape reversed),
- *       Llama's q/k rows permuted ({@link QkPermutation}); a tied LM head is not written (llama.cpp
- *       reuses {@code token_embd}); Llama 3 RoPE scaling becomes the {@code rope_freqs} tensor;
+ *   <li>tensors renamed by {@link GgufNames}, dimensions in ggml order (the PyTorch shape
+ *       reversed), Llama's q/k rows permuted ({@link QkPermutation}); a tied LM head is not written
+ *       (llama.cpp reuses {@code token_embd}); Llama 3 RoPE scaling becomes the {@code rope_freqs}
+ *       tensor;
  *   <li>storage: vectors and norms float32; matrices as the requested {@link GgufType}; a quantized
  *       matrix whose rows are not whole 32-value blocks falls back to F16 (as the converter does);
  *       for Q4_0 the output head is kept at Q8_0 (llama.cpp's quantizer also keeps it finer).
@@ -45,11 +46,17 @@ public final class GgufExporter {
    *
    * @param tensorTypes storage type per GGUF tensor name, in file order
    */
-  public record Result(Path out, String architecture, GgufType type, long bytes, Map<String, GgmlType> tensorTypes) {}
+  public record Result(
+      Path out,
+      String architecture,
+      GgufType type,
+      long bytes,
+      Map<String, GgmlType> tensorTypes) {}
 
   /** Exports a full model folder; {@code general.name} is the folder's name. */
   public static Result export(Path hfFolder, Path out, GgufType type) {
-    return export(hfFolder, out, type, hfFolder.toAbsolutePath().normalize().getFileName().toString());
+    return export(
+        hfFolder, out, type, hfFolder.toAbsolutePath().normalize().getFileName().toString());
   }
 
   public static Result export(Path hfFolder, Path out, GgufType type, String name) {
@@ -97,15 +104,19 @@ public final class GgufExporter {
         GgmlType t = storageType(ggufName, shape, type);
         types.put(ggufName, t);
         int cols = shape.length == 2 ? (int) shape[1] : 1;
-        w.addFloatTensor(ggufName, shape, t, () -> {
-          float[] data = ckpt.readFloats(hf);
-          if (g.permuteQk && GgufNames.isQuery(hf)) {
-            data = QkPermutation.permuteRows(data, c.numHeads(), cols);
-          } else if (g.permuteQk && GgufNames.isKey(hf)) {
-            data = QkPermutation.permuteRows(data, c.numKvHeads(), cols);
-          }
-          return data;
-        });
+        w.addFloatTensor(
+            ggufName,
+            shape,
+            t,
+            () -> {
+              float[] data = ckpt.readFloats(hf);
+              if (g.permuteQk && GgufNames.isQuery(hf)) {
+                data = QkPermutation.permuteRows(data, c.numHeads(), cols);
+              } else if (g.permuteQk && GgufNames.isKey(hf)) {
+                data = QkPermutation.permuteRows(data, c.numKvHeads(), cols);
+              }
+              return data;
+            });
       }
       long bytes = w.write(out);
       return new Result(out, a, type, bytes, types);
@@ -119,7 +130,12 @@ public final class GgufExporter {
    * @param dequantizeBase as {@link LoraMerger#merge(Path, Path, Path, boolean)}: for a QLoRA
    *     adapter, merge into the NF4-dequantized base it was trained on
    */
-  public static Result exportMerged(Path baseFolder, Path adapterDir, Path out, GgufType type, boolean dequantizeBase,
+  public static Result exportMerged(
+      Path baseFolder,
+      Path adapterDir,
+      Path out,
+      GgufType type,
+      boolean dequantizeBase,
       String name) {
     Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".merged-hf");
     Folders.deleteRecursively(tmp);
@@ -137,7 +153,9 @@ public final class GgufExporter {
    * output head of a Q4_0 file.
    */
   static GgmlType storageType(String ggufName, long[] torchShape, GgufType type) {
-    if (torchShape.length <= 1 || ggufName.endsWith("_norm.weight") || !ggufName.endsWith(".weight")) {
+    if (torchShape.length <= 1
+        || ggufName.endsWith("_norm.weight")
+        || !ggufName.endsWith(".weight")) {
       return GgmlType.F32;
     }
     GgmlType t = type.matrices();
@@ -153,15 +171,24 @@ public final class GgufExporter {
 
   private static void checkSupported(ModelConfig c, GgufArchitecture g) {
     if (c.ropeScaling() != null && g != GgufArchitecture.LLAMA) {
-      throw new IllegalArgumentException("config.json rope_scaling " + c.ropeScaling().type() + " on "
-          + c.modelType().hfName() + " has no GGUF export here (only Llama's llama3 scaling)");
+      throw new IllegalArgumentException(
+          "config.json rope_scaling "
+              + c.ropeScaling().type()
+              + " on "
+              + c.modelType().hfName()
+              + " has no GGUF export here (only Llama's llama3 scaling)");
     }
     if (g == GgufArchitecture.QWEN2 && c.qDim() != c.hiddenSize()) {
-      throw new IllegalArgumentException("config.json: qwen2 with head_dim·heads (" + c.qDim() + ") != hidden_size ("
-          + c.hiddenSize() + ") is not supported by llama.cpp's qwen2");
+      throw new IllegalArgumentException(
+          "config.json: qwen2 with head_dim·heads ("
+              + c.qDim()
+              + ") != hidden_size ("
+              + c.hiddenSize()
+              + ") is not supported by llama.cpp's qwen2");
     }
     if (g == GgufArchitecture.QWEN3 && (c.qkvBias() || c.outputBias())) {
-      throw new IllegalArgumentException("config.json attention_bias = true: llama.cpp's qwen3 has no attention biases");
+      throw new IllegalArgumentException(
+          "config.json attention_bias = true: llama.cpp's qwen3 has no attention biases");
     }
   }
 
@@ -186,8 +213,9 @@ public final class GgufExporter {
       } else if (wavelen > lowWavelen) {
         f = s.factor();
       } else {
-        double smooth = (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor())
-            / (s.highFreqFactor() - s.lowFreqFactor());
+        double smooth =
+            (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor())
+                / (s.highFreqFactor() - s.lowFreqFactor());
         f = 1 / ((1 - smooth) / s.factor() + smooth);
       }
       out[i] = (float) f;

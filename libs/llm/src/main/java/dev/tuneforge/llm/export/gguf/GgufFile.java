@@ -23,12 +23,12 @@ import java.util.Map;
 /**
  * A GGUF file read and checked against ggml's {@code docs/gguf.md}: magic and version 3, every
  * metadata key (ASCII, unique, typed value, booleans 0 or 1, valid UTF-8 strings), the alignment
- * ({@code general.alignment}: a uint32 power of two, 32 when absent), every tensor info (name of
- * at most 63 bytes and unique, 1 to 4 positive dimensions, a known type whose block size divides
- * the row, an aligned offset), and the data section: it starts at the first aligned position after
- * the tensor infos with zero padding, tensors lie back to back each padded to the alignment (as
- * ggml's own loader requires), and the file holds all of it. Every problem is an
- * {@link IllegalArgumentException} naming the file and the field, key or tensor.
+ * ({@code general.alignment}: a uint32 power of two, 32 when absent), every tensor info (name of at
+ * most 63 bytes and unique, 1 to 4 positive dimensions, a known type whose block size divides the
+ * row, an aligned offset), and the data section: it starts at the first aligned position after the
+ * tensor infos with zero padding, tensors lie back to back each padded to the alignment (as ggml's
+ * own loader requires), and the file holds all of it. Every problem is an {@link
+ * IllegalArgumentException} naming the file and the field, key or tensor.
  *
  * <p>Tensor data is read on request, one tensor at a time.
  */
@@ -40,8 +40,13 @@ public final class GgufFile {
   private final int alignment;
   private final long dataStart;
 
-  private GgufFile(Path path, int version, Map<String, GgufValue> metadata, Map<String, GgufTensorInfo> tensors,
-      int alignment, long dataStart) {
+  private GgufFile(
+      Path path,
+      int version,
+      Map<String, GgufValue> metadata,
+      Map<String, GgufTensorInfo> tensors,
+      int alignment,
+      long dataStart) {
     this.path = path;
     this.version = version;
     this.metadata = metadata;
@@ -70,10 +75,20 @@ public final class GgufFile {
       }
       long tensorCount = in.u64("tensor_count");
       long kvCount = in.u64("metadata_kv_count");
-      // every pair needs at least a key length, a type and one byte of value; every tensor info 8+4+8+4+8
-      if (kvCount < 0 || kvCount > fileSize / 13 || tensorCount < 0 || tensorCount > fileSize / 32) {
-        throw in.bad("counts tensor_count=" + tensorCount + ", metadata_kv_count=" + kvCount
-            + " cannot fit in a file of " + fileSize + " bytes");
+      // every pair needs at least a key length, a type and one byte of value; every tensor info
+      // 8+4+8+4+8
+      if (kvCount < 0
+          || kvCount > fileSize / 13
+          || tensorCount < 0
+          || tensorCount > fileSize / 32) {
+        throw in.bad(
+            "counts tensor_count="
+                + tensorCount
+                + ", metadata_kv_count="
+                + kvCount
+                + " cannot fit in a file of "
+                + fileSize
+                + " bytes");
       }
       Map<String, GgufValue> meta = new LinkedHashMap<>();
       for (long i = 0; i < kvCount; i++) {
@@ -120,24 +135,51 @@ public final class GgufFile {
       long expected = 0;
       for (GgufTensorInfo t : infos.values()) {
         if (t.offset() != expected) {
-          throw in.bad("tensor " + t.name() + " has offset " + t.offset() + ", expected " + expected
-              + " (tensors lie back to back, each padded to " + alignment + " bytes)");
+          throw in.bad(
+              "tensor "
+                  + t.name()
+                  + " has offset "
+                  + t.offset()
+                  + ", expected "
+                  + expected
+                  + " (tensors lie back to back, each padded to "
+                  + alignment
+                  + " bytes)");
         }
         expected = GgufWriter.align(t.offset() + t.byteSize(), alignment);
       }
       if (dataStart + expected > fileSize) {
-        throw in.bad("data section needs " + expected + " bytes from offset " + dataStart + " but the file has "
-            + fileSize + " bytes (truncated?)");
+        throw in.bad(
+            "data section needs "
+                + expected
+                + " bytes from offset "
+                + dataStart
+                + " but the file has "
+                + fileSize
+                + " bytes (truncated?)");
       }
-      return new GgufFile(path, version, Collections.unmodifiableMap(meta), Collections.unmodifiableMap(infos),
-          alignment, dataStart);
+      return new GgufFile(
+          path,
+          version,
+          Collections.unmodifiableMap(meta),
+          Collections.unmodifiableMap(infos),
+          alignment,
+          dataStart);
     }
   }
 
   private static GgufTensorInfo readTensorInfo(LeIn in, long i, int alignment) {
     String name = in.string("name of tensor #" + i);
-    if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > GgufWriter.MAX_NAME_BYTES) {
-      throw in.bad("tensor #" + i + " name '" + name + "' must be 1.." + GgufWriter.MAX_NAME_BYTES + " bytes");
+    if (name.isEmpty()
+        || name.getBytes(StandardCharsets.UTF_8).length > GgufWriter.MAX_NAME_BYTES) {
+      throw in.bad(
+          "tensor #"
+              + i
+              + " name '"
+              + name
+              + "' must be 1.."
+              + GgufWriter.MAX_NAME_BYTES
+              + " bytes");
     }
     long nDims = Integer.toUnsignedLong(in.u32("n_dimensions of " + name));
     if (nDims < 1 || nDims > 4) {
@@ -148,23 +190,41 @@ public final class GgufFile {
     for (int d = 0; d < nDims; d++) {
       dims[d] = in.u64("dimension " + d + " of " + name);
       if (dims[d] <= 0 || numel > Long.MAX_VALUE / dims[d]) {
-        throw in.bad("tensor " + name + " has dimension " + d + " = " + Long.toUnsignedString(dims[d]));
+        throw in.bad(
+            "tensor " + name + " has dimension " + d + " = " + Long.toUnsignedString(dims[d]));
       }
       numel *= dims[d];
     }
     long typeId = Integer.toUnsignedLong(in.u32("type of " + name));
     GgmlType type = GgmlType.byId(typeId);
     if (type == null) {
-      throw in.bad("tensor " + name + " has ggml type " + typeId + " (this reader knows F32, F16, Q4_0, Q8_0)");
+      throw in.bad(
+          "tensor "
+              + name
+              + " has ggml type "
+              + typeId
+              + " (this reader knows F32, F16, Q4_0, Q8_0)");
     }
     if (dims[0] % type.blockSize() != 0) {
-      throw in.bad("tensor " + name + ": row length " + dims[0] + " is not a multiple of the " + type
-          + " block size " + type.blockSize());
+      throw in.bad(
+          "tensor "
+              + name
+              + ": row length "
+              + dims[0]
+              + " is not a multiple of the "
+              + type
+              + " block size "
+              + type.blockSize());
     }
     long offset = in.u64("offset of " + name);
     if (offset < 0 || offset % alignment != 0) {
-      throw in.bad("tensor " + name + " offset " + Long.toUnsignedString(offset) + " is not a multiple of the alignment "
-          + alignment);
+      throw in.bad(
+          "tensor "
+              + name
+              + " offset "
+              + Long.toUnsignedString(offset)
+              + " is not a multiple of the alignment "
+              + alignment);
     }
     return new GgufTensorInfo(name, dims, type, offset);
   }
@@ -179,7 +239,12 @@ public final class GgufFile {
       long n = in.u64("length of " + key);
       long minSize = elem.size() > 0 ? elem.size() : 8;
       if (n < 0 || n > in.remaining() / minSize) {
-        throw in.bad("array " + key + " claims " + Long.toUnsignedString(n) + " elements, more than the file holds");
+        throw in.bad(
+            "array "
+                + key
+                + " claims "
+                + Long.toUnsignedString(n)
+                + " elements, more than the file holds");
       }
       List<Object> out = new ArrayList<>((int) n);
       for (long i = 0; i < n; i++) {
@@ -188,26 +253,27 @@ public final class GgufFile {
       }
       return new GgufValue(GgufValueType.ARRAY, out, elem);
     }
-    Object v = switch (type) {
-      case UINT8 -> (long) in.u8(key);
-      case INT8 -> (long) (byte) in.u8(key);
-      case UINT16 -> (long) in.u16(key);
-      case INT16 -> (long) (short) in.u16(key);
-      case UINT32 -> Integer.toUnsignedLong(in.u32(key));
-      case INT32 -> (long) in.u32(key);
-      case UINT64, INT64 -> in.u64(key);
-      case FLOAT32 -> Float.intBitsToFloat(in.u32(key));
-      case FLOAT64 -> Double.longBitsToDouble(in.u64(key));
-      case BOOL -> {
-        int b = in.u8(key);
-        if (b > 1) {
-          throw in.bad("bool " + key + " has byte value " + b + " (0 or 1)");
-        }
-        yield b == 1;
-      }
-      case STRING -> in.string(key);
-      case ARRAY -> throw new AssertionError();
-    };
+    Object v =
+        switch (type) {
+          case UINT8 -> (long) in.u8(key);
+          case INT8 -> (long) (byte) in.u8(key);
+          case UINT16 -> (long) in.u16(key);
+          case INT16 -> (long) (short) in.u16(key);
+          case UINT32 -> Integer.toUnsignedLong(in.u32(key));
+          case INT32 -> (long) in.u32(key);
+          case UINT64, INT64 -> in.u64(key);
+          case FLOAT32 -> Float.intBitsToFloat(in.u32(key));
+          case FLOAT64 -> Double.longBitsToDouble(in.u64(key));
+          case BOOL -> {
+            int b = in.u8(key);
+            if (b > 1) {
+              throw in.bad("bool " + key + " has byte value " + b + " (0 or 1)");
+            }
+            yield b == 1;
+          }
+          case STRING -> in.string(key);
+          case ARRAY -> throw new AssertionError();
+        };
     return new GgufValue(type, v, null);
   }
 
@@ -256,7 +322,8 @@ public final class GgufFile {
   /** The stored bytes of a tensor. */
   public ByteBuffer rawData(String name) {
     GgufTensorInfo t = tensor(name);
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(t.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(Math.toIntExact(t.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long pos = dataStart + t.offset();
       while (buf.hasRemaining()) {
@@ -337,12 +404,17 @@ public final class GgufFile {
     String string(String field) {
       long len = u64("length of " + field);
       if (len < 0 || len > remaining()) {
-        throw bad(field + " has length " + Long.toUnsignedString(len) + ", beyond the end of the file");
+        throw bad(
+            field + " has length " + Long.toUnsignedString(len) + ", beyond the end of the file");
       }
       byte[] b = read((int) Math.min(len, Integer.MAX_VALUE - 8), field);
       try {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b))
+            .toString();
       } catch (CharacterCodingException e) {
         throw bad(field + " is not valid UTF-8");
       }

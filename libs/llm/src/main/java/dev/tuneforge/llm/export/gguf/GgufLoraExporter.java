@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Exports a PEFT LoRA adapter alone in llama.cpp's GGUF LoRA format (what
- * {@code convert_lora_to_gguf.py} writes and {@code llama_adapter_lora_init} reads), to be applied
- * on top of the base model's GGUF ({@code llama-cli -m base.gguf --lora adapter.gguf}):
+ * Exports a PEFT LoRA adapter alone in llama.cpp's GGUF LoRA format (what {@code
+ * convert_lora_to_gguf.py} writes and {@code llama_adapter_lora_init} reads), to be applied on top
+ * of the base model's GGUF ({@code llama-cli -m base.gguf --lora adapter.gguf}):
  *
  * <ul>
- *   <li>metadata: {@code general.type = "adapter"}, {@code general.architecture} of the base (llama.cpp
- *       refuses a mismatch), {@code adapter.type = "lora"}, {@code adapter.lora.alpha};
- *   <li>per adapted module, {@code <gguf weight name>.lora_a} = PEFT's {@code lora_A [r, in]}
- *       (ggml {@code {in, r}}) and {@code .lora_b} = {@code lora_B [out, r]} (ggml {@code {r, out}}),
+ *   <li>metadata: {@code general.type = "adapter"}, {@code general.architecture} of the base
+ *       (llama.cpp refuses a mismatch), {@code adapter.type = "lora"}, {@code adapter.lora.alpha};
+ *   <li>per adapted module, {@code <gguf weight name>.lora_a} = PEFT's {@code lora_A [r, in]} (ggml
+ *       {@code {in, r}}) and {@code .lora_b} = {@code lora_B [out, r]} (ggml {@code {r, out}}),
  *       float32; for Llama's q/k projections the rows of B get the base's {@link QkPermutation}
  *       ({@code P·(B·A) = (P·B)·A}), as the converter's lazy LoRA tensor does.
  * </ul>
@@ -41,7 +41,8 @@ public final class GgufLoraExporter {
    * @param alpha the {@code adapter.lora.alpha} written (scale = alpha / r)
    * @param modules adapted modules
    */
-  public record Result(Path out, String architecture, int modules, int rank, double alpha, long bytes) {}
+  public record Result(
+      Path out, String architecture, int modules, int rank, double alpha, long bytes) {}
 
   public static Result export(Path adapterDir, Path baseFolder, Path out) {
     String name = adapterDir.toAbsolutePath().normalize().getFileName().toString();
@@ -84,32 +85,48 @@ public final class GgufLoraExporter {
   }
 
   /**
-   * Every adapted module must be a linear layer of the base with {@code A [r, in]} and
-   * {@code B [out, r]} matching its weight {@code [out, in]}; a head tied to the embedding has no
-   * tensor of its own in the GGUF, so an adapter on it is refused (as llama.cpp's converter does).
+   * Every adapted module must be a linear layer of the base with {@code A [r, in]} and {@code B
+   * [out, r]} matching its weight {@code [out, in]}; a head tied to the embedding has no tensor of
+   * its own in the GGUF, so an adapter on it is refused (as llama.cpp's converter does).
    */
   private static void checkFits(PeftAdapter adapter, ModelConfig c, Map<String, long[]> expected) {
     List<String> problems = new ArrayList<>();
     for (LoraWeights w : adapter.weights().values()) {
       long[] weight = expected.get(w.module() + ".weight");
       if (weight == null || weight.length != 2) {
-        problems.add(PeftNames.loraA(w.module()) + ": the base has no linear layer " + w.module()
-            + (c.tieWordEmbeddings() && w.module().endsWith("lm_head") ? " (its head is tied to the embedding)" : ""));
+        problems.add(
+            PeftNames.loraA(w.module())
+                + ": the base has no linear layer "
+                + w.module()
+                + (c.tieWordEmbeddings() && w.module().endsWith("lm_head")
+                    ? " (its head is tied to the embedding)"
+                    : ""));
         continue;
       }
       long[] wantA = {w.rank(), weight[1]};
       long[] wantB = {weight[0], w.rank()};
       if (!Arrays.equals(w.a().shape(), wantA)) {
-        problems.add(PeftNames.loraA(w.module()) + " " + Arrays.toString(w.a().shape()) + " (expected "
-            + Arrays.toString(wantA) + ")");
+        problems.add(
+            PeftNames.loraA(w.module())
+                + " "
+                + Arrays.toString(w.a().shape())
+                + " (expected "
+                + Arrays.toString(wantA)
+                + ")");
       }
       if (!Arrays.equals(w.b().shape(), wantB)) {
-        problems.add(PeftNames.loraB(w.module()) + " " + Arrays.toString(w.b().shape()) + " (expected "
-            + Arrays.toString(wantB) + ")");
+        problems.add(
+            PeftNames.loraB(w.module())
+                + " "
+                + Arrays.toString(w.b().shape())
+                + " (expected "
+                + Arrays.toString(wantB)
+                + ")");
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("adapter does not match the base model:\n  " + String.join("\n  ", problems));
+      throw new IllegalArgumentException(
+          "adapter does not match the base model:\n  " + String.join("\n  ", problems));
     }
   }
 }

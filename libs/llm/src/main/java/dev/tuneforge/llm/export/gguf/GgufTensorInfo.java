@@ -49,8 +49,11 @@ public record GgufTensorInfo(String name, long[] dims, GgmlType type, long offse
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GgufTensorInfo t && name.equals(t.name) && Arrays.equals(dims, t.dims)
-        && type == t.type && offset == t.offset;
+    return o instanceof GgufTensorInfo t
+        && name.equals(t.name)
+        && Arrays.equals(dims, t.dims)
+        && type == t.type
+        && offset == t.offset;
   }
 
   @Override

@@ -45,7 +45,11 @@ public enum GgufType {
         return t;
       }
     }
-    throw new IllegalArgumentException("type: unsupported GGUF type '" + s + "' (supported: "
-        + Arrays.stream(values()).map(GgufType::wireName).collect(Collectors.joining(", ")) + ")");
+    throw new IllegalArgumentException(
+        "type: unsupported GGUF type '"
+            + s
+            + "' (supported: "
+            + Arrays.stream(values()).map(GgufType::wireName).collect(Collectors.joining(", "))
+            + ")");
   }
 }

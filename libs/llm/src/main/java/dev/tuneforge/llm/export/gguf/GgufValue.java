@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * One typed GGUF metadata value. Integers of every width are held as {@code Long} (a uint64 above
  * {@code Long.MAX_VALUE} wraps, as in Java's unsigned helpers), FLOAT32 as {@code Float}, FLOAT64
- * as {@code Double}, BOOL as {@code Boolean}, STRING as {@code String}; an ARRAY holds a
- * {@code List} of its elements in the same representation ({@code GgufValue} for nested arrays).
+ * as {@code Double}, BOOL as {@code Boolean}, STRING as {@code String}; an ARRAY holds a {@code
+ * List} of its elements in the same representation ({@code GgufValue} for nested arrays).
  *
  * @param type the value's type tag
  * @param value the value, as above
@@ -34,16 +34,18 @@ public record GgufValue(GgufValueType type, Object value, GgufValueType elementT
   }
 
   private static void check(GgufValueType t, Object v) {
-    boolean ok = switch (t) {
-      case UINT8, INT8, UINT16, INT16, UINT32, INT32, UINT64, INT64 -> v instanceof Long;
-      case FLOAT32 -> v instanceof Float;
-      case FLOAT64 -> v instanceof Double;
-      case BOOL -> v instanceof Boolean;
-      case STRING -> v instanceof String;
-      case ARRAY -> v instanceof GgufValue g && g.type == GgufValueType.ARRAY;
-    };
+    boolean ok =
+        switch (t) {
+          case UINT8, INT8, UINT16, INT16, UINT32, INT32, UINT64, INT64 -> v instanceof Long;
+          case FLOAT32 -> v instanceof Float;
+          case FLOAT64 -> v instanceof Double;
+          case BOOL -> v instanceof Boolean;
+          case STRING -> v instanceof String;
+          case ARRAY -> v instanceof GgufValue g && g.type == GgufValueType.ARRAY;
+        };
     if (!ok) {
-      throw new IllegalArgumentException("a " + t + " value cannot be " + v + " (" + v.getClass().getSimpleName() + ")");
+      throw new IllegalArgumentException(
+          "a " + t + " value cannot be " + v + " (" + v.getClass().getSimpleName() + ")");
     }
   }
 
@@ -82,7 +84,9 @@ public record GgufValue(GgufValueType type, Object value, GgufValueType elementT
   }
 
   public static GgufValue int32s(int[] v) {
-    return new GgufValue(GgufValueType.ARRAY, java.util.Arrays.stream(v).mapToObj(i -> (Object) (long) i).toList(),
+    return new GgufValue(
+        GgufValueType.ARRAY,
+        java.util.Arrays.stream(v).mapToObj(i -> (Object) (long) i).toList(),
         GgufValueType.INT32);
   }
 

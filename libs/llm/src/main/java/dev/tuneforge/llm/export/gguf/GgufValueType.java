@@ -34,8 +34,14 @@ public enum GgufValueType {
   }
 
   public boolean integral() {
-    return this == UINT8 || this == INT8 || this == UINT16 || this == INT16 || this == UINT32
-        || this == INT32 || this == UINT64 || this == INT64;
+    return this == UINT8
+        || this == INT8
+        || this == UINT16
+        || this == INT16
+        || this == UINT32
+        || this == INT32
+        || this == UINT64
+        || this == INT64;
   }
 
   public static GgufValueType byId(long id) {

@@ -32,12 +32,12 @@ import java.util.stream.Stream;
  *       the rest NORMAL = 1; no scores (byte-level BPE has none; llama.cpp ranks by merges);
  *   <li>{@code merges} as {@code "a b"} strings, a space inside a part written as U+0120 as gguf-py
  *       does;
- *   <li>special ids from tokenizer_config.json, else config.json ({@code bos/eos/pad/unk});
- *       {@code add_bos_token} / {@code add_eos_token} as the tokenizer actually behaves (a probe
- *       encoded with and without special tokens), since transformers 5 follows the
- *       post-processor rather than the config flags;
- *   <li>{@code tokenizer.chat_template} (the default template) and, for named templates,
- *       {@code tokenizer.chat_template.NAME} plus the list {@code tokenizer.chat_templates}.
+ *   <li>special ids from tokenizer_config.json, else config.json ({@code bos/eos/pad/unk}); {@code
+ *       add_bos_token} / {@code add_eos_token} as the tokenizer actually behaves (a probe encoded
+ *       with and without special tokens), since transformers 5 follows the post-processor rather
+ *       than the config flags;
+ *   <li>{@code tokenizer.chat_template} (the default template) and, for named templates, {@code
+ *       tokenizer.chat_template.NAME} plus the list {@code tokenizer.chat_templates}.
  * </ul>
  */
 final class GgufVocab {
@@ -48,35 +48,49 @@ final class GgufVocab {
   static final int UNUSED = 5;
 
   /** Llama 3's Split regex (llama.cpp LLAMA_VOCAB_PRE_TYPE_LLAMA3, name "llama-bpe"). */
-  static final String LLAMA3_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-      + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  static final String LLAMA3_REGEX =
+      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+          + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
   /** Qwen2's Split regex (llama.cpp LLAMA_VOCAB_PRE_TYPE_QWEN2, name "qwen2"). */
-  static final String QWEN2_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
-      + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  static final String QWEN2_REGEX =
+      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+          + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
   private GgufVocab() {}
 
   static Map<String, GgufValue> metadata(Path folder, ModelConfig config) {
     Path file = folder.resolve(Tokenizer.TOKENIZER_FILE);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("model folder " + folder + " has no " + Tokenizer.TOKENIZER_FILE
-          + " (GGUF export embeds the tokenizer)");
+      throw new IllegalArgumentException(
+          "model folder "
+              + folder
+              + " has no "
+              + Tokenizer.TOKENIZER_FILE
+              + " (GGUF export embeds the tokenizer)");
     }
     JsonNode spec = readJson(file);
     JsonNode model = spec.path("model");
     if (!"BPE".equals(model.path("type").asText())) {
-      throw new IllegalArgumentException(file + ": model.type is '" + model.path("type").asText()
-          + "'; GGUF export supports byte-level BPE tokenizers (tokenizer.ggml.model gpt2)");
+      throw new IllegalArgumentException(
+          file
+              + ": model.type is '"
+              + model.path("type").asText()
+              + "'; GGUF export supports byte-level BPE tokenizers (tokenizer.ggml.model gpt2)");
     }
     String pre = preTokenizer(spec.path("pre_tokenizer"), file);
 
     // id → token and token → id, vocabulary and added tokens
     Map<Integer, String> byId = new TreeMap<>();
     Map<String, Integer> ids = new HashMap<>();
-    model.path("vocab").fields().forEachRemaining(e -> {
-      byId.put(e.getValue().asInt(), e.getKey());
-      ids.put(e.getKey(), e.getValue().asInt());
-    });
+    model
+        .path("vocab")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              byId.put(e.getValue().asInt(), e.getKey());
+              ids.put(e.getKey(), e.getValue().asInt());
+            });
     Map<Integer, Boolean> added = new HashMap<>(); // id → special
     for (JsonNode a : spec.path("added_tokens")) {
       int id = a.path("id").asInt();
@@ -87,7 +101,8 @@ final class GgufVocab {
     int n = config.vocabSize();
     int maxId = byId.isEmpty() ? -1 : ((TreeMap<Integer, String>) byId).lastKey();
     if (maxId >= n) {
-      throw new IllegalArgumentException(file + " has token id " + maxId + " but config.json vocab_size is " + n);
+      throw new IllegalArgumentException(
+          file + " has token id " + maxId + " but config.json vocab_size is " + n);
     }
     List<String> tokens = new ArrayList<>(n);
     int[] types = new int[n];
@@ -112,19 +127,46 @@ final class GgufVocab {
 
     TokenizerConfig tc = TokenizerConfig.read(folder);
     JsonNode rawConfig = readJson(folder.resolve("config.json"));
-    putId(out, "tokenizer.ggml.bos_token_id", tc.bosToken().map(ids::get).orElse(null), rawConfig, "bos_token_id", n);
-    putId(out, "tokenizer.ggml.eos_token_id", tc.eosToken().map(ids::get).orElse(null), rawConfig, "eos_token_id", n);
-    putId(out, "tokenizer.ggml.unknown_token_id", tc.unkToken().map(ids::get).orElse(null), rawConfig, "unk_token_id", n);
-    putId(out, "tokenizer.ggml.padding_token_id", tc.padToken().map(ids::get).orElse(null), rawConfig, "pad_token_id", n);
+    putId(
+        out,
+        "tokenizer.ggml.bos_token_id",
+        tc.bosToken().map(ids::get).orElse(null),
+        rawConfig,
+        "bos_token_id",
+        n);
+    putId(
+        out,
+        "tokenizer.ggml.eos_token_id",
+        tc.eosToken().map(ids::get).orElse(null),
+        rawConfig,
+        "eos_token_id",
+        n);
+    putId(
+        out,
+        "tokenizer.ggml.unknown_token_id",
+        tc.unkToken().map(ids::get).orElse(null),
+        rawConfig,
+        "unk_token_id",
+        n);
+    putId(
+        out,
+        "tokenizer.ggml.padding_token_id",
+        tc.padToken().map(ids::get).orElse(null),
+        rawConfig,
+        "pad_token_id",
+        n);
 
     try (Tokenizer tok = Tokenizer.load(folder)) {
       int[] plain = tok.encode("a", false);
       int[] withSpecial = tok.encode("a", true);
       OptionalInt bos = tok.bosId();
       int[] eos = tok.eosIds();
-      boolean addBos = withSpecial.length > plain.length && bos.isPresent() && withSpecial[0] == bos.getAsInt();
-      boolean addEos = withSpecial.length > plain.length && eos.length > 0
-          && withSpecial[withSpecial.length - 1] == eos[0];
+      boolean addBos =
+          withSpecial.length > plain.length && bos.isPresent() && withSpecial[0] == bos.getAsInt();
+      boolean addEos =
+          withSpecial.length > plain.length
+              && eos.length > 0
+              && withSpecial[withSpecial.length - 1] == eos[0];
       out.put("tokenizer.ggml.add_bos_token", GgufValue.bool(addBos));
       out.put("tokenizer.ggml.add_eos_token", GgufValue.bool(addEos));
     }
@@ -156,12 +198,15 @@ final class GgufVocab {
     if (isByteLevel(pre, true)) {
       return "gpt-2";
     }
-    if ("Sequence".equals(pre.path("type").asText()) && pre.path("pretokenizers").size() == 2
+    if ("Sequence".equals(pre.path("type").asText())
+        && pre.path("pretokenizers").size() == 2
         && isByteLevel(pre.path("pretokenizers").get(1), false)) {
       JsonNode split = pre.path("pretokenizers").get(0);
       String regex = split.path("pattern").path("Regex").asText(null);
-      if ("Split".equals(split.path("type").asText()) && regex != null
-          && "Isolated".equals(split.path("behavior").asText()) && !split.path("invert").asBoolean(false)) {
+      if ("Split".equals(split.path("type").asText())
+          && regex != null
+          && "Isolated".equals(split.path("behavior").asText())
+          && !split.path("invert").asBoolean(false)) {
         if (regex.equals(LLAMA3_REGEX)) {
           return "llama-bpe";
         }
@@ -170,20 +215,30 @@ final class GgufVocab {
         }
       }
     }
-    throw new IllegalArgumentException(file + ": pre_tokenizer " + pre
-        + " is not one llama.cpp is known to reproduce here (ByteLevel with GPT-2 regex, or a Split on"
-        + " Llama 3's or Qwen2's regex followed by ByteLevel)");
+    throw new IllegalArgumentException(
+        file
+            + ": pre_tokenizer "
+            + pre
+            + " is not one llama.cpp is known to reproduce here (ByteLevel with GPT-2 regex, or a Split on"
+            + " Llama 3's or Qwen2's regex followed by ByteLevel)");
   }
 
   private static boolean isByteLevel(JsonNode n, boolean useRegex) {
-    return "ByteLevel".equals(n.path("type").asText()) && n.path("use_regex").asBoolean(true) == useRegex
+    return "ByteLevel".equals(n.path("type").asText())
+        && n.path("use_regex").asBoolean(true) == useRegex
         && !n.path("add_prefix_space").asBoolean(false);
   }
 
-  /** As transformers' converter: {@code <|…|>} and a few known names are control tokens even if not marked special. */
+  /**
+   * As transformers' converter: {@code <|…|>} and a few known names are control tokens even if not
+   * marked special.
+   */
   static boolean looksSpecial(String t) {
-    return t.equals("<pad>") || t.equals("<mask>") || (t.startsWith("<|") && t.endsWith("|>"))
-        || (t.startsWith("<｜") && t.endsWith("｜>")) || (t.startsWith("<unused") && t.endsWith(">"));
+    return t.equals("<pad>")
+        || t.equals("<mask>")
+        || (t.startsWith("<|") && t.endsWith("|>"))
+        || (t.startsWith("<｜") && t.endsWith("｜>"))
+        || (t.startsWith("<unused") && t.endsWith(">"));
   }
 
   private static List<String> merges(JsonNode merges, Path file) {
@@ -194,7 +249,8 @@ final class GgufVocab {
       } else if (m.isArray() && m.size() == 2) {
         out.add(spaceless(m.get(0).asText()) + " " + spaceless(m.get(1).asText()));
       } else {
-        throw new IllegalArgumentException(file + ": model.merges entry " + m + " is neither \"a b\" nor [a, b]");
+        throw new IllegalArgumentException(
+            file + ": model.merges entry " + m + " is neither \"a b\" nor [a, b]");
       }
     }
     return out;
@@ -205,8 +261,13 @@ final class GgufVocab {
     return part.replace(' ', '\u0120');
   }
 
-  private static void putId(Map<String, GgufValue> out, String key, Integer fromTokenizer, JsonNode config,
-      String configKey, int n) {
+  private static void putId(
+      Map<String, GgufValue> out,
+      String key,
+      Integer fromTokenizer,
+      JsonNode config,
+      String configKey,
+      int n) {
     Integer id = fromTokenizer;
     if (id == null) {
       JsonNode v = config.get(configKey);
@@ -220,7 +281,10 @@ final class GgufVocab {
     }
   }
 
-  /** chat_template.jinja (+ additional_chat_templates/*.jinja) when present, else tokenizer_config.json's. */
+  /**
+   * chat_template.jinja (+ additional_chat_templates/*.jinja) when present, else
+   * tokenizer_config.json's.
+   */
   private static Map<String, String> chatTemplates(Path folder, TokenizerConfig tc) {
     Path jinja = folder.resolve("chat_template.jinja");
     if (!Files.isRegularFile(jinja)) {

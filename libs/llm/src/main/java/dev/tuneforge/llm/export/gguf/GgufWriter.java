@@ -33,13 +33,15 @@ import java.util.regex.Pattern;
  * + {@code uint64 count} + elements. {@code general.alignment} (uint32) is always written. Tensors
  * are laid out in the order they were added, back to back with padding (ggml's reader requires
  * exactly that); each tensor's data is produced only when written, so one tensor at a time is in
- * memory, and float32 values are encoded in chunks of 2^20 (a multiple of every block size). The file is written under a temporary name and moved into place when complete.
+ * memory, and float32 values are encoded in chunks of 2^20 (a multiple of every block size). The
+ * file is written under a temporary name and moved into place when complete.
  */
 public final class GgufWriter {
   public static final int DEFAULT_ALIGNMENT = 32;
   static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
   static final int VERSION = 3;
   static final int MAX_NAME_BYTES = 63;
+
   /** Spec: lower_snake_case segments separated by dots (digits allowed, e.g. blk-style indices). */
   private static final Pattern KEY = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
 
@@ -48,7 +50,9 @@ public final class GgufWriter {
   private final List<Pending> tensors = new ArrayList<>();
   private final Set<String> names = new LinkedHashSet<>();
 
-  /** A tensor to write: its encoded bytes, or float32 values encoded chunk by chunk while writing. */
+  /**
+   * A tensor to write: its encoded bytes, or float32 values encoded chunk by chunk while writing.
+   */
   private record Pending(GgufTensorInfo info, Supplier<byte[]> bytes, Supplier<float[]> values) {}
 
   /** Values encoded per chunk, so no tensor's encoding has to fit one Java array. */
@@ -58,10 +62,13 @@ public final class GgufWriter {
     this(DEFAULT_ALIGNMENT);
   }
 
-  /** @param alignment a power of two, at least 8 (the spec asks for a multiple of 8) */
+  /**
+   * @param alignment a power of two, at least 8 (the spec asks for a multiple of 8)
+   */
   public GgufWriter(int alignment) {
     if (alignment < 8 || Integer.bitCount(alignment) != 1) {
-      throw new IllegalArgumentException("general.alignment must be a power of two >= 8, got " + alignment);
+      throw new IllegalArgumentException(
+          "general.alignment must be a power of two >= 8, got " + alignment);
     }
     this.alignment = alignment;
     metadata.put("general.alignment", GgufValue.uint32(alignment));
@@ -70,8 +77,10 @@ public final class GgufWriter {
   /** Adds a metadata pair; keys are unique, ASCII lower_snake_case segments joined by dots. */
   public GgufWriter put(String key, GgufValue value) {
     if (key.length() > 65535 || !KEY.matcher(key).matches()) {
-      throw new IllegalArgumentException("invalid GGUF metadata key '" + key
-          + "' (lower_snake_case ASCII segments separated by dots)");
+      throw new IllegalArgumentException(
+          "invalid GGUF metadata key '"
+              + key
+              + "' (lower_snake_case ASCII segments separated by dots)");
     }
     if (key.equals("general.alignment")) {
       throw new IllegalArgumentException("general.alignment is set through the constructor");
@@ -88,7 +97,8 @@ public final class GgufWriter {
    * @param torchShape PyTorch shape, outermost first (written reversed, in ggml order)
    * @param data produces exactly {@code type.bytes(numel)} bytes when the tensor is written
    */
-  public GgufWriter addTensor(String name, long[] torchShape, GgmlType type, Supplier<byte[]> data) {
+  public GgufWriter addTensor(
+      String name, long[] torchShape, GgmlType type, Supplier<byte[]> data) {
     return add(name, torchShape, type, data, null);
   }
 
@@ -96,7 +106,8 @@ public final class GgufWriter {
    * Adds a tensor given as float32 values (row-major, PyTorch order), produced when the tensor is
    * written and encoded as {@code type} in chunks.
    */
-  public GgufWriter addFloatTensor(String name, long[] torchShape, GgmlType type, Supplier<float[]> values) {
+  public GgufWriter addFloatTensor(
+      String name, long[] torchShape, GgmlType type, Supplier<float[]> values) {
     return add(name, torchShape, type, null, values);
   }
 
@@ -105,17 +116,23 @@ public final class GgufWriter {
     return addFloatTensor(name, torchShape, type, () -> values);
   }
 
-  private GgufWriter add(String name, long[] torchShape, GgmlType type, Supplier<byte[]> bytes,
+  private GgufWriter add(
+      String name,
+      long[] torchShape,
+      GgmlType type,
+      Supplier<byte[]> bytes,
       Supplier<float[]> values) {
     int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (name.isEmpty() || nameBytes > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException("tensor name '" + name + "' must be 1.." + MAX_NAME_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          "tensor name '" + name + "' must be 1.." + MAX_NAME_BYTES + " bytes");
     }
     if (!names.add(name)) {
       throw new IllegalArgumentException("duplicate tensor " + name);
     }
     if (torchShape.length < 1 || torchShape.length > 4) {
-      throw new IllegalArgumentException("tensor " + name + " has " + torchShape.length + " dimensions (1..4)");
+      throw new IllegalArgumentException(
+          "tensor " + name + " has " + torchShape.length + " dimensions (1..4)");
     }
     long[] dims = GgufTensorInfo.ggmlDims(torchShape);
     for (long d : dims) {
@@ -124,8 +141,15 @@ public final class GgufWriter {
       }
     }
     if (dims[0] % type.blockSize() != 0) {
-      throw new IllegalArgumentException("tensor " + name + ": row length " + dims[0] + " is not a multiple of the "
-          + type + " block size " + type.blockSize());
+      throw new IllegalArgumentException(
+          "tensor "
+              + name
+              + ": row length "
+              + dims[0]
+              + " is not a multiple of the "
+              + type
+              + " block size "
+              + type.blockSize());
     }
     long offset = 0;
     if (!tensors.isEmpty()) {
@@ -206,20 +230,31 @@ public final class GgufWriter {
     if (p.bytes() != null) {
       byte[] data = p.bytes().get();
       if (data.length != t.byteSize()) {
-        throw new IllegalStateException("tensor " + t.name() + " produced " + data.length + " bytes, expected "
-            + t.byteSize() + " (" + t.type() + ", " + t.numel() + " values)");
+        throw new IllegalStateException(
+            "tensor "
+                + t.name()
+                + " produced "
+                + data.length
+                + " bytes, expected "
+                + t.byteSize()
+                + " ("
+                + t.type()
+                + ", "
+                + t.numel()
+                + " values)");
       }
       os.write(data);
       return data.length;
     }
     float[] values = p.values().get();
     if (values.length != t.numel()) {
-      throw new IllegalStateException("tensor " + t.name() + " produced " + values.length + " values, expected "
-          + t.numel());
+      throw new IllegalStateException(
+          "tensor " + t.name() + " produced " + values.length + " values, expected " + t.numel());
     }
     long n = 0;
     for (int from = 0; from < values.length; from += CHUNK_VALUES) {
-      byte[] chunk = GgmlCodec.encode(t.type(), values, from, Math.min(values.length, from + CHUNK_VALUES));
+      byte[] chunk =
+          GgmlCodec.encode(t.type(), values, from, Math.min(values.length, from + CHUNK_VALUES));
       os.write(chunk);
       n += chunk.length;
     }
@@ -228,7 +263,8 @@ public final class GgufWriter {
 
   private static void writeValue(LeOut o, GgufValueType type, Object v, GgufValueType elementType) {
     switch (type) {
-      case UINT8, INT8, BOOL -> o.bytes.write(type == GgufValueType.BOOL ? ((Boolean) v ? 1 : 0) : (int) (long) (Long) v);
+      case UINT8, INT8, BOOL ->
+          o.bytes.write(type == GgufValueType.BOOL ? ((Boolean) v ? 1 : 0) : (int) (long) (Long) v);
       case UINT16, INT16 -> o.u16((int) (long) (Long) v);
       case UINT32, INT32 -> o.u32((int) (long) (Long) v);
       case UINT64, INT64 -> o.u64((Long) v);

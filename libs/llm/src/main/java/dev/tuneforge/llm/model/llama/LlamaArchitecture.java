@@ -22,7 +22,9 @@ public final class LlamaArchitecture implements Architecture {
     return NAMES;
   }
 
-  /** LlamaAttention: {@code attention_bias} applies to q, k, v and o; LlamaMLP: {@code mlp_bias}. */
+  /**
+   * LlamaAttention: {@code attention_bias} applies to q, k, v and o; LlamaMLP: {@code mlp_bias}.
+   */
   @Override
   public FamilyTraits traits(ConfigJson c) {
     boolean attentionBias = c.bool("attention_bias", false);

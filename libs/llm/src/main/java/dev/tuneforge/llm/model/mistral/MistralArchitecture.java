@@ -10,7 +10,10 @@ import dev.tuneforge.llm.model.TensorNames;
 /** Mistral: Llama's layout without biases, optional sliding-window attention. */
 public final class MistralArchitecture implements Architecture {
 
-  /** HF module names of {@code MistralForCausalLM} (transformers/models/mistral/modeling_mistral.py). */
+  /**
+   * HF module names of {@code MistralForCausalLM}
+   * (transformers/models/mistral/modeling_mistral.py).
+   */
   public static final TensorNames NAMES = TensorNames.llamaStyle(null, null);
 
   @Override
@@ -23,10 +26,16 @@ public final class MistralArchitecture implements Architecture {
     return NAMES;
   }
 
-  /** MistralAttention: no biases; every layer slides over {@code sliding_window} tokens when set. */
+  /**
+   * MistralAttention: no biases; every layer slides over {@code sliding_window} tokens when set.
+   */
   @Override
   public FamilyTraits traits(ConfigJson c) {
-    return new FamilyTraits(false, false, false, false,
+    return new FamilyTraits(
+        false,
+        false,
+        false,
+        false,
         c.optionalInteger("sliding_window", 1, ModelConfig.MAX_POSITIONS));
   }
 }

@@ -29,7 +29,8 @@ public final class Qwen2Architecture implements Architecture {
   @Override
   public FamilyTraits traits(ConfigJson c) {
     if (c.bool("use_sliding_window", false)) {
-      throw new IllegalArgumentException("use_sliding_window=true is not supported for model_type qwen2");
+      throw new IllegalArgumentException(
+          "use_sliding_window=true is not supported for model_type qwen2");
     }
     return new FamilyTraits(true, false, false, false, null);
   }

@@ -13,7 +13,8 @@ import dev.tuneforge.llm.model.TensorNames;
 public final class Qwen3Architecture implements Architecture {
 
   /** HF module names of {@code Qwen3ForCausalLM} (transformers/models/qwen3/modeling_qwen3.py). */
-  public static final TensorNames NAMES = TensorNames.llamaStyle("self_attn.q_norm", "self_attn.k_norm");
+  public static final TensorNames NAMES =
+      TensorNames.llamaStyle("self_attn.q_norm", "self_attn.k_norm");
 
   @Override
   public ModelType type() {
@@ -32,7 +33,8 @@ public final class Qwen3Architecture implements Architecture {
   @Override
   public FamilyTraits traits(ConfigJson c) {
     if (c.bool("use_sliding_window", false)) {
-      throw new IllegalArgumentException("use_sliding_window=true is not supported for model_type qwen3");
+      throw new IllegalArgumentException(
+          "use_sliding_window=true is not supported for model_type qwen3");
     }
     boolean attentionBias = c.bool("attention_bias", false);
     return new FamilyTraits(attentionBias, attentionBias, false, true, null);

@@ -7,114 +7,122 @@ import java.util.NoSuchElementException;
 
 /**
  * The batches of a run: rows (packed or not) in a per-epoch order from {@link EpochShuffle}, cut
- * into micro-batches. Random access by {@link DataPosition}, so a resumed run asks for the batch
- * at its saved position and gets exactly the batch the uninterrupted run saw there.
+ * into micro-batches. Random access by {@link DataPosition}, so a resumed run asks for the batch at
+ * its saved position and gets exactly the batch the uninterrupted run saw there.
  *
- * <p>The last batch of an epoch may be smaller (HF's {@code drop_last=False}) unless
- * {@code dropLast}, which keeps every batch the same size. Not thread-safe (one epoch's order is
- * cached).
+ * <p>The last batch of an epoch may be smaller (HF's {@code drop_last=False}) unless {@code
+ * dropLast}, which keeps every batch the same size. Not thread-safe (one epoch's order is cached).
  */
 public final class BatchPlan {
 
-    private final List<TrainingSequence> rows;
-    private final int batchSize;
-    private final long seed;
-    private final boolean shuffle;
-    private final boolean dropLast;
-    private final Collator collator;
-    private int cachedEpoch = -1;   // the permutation is O(rows): compute it once per epoch
-    private int[] cachedOrder;
+  private final List<TrainingSequence> rows;
+  private final int batchSize;
+  private final long seed;
+  private final boolean shuffle;
+  private final boolean dropLast;
+  private final Collator collator;
+  private int cachedEpoch = -1; // the permutation is O(rows): compute it once per epoch
+  private int[] cachedOrder;
 
-    public BatchPlan(List<TrainingSequence> rows, int batchSize, long seed, boolean shuffle, boolean dropLast,
-                     Collator collator) {
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("micro_batch_size must be > 0, got " + batchSize);
+  public BatchPlan(
+      List<TrainingSequence> rows,
+      int batchSize,
+      long seed,
+      boolean shuffle,
+      boolean dropLast,
+      Collator collator) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("micro_batch_size must be > 0, got " + batchSize);
+    }
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("no training sequences");
+    }
+    if (dropLast && rows.size() < batchSize) {
+      throw new IllegalArgumentException(
+          rows.size() + " sequences make no full batch of " + batchSize);
+    }
+    this.rows = List.copyOf(rows);
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.collator = collator;
+  }
+
+  public int batchesPerEpoch() {
+    return dropLast ? rows.size() / batchSize : (rows.size() + batchSize - 1) / batchSize;
+  }
+
+  /** The row indices of the batch at {@code pos}. */
+  public int[] rowIndices(DataPosition pos) {
+    if (pos.batchIndex() >= batchesPerEpoch()) {
+      throw new IllegalArgumentException(
+          "batch "
+              + pos.batchIndex()
+              + " is past the end of an epoch of "
+              + batchesPerEpoch()
+              + " batches");
+    }
+    int[] order = order(pos.epoch());
+    int from = pos.batchIndex() * batchSize;
+    int to = Math.min(order.length, from + batchSize);
+    int[] out = new int[to - from];
+    System.arraycopy(order, from, out, 0, out.length);
+    return out;
+  }
+
+  public Batch batch(DataPosition pos) {
+    List<TrainingSequence> picked = new ArrayList<>();
+    for (int i : rowIndices(pos)) {
+      picked.add(rows.get(i));
+    }
+    return collator.collate(picked);
+  }
+
+  /** The position after {@code pos}: the next batch, or the first of the next epoch. */
+  public DataPosition next(DataPosition pos) {
+    return pos.batchIndex() + 1 < batchesPerEpoch()
+        ? new DataPosition(pos.epoch(), pos.batchIndex() + 1)
+        : new DataPosition(pos.epoch() + 1, 0);
+  }
+
+  /** Batches from {@code start} (inclusive) to the end of epoch {@code epochs − 1}. */
+  public Iterator<PlannedBatch> iterate(DataPosition start, int epochs) {
+    return new Iterator<>() {
+      private DataPosition pos = start;
+
+      @Override
+      public boolean hasNext() {
+        return pos.epoch() < epochs;
+      }
+
+      @Override
+      public PlannedBatch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
         }
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no training sequences");
-        }
-        if (dropLast && rows.size() < batchSize) {
-            throw new IllegalArgumentException(rows.size() + " sequences make no full batch of " + batchSize);
-        }
-        this.rows = List.copyOf(rows);
-        this.batchSize = batchSize;
-        this.seed = seed;
-        this.shuffle = shuffle;
-        this.dropLast = dropLast;
-        this.collator = collator;
+        PlannedBatch b = new PlannedBatch(pos, batch(pos));
+        pos = BatchPlan.this.next(pos);
+        return b;
+      }
+    };
+  }
+
+  private int[] order(int epoch) {
+    if (!shuffle) {
+      int[] order = new int[rows.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      return order;
     }
-
-    public int batchesPerEpoch() {
-        return dropLast ? rows.size() / batchSize : (rows.size() + batchSize - 1) / batchSize;
+    if (epoch != cachedEpoch) {
+      cachedOrder = EpochShuffle.permutation(seed, epoch, rows.size());
+      cachedEpoch = epoch;
     }
+    return cachedOrder;
+  }
 
-    /** The row indices of the batch at {@code pos}. */
-    public int[] rowIndices(DataPosition pos) {
-        if (pos.batchIndex() >= batchesPerEpoch()) {
-            throw new IllegalArgumentException("batch " + pos.batchIndex() + " is past the end of an epoch of "
-                    + batchesPerEpoch() + " batches");
-        }
-        int[] order = order(pos.epoch());
-        int from = pos.batchIndex() * batchSize;
-        int to = Math.min(order.length, from + batchSize);
-        int[] out = new int[to - from];
-        System.arraycopy(order, from, out, 0, out.length);
-        return out;
-    }
-
-    public Batch batch(DataPosition pos) {
-        List<TrainingSequence> picked = new ArrayList<>();
-        for (int i : rowIndices(pos)) {
-            picked.add(rows.get(i));
-        }
-        return collator.collate(picked);
-    }
-
-    /** The position after {@code pos}: the next batch, or the first of the next epoch. */
-    public DataPosition next(DataPosition pos) {
-        return pos.batchIndex() + 1 < batchesPerEpoch()
-                ? new DataPosition(pos.epoch(), pos.batchIndex() + 1)
-                : new DataPosition(pos.epoch() + 1, 0);
-    }
-
-    /** Batches from {@code start} (inclusive) to the end of epoch {@code epochs − 1}. */
-    public Iterator<PlannedBatch> iterate(DataPosition start, int epochs) {
-        return new Iterator<>() {
-            private DataPosition pos = start;
-
-            @Override
-            public boolean hasNext() {
-                return pos.epoch() < epochs;
-            }
-
-            @Override
-            public PlannedBatch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                PlannedBatch b = new PlannedBatch(pos, batch(pos));
-                pos = BatchPlan.this.next(pos);
-                return b;
-            }
-        };
-    }
-
-    private int[] order(int epoch) {
-        if (!shuffle) {
-            int[] order = new int[rows.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            return order;
-        }
-        if (epoch != cachedEpoch) {
-            cachedOrder = EpochShuffle.permutation(seed, epoch, rows.size());
-            cachedEpoch = epoch;
-        }
-        return cachedOrder;
-    }
-
-    /** A batch with the position it was taken from. */
-    public record PlannedBatch(DataPosition position, Batch batch) {
-    }
+  /** A batch with the position it was taken from. */
+  public record PlannedBatch(DataPosition position, Batch batch) {}
 }

@@ -6,12 +6,12 @@ package dev.tuneforge.llm.train.data;
  */
 public record DataPosition(int epoch, int batchIndex) {
 
-    public static final DataPosition START = new DataPosition(0, 0);
+  public static final DataPosition START = new DataPosition(0, 0);
 
-    public DataPosition {
-        if (epoch < 0 || batchIndex < 0) {
-            throw new IllegalArgumentException("data position must be non-negative, got epoch " + epoch
-                    + " batch " + batchIndex);
-        }
+  public DataPosition {
+    if (epoch < 0 || batchIndex < 0) {
+      throw new IllegalArgumentException(
+          "data position must be non-negative, got epoch " + epoch + " batch " + batchIndex);
     }
+  }
 }

@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads a JSONL training file into examples with bounded memory: the file must be a regular file
- * no larger than {@link Limits#maxFileBytes()}, and no line may exceed
- * {@link Limits#maxLineBytes()} — a line is refused with its number as soon as it passes the
- * limit, before the rest of it is buffered (a 10 GB single-line file costs one limit's worth of
- * memory, not 10 GB). Every error names the file and line.
+ * Reads a JSONL training file into examples with bounded memory: the file must be a regular file no
+ * larger than {@link Limits#maxFileBytes()}, and no line may exceed {@link Limits#maxLineBytes()} —
+ * a line is refused with its number as soon as it passes the limit, before the rest of it is
+ * buffered (a 10 GB single-line file costs one limit's worth of memory, not 10 GB). Every error
+ * names the file and line.
  */
 public final class JsonlExamples {
 
@@ -53,8 +53,14 @@ public final class JsonlExamples {
   public static List<Example> read(Path file, Limits limits, Consumer<Example> check) {
     long size = Folders.requireRegularFile(file, "training data");
     if (size > limits.maxFileBytes()) {
-      throw new IllegalArgumentException(file + " is " + size + " bytes, over the training data"
-          + " limit of " + limits.maxFileBytes() + " bytes");
+      throw new IllegalArgumentException(
+          file
+              + " is "
+              + size
+              + " bytes, over the training data"
+              + " limit of "
+              + limits.maxFileBytes()
+              + " bytes");
     }
     List<Example> out = new ArrayList<>();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -67,8 +73,14 @@ public final class JsonlExamples {
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
           if (line.size() >= limits.maxLineBytes()) {
-            throw new IllegalArgumentException(file + " line " + (n + 1) + " is longer than the"
-                + " limit of " + limits.maxLineBytes() + " bytes");
+            throw new IllegalArgumentException(
+                file
+                    + " line "
+                    + (n + 1)
+                    + " is longer than the"
+                    + " limit of "
+                    + limits.maxLineBytes()
+                    + " bytes");
           }
           line.write(b);
         }
@@ -76,16 +88,22 @@ public final class JsonlExamples {
         n++;
         total += line.size() + 1;
         if (total > limits.maxFileBytes() + 1) { // the file grew after the size check
-          throw new IllegalArgumentException(file + " line " + n + ": the file passes the training"
-              + " data limit of " + limits.maxFileBytes() + " bytes");
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + n
+                  + ": the file passes the training"
+                  + " data limit of "
+                  + limits.maxFileBytes()
+                  + " bytes");
         }
         String text = decode(line.toByteArray(), file, n);
         if (text.isBlank()) {
           continue;
         }
         if (out.size() >= limits.maxRecords()) {
-          throw new IllegalArgumentException(file + " line " + n + ": more than "
-              + limits.maxRecords() + " records");
+          throw new IllegalArgumentException(
+              file + " line " + n + ": more than " + limits.maxRecords() + " records");
         }
         Example e;
         try {
@@ -108,10 +126,13 @@ public final class JsonlExamples {
 
   private static String decode(byte[] bytes, Path file, int line) {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(file + " line " + line + " is not valid UTF-8");

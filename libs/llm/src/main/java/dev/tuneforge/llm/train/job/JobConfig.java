@@ -17,11 +17,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A fine-tuning job in Axolotl's words, parsed from a JSON/YAML tree. Every key is checked:
- * unknown keys, wrong types and out-of-range values are {@link JobConfigException}s naming the
- * key. Relative paths are resolved against the folder of the config file. With {@code
- * lora_model_dir}, training continues from the PEFT adapter in that folder, whose r, lora_alpha,
- * target_modules and use_rslora the run keeps.
+ * A fine-tuning job in Axolotl's words, parsed from a JSON/YAML tree. Every key is checked: unknown
+ * keys, wrong types and out-of-range values are {@link JobConfigException}s naming the key.
+ * Relative paths are resolved against the folder of the config file. With {@code lora_model_dir},
+ * training continues from the PEFT adapter in that folder, whose r, lora_alpha, target_modules and
+ * use_rslora the run keeps.
  */
 public record JobConfig(
     Path baseModel,
@@ -57,33 +57,79 @@ public record JobConfig(
     JsonNode source) {
 
   /** What is trained: adapters on a frozen base (lora), on an NF4 base (qlora), or every weight. */
-  public enum Adapter { FULL, LORA, QLORA }
-
-  /** The dataset shapes: chat messages, prompt/completion, plain text. */
-  public enum DatasetType { CHAT, COMPLETION, TEXT }
-
-  /** One JSONL file of examples. */
-  public record Dataset(Path path, DatasetType type) {
+  public enum Adapter {
+    FULL,
+    LORA,
+    QLORA
   }
 
-  static final Set<String> KEYS = Set.of("base_model", "datasets", "test_datasets", "val_set_size", "adapter",
-      "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir", "sequence_len", "sample_packing",
-      "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "max_steps", "learning_rate",
-      "lr_scheduler", "warmup_steps", "warmup_ratio", "weight_decay", "max_grad_norm", "seed", "eval_steps",
-      "save_steps", "early_stopping_patience", "early_stopping_threshold", "output_dir", "train_on_inputs",
-      "gradient_checkpointing");
+  /** The dataset shapes: chat messages, prompt/completion, plain text. */
+  public enum DatasetType {
+    CHAT,
+    COMPLETION,
+    TEXT
+  }
+
+  /** One JSONL file of examples. */
+  public record Dataset(Path path, DatasetType type) {}
+
+  static final Set<String> KEYS =
+      Set.of(
+          "base_model",
+          "datasets",
+          "test_datasets",
+          "val_set_size",
+          "adapter",
+          "lora_r",
+          "lora_alpha",
+          "lora_dropout",
+          "lora_target_modules",
+          "lora_model_dir",
+          "sequence_len",
+          "sample_packing",
+          "micro_batch_size",
+          "gradient_accumulation_steps",
+          "num_epochs",
+          "max_steps",
+          "learning_rate",
+          "lr_scheduler",
+          "warmup_steps",
+          "warmup_ratio",
+          "weight_decay",
+          "max_grad_norm",
+          "seed",
+          "eval_steps",
+          "save_steps",
+          "early_stopping_patience",
+          "early_stopping_threshold",
+          "output_dir",
+          "train_on_inputs",
+          "gradient_checkpointing");
 
   /** The loop settings of this job. */
   public TrainingConfig training() {
-    return new TrainingConfig(gradientAccumulationSteps, numEpochs, maxSteps, learningRate, lrScheduler, warmupSteps,
-        warmupRatio, AdamWConfig.DEFAULTS.withWeightDecay(weightDecay), maxGradNorm, evalSteps, saveSteps,
-        earlyStoppingPatience, earlyStoppingThreshold, outputDir, gradientCheckpointing);
+    return new TrainingConfig(
+        gradientAccumulationSteps,
+        numEpochs,
+        maxSteps,
+        learningRate,
+        lrScheduler,
+        warmupSteps,
+        warmupRatio,
+        AdamWConfig.DEFAULTS.withWeightDecay(weightDecay),
+        maxGradNorm,
+        evalSteps,
+        saveSteps,
+        earlyStoppingPatience,
+        earlyStoppingThreshold,
+        outputDir,
+        gradientCheckpointing);
   }
 
   /**
    * Parses and validates a job.
    *
-   * @param tree    the parsed YAML/JSON document
+   * @param tree the parsed YAML/JSON document
    * @param baseDir folder that relative paths are resolved against
    */
   public static JobConfig parse(JsonNode tree, Path baseDir) {
@@ -93,7 +139,8 @@ public record JobConfig(
     for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
-        throw new JobConfigException(key, "unknown key; known keys: " + new java.util.TreeSet<>(KEYS));
+        throw new JobConfigException(
+            key, "unknown key; known keys: " + new java.util.TreeSet<>(KEYS));
       }
     }
     Reader r = new Reader(tree, baseDir);
@@ -105,9 +152,11 @@ public record JobConfig(
       throw new JobConfigException("lora_dropout", "must be in [0, 1), got " + loraDropout);
     }
     List<String> targets = r.stringList("lora_target_modules");
-    for (String k : List.of("lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir")) {
+    for (String k :
+        List.of("lora_r", "lora_alpha", "lora_dropout", "lora_target_modules", "lora_model_dir")) {
       if (tree.has(k) && adapter == Adapter.FULL) {
-        throw new JobConfigException(k, "applies only to adapter: lora or qlora, but adapter is full");
+        throw new JobConfigException(
+            k, "applies only to adapter: lora or qlora, but adapter is full");
       }
     }
     Path loraModelDir = null;
@@ -117,9 +166,11 @@ public record JobConfig(
     }
     List<Dataset> datasets = r.datasets("datasets", true);
     List<Dataset> testDatasets = r.datasets("test_datasets", false);
-    double valSetSize = r.optDouble("val_set_size", 0, true) == null ? 0 : tree.get("val_set_size").asDouble();
+    double valSetSize =
+        r.optDouble("val_set_size", 0, true) == null ? 0 : tree.get("val_set_size").asDouble();
     if (valSetSize >= 1) {
-      throw new JobConfigException("val_set_size", "must be a fraction in [0, 1), got " + valSetSize);
+      throw new JobConfigException(
+          "val_set_size", "must be a fraction in [0, 1), got " + valSetSize);
     }
     if (valSetSize > 0 && !testDatasets.isEmpty()) {
       throw new JobConfigException("val_set_size", "set val_set_size or test_datasets, not both");
@@ -140,16 +191,21 @@ public record JobConfig(
     int evalSteps = r.intValue("eval_steps", 0, 0);
     boolean hasValidation = valSetSize > 0 || !testDatasets.isEmpty();
     if (evalSteps > 0 && !hasValidation) {
-      throw new JobConfigException("eval_steps", "needs a validation set: set val_set_size or test_datasets");
+      throw new JobConfigException(
+          "eval_steps", "needs a validation set: set val_set_size or test_datasets");
     }
     int patience = r.intValue("early_stopping_patience", 0, 0);
     if (patience > 0 && evalSteps == 0) {
       throw new JobConfigException("early_stopping_patience", "needs eval_steps");
     }
-    double maxGradNorm = r.optDouble("max_grad_norm", 0, true) == null ? 1.0 : tree.get("max_grad_norm").asDouble();
-    double weightDecay = r.optDouble("weight_decay", 0, true) == null ? 0.0 : tree.get("weight_decay").asDouble();
-    double threshold = r.optDouble("early_stopping_threshold", 0, true) == null ? 0.0
-        : tree.get("early_stopping_threshold").asDouble();
+    double maxGradNorm =
+        r.optDouble("max_grad_norm", 0, true) == null ? 1.0 : tree.get("max_grad_norm").asDouble();
+    double weightDecay =
+        r.optDouble("weight_decay", 0, true) == null ? 0.0 : tree.get("weight_decay").asDouble();
+    double threshold =
+        r.optDouble("early_stopping_threshold", 0, true) == null
+            ? 0.0
+            : tree.get("early_stopping_threshold").asDouble();
     return new JobConfig(
         r.path("base_model", true),
         datasets,
@@ -194,7 +250,8 @@ public record JobConfig(
     }
     for (String f : List.of(AdapterConfig.FILE, PeftAdapter.WEIGHTS_FILE)) {
       if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new JobConfigException("lora_model_dir", dir + " holds no PEFT adapter: " + f + " is missing");
+        throw new JobConfigException(
+            "lora_model_dir", dir + " holds no PEFT adapter: " + f + " is missing");
       }
     }
     try {
@@ -208,20 +265,38 @@ public record JobConfig(
    * The adapter's r, lora_alpha and target_modules define the layout of a continued run; a job key
    * that says otherwise would silently be ignored or would not fit the tensors, so it is an error.
    */
-  private static void checkAgainstAdapter(Path dir, Integer loraR, Double loraAlpha, List<String> targets) {
+  private static void checkAgainstAdapter(
+      Path dir, Integer loraR, Double loraAlpha, List<String> targets) {
     LoraConfig a = adapterConfig(dir).lora();
     if (loraR != null && loraR != a.r()) {
-      throw new JobConfigException("lora_r", loraR + " differs from r = " + a.r() + " of the adapter in " + dir
-          + " (lora_model_dir); omit lora_r to continue with the adapter's");
+      throw new JobConfigException(
+          "lora_r",
+          loraR
+              + " differs from r = "
+              + a.r()
+              + " of the adapter in "
+              + dir
+              + " (lora_model_dir); omit lora_r to continue with the adapter's");
     }
     if (loraAlpha != null && loraAlpha.doubleValue() != a.alpha()) {
-      throw new JobConfigException("lora_alpha", loraAlpha + " differs from lora_alpha = " + a.alpha()
-          + " of the adapter in " + dir + " (lora_model_dir); omit lora_alpha to continue with the adapter's");
+      throw new JobConfigException(
+          "lora_alpha",
+          loraAlpha
+              + " differs from lora_alpha = "
+              + a.alpha()
+              + " of the adapter in "
+              + dir
+              + " (lora_model_dir); omit lora_alpha to continue with the adapter's");
     }
     if (!targets.isEmpty() && !sameTargets(targets, a.targetModules())) {
-      throw new JobConfigException("lora_target_modules", targets + " differs from target_modules = "
-          + a.targetModules() + " of the adapter in " + dir
-          + " (lora_model_dir); omit lora_target_modules to continue with the adapter's");
+      throw new JobConfigException(
+          "lora_target_modules",
+          targets
+              + " differs from target_modules = "
+              + a.targetModules()
+              + " of the adapter in "
+              + dir
+              + " (lora_model_dir); omit lora_target_modules to continue with the adapter's");
     }
   }
 
@@ -313,7 +388,8 @@ public record JobConfig(
       }
       double d = v.asDouble();
       if (inclusive ? d < min : d <= min) {
-        throw new JobConfigException(key, "must be " + (inclusive ? ">= " : "> ") + min + ", got " + d);
+        throw new JobConfigException(
+            key, "must be " + (inclusive ? ">= " : "> ") + min + ", got " + d);
       }
       return d;
     }
@@ -363,7 +439,8 @@ public record JobConfig(
       try {
         return LrSchedule.Kind.parse(v.asText());
       } catch (IllegalArgumentException e) {
-        throw new JobConfigException("lr_scheduler", "must be one of constant, linear, cosine; got " + v);
+        throw new JobConfigException(
+            "lr_scheduler", "must be one of constant, linear, cosine; got " + v);
       }
     }
 
@@ -392,7 +469,8 @@ public record JobConfig(
       JsonNode v = get(key);
       if (v == null) {
         if (required) {
-          throw new JobConfigException(key, "is required: a list of {path, type: chat|completion|text}");
+          throw new JobConfigException(
+              key, "is required: a list of {path, type: chat|completion|text}");
         }
         return List.of();
       }

@@ -1,72 +1,74 @@
 package dev.tuneforge.llm.train.job;
 
-import dev.tuneforge.llm.model.CausalLM;
-import dev.tuneforge.llm.model.LocalModelSource;
 import ai.djl.engine.Engine;
+import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
-import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.model.Architecture;
+import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LinearFactory;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.MemoryBudget;
+import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.peft.AdapterConfig;
 import dev.tuneforge.llm.peft.AdapterLoader;
 import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.peft.PeftAdapterWriter;
 import dev.tuneforge.llm.peft.QloraBase;
 import dev.tuneforge.llm.quant.Nf4LinearFactory;
-import dev.tuneforge.llm.train.OutputWriter;
-import dev.tuneforge.llm.train.optim.TrainableParameter;
 import dev.tuneforge.llm.template.ChatTemplate;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
+import dev.tuneforge.llm.train.Cancellation;
 import dev.tuneforge.llm.train.FullModelWriter;
+import dev.tuneforge.llm.train.OutputWriter;
 import dev.tuneforge.llm.train.TrainableSet;
 import dev.tuneforge.llm.train.Trainer;
 import dev.tuneforge.llm.train.TrainingListener;
 import dev.tuneforge.llm.train.TrainingResult;
 import dev.tuneforge.llm.train.TrainingRun;
-import dev.tuneforge.llm.train.Cancellation;
-import dev.tuneforge.llm.config.ModelConfig;
-import dev.tuneforge.llm.model.Architecture;
-import dev.tuneforge.llm.model.MemoryBudget;
 import dev.tuneforge.llm.train.data.EngineAdapters;
 import dev.tuneforge.llm.train.data.EpochShuffle;
 import dev.tuneforge.llm.train.data.Example;
-import dev.tuneforge.llm.train.data.JsonlExamples;
 import dev.tuneforge.llm.train.data.ExampleTokenizer;
+import dev.tuneforge.llm.train.data.JsonlExamples;
 import dev.tuneforge.llm.train.data.TokenizationConfig;
 import dev.tuneforge.llm.train.data.TrainingData;
+import dev.tuneforge.llm.train.optim.TrainableParameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model
- * folder, JSONL datasets → batches, the base model (float, or NF4-quantized for QLoRA), a
- * {@link Trainer} for full, LoRA or QLoRA fine-tuning, LoRA/QLoRA optionally continuing from a PEFT
- * adapter ({@code lora_model_dir}). No services needed. This is the one entry point of a job:
- * {@code tuneforge train} and the trainer service both {@link #start} a {@link TrainingRun} (or
- * {@link #run} one to its end on the calling thread), so both get the same checks, progress and
- * cancellation.
+ * Runs a {@link JobConfig} on this machine: tokenizer and chat template from the base model folder,
+ * JSONL datasets → batches, the base model (float, or NF4-quantized for QLoRA), a {@link Trainer}
+ * for full, LoRA or QLoRA fine-tuning, LoRA/QLoRA optionally continuing from a PEFT adapter ({@code
+ * lora_model_dir}). No services needed. This is the one entry point of a job: {@code tuneforge
+ * train} and the trainer service both {@link #start} a {@link TrainingRun} (or {@link #run} one to
+ * its end on the calling thread), so both get the same checks, progress and cancellation.
  */
 public final class JobRunner {
 
   /** PEFT's default rank; alpha defaults to 2r (scale 2), a common choice in Axolotl configs. */
   static final int DEFAULT_LORA_R = 8;
 
-
-  private JobRunner() {
-  }
+  private JobRunner() {}
 
   /**
-   * Starts the job on a thread of its own and returns its handle at once: progress goes to
-   * {@code listener} (on the training thread), {@link TrainingRun#cancel()} stops it within one
-   * optimizer step, {@link TrainingRun#await()} returns the result or rethrows the failure.
+   * Starts the job on a thread of its own and returns its handle at once: progress goes to {@code
+   * listener} (on the training thread), {@link TrainingRun#cancel()} stops it within one optimizer
+   * step, {@link TrainingRun#await()} returns the result or rethrows the failure.
    */
   public static TrainingRun start(JobConfig job, TrainingListener listener, boolean resume) {
-    return TrainingRun.start("training " + job.outputDir().getFileName(), listener,
+    return TrainingRun.start(
+        "training " + job.outputDir().getFileName(),
+        listener,
         r -> execute(job, r.listener(), resume, r.cancellation()));
   }
 
-  /** Loads data and model, then trains (or resumes) to the end on this thread; progress goes to {@code listener}. */
+  /**
+   * Loads data and model, then trains (or resumes) to the end on this thread; progress goes to
+   * {@code listener}.
+   */
   public static TrainingResult run(JobConfig job, TrainingListener listener, boolean resume) {
     try {
       return execute(job, listener, resume, new Cancellation());
@@ -75,8 +77,8 @@ public final class JobRunner {
     }
   }
 
-  private static TrainingResult execute(JobConfig job, TrainingListener listener, boolean resume,
-      Cancellation cancellation) {
+  private static TrainingResult execute(
+      JobConfig job, TrainingListener listener, boolean resume, Cancellation cancellation) {
     Path base = job.baseModel();
     List<Example> train = new ArrayList<>();
     for (JobConfig.Dataset d : job.datasets()) {
@@ -101,51 +103,102 @@ public final class JobRunner {
     }
     cancellation.check();
     try (Tokenizer tokenizer = Tokenizer.load(base)) {
-      boolean chat = job.datasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT)
-          || job.testDatasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT);
+      boolean chat =
+          job.datasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT)
+              || job.testDatasets().stream().anyMatch(d -> d.type() == JobConfig.DatasetType.CHAT);
       int eos = tokenizer.eosIds().length > 0 ? tokenizer.eosIds()[0] : -1;
       int pad = tokenizer.padId().orElse(Math.max(eos, 0));
       TokenizationConfig tc = new TokenizationConfig(job.sequenceLen(), job.trainOnInputs(), eos);
-      ExampleTokenizer et = new ExampleTokenizer(EngineAdapters.encoder(tokenizer),
-          chat ? EngineAdapters.renderer(ChatTemplate.load(base)) : null, tc);
-      TrainingData trainData = TrainingData.build(train, et, tc,
-          new TrainingData.Options(job.samplePacking(), job.microBatchSize(), job.seed(), true, false, pad, 0));
-      TrainingData valData = validation.isEmpty() ? null : TrainingData.build(validation, et, tc,
-          new TrainingData.Options(job.samplePacking(), job.microBatchSize(), job.seed(), false, false, pad, 0));
-      listener.onMessage(trainData.examples() + " training examples (" + trainData.truncated() + " truncated, "
-          + trainData.droppedNoTarget() + " without targets dropped), " + trainData.targetTokens()
-          + " target tokens per epoch" + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
+      ExampleTokenizer et =
+          new ExampleTokenizer(
+              EngineAdapters.encoder(tokenizer),
+              chat ? EngineAdapters.renderer(ChatTemplate.load(base)) : null,
+              tc);
+      TrainingData trainData =
+          TrainingData.build(
+              train,
+              et,
+              tc,
+              new TrainingData.Options(
+                  job.samplePacking(), job.microBatchSize(), job.seed(), true, false, pad, 0));
+      TrainingData valData =
+          validation.isEmpty()
+              ? null
+              : TrainingData.build(
+                  validation,
+                  et,
+                  tc,
+                  new TrainingData.Options(
+                      job.samplePacking(), job.microBatchSize(), job.seed(), false, false, pad, 0));
+      listener.onMessage(
+          trainData.examples()
+              + " training examples ("
+              + trainData.truncated()
+              + " truncated, "
+              + trainData.droppedNoTarget()
+              + " without targets dropped), "
+              + trainData.targetTokens()
+              + " target tokens per epoch"
+              + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
       cancellation.check();
       if (job.adapter() == JobConfig.Adapter.LORA || job.adapter() == JobConfig.Adapter.QLORA) {
         try (LoraModel lm = buildLora(job, listener)) {
           cancellation.check();
           LoraLinearFactory factory = lm.factory();
-          TrainableSet adapters = m -> factory.trainableParameters().entrySet().stream()
-              .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true)).toList();
-          OutputWriter peft = (m, dir) -> {
-            if (lm.nf4() != null) {
-              QloraBase.of(lm.nf4()).write(dir); // PEFT's adapter_config has no key for a quantized base
-            }
-            PeftAdapterWriter.write(dir, new AdapterConfig(factory.config(), base.toString()), factory.layers()); // config last
-          };
-          // On resume the Trainer loads the checkpoint's A/B over the ones built here (fresh or from
-          // lora_model_dir), so a resumed continued run goes on from its checkpoint, not the adapter.
-          Trainer trainer = new Trainer(lm.model(), adapters, peft, trainData.plan(),
-              valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
-              .withRandomLayers(factory) // dropout on in training, off in evaluation, keyed per micro-batch
-              .withCancellation(cancellation);
+          TrainableSet adapters =
+              m ->
+                  factory.trainableParameters().entrySet().stream()
+                      .map(e -> new TrainableParameter(e.getKey(), e.getValue(), true))
+                      .toList();
+          OutputWriter peft =
+              (m, dir) -> {
+                if (lm.nf4() != null) {
+                  QloraBase.of(lm.nf4())
+                      .write(dir); // PEFT's adapter_config has no key for a quantized base
+                }
+                PeftAdapterWriter.write(
+                    dir,
+                    new AdapterConfig(factory.config(), base.toString()),
+                    factory.layers()); // config last
+              };
+          // On resume the Trainer loads the checkpoint's A/B over the ones built here (fresh or
+          // from
+          // lora_model_dir), so a resumed continued run goes on from its checkpoint, not the
+          // adapter.
+          Trainer trainer =
+              new Trainer(
+                      lm.model(),
+                      adapters,
+                      peft,
+                      trainData.plan(),
+                      valData == null ? null : valData.plan(),
+                      job.training(),
+                      job.source(),
+                      job.seed())
+                  .withRandomLayers(
+                      factory) // dropout on in training, off in evaluation, keyed per micro-batch
+                  .withCancellation(cancellation);
           return trainer.run(listener, resume);
         }
       }
       LocalModelSource source = new LocalModelSource(base);
       ModelLoader.Options options = loadOptions(job, listener);
       checkFullTrainingMemory(source, options);
-      try (CausalLM model = ModelLoader.load(source, Engine.getInstance().defaultDevice(), LinearFactory.plain(),
-          options)) {
+      try (CausalLM model =
+          ModelLoader.load(
+              source, Engine.getInstance().defaultDevice(), LinearFactory.plain(), options)) {
         cancellation.check();
-        Trainer trainer = new Trainer(model, TrainableSet.full(), new FullModelWriter(base), trainData.plan(),
-            valData == null ? null : valData.plan(), job.training(), job.source(), job.seed())
-            .withCancellation(cancellation);
+        Trainer trainer =
+            new Trainer(
+                    model,
+                    TrainableSet.full(),
+                    new FullModelWriter(base),
+                    trainData.plan(),
+                    valData == null ? null : valData.plan(),
+                    job.training(),
+                    job.source(),
+                    job.seed())
+                .withCancellation(cancellation);
         return trainer.run(listener, resume);
       }
     }
@@ -156,7 +209,8 @@ public final class JobRunner {
    * sequence_len tokens; warnings (non-finite base weights) go to the run's listener.
    */
   static ModelLoader.Options loadOptions(JobConfig job, TrainingListener listener) {
-    return ModelLoader.Options.defaults().withContextTokens((long) job.sequenceLen() * job.microBatchSize())
+    return ModelLoader.Options.defaults()
+        .withContextTokens((long) job.sequenceLen() * job.microBatchSize())
         .withWarnings(listener::onMessage);
   }
 
@@ -167,18 +221,28 @@ public final class JobRunner {
   static void checkFullTrainingMemory(LocalModelSource source, ModelLoader.Options options) {
     ModelConfig config = ModelLoader.config(source);
     Architecture arch = config.modelType().architecture();
-    MemoryBudget.Estimate weights = MemoryBudget.estimate(config, arch, LinearFactory.plain(),
-        options.contextTokens());
-    MemoryBudget.Estimate training = new MemoryBudget.Estimate(weights.parameters(),
-        weights.weightBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * weights.weightBytes(),
-        weights.kvCacheBytes(), weights.contextTokens());
-    long limit = options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
-    MemoryBudget.require(training, limit, "full fine-tuning of " + source.describe()
-        + " (weights, gradients and two AdamW moments)");
+    MemoryBudget.Estimate weights =
+        MemoryBudget.estimate(config, arch, LinearFactory.plain(), options.contextTokens());
+    MemoryBudget.Estimate training =
+        new MemoryBudget.Estimate(
+            weights.parameters(),
+            weights.weightBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * weights.weightBytes(),
+            weights.kvCacheBytes(),
+            weights.contextTokens());
+    long limit =
+        options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
+    MemoryBudget.require(
+        training,
+        limit,
+        "full fine-tuning of " + source.describe() + " (weights, gradients and two AdamW moments)");
   }
 
-  /** A model with LoRA layers for a lora/qlora job; {@code nf4} is the quantized base's factory for qlora. */
-  record LoraModel(CausalLM model, LoraLinearFactory factory, Nf4LinearFactory nf4) implements AutoCloseable {
+  /**
+   * A model with LoRA layers for a lora/qlora job; {@code nf4} is the quantized base's factory for
+   * qlora.
+   */
+  record LoraModel(CausalLM model, LoraLinearFactory factory, Nf4LinearFactory nf4)
+      implements AutoCloseable {
     @Override
     public void close() {
       model.close();
@@ -211,38 +275,65 @@ public final class JobRunner {
       LoraConfig a = adapter.config().lora();
       // the adapter's layout (JobConfig refused job keys that contradict it); dropout and seed are
       // training settings, so the job's apply
-      LoraConfig lora = new LoraConfig(a.r(), a.alpha(), job.loraDropout() == null ? a.dropout() : job.loraDropout(),
-          a.targetModules(), a.useRslora(), job.seed());
+      LoraConfig lora =
+          new LoraConfig(
+              a.r(),
+              a.alpha(),
+              job.loraDropout() == null ? a.dropout() : job.loraDropout(),
+              a.targetModules(),
+              a.useRslora(),
+              job.seed());
       AdapterLoader.Adapted adapted;
       try {
-        adapted = AdapterLoader.load(new LocalModelSource(base),
-            new PeftAdapter(new AdapterConfig(lora, adapter.config().baseModelNameOrPath()), adapter.weights()),
-            Engine.getInstance().defaultDevice(), frozen);
+        adapted =
+            AdapterLoader.load(
+                new LocalModelSource(base),
+                new PeftAdapter(
+                    new AdapterConfig(lora, adapter.config().baseModelNameOrPath()),
+                    adapter.weights()),
+                Engine.getInstance().defaultDevice(),
+                frozen);
       } catch (IllegalArgumentException e) {
         throw new JobConfigException("lora_model_dir", e.getMessage());
       }
       model = adapted.model();
       factory = adapted.lora();
-      listener.onMessage(String.format(java.util.Locale.ROOT,
-          "continuing from the PEFT adapter in %s: r %d, lora_alpha %s, use_rslora %s, lora_dropout %s, %d modules",
-          dir, lora.r(), lora.alpha(), lora.useRslora(), lora.dropout(), factory.layers().size()));
+      listener.onMessage(
+          String.format(
+              java.util.Locale.ROOT,
+              "continuing from the PEFT adapter in %s: r %d, lora_alpha %s, use_rslora %s, lora_dropout %s, %d modules",
+              dir,
+              lora.r(),
+              lora.alpha(),
+              lora.useRslora(),
+              lora.dropout(),
+              factory.layers().size()));
     } else {
-      LoraConfig lora = new LoraConfig(
-          job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
-          job.loraAlpha() == null ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR()) : job.loraAlpha(),
-          job.loraDropout() == null ? 0.0 : job.loraDropout(),
-          job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
-              ? List.of(LoraConfig.ALL_LINEAR) : job.loraTargetModules(),
-          false, job.seed());
+      LoraConfig lora =
+          new LoraConfig(
+              job.loraR() == null ? DEFAULT_LORA_R : job.loraR(),
+              job.loraAlpha() == null
+                  ? 2.0 * (job.loraR() == null ? DEFAULT_LORA_R : job.loraR())
+                  : job.loraAlpha(),
+              job.loraDropout() == null ? 0.0 : job.loraDropout(),
+              job.loraTargetModules() == null || job.loraTargetModules().isEmpty()
+                  ? List.of(LoraConfig.ALL_LINEAR)
+                  : job.loraTargetModules(),
+              false,
+              job.seed());
       factory = LoraLinearFactory.fresh(lora, frozen);
-      model = ModelLoader.load(new LocalModelSource(base), Engine.getInstance().defaultDevice(), factory,
-          loadOptions(job, listener));
+      model =
+          ModelLoader.load(
+              new LocalModelSource(base),
+              Engine.getInstance().defaultDevice(),
+              factory,
+              loadOptions(job, listener));
       try {
         factory.requireEveryTargetMatched("lora_target_modules");
       } catch (IllegalArgumentException e) {
         model.close();
-        throw new JobConfigException("lora_target_modules", e.getMessage().substring(
-            "lora_target_modules: ".length()));
+        throw new JobConfigException(
+            "lora_target_modules", e.getMessage().substring("lora_target_modules: ".length()));
       }
     }
     if (qlora) {
@@ -252,21 +343,27 @@ public final class JobRunner {
   }
 
   /**
-   * Reads a JSONL dataset within {@link JsonlExamples.Limits#DEFAULT}, checking each record has
-   * the declared type's fields.
+   * Reads a JSONL dataset within {@link JsonlExamples.Limits#DEFAULT}, checking each record has the
+   * declared type's fields.
    */
   static List<Example> read(JobConfig.Dataset d) {
-    return JsonlExamples.read(d.path(), JsonlExamples.Limits.DEFAULT, e -> {
-      boolean fits = switch (d.type()) {
-        case CHAT -> e instanceof Example.Chat;
-        case COMPLETION -> e instanceof Example.PromptCompletion;
-        case TEXT -> e instanceof Example.Text;
-      };
-      if (!fits) {
-        throw new IllegalArgumentException("dataset type is "
-            + d.type().name().toLowerCase(java.util.Locale.ROOT) + " but the record is a "
-            + e.getClass().getSimpleName());
-      }
-    });
+    return JsonlExamples.read(
+        d.path(),
+        JsonlExamples.Limits.DEFAULT,
+        e -> {
+          boolean fits =
+              switch (d.type()) {
+                case CHAT -> e instanceof Example.Chat;
+                case COMPLETION -> e instanceof Example.PromptCompletion;
+                case TEXT -> e instanceof Example.Text;
+              };
+          if (!fits) {
+            throw new IllegalArgumentException(
+                "dataset type is "
+                    + d.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " but the record is a "
+                    + e.getClass().getSimpleName());
+          }
+        });
   }
 }

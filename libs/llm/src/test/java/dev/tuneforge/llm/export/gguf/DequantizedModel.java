@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weights a GGUF export actually holds, back in HF layout: every tensor read and dequantized
- * by {@link GgufFile}, Llama's q/k permutation undone, written as float32 safetensors beside the
+ * The weights a GGUF export actually holds, back in HF layout: every tensor read and dequantized by
+ * {@link GgufFile}, Llama's q/k permutation undone, written as float32 safetensors beside the
  * original config and tokenizer. The engine on this folder computes with exactly the quantized
  * weights, which separates the quantization of the file from llama.cpp's own arithmetic.
  */
@@ -26,16 +26,19 @@ final class DequantizedModel {
     boolean permuted = GgufArchitecture.of(c).permuteQk;
     GgufFile f = GgufFile.read(gguf);
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-    ModelLoader.architecture(c.modelType()).expectedTensors(c).forEach((hf, shape) -> {
-      float[] data = f.readFloats(GgufNames.of(hf));
-      int cols = shape.length == 2 ? (int) shape[1] : 1;
-      if (permuted && GgufNames.isQuery(hf)) {
-        data = unpermute(data, c.numHeads(), cols);
-      } else if (permuted && GgufNames.isKey(hf)) {
-        data = unpermute(data, c.numKvHeads(), cols);
-      }
-      tensors.put(hf, new FloatTensor(shape, data));
-    });
+    ModelLoader.architecture(c.modelType())
+        .expectedTensors(c)
+        .forEach(
+            (hf, shape) -> {
+              float[] data = f.readFloats(GgufNames.of(hf));
+              int cols = shape.length == 2 ? (int) shape[1] : 1;
+              if (permuted && GgufNames.isQuery(hf)) {
+                data = unpermute(data, c.numHeads(), cols);
+              } else if (permuted && GgufNames.isKey(hf)) {
+                data = unpermute(data, c.numKvHeads(), cols);
+              }
+              tensors.put(hf, new FloatTensor(shape, data));
+            });
     try {
       Files.createDirectories(out);
       for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
@@ -48,7 +51,9 @@ final class DequantizedModel {
     return out;
   }
 
-  /** The inverse of {@link QkPermutation#permuteRows}: row {@code p(i)} goes back to row {@code i}. */
+  /**
+   * The inverse of {@link QkPermutation#permuteRows}: row {@code p(i)} goes back to row {@code i}.
+   */
   static float[] unpermute(float[] w, int heads, int cols) {
     int rows = w.length / cols;
     float[] index = new float[rows];

@@ -55,16 +55,18 @@ class GgmlCodecTest {
   void decodingsAreGgufPys() {
     JsonNode q = quants();
     int n = floats(q.get("f32")).length;
-    assertArrayEquals(floats(q.get("q8_0_dequantized")),
+    assertArrayEquals(
+        floats(q.get("q8_0_dequantized")),
         GgmlCodec.decode(GgmlType.Q8_0, ByteBuffer.wrap(bytes(q.get("q8_0"))), n));
-    assertArrayEquals(floats(q.get("q4_0_dequantized")),
+    assertArrayEquals(
+        floats(q.get("q4_0_dequantized")),
         GgmlCodec.decode(GgmlType.Q4_0, ByteBuffer.wrap(bytes(q.get("q4_0"))), n));
   }
 
   /**
    * Reference bound per Q8_0 block: with {@code d = amax/127} and its fp16 rounding {@code d'}, a
-   * value decodes to {@code q·d'} with {@code q = round(x/d)}, so
-   * {@code |x - q·d'| <= d/2 + 127·|d - d'|} (plus float32 rounding of x/d).
+   * value decodes to {@code q·d'} with {@code q = round(x/d)}, so {@code |x - q·d'| <= d/2 + 127·|d
+   * - d'|} (plus float32 rounding of x/d).
    */
   @Test
   void q8RoundTripStaysWithinTheBlockBound() {
@@ -73,7 +75,9 @@ class GgmlCodecTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) ((rng.nextDouble() - 0.5) * Math.pow(10, rng.nextInt(6) - 3));
     }
-    float[] y = GgmlCodec.decode(GgmlType.Q8_0, ByteBuffer.wrap(GgmlCodec.encode(GgmlType.Q8_0, x)), x.length);
+    float[] y =
+        GgmlCodec.decode(
+            GgmlType.Q8_0, ByteBuffer.wrap(GgmlCodec.encode(GgmlType.Q8_0, x)), x.length);
     for (int b = 0; b < x.length; b += 32) {
       float amax = 0;
       for (int j = 0; j < 32; j++) {
@@ -84,7 +88,9 @@ class GgmlCodecTest {
       double bound = d / 2 + 127 * Math.abs(d - dHalf) + 1e-6 * amax;
       for (int j = 0; j < 32; j++) {
         double err = Math.abs(x[b + j] - y[b + j]);
-        assertTrue(err <= bound, "block " + b / 32 + " value " + j + ": error " + err + " > bound " + bound);
+        assertTrue(
+            err <= bound,
+            "block " + b / 32 + " value " + j + ": error " + err + " > bound " + bound);
       }
     }
   }
@@ -99,8 +105,9 @@ class GgmlCodecTest {
 
   @Test
   void aPartialBlockIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GgmlCodec.encode(GgmlType.Q8_0, new float[40]));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> GgmlCodec.encode(GgmlType.Q8_0, new float[40]));
     assertTrue(e.getMessage().contains("multiple of 32"), e.getMessage());
   }
 }

@@ -23,7 +23,8 @@ class GgufFileErrorsTest {
   //   57 key "a.flag" (8 + 6) | 71 type | 75 bool
   //   76 key "a.flog" (8 + 6) | 90 type | 94 bool
   //   95 key "a.pad" (8 + 5) | 108 type | 112 bool
-  //   113 name "w" (8 + 1) | 122 n_dims | 126 dim[0] | 134 type | 138 offset | 146 .. 160 padding | 160 data
+  //   113 name "w" (8 + 1) | 122 n_dims | 126 dim[0] | 134 type | 138 offset | 146 .. 160 padding |
+  // 160 data
   static final int VERSION = 4;
   static final int KV_COUNT = 16;
   static final int ALIGNMENT_VALUE = 53;
@@ -54,7 +55,8 @@ class GgufFileErrorsTest {
     damage.accept(ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN));
     Path p = dir.resolve("damaged.gguf");
     Files.write(p, copy);
-    String message = assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage();
+    String message =
+        assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage();
     assertTrue(message.startsWith(p.toString()), "names the file: " + message);
     return message;
   }
@@ -77,12 +79,14 @@ class GgufFileErrorsTest {
 
   @Test
   void impossibleCounts() throws IOException {
-    assertMentions(error(b -> b.putLong(KV_COUNT, 1L << 40)), "metadata_kv_count=1099511627776", "cannot fit");
+    assertMentions(
+        error(b -> b.putLong(KV_COUNT, 1L << 40)), "metadata_kv_count=1099511627776", "cannot fit");
   }
 
   @Test
   void stringLongerThanTheFile() throws IOException {
-    assertMentions(error(b -> b.putLong(24, 1L << 40)), "metadata key #0", "beyond the end of the file");
+    assertMentions(
+        error(b -> b.putLong(24, 1L << 40)), "metadata key #0", "beyond the end of the file");
   }
 
   @Test
@@ -92,7 +96,9 @@ class GgufFileErrorsTest {
 
   @Test
   void duplicateKey() throws IOException {
-    assertMentions(error(b -> b.put(SECOND_KEY, "a.flag".getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+    assertMentions(
+        error(
+            b -> b.put(SECOND_KEY, "a.flag".getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
         "metadata key a.flag appears twice");
   }
 
@@ -118,21 +124,25 @@ class GgufFileErrorsTest {
 
   @Test
   void nonZeroPadding() throws IOException {
-    assertMentions(error(b -> b.put(PADDING, (byte) 1)), "padding before the data section at byte 150");
+    assertMentions(
+        error(b -> b.put(PADDING, (byte) 1)), "padding before the data section at byte 150");
   }
 
   @Test
   void truncatedData() throws IOException {
     Path p = dir.resolve("short.gguf");
     Files.write(p, Arrays.copyOf(valid, valid.length - 20));
-    assertMentions(assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage(), "truncated");
+    assertMentions(
+        assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage(),
+        "truncated");
   }
 
   @Test
   void truncatedHeader() throws IOException {
     Path p = dir.resolve("short.gguf");
     Files.write(p, Arrays.copyOf(valid, 60));
-    assertMentions(assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage(),
+    assertMentions(
+        assertThrows(IllegalArgumentException.class, () -> GgufFile.read(p)).getMessage(),
         "file ends at byte 60 inside");
   }
 }

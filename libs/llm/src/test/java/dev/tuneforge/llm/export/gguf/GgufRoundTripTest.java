@@ -40,8 +40,12 @@ class GgufRoundTripTest {
     m.put("t.strings", GgufValue.strings(List.of("a", "", "Ġthe")));
     m.put("t.ints", GgufValue.int32s(new int[] {1, -2, 3}));
     m.put("t.floats", GgufValue.float32s(new float[] {0.5f, -1.25f}));
-    m.put("t.nested", new GgufValue(GgufValueType.ARRAY,
-        List.of(GgufValue.int32s(new int[] {1}), GgufValue.int32s(new int[] {2, 3})), GgufValueType.ARRAY));
+    m.put(
+        "t.nested",
+        new GgufValue(
+            GgufValueType.ARRAY,
+            List.of(GgufValue.int32s(new int[] {1}), GgufValue.int32s(new int[] {2, 3})),
+            GgufValueType.ARRAY));
     return m;
   }
 
@@ -77,13 +81,15 @@ class GgufRoundTripTest {
     expected.putAll(everyType());
     assertEquals(expected, f.metadata());
     assertEquals(List.of("a.f32", "b.f16", "c.q8_0", "v"), List.copyOf(f.tensors().keySet()));
-    assertArrayEquals(new long[] {64, 3}, f.tensor("a.f32").dims(), "ggml order: PyTorch shape reversed");
+    assertArrayEquals(
+        new long[] {64, 3}, f.tensor("a.f32").dims(), "ggml order: PyTorch shape reversed");
     assertArrayEquals(new long[] {3, 64}, f.tensor("a.f32").torchShape());
     for (GgufTensorInfo t : f.tensors().values()) {
       assertEquals(0, t.offset() % 32, t.name() + " offset aligned");
     }
     assertEquals(0, f.dataStart() % 32);
-    assertEquals(size, f.dataStart() + align(f.tensor("v").offset() + f.tensor("v").byteSize(), 32));
+    assertEquals(
+        size, f.dataStart() + align(f.tensor("v").offset() + f.tensor("v").byteSize(), 32));
     assertEquals(size, fileSize(file));
 
     assertArrayEquals(a, f.readFloats("a.f32"), "f32 exact");
@@ -101,9 +107,12 @@ class GgufRoundTripTest {
         amax = Math.max(amax, Math.abs(c[blk * 32 + j]));
       }
       double d = amax / 127.0;
-      double bound = d / 2 + 127 * Math.abs(d - Floats.f16ToFloat(Floats.floatToF16((float) d))) + 1e-6 * amax;
+      double bound =
+          d / 2 + 127 * Math.abs(d - Floats.f16ToFloat(Floats.floatToF16((float) d))) + 1e-6 * amax;
       for (int j = 0; j < 32; j++) {
-        assertTrue(Math.abs(c[blk * 32 + j] - cBack[blk * 32 + j]) <= bound, "q8_0 block " + blk + " value " + j);
+        assertTrue(
+            Math.abs(c[blk * 32 + j] - cBack[blk * 32 + j]) <= bound,
+            "q8_0 block " + blk + " value " + j);
       }
     }
   }
@@ -134,7 +143,8 @@ class GgufRoundTripTest {
   @Test
   void aFileWrittenByGgufPyReadsAsDescribed() throws IOException, URISyntaxException {
     Path file = Path.of(getClass().getResource("/gguf/gguf-py-written.gguf").toURI());
-    JsonNode expected = new ObjectMapper().readTree(getClass().getResourceAsStream("/gguf/gguf-py-written.json"));
+    JsonNode expected =
+        new ObjectMapper().readTree(getClass().getResourceAsStream("/gguf/gguf-py-written.json"));
     float[] x = GgmlCodecTest.floats(GgmlCodecTest.quants().get("f32")); // the same [8, 64] inputs
     GgufFile f = GgufFile.read(file);
     assertEquals("llama", f.get("general.architecture").asString());
@@ -180,15 +190,26 @@ class GgufRoundTripTest {
     GgufWriter w = new GgufWriter();
     assertThrows(IllegalArgumentException.class, () -> w.put("Bad Key", GgufValue.bool(true)));
     w.put("a.b", GgufValue.bool(true));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> w.put("a.b", GgufValue.bool(false)))
-        .getMessage().contains("duplicate metadata key a.b"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> w.addTensor("x".repeat(64), new long[] {1}, GgmlType.F32, new float[1])).getMessage().contains("63"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> w.addTensor("q", new long[] {2, 40}, GgmlType.Q8_0, new float[80])).getMessage()
-        .contains("row length 40 is not a multiple of the Q8_0 block size 32"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> w.put("a.b", GgufValue.bool(false)))
+            .getMessage()
+            .contains("duplicate metadata key a.b"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> w.addTensor("x".repeat(64), new long[] {1}, GgmlType.F32, new float[1]))
+            .getMessage()
+            .contains("63"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> w.addTensor("q", new long[] {2, 40}, GgmlType.Q8_0, new float[80]))
+            .getMessage()
+            .contains("row length 40 is not a multiple of the Q8_0 block size 32"));
     w.addTensor("t", new long[] {2}, GgmlType.F32, new float[2]);
-    assertThrows(IllegalArgumentException.class, () -> w.addTensor("t", new long[] {2}, GgmlType.F32, new float[2]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> w.addTensor("t", new long[] {2}, GgmlType.F32, new float[2]));
     assertThrows(IllegalArgumentException.class, () -> new GgufWriter(12));
   }
 

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Runs {@code scripts/gguf-check/greedy.mjs} (llama.cpp's CPU build from the npm package
  * node-llama-cpp, installed by {@code scripts/gguf-check/install.sh}). {@link #find()} is empty
- * when {@code node} or the installed package is missing, so tests can skip; nothing is installed
- * or downloaded here.
+ * when {@code node} or the installed package is missing, so tests can skip; nothing is installed or
+ * downloaded here.
  */
 final class NodeLlamaCpp {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +47,10 @@ final class NodeLlamaCpp {
     return new NodeLlamaCpp(dir.resolve("greedy.mjs"));
   }
 
-  /** {@code scripts/gguf-check} of the checkout: the system property, else up from the working directory. */
+  /**
+   * {@code scripts/gguf-check} of the checkout: the system property, else up from the working
+   * directory.
+   */
   private static Path checkDir() {
     String prop = System.getProperty("tuneforge.gguf-check.dir");
     if (prop != null) {
@@ -65,9 +68,17 @@ final class NodeLlamaCpp {
   record Output(int[] tokens, int[] tokenized) {}
 
   Output greedy(Path model, Path lora, int[] prompt, int maxNew, String text) {
-    List<String> cmd = new ArrayList<>(List.of("node", script.toString(), "--model", model.toString(),
-        "--ids", Arrays.stream(prompt).mapToObj(Integer::toString).collect(Collectors.joining(",")),
-        "--max", Integer.toString(maxNew)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "node",
+                script.toString(),
+                "--model",
+                model.toString(),
+                "--ids",
+                Arrays.stream(prompt).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+                "--max",
+                Integer.toString(maxNew)));
     if (lora != null) {
       cmd.addAll(List.of("--lora", lora.toString()));
     }
@@ -76,8 +87,11 @@ final class NodeLlamaCpp {
     }
     try {
       Path errFile = Files.createTempFile("llama-cpp", ".err");
-      Process p = new ProcessBuilder(cmd).directory(script.getParent().toFile())
-          .redirectError(errFile.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .directory(script.getParent().toFile())
+              .redirectError(errFile.toFile())
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -86,11 +100,13 @@ final class NodeLlamaCpp {
       String err = Files.readString(errFile);
       Files.deleteIfExists(errFile);
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("llama.cpp check failed (exit " + p.exitValue() + "): " + err + out);
+        throw new IllegalStateException(
+            "llama.cpp check failed (exit " + p.exitValue() + "): " + err + out);
       }
       String last = out.strip().lines().reduce((a, b) -> b).orElse("");
       JsonNode json = JSON.readTree(last);
-      return new Output(ints(json.get("tokens")), json.has("tokenized") ? ints(json.get("tokenized")) : null);
+      return new Output(
+          ints(json.get("tokens")), json.has("tokenized") ? ints(json.get("tokenized")) : null);
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + cmd, e);
     } catch (InterruptedException e) {

@@ -59,7 +59,9 @@ final class TinyChatModel {
     return base(dir, tied, seed, 0.2);
   }
 
-  /** @param std standard deviation of the matrices: wider gives larger logit gaps between tokens */
+  /**
+   * @param std standard deviation of the matrices: wider gives larger logit gaps between tokens
+   */
   static Path base(Path dir, boolean tied, long seed, double std) {
     ModelInit.write(dir, config(tied, std), seed);
     for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
@@ -72,7 +74,9 @@ final class TinyChatModel {
     return dir;
   }
 
-  /** A PEFT LoRA adapter (r 8, alpha 16) on q, k, v, o and gate with seeded A and B, both nonzero. */
+  /**
+   * A PEFT LoRA adapter (r 8, alpha 16) on q, k, v, o and gate with seeded A and B, both nonzero.
+   */
   static Path adapter(Path dir, long seed) {
     List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj");
     int r = 8;
@@ -80,15 +84,20 @@ final class TinyChatModel {
     Map<String, FloatTensor> t = new LinkedHashMap<>();
     for (int i = 0; i < LAYERS; i++) {
       for (String m : targets) {
-        String module = "model.layers." + i + "." + (m.equals("gate_proj") ? "mlp." : "self_attn.") + m;
-        int out = switch (m) {
-          case "k_proj", "v_proj" -> 32; // 2 kv heads × 16
-          case "gate_proj" -> 128;
-          default -> HIDDEN;
-        };
+        String module =
+            "model.layers." + i + "." + (m.equals("gate_proj") ? "mlp." : "self_attn.") + m;
+        int out =
+            switch (m) {
+              case "k_proj", "v_proj" -> 32; // 2 kv heads × 16
+              case "gate_proj" -> 128;
+              default -> HIDDEN;
+            };
         int in = HIDDEN;
-        t.put(PeftNames.loraA(module), new FloatTensor(new long[] {r, in}, random(rng, r * in, 0.2)));
-        t.put(PeftNames.loraB(module), new FloatTensor(new long[] {out, r}, random(rng, out * r, 0.2)));
+        t.put(
+            PeftNames.loraA(module), new FloatTensor(new long[] {r, in}, random(rng, r * in, 0.2)));
+        t.put(
+            PeftNames.loraB(module),
+            new FloatTensor(new long[] {out, r}, random(rng, out * r, 0.2)));
       }
     }
     try {
@@ -97,7 +106,8 @@ final class TinyChatModel {
       throw new UncheckedIOException(e);
     }
     SafetensorsWriter.write(dir.resolve(PeftAdapter.WEIGHTS_FILE), t, DType.F32);
-    new AdapterConfig(LoraConfig.of(r, 16, targets), "tiny-chat").write(dir.resolve(AdapterConfig.FILE), targets);
+    new AdapterConfig(LoraConfig.of(r, 16, targets), "tiny-chat")
+        .write(dir.resolve(AdapterConfig.FILE), targets);
     return dir;
   }
 

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Training JSONL within limits: long lines, large files and non-files refused by line and name. */
 class JsonlExamplesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final String RECORD = "{\"text\":\"hello\"}\n";
 
   private static String refused(Path file, JsonlExamples.Limits limits) {
-    Bounded.Cost cost = Bounded.measure(() -> JsonlExamples.read(file, limits, e -> { }));
-    IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, cost.thrown(),
-        String.valueOf(cost.thrown()));
+    Bounded.Cost cost = Bounded.measure(() -> JsonlExamples.read(file, limits, e -> {}));
+    IllegalArgumentException e =
+        assertInstanceOf(
+            IllegalArgumentException.class, cost.thrown(), String.valueOf(cost.thrown()));
     assertTrue(cost.cpuMillis() < 10_000 && cost.peakHeapGrowthMib() < 256, cost.toString());
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     return e.getMessage();
@@ -61,13 +61,16 @@ class JsonlExamplesTest {
   @Test
   void badRecordsAreNamedByLine() throws IOException {
     Path file = Files.writeString(dir.resolve("bad.jsonl"), RECORD + "\n{\"text\": }\n");
-    assertTrue(refused(file, JsonlExamples.Limits.DEFAULT).contains("line 3: the record is not"
-        + " valid JSON"));
+    assertTrue(
+        refused(file, JsonlExamples.Limits.DEFAULT)
+            .contains("line 3: the record is not" + " valid JSON"));
     Path utf = dir.resolve("utf.jsonl");
     Files.write(utf, new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xC3, '"', '}', '\n'});
     assertTrue(refused(utf, JsonlExamples.Limits.DEFAULT).contains("line 1 is not valid UTF-8"));
-    Path deep = Files.writeString(dir.resolve("deep.jsonl"),
-        "{\"text\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}\n");
+    Path deep =
+        Files.writeString(
+            dir.resolve("deep.jsonl"),
+            "{\"text\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}\n");
     assertTrue(refused(deep, JsonlExamples.Limits.DEFAULT).contains("nesting depth"));
   }
 
@@ -75,8 +78,9 @@ class JsonlExamplesTest {
   void notARegularFileIsRefusedByName() throws Exception {
     Path zero = dir.resolve("zero.jsonl");
     Files.createSymbolicLink(zero, Path.of("/dev/zero"));
-    assertTrue(refused(zero, JsonlExamples.Limits.DEFAULT)
-        .contains("training data " + zero + " is not a regular file"));
+    assertTrue(
+        refused(zero, JsonlExamples.Limits.DEFAULT)
+            .contains("training data " + zero + " is not a regular file"));
     Path fifo = dir.resolve("fifo.jsonl");
     if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
       assertTrue(refused(fifo, JsonlExamples.Limits.DEFAULT).contains("is not a regular file"));
@@ -86,7 +90,7 @@ class JsonlExamplesTest {
   @Test
   void goodFilesRead() throws IOException {
     Path file = Files.writeString(dir.resolve("ok.jsonl"), RECORD + "\r\n" + RECORD);
-    List<Example> examples = JsonlExamples.read(file, JsonlExamples.Limits.DEFAULT, e -> { });
+    List<Example> examples = JsonlExamples.read(file, JsonlExamples.Limits.DEFAULT, e -> {});
     assertEquals(List.of(new Example.Text("hello"), new Example.Text("hello")), examples);
   }
 }

@@ -39,10 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A lora/qlora job with {@code lora_model_dir} starts at a PEFT-written adapter and trains it on. */
+/**
+ * A lora/qlora job with {@code lora_model_dir} starts at a PEFT-written adapter and trains it on.
+ */
 class ContinuedTrainingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ADAPTER = "llama3-lora"; // PEFT 0.21: r 4, alpha 8, q/v/down_proj, dropout 0.05
+  private static final String ADAPTER =
+      "llama3-lora"; // PEFT 0.21: r 4, alpha 8, q/v/down_proj, dropout 0.05
   private static final String TEXT = "the quick brown fox jumps over the lazy dog";
   private static final int[] IDS = {0, 5, 288, 61, 61, 140, 201, 3, 77, 12, 250};
   @TempDir Path dir;
@@ -51,8 +54,12 @@ class ContinuedTrainingTest {
     return Fixtures.reference("llama3-bf16");
   }
 
-  /** One text example, one micro-batch per step, no dropout: step 1's loss is the start point's loss. */
-  private JobConfig job(String adapter, String out, int maxSteps, int saveSteps) throws IOException {
+  /**
+   * One text example, one micro-batch per step, no dropout: step 1's loss is the start point's
+   * loss.
+   */
+  private JobConfig job(String adapter, String out, int maxSteps, int saveSteps)
+      throws IOException {
     Files.writeString(dir.resolve("train.jsonl"), "{\"text\": \"" + TEXT + "\"}\n");
     ObjectNode j = JSON.createObjectNode();
     j.put("base_model", base().toString());
@@ -95,12 +102,21 @@ class ContinuedTrainingTest {
       continued = Scorer.logprobs(lm.model(), IDS);
       assertEquals(6, lm.factory().layers().size(), "q_proj, v_proj, down_proj in 2 layers");
     }
-    assertTrue(log.messages.stream().anyMatch(m -> m.startsWith("continuing from the PEFT adapter in "
-        + PeftFixtures.adapter(ADAPTER))), log.messages.toString());
+    assertTrue(
+        log.messages.stream()
+            .anyMatch(
+                m ->
+                    m.startsWith(
+                        "continuing from the PEFT adapter in " + PeftFixtures.adapter(ADAPTER))),
+        log.messages.toString());
     PeftAdapter adapter = PeftAdapter.read(PeftFixtures.adapter(ADAPTER));
     float[] inference;
-    try (AdapterLoader.Adapted a = AdapterLoader.load(new LocalModelSource(base()), adapter,
-        Engine.getInstance().defaultDevice(), kind.equals("qlora") ? new Nf4LinearFactory() : LinearFactory.plain())) {
+    try (AdapterLoader.Adapted a =
+        AdapterLoader.load(
+            new LocalModelSource(base()),
+            adapter,
+            Engine.getInstance().defaultDevice(),
+            kind.equals("qlora") ? new Nf4LinearFactory() : LinearFactory.plain())) {
       inference = Scorer.logprobs(a.model(), IDS);
     }
     assertArrayEquals(inference, continued, 1e-5f);
@@ -119,7 +135,8 @@ class ContinuedTrainingTest {
       ids[text.length] = tok.eosIds()[0]; // a text example is trained with its EOS
     }
     double withAdapter;
-    try (AdapterLoader.Adapted a = AdapterLoader.load(new LocalModelSource(base()), PeftFixtures.adapter(ADAPTER))) {
+    try (AdapterLoader.Adapted a =
+        AdapterLoader.load(new LocalModelSource(base()), PeftFixtures.adapter(ADAPTER))) {
       withAdapter = meanNll(Scorer.logprobs(a.model(), ids));
     }
     double baseOnly; // what a fresh start (B = 0) would report
@@ -140,9 +157,13 @@ class ContinuedTrainingTest {
     PeftAdapter after = PeftAdapter.read(out);
     // A and B both moved: the adapter's tensors were trained, not frozen
     for (String module : before.weights().keySet()) {
-      assertFalse(Arrays.equals(before.weights().get(module).a().data(), after.weights().get(module).a().data()),
+      assertFalse(
+          Arrays.equals(
+              before.weights().get(module).a().data(), after.weights().get(module).a().data()),
           module + " lora_A unchanged");
-      assertFalse(Arrays.equals(before.weights().get(module).b().data(), after.weights().get(module).b().data()),
+      assertFalse(
+          Arrays.equals(
+              before.weights().get(module).b().data(), after.weights().get(module).b().data()),
           module + " lora_B unchanged");
     }
     JsonNode config = JSON.readTree(Files.readString(out.resolve(AdapterConfig.FILE)));
@@ -156,7 +177,8 @@ class ContinuedTrainingTest {
   void resumeContinuesFromTheCheckpointNotFromTheAdapter() throws IOException {
     Recorder full = new Recorder();
     JobRunner.run(job("lora", "full", 4, 2), full, false);
-    byte[] uninterrupted = Files.readAllBytes(dir.resolve("full").resolve(PeftAdapter.WEIGHTS_FILE));
+    byte[] uninterrupted =
+        Files.readAllBytes(dir.resolve("full").resolve(PeftAdapter.WEIGHTS_FILE));
 
     // Same run, then as if killed after the step-2 checkpoint: resume must load step 2's A/B over
     // the adapter's, or steps 3-4 would start from the adapter again and end elsewhere.
@@ -170,7 +192,9 @@ class ContinuedTrainingTest {
     Files.delete(cut.resolve(PeftAdapter.WEIGHTS_FILE));
     Recorder resumed = new Recorder();
     JobRunner.run(job("lora", "cut", 4, 2), resumed, true);
-    assertTrue(resumed.messages.stream().anyMatch(m -> m.startsWith("resuming from") && m.contains("step-2")),
+    assertTrue(
+        resumed.messages.stream()
+            .anyMatch(m -> m.startsWith("resuming from") && m.contains("step-2")),
         resumed.messages.toString());
     assertEquals(full.losses.subList(2, 4), resumed.losses);
     assertArrayEquals(uninterrupted, Files.readAllBytes(cut.resolve(PeftAdapter.WEIGHTS_FILE)));

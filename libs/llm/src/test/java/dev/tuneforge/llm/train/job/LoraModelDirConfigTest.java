@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lora_model_dir}: the adapter's layout wins, and every conflict or missing file names its key. */
+/**
+ * {@code lora_model_dir}: the adapter's layout wins, and every conflict or missing file names its
+ * key.
+ */
 class LoraModelDirConfigTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -27,7 +30,9 @@ class LoraModelDirConfigTest {
   void files() throws IOException {
     Files.createDirectories(dir.resolve("base"));
     Files.writeString(dir.resolve("train.jsonl"), "{\"text\": \"x\"}\n");
-    adapter = PeftFixtures.copy("llama3-lora", dir.resolve("adapter")); // r 4, alpha 8, [v_proj, down_proj, q_proj]
+    adapter =
+        PeftFixtures.copy(
+            "llama3-lora", dir.resolve("adapter")); // r 4, alpha 8, [v_proj, down_proj, q_proj]
   }
 
   private ObjectNode job(String adapterKind) {
@@ -50,12 +55,18 @@ class LoraModelDirConfigTest {
     ObjectNode j = job("qlora");
     j.put("lora_r", 4);
     j.put("lora_alpha", 8);
-    j.putArray("lora_target_modules").add("q_proj").add("v_proj").add("down_proj"); // order does not matter
+    j.putArray("lora_target_modules")
+        .add("q_proj")
+        .add("v_proj")
+        .add("down_proj"); // order does not matter
     j.put("lora_dropout", 0.0);
     JobConfig c = JobConfig.parse(j, dir);
     assertEquals(adapter, c.loraModelDir());
     assertEquals(0.0, c.loraDropout());
-    assertEquals(null, JobConfig.parse(job("lora"), dir).loraDropout(), "unset: the adapter's dropout applies");
+    assertEquals(
+        null,
+        JobConfig.parse(job("lora"), dir).loraDropout(),
+        "unset: the adapter's dropout applies");
   }
 
   @Test
@@ -79,7 +90,9 @@ class LoraModelDirConfigTest {
     Files.delete(adapter.resolve(PeftAdapter.WEIGHTS_FILE));
     JobConfigException e = rejected(job("lora"));
     assertEquals("lora_model_dir", e.key());
-    assertTrue(e.getMessage().contains(adapter.toString()) && e.getMessage().contains(PeftAdapter.WEIGHTS_FILE),
+    assertTrue(
+        e.getMessage().contains(adapter.toString())
+            && e.getMessage().contains(PeftAdapter.WEIGHTS_FILE),
         e.getMessage());
   }
 
@@ -89,7 +102,9 @@ class LoraModelDirConfigTest {
     j.put("lora_r", 8);
     JobConfigException e = rejected(j);
     assertEquals("lora_r", e.key());
-    assertTrue(e.getMessage().startsWith("lora_r: 8 ") && e.getMessage().contains("r = 4"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("lora_r: 8 ") && e.getMessage().contains("r = 4"),
+        e.getMessage());
   }
 
   @Test
@@ -98,7 +113,9 @@ class LoraModelDirConfigTest {
     j.put("lora_alpha", 16);
     JobConfigException e = rejected(j);
     assertEquals("lora_alpha", e.key());
-    assertTrue(e.getMessage().contains("16.0") && e.getMessage().contains("lora_alpha = 8.0"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("16.0") && e.getMessage().contains("lora_alpha = 8.0"),
+        e.getMessage());
   }
 
   @Test
@@ -107,17 +124,26 @@ class LoraModelDirConfigTest {
     j.putArray("lora_target_modules").add("q_proj").add("v_proj");
     JobConfigException e = rejected(j);
     assertEquals("lora_target_modules", e.key());
-    assertTrue(e.getMessage().contains("[q_proj, v_proj]")
-        && e.getMessage().contains("[v_proj, down_proj, q_proj]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("[q_proj, v_proj]")
+            && e.getMessage().contains("[v_proj, down_proj, q_proj]"),
+        e.getMessage());
   }
 
   @Test
   void targetsWrittenAsFullModuleNamesMatchTheShortNamesTheyCameFrom() {
-    List<String> written = List.of("model.layers.0.self_attn.q_proj", "model.layers.1.self_attn.q_proj",
-        "model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj");
+    List<String> written =
+        List.of(
+            "model.layers.0.self_attn.q_proj",
+            "model.layers.1.self_attn.q_proj",
+            "model.layers.0.mlp.down_proj",
+            "model.layers.1.mlp.down_proj");
     assertTrue(JobConfig.sameTargets(List.of("q_proj", "down_proj"), written));
-    assertFalse(JobConfig.sameTargets(List.of("q_proj", "down_proj", "v_proj"), written), "v_proj has no tensors");
-    assertFalse(JobConfig.sameTargets(List.of("q_proj"), written), "down_proj would not be trained");
+    assertFalse(
+        JobConfig.sameTargets(List.of("q_proj", "down_proj", "v_proj"), written),
+        "v_proj has no tensors");
+    assertFalse(
+        JobConfig.sameTargets(List.of("q_proj"), written), "down_proj would not be trained");
     assertFalse(JobConfig.sameTargets(List.of("all-linear"), List.of("q_proj", "v_proj")));
   }
 }

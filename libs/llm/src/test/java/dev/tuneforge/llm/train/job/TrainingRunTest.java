@@ -30,11 +30,15 @@ class TrainingRunTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
-  /** LoRA on the tiny reference Llama, one text example per micro-batch, a checkpoint every 2 steps. */
+  /**
+   * LoRA on the tiny reference Llama, one text example per micro-batch, a checkpoint every 2 steps.
+   */
   private JobConfig job(int maxSteps, int saveSteps, List<String> targets) throws IOException {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < 8; i++) {
-      data.append("{\"text\": \"example ").append(i).append(" the quick brown fox jumps over the lazy dog\"}\n");
+      data.append("{\"text\": \"example ")
+          .append(i)
+          .append(" the quick brown fox jumps over the lazy dog\"}\n");
     }
     Files.writeString(dir.resolve("train.jsonl"), data);
     ObjectNode j = JSON.createObjectNode();
@@ -139,13 +143,17 @@ class TrainingRunTest {
     TrainingResult r = run.await(Duration.ofMinutes(1)).orElseThrow();
     assertEquals(TrainingRun.Status.CANCELLED, run.status());
     // the step under way when cancel() was called may finish, no other one
-    assertTrue(r.steps() >= seen && r.steps() <= seen + 1, "seen " + seen + ", ended at " + r.steps());
-    assertFalse(Files.exists(dir.resolve("out").resolve(Checkpoints.DIR)), "save_steps 0: no checkpoint until the end");
+    assertTrue(
+        r.steps() >= seen && r.steps() <= seen + 1, "seen " + seen + ", ended at " + r.steps());
+    assertFalse(
+        Files.exists(dir.resolve("out").resolve(Checkpoints.DIR)),
+        "save_steps 0: no checkpoint until the end");
   }
 
   @Test
   void aFailedRunRethrowsItsErrorFromAwaitAndNamesTheUnmatchedTarget() throws IOException {
-    TrainingRun run = JobRunner.start(job(2, 0, List.of("q_proj", "qkv_proj")), TrainingListener.NONE, false);
+    TrainingRun run =
+        JobRunner.start(job(2, 0, List.of("q_proj", "qkv_proj")), TrainingListener.NONE, false);
     JobConfigException e = assertThrows(JobConfigException.class, run::await);
     assertEquals(TrainingRun.Status.FAILED, run.status());
     assertEquals("lora_target_modules", e.key());
@@ -157,16 +165,19 @@ class TrainingRunTest {
   void cancelledBeforeTrainingStartsEndsCancelledWithoutCheckpoints() throws IOException {
     JobConfig job = job(4, 1, List.of("q_proj"));
     List<String> messages = new ArrayList<>();
-    TrainingRun run = JobRunner.start(job, new TrainingListener() {
-      @Override
-      public void onStep(StepReport report) {
-      }
+    TrainingRun run =
+        JobRunner.start(
+            job,
+            new TrainingListener() {
+              @Override
+              public void onStep(StepReport report) {}
 
-      @Override
-      public void onMessage(String m) {
-        messages.add(m);
-      }
-    }, false);
+              @Override
+              public void onMessage(String m) {
+                messages.add(m);
+              }
+            },
+            false);
     run.cancel(); // most likely while the data or the model is still loading
     TrainingResult r = run.await(Duration.ofMinutes(1)).orElseThrow();
     assertEquals(TrainingRun.Status.CANCELLED, run.status());

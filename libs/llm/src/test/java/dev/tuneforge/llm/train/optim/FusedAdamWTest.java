@@ -41,7 +41,9 @@ class FusedAdamWTest {
         List<TrainableParameter> params = new java.util.ArrayList<>();
         for (int i = 0; i < shapes.length; i++) {
           int n = (int) new Shape(shapes[i]).size();
-          params.add(new TrainableParameter("p" + i, m.create(randn(n, i, 0.5), new Shape(shapes[i])), decay[i]));
+          params.add(
+              new TrainableParameter(
+                  "p" + i, m.create(randn(n, i, 0.5), new Shape(shapes[i])), decay[i]));
         }
         try (AdamW opt = new AdamW(m, params, config)) {
           if (!fused) {
@@ -51,7 +53,9 @@ class FusedAdamWTest {
             Map<String, NDArray> grads = new LinkedHashMap<>();
             for (int i = 0; i < shapes.length; i++) {
               int n = (int) new Shape(shapes[i]).size();
-              float[] g = randn(n, 100 + 10 * step + i, step == 2 ? 1e-6 : 1.0); // one step of tiny gradients
+              float[] g =
+                  randn(
+                      n, 100 + 10 * step + i, step == 2 ? 1e-6 : 1.0); // one step of tiny gradients
               if (shapes[i].length == 2 && i == 0) {
                 // a transposed (non-contiguous) gradient: read through a copy
                 grads.put("p" + i, m.create(g, new Shape(shapes[i][1], shapes[i][0])).transpose());
@@ -70,13 +74,21 @@ class FusedAdamWTest {
       }
       for (int i = 0; i < shapes.length; i++) {
         for (String part : new String[] {".m", ".v"}) {
-          assertArrayEquals(results.get("false" + "p" + i + part), results.get("true" + "p" + i + part), "p" + i + part);
+          assertArrayEquals(
+              results.get("false" + "p" + i + part),
+              results.get("true" + "p" + i + part),
+              "p" + i + part);
         }
         float[] ops = results.get("falsep" + i);
         float[] fused = results.get("truep" + i);
         for (int k = 0; k < ops.length; k++) {
-          // a one-ulp denominator moves each update (~lr = 1e-3..5e-3) by about one of its ulps (~4e-10)
-          assertEquals(ops[k], fused[k], 4 * Math.ulp(ops[k]) + 5 * 2 * Math.ulp(5e-3f), "p" + i + "[" + k + "]");
+          // a one-ulp denominator moves each update (~lr = 1e-3..5e-3) by about one of its ulps
+          // (~4e-10)
+          assertEquals(
+              ops[k],
+              fused[k],
+              4 * Math.ulp(ops[k]) + 5 * 2 * Math.ulp(5e-3f),
+              "p" + i + "[" + k + "]");
         }
       }
     }
