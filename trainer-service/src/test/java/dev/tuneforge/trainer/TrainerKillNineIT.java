@@ -84,12 +84,23 @@ class TrainerKillNineIT {
             Topics.TRAINING_EVENTS,
             new TrainingCompleted(
                 "ftjob-b",
+                "default",
                 "tiny-llama",
+                null,
                 "lora",
                 "s3://tuneforge/runs/ftjob-b/adapter/",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
                 10,
                 640,
                 1.25,
+                0.0,
                 Map.of()));
         publisher.publish(
             Topics.TRAINING_EVENTS,

@@ -64,12 +64,23 @@ class FineTuningJobTest {
             new TrainingStarted(ID, "w1", 1, null, 100),
             new TrainingCompleted(
                 ID,
+                "default",
                 "tiny-llama",
+                null,
                 "lora",
                 "s3://b/runs/ftjob-1/adapter/",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
                 100,
                 12345,
                 0.9,
+                0.0,
                 Map.of()));
     assertEquals("succeeded", job.status().openAi());
     assertEquals("s3://b/runs/ftjob-1/adapter/", job.outputUri());
@@ -84,7 +95,9 @@ class FineTuningJobTest {
             REQUEST,
             new TrainingFailed(ID, "step 3: loss is NaN", 3L),
             new TrainingStarted(ID, "w2", 2, 3L, 100),
-            new TrainingCompleted(ID, "m", "lora", "u", 1, 1, 1, Map.of()));
+            new TrainingCompleted(
+                ID, "default", "m", null, "lora", "u", null, null, null, null, null, null, null,
+                Map.of(), 1, 1, 1, 0.0, Map.of()));
     assertEquals(JobStatus.FAILED, failed.status());
     assertEquals("step 3: loss is NaN", failed.error());
     assertNull(failed.outputUri());
@@ -124,7 +137,26 @@ class FineTuningJobTest {
         List.of(
             new TrainingStarted(ID, "w1", 1, null, 100),
             new TrainingProgress(ID, 10, 100, 0.1, 2.5, 1e-4, 1.0, 500, 60),
-            new TrainingCompleted(ID, "tiny-llama", "lora", "s3://out/", 100, 99, 0.9, Map.of()));
+            new TrainingCompleted(
+                ID,
+                "default",
+                "tiny-llama",
+                null,
+                "lora",
+                "s3://out/",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                100,
+                99,
+                0.9,
+                0.0,
+                Map.of()));
     for (int i = 0; i <= reports.size(); i++) {
       List<Event> order = new ArrayList<>(reports);
       order.add(i, REQUEST);

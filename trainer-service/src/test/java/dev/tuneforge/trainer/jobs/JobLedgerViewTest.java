@@ -71,12 +71,23 @@ class JobLedgerViewTest {
         Topics.TRAINING_EVENTS,
         new TrainingCompleted(
             done,
+            "default",
             "tiny-llama",
+            null,
             "lora",
             "s3://tuneforge/runs/" + done + "/adapter/",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of(),
             10,
             640,
             1.2,
+            0.0,
             Map.of()));
     publisher.publish(
         Topics.TRAINING_EVENTS, new TrainingFailed(failed, "dataset chats@v1: no rows", null));
