@@ -164,6 +164,14 @@ public final class Generator {
     if (c.temperature() != 0) {
       return out.toFloatArray();
     }
+    // A row holding NaN or infinity sums to a non-finite number: then the full rows are returned so
+    // that requireFinite names the row instead of argmax silently picking a token.
+    float[] sums = out.sum(new int[] {-1}).toFloatArray(); // [B]
+    for (float sum : sums) {
+      if (!Float.isFinite(sum)) {
+        return out.toFloatArray();
+      }
+    }
     long[] best = out.argMax(-1).toLongArray(); // [B]
     float[] oneHot = new float[best.length * vocab];
     for (int i = 0; i < best.length; i++) {
