@@ -16,11 +16,12 @@ final class KafkaTopicManifests {
           + "# After changing the table: mvn -B -q -pl libs/platform -am verify"
           + " -Dtest=TopicDeclarationsTest\n"
           + "#   -Dsurefire.failIfNoSpecifiedTests=false -Dtuneforge.regenerate=true\n"
-          + "# Replicas: 3 (three Kafka nodes); the dev overlay sets 1.\n";
+          + "# No replicas: each topic takes the brokers' default.replication.factor (kafka.yaml: 3;\n"
+          + "# the dev overlay's single node: 1), as in every other environment (TopicSpec).\n";
 
   private KafkaTopicManifests() {}
 
-  static String render(List<TopicSpec> specs, String cluster, int replicas) {
+  static String render(List<TopicSpec> specs, String cluster) {
     StringBuilder out = new StringBuilder(HEADER);
     String sep = "";
     for (TopicSpec s : specs) {
@@ -46,9 +47,6 @@ final class KafkaTopicManifests {
           .append('\n')
           .append("  partitions: ")
           .append(s.partitions())
-          .append('\n')
-          .append("  replicas: ")
-          .append(replicas)
           .append('\n')
           .append("  config:\n");
       s.configs()

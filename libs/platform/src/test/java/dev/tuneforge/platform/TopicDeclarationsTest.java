@@ -87,7 +87,7 @@ class TopicDeclarationsTest {
   @Test
   void kubernetesDeclaresEveryTopicAsAKafkaTopic() throws Exception {
     Path file = Manifests.K8S.resolve("base/kafka-topics.yaml");
-    String expected = KafkaTopicManifests.render(Topics.SPECS, "tuneforge", 3);
+    String expected = KafkaTopicManifests.render(Topics.SPECS, "tuneforge");
     if (Boolean.getBoolean("tuneforge.regenerate")) {
       Files.writeString(file, expected);
     }
