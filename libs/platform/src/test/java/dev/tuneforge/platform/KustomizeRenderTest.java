@@ -474,4 +474,54 @@ class KustomizeRenderTest {
     }
     assertEquals(new TreeSet<>(ServiceConfig.SERVICES), routed);
   }
+
+  /**
+   * The one-off admin key Job (applied by hand, outside the overlays) writes with its own
+   * KafkaUser, with every Kafka setting the services get, and trusts the cluster CA where they do.
+   */
+  @org.junit.jupiter.api.Test
+  void adminKeyJobUsesTheBootstrapIdentityAndTheServicesKafkaSettings() throws Exception {
+    JsonNode job =
+        Manifests.documents(Manifests.K8S.resolve("bootstrap/admin-key-job.yaml")).get(0);
+    assertEquals("Job", job.path("kind").asText());
+    JsonNode c = job.at("/spec/template/spec/containers/0");
+    String script = c.at("/args/0").asText();
+    assertTrue(script.contains("keys bootstrap --kafka \"$KAFKA_BOOTSTRAP_SERVERS\""), script);
+    JsonNode config = null;
+    for (JsonNode doc : Manifests.documents(Manifests.K8S.resolve("base/config.yaml"))) {
+      if (doc.path("kind").asText().equals("ConfigMap")) {
+        config = doc.path("data");
+      }
+    }
+    assertEquals("tuneforge-config", c.at("/envFrom/0/configMapRef/name").asText());
+    List<String> kafkaSettings = new ArrayList<>(List.of("KAFKA_SASL_JAAS_CONFIG"));
+    config
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (k.startsWith("KAFKA_") && !k.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                kafkaSettings.add(k);
+              }
+            });
+    for (String var : kafkaSettings) {
+      String property = var.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      assertTrue(
+          script.contains("--kafka-property \"" + property + "=$" + var + "\""),
+          "the Job passes " + var + " as " + property);
+    }
+    assertEquals("tuneforge-admin-bootstrap", c.at("/env/0/valueFrom/secretKeyRef/name").asText());
+    assertEquals("sasl.jaas.config", c.at("/env/0/valueFrom/secretKeyRef/key").asText());
+    assertEquals(CLUSTER_CA, job.at("/spec/template/spec/volumes/0/secret/secretName").asText());
+    assertTrue(
+        config
+            .path("KAFKA_SSL_TRUSTSTORE_LOCATION")
+            .asText()
+            .startsWith(c.at("/volumeMounts/0/mountPath").asText() + "/"),
+        "the CA is mounted where KAFKA_SSL_TRUSTSTORE_LOCATION says");
+    assertTrue(script.endsWith("cat /keys/admin-key"), "the secret is the log's last line");
+    assertEquals(
+        "true",
+        job.at("/spec/template/metadata/labels/tuneforge.dev~1kafka-client").asText(),
+        "Strimzi's listener policy lets it connect");
+  }
 }
