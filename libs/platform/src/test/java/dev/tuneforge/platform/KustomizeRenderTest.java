@@ -99,7 +99,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void everyDeploymentIsProbedSizedAndProtected(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     List<JsonNode> deployments = ofKind(docs, "Deployment");
@@ -165,7 +165,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void everyServiceGetsEverySettingItReadsAndItsOwnKafkaIdentity(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     for (String name : ServiceConfig.SERVICES) {
@@ -221,7 +221,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void gpuSchedulingOnlyInTheGpuOverlay(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     Set<String> onGpu = Set.of("trainer-service", "evaluator-service");
@@ -261,7 +261,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void everyTopicOfTheTableIsAKafkaTopicWithItsSettings(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     int brokers = 0;
@@ -306,7 +306,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void everyKafkaUserIsLimitedToItsServicesTopicsAndGroups(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     Set<String> users = new TreeSet<>();
@@ -387,7 +387,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void noCredentialInAConfigMapAndEveryReferenceResolves(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     for (JsonNode cm : ofKind(docs, "ConfigMap")) {
@@ -443,7 +443,7 @@ class KustomizeRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
   void oneIngressToTheGatewayWhichReachesEveryService(String overlay) throws Exception {
     List<JsonNode> docs = rendered(overlay);
     List<JsonNode> ingresses = ofKind(docs, "Ingress");
@@ -473,6 +473,32 @@ class KustomizeRenderTest {
           s.name(), svc.at("/spec/selector/app").asText(), s.name() + " Service selects it");
     }
     assertEquals(new TreeSet<>(ServiceConfig.SERVICES), routed);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu", "overlays/external-s3"})
+  void theBucketIsTheClustersMinioOrTheConfiguredS3(String overlay) throws Exception {
+    List<JsonNode> docs = rendered(overlay);
+    String endpoint =
+        named(docs, "ConfigMap", "tuneforge-config").at("/data/TUNEFORGE_S3_ENDPOINT").asText();
+    boolean minio =
+        ofKind(docs, "StatefulSet").stream()
+            .anyMatch(d -> d.at("/metadata/name").asText().equals("minio"));
+    if (overlay.endsWith("external-s3")) {
+      assertFalse(minio, "no MinIO next to an external S3");
+      assertFalse(endpoint.contains("minio"), endpoint);
+      for (JsonNode d : docs) {
+        assertFalse(d.toString().contains("minio"), overlay + " still has " + d.at("/metadata"));
+      }
+    } else {
+      assertTrue(minio, overlay + " runs MinIO");
+      JsonNode svc = named(docs, "Service", "minio");
+      assertEquals("http://minio:" + svc.at("/spec/ports/0/port").asInt(), endpoint);
+      JsonNode init = named(docs, "Job", "minio-init");
+      assertTrue(
+          init.toString().contains("tuneforge-s3"),
+          "minio-init creates the user the services log in as");
+    }
   }
 
   /**
