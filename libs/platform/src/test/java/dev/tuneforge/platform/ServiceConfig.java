@@ -46,6 +46,14 @@ final class ServiceConfig {
       Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
   private static final Pattern CONFIG_MAPPING =
       Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
+
+  /** A TUNEFORGE_* name in code: the variables libraries read with System.getenv. */
+  private static final Pattern ENV_LITERAL = Pattern.compile("\"(TUNEFORGE_[A-Z0-9_]+)\"");
+
+  /** The libraries a service runs (libs/gateway and libs/stack are separate processes). */
+  static final List<String> SERVICE_LIBS =
+      List.of("libs/platform", "libs/storage", "libs/llm", "libs/events", "libs/artifact-format");
+
   private static final Pattern CHANNEL_TOPIC =
       Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.topics?");
 
@@ -141,7 +149,31 @@ final class ServiceConfig {
         return true;
       }
     }
-    return false;
+    return envReadByCode().contains(var);
+  }
+
+  /** TUNEFORGE_* variables named in the code of the service and the libraries it runs. */
+  Set<String> envReadByCode() {
+    Set<String> vars = new TreeSet<>();
+    List<Path> sources = new java.util.ArrayList<>();
+    sources.add(ROOT.resolve(service).resolve("src/main/java"));
+    SERVICE_LIBS.forEach(l -> sources.add(ROOT.resolve(l).resolve("src/main/java")));
+    for (Path src : sources) {
+      if (!Files.isDirectory(src)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          Matcher m = ENV_LITERAL.matcher(Files.readString(f));
+          while (m.find()) {
+            vars.add(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return vars;
   }
 
   /** Config keys (and mapping prefixes) the service's and libs/platform's code inject. */
