@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,6 +29,17 @@ public final class AdminKeyBootstrap {
   /** Creates the admin key of team {@code default} unless the key file exists; says where it is. */
   public static void ensure(Path keyFile, String bootstrapServers, PrintStream out)
       throws Exception {
+    ensure(keyFile, bootstrapServers, Map.of(), out);
+  }
+
+  /**
+   * As {@link #ensure(Path, String, PrintStream)}, for a secured cluster: {@code clientSettings}
+   * are Kafka client settings (TLS, SASL) added to the producer's; they cannot weaken the write
+   * (acks, idempotence) or change the brokers.
+   */
+  public static void ensure(
+      Path keyFile, String bootstrapServers, Map<String, String> clientSettings, PrintStream out)
+      throws Exception {
     if (Files.exists(keyFile)) {
       out.println("admin key: " + keyFile);
       return;
@@ -42,21 +54,21 @@ public final class AdminKeyBootstrap {
             ApiKeySecrets.sha256(secret),
             Instant.now());
     byte[] value = new EventCodec().encode(EventEnvelope.of(issued, "tuneforge-cli"));
+    Map<String, Object> config = new HashMap<>(clientSettings);
+    config.putAll(
+        Map.<String, Object>of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            20_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            60_000));
     try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                20_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                60_000),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       producer
           .send(new ProducerRecord<>(Topics.API_KEYS, issued.key(), value))
           .get(60, TimeUnit.SECONDS);

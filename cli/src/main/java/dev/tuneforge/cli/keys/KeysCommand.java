@@ -135,9 +135,19 @@ public final class KeysCommand implements Runnable {
         description = "Where to write the secret (created with mode 600).")
     java.nio.file.Path file;
 
+    @Option(
+        names = "--kafka-property",
+        paramLabel = "KEY=VALUE",
+        description =
+            "A Kafka client setting for a secured cluster (repeatable), e.g."
+                + " --kafka-property security.protocol=SASL_SSL"
+                + " --kafka-property sasl.mechanism=SCRAM-SHA-512"
+                + " --kafka-property 'sasl.jaas.config=...'.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
-      AdminKeyBootstrap.ensure(file.toAbsolutePath(), kafka, System.out);
+      AdminKeyBootstrap.ensure(file.toAbsolutePath(), kafka, kafkaProperties, System.out);
       return 0;
     }
   }

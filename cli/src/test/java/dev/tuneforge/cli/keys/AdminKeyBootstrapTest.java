@@ -56,14 +56,63 @@ class AdminKeyBootstrapTest {
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       assertEquals(secret, Files.readString(keyFile).strip(), "a second up keeps the key");
 
+      // A secured cluster's client settings (here harmless ones) go to the producer; a second
+      // installation's key file gets its own key.
+      Path otherFile = dir.resolve("other/admin-key");
+      AdminKeyBootstrap.ensure(
+          otherFile,
+          bootstrap,
+          Map.of("client.id", "tuneforge-bootstrap-test", "compression.type", "gzip"),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertTrue(Files.readString(otherFile).strip().startsWith("tf-"));
+
       List<String> records = readAll(bootstrap);
-      assertEquals(1, records.size(), records.toString());
+      assertEquals(2, records.size(), records.toString());
       assertFalse(records.get(0).contains(secret.substring(3)), "the topic holds no secret");
       ApiKeyIssued issued = (ApiKeyIssued) new EventCodec().decode(records.get(0)).payload();
       assertEquals(ApiKeySecrets.sha256(secret), issued.secretSha256());
       assertEquals("default", issued.team());
       assertEquals("admin", issued.role());
     }
+  }
+
+  @Test
+  void clientSettingsReachTheProducerAndABadOneWritesNoKey(@TempDir Path dir) {
+    Path keyFile = dir.resolve("admin-key");
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.apache.kafka.common.config.ConfigException.class,
+            () ->
+                AdminKeyBootstrap.ensure(
+                    keyFile,
+                    "127.0.0.1:1",
+                    Map.of("security.protocol", "SASL_NOPE"),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().contains("security.protocol"), e.getMessage());
+    assertFalse(Files.exists(keyFile), "no key file for a key that was never written");
+  }
+
+  @Test
+  void kafkaPropertiesKeepEverythingAfterTheFirstEquals() {
+    String jaas =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+            + " username=\"trainer\" password=\"p=w\";";
+    var parsed =
+        new picocli.CommandLine(new KeysCommand())
+            .parseArgs(
+                "bootstrap",
+                "--kafka",
+                "kafka:9093",
+                "--file",
+                "admin-key",
+                "--kafka-property",
+                "security.protocol=SASL_SSL",
+                "--kafka-property",
+                "sasl.jaas.config=" + jaas);
+    var bootstrap = (KeysCommand.Bootstrap) parsed.subcommand().commandSpec().userObject();
+    assertEquals(
+        Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", jaas),
+        bootstrap.kafkaProperties);
   }
 
   private static List<String> readAll(String bootstrap) {

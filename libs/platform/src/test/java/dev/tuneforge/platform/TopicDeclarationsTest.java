@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tuneforge.events.TopicCommands;
 import dev.tuneforge.events.TopicSpec;
 import dev.tuneforge.events.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,10 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose and Kubernetes create the topics of {@link Topics#SPECS}, each with its partitions
- * and cleanup policy: their scripts are the generated one, checked both as declarations (so a
+ * and cleanup policy: docker-compose's kafka-init script and the Strimzi KafkaTopics of
+ * k8s/base/kafka-topics.yaml are generated from the table, checked both as declarations (so a
  * failure names the topic) and as text (so a hand edit cannot drift). To regenerate after changing
  * the table: {@code java -cp libs/events/target/classes dev.tuneforge.events.TopicCommands
- * /opt/kafka/bin kafka:9092} for docker-compose, without arguments for k8s/base/kafka-topics.yaml.
+ * /opt/kafka/bin kafka:9092} for docker-compose; this test with {@code -Dtuneforge.regenerate=true}
+ * for Kubernetes.
  */
 class TopicDeclarationsTest {
 
@@ -81,39 +85,40 @@ class TopicDeclarationsTest {
   }
 
   @Test
-  void kubernetesRunsAJobThatCreatesEveryTopic() throws Exception {
-    var k8s = new KubernetesManifestsTest();
+  void kubernetesDeclaresEveryTopicAsAKafkaTopic() throws Exception {
+    Path file = Manifests.K8S.resolve("base/kafka-topics.yaml");
+    String expected = KafkaTopicManifests.render(Topics.SPECS, "tuneforge");
+    if (Boolean.getBoolean("tuneforge.regenerate")) {
+      Files.writeString(file, expected);
+    }
     JsonNode kustomization =
-        k8s.yaml.readTree(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml").toFile());
+        Manifests.YAML.readTree(Manifests.K8S.resolve("base/kustomization.yaml").toFile());
     boolean listed = false;
     for (JsonNode r : kustomization.get("resources")) {
       listed |= r.asText().equals("kafka-topics.yaml");
     }
     assertTrue(listed, "k8s/base/kustomization.yaml lists kafka-topics.yaml");
-    String script = null;
-    JsonNode job = null;
-    for (JsonNode doc :
-        k8s.documents(KubernetesManifestsTest.K8S.resolve("base/kafka-topics.yaml"))) {
-      if (doc.path("kind").asText().equals("ConfigMap")) {
-        script = doc.at("/data/create-topics.sh").asText();
-      } else if (doc.path("kind").asText().equals("Job")) {
-        job = doc;
-      }
+    Map<String, JsonNode> declared = new LinkedHashMap<>();
+    for (JsonNode doc : Manifests.documents(file)) {
+      assertEquals("KafkaTopic", doc.path("kind").asText(), "kafka-topics.yaml holds KafkaTopics");
+      declared.put(doc.at("/spec/topicName").asText(), doc);
     }
-    assertTrue(
-        script != null && job != null, "kafka-topics.yaml has the script ConfigMap and the Job");
-    assertDeclaresEveryTopic("k8s tuneforge-topics", script);
+    for (TopicSpec s : Topics.SPECS) {
+      JsonNode t = declared.get(s.name());
+      assertTrue(t != null, "k8s/base/kafka-topics.yaml lacks " + s.name());
+      assertEquals(s.partitions(), t.at("/spec/partitions").asInt(), s.name() + " partitions");
+      Map<String, String> config = new LinkedHashMap<>();
+      t.at("/spec/config")
+          .fields()
+          .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+      assertEquals(s.configs(), config, s.name() + " settings");
+      assertEquals("tuneforge", t.at("/metadata/labels/strimzi.io~1cluster").asText(), s.name());
+    }
+    assertEquals(expected().keySet(), declared.keySet(), "k8s declares exactly the table's topics");
     assertEquals(
-        TopicCommands.script(Topics.SPECS, "/opt/kafka/bin", "\"$KAFKA_BOOTSTRAP_SERVERS\""),
-        script,
-        "k8s/base/kafka-topics.yaml holds the generated script");
-    JsonNode c = job.at("/spec/template/spec/containers/0");
-    assertEquals(
-        "tuneforge-config",
-        c.at("/envFrom/0/configMapRef/name").asText(),
-        "the job reads KAFKA_BOOTSTRAP_SERVERS");
-    assertEquals(
-        "tuneforge-topics", job.at("/spec/template/spec/volumes/0/configMap/name").asText());
-    assertEquals("/scripts/create-topics.sh", c.at("/command/1").asText());
+        expected,
+        Files.readString(file),
+        "k8s/base/kafka-topics.yaml is the generated text; regenerate with -Dtuneforge.regenerate=true"
+            + " (see its header)");
   }
 }
