@@ -253,7 +253,7 @@ public final class JobSettings {
 
   private static JsonNode autoOr(JsonNode value, String field, long auto) {
     if (value == null || value.isNull() || isAuto(value)) {
-      return JSON.getNodeFactory().numberNode(auto);
+      return JSON.getNodeFactory().numberNode((int) auto);
     }
     if (!value.isNumber()) {
       throw new SettingsException(new FieldError(field, "must be a number or \"auto\""));

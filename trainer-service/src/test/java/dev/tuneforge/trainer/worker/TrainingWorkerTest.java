@@ -314,4 +314,87 @@ class TrainingWorkerTest {
     assertTrue(JobFacts.ofType(facts, TrainingCompleted.class).isEmpty());
     assertFalse(artifacts.exists(BucketLayout.adapter(longJob)));
   }
+
+  @Test
+  void fullAndQloraJobsSucceedWithTheirArtifacts() throws Exception {
+    String full = create(tf -> tf.put("adapter", "full").remove("lora_r"));
+    String qlora = create(tf -> tf.put("adapter", "qlora"));
+    JsonNode fullJob = awaitStatus(full, "succeeded");
+    assertEquals(2.0e-5, fullJob.path("tuneforge").path("learning_rate").asDouble(), 1e-12);
+    ArtifactManifest model = artifacts.manifest(BucketLayout.runModel(full));
+    assertTrue(model.file("model.safetensors").isPresent(), model.toString());
+    assertTrue(model.file("config.json").isPresent(), model.toString());
+    assertTrue(model.file("tokenizer.json").isPresent(), model.toString());
+    TrainingCompleted fullDone =
+        JobFacts.ofType(JobFacts.of(Topics.TRAINING_EVENTS, full), TrainingCompleted.class).get(0);
+    assertEquals("full", fullDone.method());
+    assertEquals(artifacts.objects().uri(BucketLayout.runModel(full)), fullDone.outputUri());
+
+    awaitStatus(qlora, "succeeded");
+    ArtifactManifest adapter = artifacts.manifest(BucketLayout.adapter(qlora));
+    assertTrue(adapter.file("adapter_model.safetensors").isPresent(), adapter.toString());
+    assertEquals(
+        "qlora",
+        JobFacts.ofType(JobFacts.of(Topics.TRAINING_EVENTS, qlora), TrainingCompleted.class)
+            .get(0)
+            .method());
+  }
+
+  /**
+   * A request published straight to Kafka skips the API's checks; the worker's (the same job
+   * validator) turn a bad one into TrainingFailed naming the field, and the next job still runs.
+   */
+  @Test
+  void aBadRequestPublishedStraightToKafkaFailsNamingTheField() {
+    String badSetting = "ftjob-bad-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String badModel = "ftjob-nomodel-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    java.util.Map<String, Object> settings =
+        java.util.Map.of(
+            "adapter", "lora", "lora_r", -1, "learning_rate", 2e-4, "max_steps", 2, "seed", 1);
+    TestKafka.send(
+        Topics.TRAINING_REQUESTS,
+        new TrainingRequested(
+            badSetting,
+            MODEL,
+            DATASET,
+            "v1",
+            "lora",
+            settings,
+            null,
+            1,
+            TEAM,
+            "main",
+            null,
+            null,
+            null,
+            null,
+            null));
+    TestKafka.send(
+        Topics.TRAINING_REQUESTS,
+        new TrainingRequested(
+            badModel,
+            "no-such-model",
+            DATASET,
+            "v1",
+            "lora",
+            java.util.Map.of("learning_rate", 2e-4),
+            null,
+            1,
+            TEAM,
+            "main",
+            null,
+            null,
+            null,
+            null,
+            null));
+    String next = create(tf -> tf.put("max_steps", 2));
+    JsonNode failed = awaitStatus(badSetting, "failed");
+    assertTrue(
+        failed.path("error").path("message").asText().startsWith("tuneforge.lora_r: "),
+        failed.toString());
+    JsonNode noModel = awaitStatus(badModel, "failed");
+    assertTrue(
+        noModel.path("error").path("message").asText().startsWith("model: "), noModel.toString());
+    awaitStatus(next, "succeeded");
+  }
 }
