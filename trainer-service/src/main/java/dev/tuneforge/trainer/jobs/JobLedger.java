@@ -3,6 +3,7 @@ package dev.tuneforge.trainer.jobs;
 import dev.tuneforge.events.CheckpointSaved;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.TrainingProgress;
+import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.platform.KafkaViews;
 import dev.tuneforge.platform.view.KafkaView;
 import dev.tuneforge.platform.view.RecordPosition;
@@ -46,6 +47,9 @@ public class JobLedger implements ViewProjection {
   /** Each job's checkpoints, oldest first. */
   private final Map<String, List<JobCheckpoint>> checkpoints = new ConcurrentHashMap<>();
 
+  /** How often each job was started (a resumed job more than once). */
+  private final Map<String, Integer> starts = new ConcurrentHashMap<>();
+
   /** Each job's newest progress report, for checkpoint metrics and the estimated finish. */
   private final Map<String, TrainingProgress> progress = new ConcurrentHashMap<>();
 
@@ -66,7 +70,9 @@ public class JobLedger implements ViewProjection {
     // The event first, then the status: a reader that sees a final status also sees its event.
     JobEvent.of(event)
         .ifPresent(e -> events.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(e));
-    if (event.payload() instanceof TrainingProgress p) {
+    if (event.payload() instanceof TrainingStarted) {
+      starts.merge(id, 1, Integer::sum);
+    } else if (event.payload() instanceof TrainingProgress p) {
       progress.put(id, p);
     } else if (event.payload() instanceof CheckpointSaved c) {
       TrainingProgress p = progress.get(id);
@@ -99,6 +105,11 @@ public class JobLedger implements ViewProjection {
   /** The job's checkpoints, oldest first. */
   public List<JobCheckpoint> checkpoints(String jobId) {
     return List.copyOf(checkpoints.getOrDefault(jobId, List.of()));
+  }
+
+  /** How many times the job was started so far. */
+  public int starts(String jobId) {
+    return starts.getOrDefault(jobId, 0);
   }
 
   /** The job's newest progress report. */

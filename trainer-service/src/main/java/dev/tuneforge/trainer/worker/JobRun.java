@@ -61,13 +61,22 @@ final class JobRun {
 
   private final TrainingRequested request;
   private final Context ctx;
+  private final int attempt;
+  private final Long resumeStep;
   private volatile boolean cancelled;
   private volatile boolean shuttingDown;
   private volatile TrainingRun run;
 
-  JobRun(TrainingRequested request, Context ctx) {
+  /**
+   * @param attempt 1 for the first start; more when the job is taken up again
+   * @param resumeStep the step of the job's newest checkpoint in the bucket to continue from, or
+   *     null to start from step 0
+   */
+  JobRun(TrainingRequested request, Context ctx, int attempt, Long resumeStep) {
     this.request = request;
     this.ctx = ctx;
+    this.attempt = attempt;
+    this.resumeStep = resumeStep;
   }
 
   String jobId() {
@@ -83,8 +92,11 @@ final class JobRun {
     }
   }
 
-  /** Stops the run for a service shutdown: no end fact, the job is not over. */
-  void stopForShutdown() {
+  /**
+   * Stops the run because this replica stops or hands the job to another: no end fact, the job is
+   * not over, and its owner continues it from its newest checkpoint.
+   */
+  void stopForHandOver() {
     shuttingDown = true;
     cancel();
   }
@@ -96,7 +108,7 @@ final class JobRun {
     Path work = ctx.workRoot().resolve(id);
     try {
       deleteRecursively(work);
-      ctx.publish().accept(new TrainingStarted(id, ctx.workerId(), 1, null, 0));
+      ctx.publish().accept(new TrainingStarted(id, ctx.workerId(), attempt, resumeStep, 0));
       if (request.team() == null) {
         throw new JobFailure("the request names no team");
       }
@@ -112,13 +124,17 @@ final class JobRun {
       }
       ctx.artifacts().fetch(modelPrefix, base);
       if (stopRequested()) {
-        endCancelled(null);
+        if (!shuttingDown) {
+          endCancelled(null);
+        }
         return;
       }
       Data data = fetchData(work.resolve("data"));
       ArtifactManifest validation = publishValidation(data.validation(), work);
       if (stopRequested()) {
-        endCancelled(null);
+        if (!shuttingDown) {
+          endCancelled(null);
+        }
         return;
       }
       JobConfig config =
@@ -136,7 +152,7 @@ final class JobRun {
               ctx.publish()::accept,
               this::publishCheckpoint,
               m -> ctx.publish().accept(new TrainingNoted(id, "info", m)));
-      run = JobRunner.start(config, progress, false);
+      run = JobRunner.start(config, progress, resumeStep != null);
       if (cancelled) {
         run.cancel();
       }
@@ -323,6 +339,10 @@ final class JobRun {
   }
 
   private void fail(String reason) {
+    if (shuttingDown) {
+      LOG.infof("job %s stopped for hand-over: %s", request.jobId(), reason);
+      return; // the job is not over: its next owner continues it
+    }
     TrainingRun r = run;
     Long step = r == null ? null : r.lastStep().map(StepReport::step).orElse(null);
     try {

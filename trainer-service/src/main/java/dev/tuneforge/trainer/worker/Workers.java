@@ -7,6 +7,7 @@ import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.jobs.FineTuningJob;
+import dev.tuneforge.trainer.jobs.JobCheckpoint;
 import dev.tuneforge.trainer.jobs.JobLedger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,8 +15,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -31,8 +36,14 @@ import org.jboss.logging.Logger;
  * The training slots of this replica: accepted jobs wait in one queue in the order their requests
  * were read and run on at most {@code max-concurrent} slot threads (one per device; one on a CPU
  * node). A job id runs once here: a request for a job that is already queued or running here, or
- * that the job ledger shows started or ended, is dropped. Jobs run in this JVM (no per-job process
- * yet), each through the engine's {@code JobRunner}.
+ * that the job ledger shows started or ended, is dropped.
+ *
+ * <p>Ownership follows the partitions of the requests topic: the replica assigned a job's partition
+ * owns it. When partitions are assigned (start-up, another replica gone) the unfinished jobs of
+ * those partitions in the ledger are taken up, a started one continuing from its newest checkpoint
+ * in the bucket; when partitions are revoked their jobs stop here without an end fact, for the new
+ * owner to continue. Jobs run in this JVM (no per-job process yet), each through the engine's
+ * {@code JobRunner}.
  */
 @ApplicationScoped
 public class Workers {
@@ -61,11 +72,23 @@ public class Workers {
   /** How long publishing a fact waits for the ledger to show it. */
   static final Duration LEDGER_WAIT = Duration.ofSeconds(30);
 
-  private final LinkedBlockingDeque<TrainingRequested> queue = new LinkedBlockingDeque<>();
+  /** A job waiting for a slot: its request, its attempt, the checkpoint step to continue from. */
+  record Queued(TrainingRequested request, int attempt, Long resumeStep) {}
+
+  private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<String> here = ConcurrentHashMap.newKeySet();
   private final Map<String, JobRun> running = new ConcurrentHashMap<>();
+  private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+  private volatile int partitionCount;
   private final String workerId =
       "trainer-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+  private final ExecutorService adopting =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "training-adopt");
+            t.setDaemon(true);
+            return t;
+          });
   private ExecutorService slots;
   private volatile boolean stopping;
 
@@ -86,7 +109,8 @@ public class Workers {
 
   void stop(@Observes ShutdownEvent event) {
     stopping = true;
-    running.values().forEach(JobRun::stopForShutdown);
+    running.values().forEach(JobRun::stopForHandOver);
+    adopting.shutdownNow();
     if (slots != null) {
       slots.shutdownNow();
     }
@@ -114,7 +138,7 @@ public class Workers {
       publish(new TrainingCancelled(id, null, "cancelled before it started"));
       return false;
     }
-    queue.add(request);
+    queue.add(new Queued(request, 1, null));
     return true;
   }
 
@@ -125,10 +149,79 @@ public class Workers {
       run.cancel();
       return;
     }
-    if (queue.removeIf(r -> r.jobId().equals(jobId))) {
+    if (queue.removeIf(q -> q.request().jobId().equals(jobId))) {
       publish(new TrainingCancelled(jobId, null, "cancelled before it started"));
       here.remove(jobId);
     }
+  }
+
+  /**
+   * This replica now owns {@code partitions} of the requests topic: takes up, in order of creation,
+   * every unfinished job of theirs the ledger shows and this replica does not hold (acknowledged
+   * requests of a replica that died, or of this one before a restart).
+   */
+  public void assigned(Set<Integer> partitions, int count) {
+    partitionCount = count;
+    owned.addAll(partitions);
+    adopting.submit(
+        () -> {
+          if (!ledger.awaitCaughtUp(Duration.ofMinutes(5))) {
+            LOG.warn("the job ledger did not catch up; unfinished jobs not taken up");
+            return;
+          }
+          List<FineTuningJob> jobs = new ArrayList<>(ledger.all());
+          java.util.Collections.reverse(jobs); // oldest first
+          for (FineTuningJob job : jobs) {
+            if (job.status().isFinal()
+                || !partitions.contains(partitionOf(job.id(), count))
+                || !owned.contains(partitionOf(job.id(), count))
+                || !here.add(job.id())) {
+              continue;
+            }
+            if (job.cancelRequested()) {
+              publish(new TrainingCancelled(job.id(), job.step(), "cancelled while unowned"));
+              here.remove(job.id());
+              continue;
+            }
+            List<JobCheckpoint> checkpoints = ledger.checkpoints(job.id());
+            Long resume =
+                checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1).stepNumber();
+            LOG.infof(
+                "taking up job %s (%s)%s",
+                job.id(),
+                job.status().openAi(),
+                resume == null ? "" : " from its checkpoint at step " + resume);
+            queue.add(new Queued(job.request(), ledger.starts(job.id()) + 1, resume));
+          }
+        });
+  }
+
+  /** {@code partitions} moved to another replica: their jobs stop here, for it to continue. */
+  public void revoked(Set<Integer> partitions) {
+    owned.removeAll(partitions);
+    int count = partitionCount;
+    if (count == 0) {
+      return;
+    }
+    queue.removeIf(
+        q -> {
+          boolean gone = partitions.contains(partitionOf(q.request().jobId(), count));
+          if (gone) {
+            here.remove(q.request().jobId());
+          }
+          return gone;
+        });
+    running.forEach(
+        (id, run) -> {
+          if (partitions.contains(partitionOf(id, count))) {
+            run.stopForHandOver();
+          }
+        });
+  }
+
+  /** The partition Kafka's default partitioner puts a record keyed by {@code jobId} in. */
+  static int partitionOf(String jobId, int count) {
+    return Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % count;
   }
 
   /** Jobs waiting here, in the order they will run. */
@@ -138,16 +231,16 @@ public class Workers {
 
   private void slot() {
     while (!stopping) {
-      TrainingRequested request;
+      Queued next;
       try {
-        request = queue.take();
+        next = queue.take();
       } catch (InterruptedException e) {
         return;
       }
-      String id = request.jobId();
+      String id = next.request().jobId();
       JobRun run =
           new JobRun(
-              request,
+              next.request(),
               new JobRun.Context(
                   this::publish,
                   artifacts,
@@ -155,7 +248,9 @@ public class Workers {
                   workerId,
                   workRoot(),
                   progressEverySteps,
-                  progressMaxInterval));
+                  progressMaxInterval),
+              next.attempt(),
+              next.resumeStep());
       running.put(id, run);
       try {
         if (ledger.find(id).map(FineTuningJob::cancelRequested).orElse(false)) {

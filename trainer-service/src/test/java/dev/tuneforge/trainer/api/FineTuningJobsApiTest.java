@@ -68,6 +68,8 @@ class FineTuningJobsApiTest {
     ObjectNode b = JSON.createObjectNode();
     b.put("model", MODEL);
     b.put("training_file", "chats-a");
+    // one step: a worker of another test class may take these jobs up
+    b.putObject("tuneforge").put("max_steps", 1).put("sequence_len", 64);
     return b;
   }
 
