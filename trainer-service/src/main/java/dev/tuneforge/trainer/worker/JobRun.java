@@ -67,6 +67,9 @@ final class JobRun {
   private volatile boolean shuttingDown;
   private volatile TrainingRun run;
 
+  /** Publishes the running job's facts in order, off the training thread. */
+  private final java.util.concurrent.ExecutorService reporter;
+
   /**
    * @param attempt 1 for the first start; more when the job is taken up again
    * @param resumeStep the step of the job's newest checkpoint in the bucket to continue from, or
@@ -77,6 +80,13 @@ final class JobRun {
     this.ctx = ctx;
     this.attempt = attempt;
     this.resumeStep = resumeStep;
+    this.reporter =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "job-facts-" + request.jobId());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   String jobId() {
@@ -149,9 +159,9 @@ final class JobRun {
               id,
               ctx.progressEverySteps(),
               ctx.progressMaxInterval(),
-              ctx.publish()::accept,
+              this::report,
               this::publishCheckpoint,
-              m -> ctx.publish().accept(new TrainingNoted(id, "info", m)));
+              m -> report(new TrainingNoted(id, "info", m)));
       run = JobRunner.start(config, progress, resumeStep != null);
       if (cancelled) {
         run.cancel();
@@ -175,6 +185,7 @@ final class JobRun {
       LOG.errorf(t, "job %s failed", id);
       fail(t.getClass().getSimpleName() + ": " + t.getMessage());
     } finally {
+      reporter.shutdown();
       try {
         deleteRecursively(work);
       } catch (RuntimeException e) {
@@ -261,10 +272,9 @@ final class JobRun {
   private void publishCheckpoint(long step, Path dir) {
     String prefix = BucketLayout.checkpoint(request.jobId(), step);
     ArtifactManifest m = ctx.artifacts().publish(dir, prefix);
-    ctx.publish()
-        .accept(
-            new CheckpointSaved(
-                request.jobId(), step, ctx.artifacts().objects().uri(prefix), identity(m)));
+    report(
+        new CheckpointSaved(
+            request.jobId(), step, ctx.artifacts().objects().uri(prefix), identity(m)));
   }
 
   private void publishCompleted(
@@ -299,6 +309,7 @@ final class JobRun {
                     "team", request.team(),
                     "base_model", request.baseModel(),
                     "method", request.method()));
+    drain();
     StepReport last = progress.last();
     List<Double> losses = result.losses();
     double finalLoss = losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
@@ -335,6 +346,7 @@ final class JobRun {
   }
 
   private void endCancelled(Long step) {
+    drain();
     ctx.publish().accept(new TrainingCancelled(request.jobId(), step, "cancelled by request"));
   }
 
@@ -343,12 +355,44 @@ final class JobRun {
       LOG.infof("job %s stopped for hand-over: %s", request.jobId(), reason);
       return; // the job is not over: its next owner continues it
     }
+    drain();
     TrainingRun r = run;
     Long step = r == null ? null : r.lastStep().map(StepReport::step).orElse(null);
     try {
       ctx.publish().accept(new TrainingFailed(request.jobId(), reason, step));
     } catch (RuntimeException e) {
       LOG.errorf(e, "cannot record the failure of job %s: %s", request.jobId(), reason);
+    }
+  }
+
+  /**
+   * Publishes a fact of the running job (progress, checkpoint, note) on the job's reporter thread,
+   * in order, so the training thread never waits for the broker between steps.
+   */
+  private void report(Event event) {
+    try {
+      reporter.submit(
+          () -> {
+            try {
+              ctx.publish().accept(event);
+            } catch (RuntimeException e) {
+              LOG.warnf("job %s: cannot publish %s: %s", request.jobId(), event, e.getMessage());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException ended) {
+      LOG.debugf("job %s ended; %s not published", request.jobId(), event);
+    }
+  }
+
+  /** Waits until every reported fact is published, so the end fact comes last. */
+  private void drain() {
+    reporter.shutdown();
+    try {
+      if (!reporter.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warnf("job %s: facts still unpublished after 60 s", request.jobId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
