@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,8 +34,9 @@ import org.jboss.logging.Logger;
 /**
  * The training slots of this replica: accepted jobs wait in one queue in the order their requests
  * were read and run on at most {@code max-concurrent} slot threads (one per device; one on a CPU
- * node). A job id runs once here: a request for a job that is already queued or running here, or
- * that the job ledger shows started or ended, is dropped.
+ * node), and at most {@code max-per-team} of one team's jobs at once (0: no limit). A job id runs
+ * once here: a request for a job that is already queued or running here, or that the job ledger
+ * shows started or ended, is dropped.
  *
  * <p>Ownership follows the partitions of the requests topic: the replica assigned a job's partition
  * owns it. When partitions are assigned (start-up, another replica gone) the unfinished jobs of
@@ -75,7 +75,16 @@ public class Workers {
   /** A job waiting for a slot: its request, its attempt, the checkpoint step to continue from. */
   record Queued(TrainingRequested request, int attempt, Long resumeStep) {}
 
-  private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
+  @ConfigProperty(name = "tuneforge.trainer.worker.max-per-team", defaultValue = "0")
+  int maxPerTeam;
+
+  private JobQueue queue;
+
+  @jakarta.annotation.PostConstruct
+  void init() {
+    queue = new JobQueue(maxPerTeam);
+  }
+
   private final Set<String> here = ConcurrentHashMap.newKeySet();
   private final Map<String, JobRun> running = new ConcurrentHashMap<>();
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
@@ -261,6 +270,7 @@ public class Workers {
       } finally {
         running.remove(id);
         here.remove(id);
+        queue.done(next);
       }
     }
   }
