@@ -310,6 +310,7 @@ final class JobRun {
                     "base_model", request.baseModel(),
                     "method", request.method()));
     drain();
+    LOG.infof("job %s trained by %s: %d steps", request.jobId(), ctx.workerId(), result.steps());
     StepReport last = progress.last();
     List<Double> losses = result.losses();
     double finalLoss = losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);

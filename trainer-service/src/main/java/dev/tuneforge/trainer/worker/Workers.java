@@ -220,13 +220,29 @@ public class Workers {
           }
           return gone;
         });
+    List<String> stopping = new ArrayList<>();
     running.forEach(
         (id, run) -> {
           if (partitions.contains(partitionOf(id, count))) {
             run.stopForHandOver();
+            stopping.add(id);
           }
         });
+    // Held in the rebalance until the runs have stopped (within one optimizer step), so the new
+    // owner, assigned only after this returns, never trains a job while this replica still does.
+    long deadline = System.nanoTime() + HAND_OVER_WAIT.toNanos();
+    while (stopping.stream().anyMatch(running::containsKey) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
+
+  /** How long a revocation waits for the runs it stops. */
+  static final Duration HAND_OVER_WAIT = Duration.ofSeconds(60);
 
   /** The partition Kafka's default partitioner puts a record keyed by {@code jobId} in. */
   static int partitionOf(String jobId, int count) {
