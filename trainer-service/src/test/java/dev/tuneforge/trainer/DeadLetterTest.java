@@ -54,7 +54,21 @@ class DeadLetterTest {
     TestKafka.send(
         Topics.TRAINING_REQUESTS,
         new TrainingRequested(
-            "ftjob-good", "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7));
+            "ftjob-good",
+            "tiny-llama",
+            "chats",
+            "v1",
+            "lora",
+            Map.of("lora_r", 8),
+            null,
+            7,
+            "trainer-test",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
 
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
@@ -65,7 +79,8 @@ class DeadLetterTest {
                     .then()
                     .statusCode(200)
                     .body("status", equalTo("queued"))
-                    .body("method.type", equalTo("lora")));
+                    .body("method.type", equalTo("supervised"))
+                    .body("tuneforge.adapter", equalTo("lora")));
 
     var dead =
         TestKafka.await(
@@ -85,7 +100,21 @@ class DeadLetterTest {
   void aRedeliveredRequestIsRecordedOnce() {
     var request =
         new TrainingRequested(
-            "ftjob-twice", "tiny-llama", "chats", "v1", "full", Map.of(), null, 1);
+            "ftjob-twice",
+            "tiny-llama",
+            "chats",
+            "v1",
+            "full",
+            Map.of(),
+            null,
+            1,
+            "trainer-test",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     TestKafka.send(Topics.TRAINING_REQUESTS, request);
     TestKafka.send(Topics.TRAINING_REQUESTS, request);
     Awaitility.await()

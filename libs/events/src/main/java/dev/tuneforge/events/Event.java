@@ -12,6 +12,7 @@ public sealed interface Event
         TrainingRequested,
         TrainingStarted,
         TrainingProgress,
+        TrainingNoted,
         CheckpointSaved,
         TrainingCompleted,
         TrainingFailed,

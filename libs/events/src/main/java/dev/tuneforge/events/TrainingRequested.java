@@ -4,7 +4,18 @@ import java.util.Map;
 
 /**
  * A fine-tuning job was accepted. {@code method} is lora, qlora or full; {@code hyperparameters}
- * carries the Axolotl-named knobs (lora_r, learning_rate, …) validated by the trainer.
+ * carries the resolved settings under the names of {@code tuneforge train}'s YAML (lora_r,
+ * learning_rate, num_epochs, …), validated by the trainer's job validator.
+ *
+ * @param team the team that owns the job; null only in requests recorded before teams
+ * @param baseRevision the base model's revision under {@code models/<name>/<revision>/}; null means
+ *     {@code main}
+ * @param datasetVersion the curated dataset version ({@code v3}) the job trains on
+ * @param validationName a dataset whose train split is the validation set, or null (then the
+ *     training dataset's validation split, else a 10% hold-out)
+ * @param suite the evaluation suite the evaluator runs after training, or null
+ * @param metadata the client's key/value pairs (OpenAI's {@code metadata}), or null
+ * @param requestedBy the id of the API key that created the job, or null
  */
 public record TrainingRequested(
     String jobId,
@@ -14,8 +25,44 @@ public record TrainingRequested(
     String method,
     Map<String, Object> hyperparameters,
     @Nullable String suffix,
-    long seed)
+    long seed,
+    @Nullable String team,
+    @Nullable String baseRevision,
+    @Nullable String validationName,
+    @Nullable String validationVersion,
+    @Nullable String suite,
+    @Nullable Map<String, String> metadata,
+    @Nullable String requestedBy)
     implements Event {
+
+  /** A request without team, validation set, suite or metadata (as recorded before teams). */
+  public TrainingRequested(
+      String jobId,
+      String baseModel,
+      String datasetName,
+      String datasetVersion,
+      String method,
+      Map<String, Object> hyperparameters,
+      String suffix,
+      long seed) {
+    this(
+        jobId,
+        baseModel,
+        datasetName,
+        datasetVersion,
+        method,
+        hyperparameters,
+        suffix,
+        seed,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Override
   public String key() {
     return jobId;

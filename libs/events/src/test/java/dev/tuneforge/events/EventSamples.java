@@ -39,7 +39,17 @@ final class EventSamples {
             "lora",
             Map.of("lora_r", 8, "learning_rate", 2.0e-4),
             "support",
-            42L),
+            42L,
+            "support-team",
+            "main",
+            "support-holdout",
+            "v1",
+            "support-regression",
+            Map.of("project", "helpdesk"),
+            "key-1"),
+        new TrainingRequested(
+            "ftjob-0", "tiny-llama", "support-chats", "v3", "lora", Map.of(), null, 7L),
+        new TrainingNoted("ftjob-1", "info", "held out 10% of the training records"),
         new TrainingStarted("ftjob-1", "trainer-0", 2, 300L, 1000),
         new TrainingProgress("ftjob-1", 301, 1000, 0.3, 1.25, 1.9e-4, 0.8, 812.5, 420.0),
         new CheckpointSaved(

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * runs/&lt;jobId&gt;/adapter/                          the PEFT adapter of a LoRA/QLoRA run (artifact)
  * runs/&lt;jobId&gt;/model/                            the model of a full fine-tuning run (artifact)
  * runs/&lt;jobId&gt;/metrics/                          a run's metrics (artifact, kind report)
+ * runs/&lt;jobId&gt;/validation/                       the records a run held out for evaluation (artifact)
  * evaluations/&lt;id&gt;/                              an evaluation's report (artifact)
  * registry/&lt;name&gt;/v&lt;version&gt;/exports/&lt;exportId&gt;/  an export of a registered version (artifact)
  * </pre>
@@ -99,6 +100,11 @@ public final class BucketLayout {
   /** The model a full fine-tuning run produced (HF layout). */
   public static String runModel(String jobId) {
     return run(jobId) + "model/";
+  }
+
+  /** The validation records of a run ({@code validation.jsonl}, chat format), for the evaluator. */
+  public static String validation(String jobId) {
+    return run(jobId) + "validation/";
   }
 
   public static String metrics(String jobId) {

@@ -1,6 +1,9 @@
 package dev.tuneforge.trainer.jobs;
 
+import dev.tuneforge.events.CheckpointSaved;
 import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.events.TrainingProgress;
+import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.platform.KafkaViews;
 import dev.tuneforge.platform.view.KafkaView;
 import dev.tuneforge.platform.view.RecordPosition;
@@ -11,10 +14,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -35,6 +40,19 @@ public class JobLedger implements ViewProjection {
   List<String> topics;
 
   private final Map<String, FineTuningJob> jobs = new ConcurrentHashMap<>();
+
+  /** Each job's events, oldest first (appended by the view thread, read by requests). */
+  private final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
+
+  /** Each job's checkpoints, oldest first. */
+  private final Map<String, List<JobCheckpoint>> checkpoints = new ConcurrentHashMap<>();
+
+  /** How often each job was started (a resumed job more than once). */
+  private final Map<String, Integer> starts = new ConcurrentHashMap<>();
+
+  /** Each job's newest progress report, for checkpoint metrics and the estimated finish. */
+  private final Map<String, TrainingProgress> progress = new ConcurrentHashMap<>();
+
   private volatile KafkaView view;
 
   void start(@Observes StartupEvent event) {
@@ -48,8 +66,55 @@ public class JobLedger implements ViewProjection {
 
   @Override
   public void apply(EventEnvelope event, RecordPosition position) {
-    jobs.compute(
-        event.key(), (id, job) -> (job == null ? FineTuningJob.unknown(id) : job).next(event));
+    String id = event.key();
+    // The event first, then the status: a reader that sees a final status also sees its event.
+    JobEvent.of(event)
+        .ifPresent(e -> events.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(e));
+    if (event.payload() instanceof TrainingStarted) {
+      starts.merge(id, 1, Integer::sum);
+    } else if (event.payload() instanceof TrainingProgress p) {
+      progress.put(id, p);
+    } else if (event.payload() instanceof CheckpointSaved c) {
+      TrainingProgress p = progress.get(id);
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("step", c.step());
+      if (p != null && p.step() == c.step()) {
+        metrics.put("train_loss", p.loss());
+      }
+      checkpoints
+          .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+          .add(
+              new JobCheckpoint(
+                  "ftckpt-" + event.eventId(),
+                  "fine_tuning.job.checkpoint",
+                  event.occurredAt().getEpochSecond(),
+                  c.uri(),
+                  id,
+                  c.step(),
+                  c.manifestSha256(),
+                  metrics));
+    }
+    jobs.compute(id, (k, job) -> (job == null ? FineTuningJob.unknown(k) : job).next(event));
+  }
+
+  /** The job's events, oldest first. */
+  public List<JobEvent> events(String jobId) {
+    return List.copyOf(events.getOrDefault(jobId, List.of()));
+  }
+
+  /** The job's checkpoints, oldest first. */
+  public List<JobCheckpoint> checkpoints(String jobId) {
+    return List.copyOf(checkpoints.getOrDefault(jobId, List.of()));
+  }
+
+  /** How many times the job was started so far. */
+  public int starts(String jobId) {
+    return starts.getOrDefault(jobId, 0);
+  }
+
+  /** The job's newest progress report. */
+  public Optional<TrainingProgress> progress(String jobId) {
+    return Optional.ofNullable(progress.get(jobId));
   }
 
   /**

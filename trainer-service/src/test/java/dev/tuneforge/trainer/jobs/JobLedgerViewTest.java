@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.events.FineTunedModelId;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCancelled;
 import dev.tuneforge.events.TrainingCompleted;
@@ -42,9 +43,11 @@ class JobLedgerViewTest {
   @Inject JobLedger ledger;
   @Inject KafkaViews views;
 
+  static final String TEAM = "trainer-test";
+
   @BeforeEach
   void actAsViewer() {
-    TestKeys.useByDefault(TestKeys.shared("trainer-test", "viewer"));
+    TestKeys.useByDefault(TestKeys.shared(TEAM, "viewer"));
   }
 
   @AfterEach
@@ -54,7 +57,21 @@ class JobLedgerViewTest {
 
   static TrainingRequested request(String id) {
     return new TrainingRequested(
-        id, "tiny-llama", "chats", "v1", "lora", Map.of("lora_r", 8), null, 7);
+        id,
+        "tiny-llama",
+        "chats",
+        "v1",
+        "lora",
+        Map.of("lora_r", 8),
+        null,
+        7,
+        TEAM,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -132,7 +149,9 @@ class JobLedgerViewTest {
         .then()
         .statusCode(200)
         .body("status", equalTo("succeeded"))
-        .body("fine_tuned_model", equalTo("s3://tuneforge/runs/" + done + "/adapter/"))
+        .body("fine_tuned_model", equalTo(FineTunedModelId.of("tiny-llama", TEAM, null, done)))
+        .body("organization_id", equalTo(TEAM))
+        .body("tuneforge.output_uri", equalTo("s3://tuneforge/runs/" + done + "/adapter/"))
         .body("trained_tokens", equalTo(640));
     given()
         .get("/v1/fine_tuning/jobs/" + failed)

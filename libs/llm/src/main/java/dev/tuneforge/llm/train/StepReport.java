@@ -11,6 +11,7 @@ package dev.tuneforge.llm.train;
  * @param gradNorm global gradient norm before clipping
  * @param tokensPerSecond real (non-padding) tokens per second since the run (or resume) started
  * @param etaSeconds estimated seconds to the last step at the rate so far
+ * @param tokens real (non-padding) tokens trained since the run (or resume) started
  */
 public record StepReport(
     long step,
@@ -20,4 +21,5 @@ public record StepReport(
     double learningRate,
     double gradNorm,
     double tokensPerSecond,
-    double etaSeconds) {}
+    double etaSeconds,
+    long tokens) {}

@@ -254,7 +254,8 @@ public final class Trainer {
                 lr,
                 lossAndNorm[1],
                 tokens / Math.max(seconds, 1e-9),
-                seconds / doneHere * (total - step)));
+                seconds / doneHere * (total - step),
+                tokens));
         if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
           double loss;
           try {

@@ -73,7 +73,8 @@ public record JobConfig(
   /** One JSONL file of examples. */
   public record Dataset(Path path, DatasetType type) {}
 
-  static final Set<String> KEYS =
+  /** Every key a job config may have. */
+  public static final Set<String> KEYS =
       Set.of(
           "base_model",
           "datasets",
@@ -133,6 +134,15 @@ public record JobConfig(
    * @param baseDir folder that relative paths are resolved against
    */
   public static JobConfig parse(JsonNode tree, Path baseDir) {
+    return parse(tree, baseDir, true);
+  }
+
+  /**
+   * As {@link #parse(JsonNode, Path)}; with {@code pathsMustExist} false the paths are checked for
+   * shape only, not on disk. The trainer service validates a job this way when it accepts it,
+   * before the base model and dataset are fetched to the paths the worker then checks in full.
+   */
+  public static JobConfig parse(JsonNode tree, Path baseDir, boolean pathsMustExist) {
     if (tree == null || !tree.isObject()) {
       throw new JobConfigException("(root)", "a job config must be a mapping of keys to values");
     }
@@ -143,7 +153,7 @@ public record JobConfig(
             key, "unknown key; known keys: " + new java.util.TreeSet<>(KEYS));
       }
     }
-    Reader r = new Reader(tree, baseDir);
+    Reader r = new Reader(tree, baseDir, pathsMustExist);
     Adapter adapter = r.enumValue("adapter", Adapter.class, Adapter.FULL);
     Integer loraR = r.optInt("lora_r", 1, Integer.MAX_VALUE);
     Double loraAlpha = r.optDouble("lora_alpha", 0, false);
@@ -322,7 +332,7 @@ public record JobConfig(
   }
 
   /** Typed access to keys, each failure naming its key. */
-  private record Reader(JsonNode tree, Path baseDir) {
+  private record Reader(JsonNode tree, Path baseDir, boolean checkPaths) {
 
     JsonNode get(String key) {
       JsonNode v = tree.get(key);
@@ -338,7 +348,7 @@ public record JobConfig(
         throw new JobConfigException(key, "must be a path, got " + v);
       }
       Path p = baseDir.resolve(v.asText()).normalize();
-      if (mustExist && !java.nio.file.Files.exists(p)) {
+      if (mustExist && checkPaths && !java.nio.file.Files.exists(p)) {
         throw new JobConfigException(key, p + " does not exist");
       }
       return p;
@@ -490,7 +500,7 @@ public record JobConfig(
             throw new JobConfigException(at + "." + f, "unknown key; a dataset has path and type");
           }
         }
-        Reader inner = new Reader(d, baseDir);
+        Reader inner = new Reader(d, baseDir, checkPaths);
         Path p;
         try {
           p = inner.path("path", true);

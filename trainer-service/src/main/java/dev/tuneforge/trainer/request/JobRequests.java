@@ -1,0 +1,237 @@
+package dev.tuneforge.trainer.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.platform.api.FieldError;
+import dev.tuneforge.trainer.catalog.BaseModels;
+import dev.tuneforge.trainer.catalog.CuratedDatasets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@code POST /v1/fine_tuning/jobs} body into an accepted {@link TrainingRequested}, or the
+ * field errors that refuse it. Everything is checked before anything is published: the model exists
+ * in the bucket, the dataset exists and is the caller's team's, the settings pass the job validator
+ * of {@code tuneforge train} ({@link JobSettings}).
+ */
+@ApplicationScoped
+public class JobRequests {
+
+  static final Set<String> FIELDS =
+      Set.of(
+          "model",
+          "training_file",
+          "validation_file",
+          "hyperparameters",
+          "method",
+          "suffix",
+          "seed",
+          "metadata",
+          "tuneforge",
+          "integrations");
+
+  static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  static final int MAX_METADATA = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject BaseModels models;
+  @Inject CuratedDatasets datasets;
+
+  /** The request accepted as a job, or why not. */
+  public record Outcome(TrainingRequested request, List<FieldError> errors) {
+    public boolean accepted() {
+      return errors.isEmpty();
+    }
+  }
+
+  public Outcome validate(JsonNode body, String team, String keyId) {
+    try {
+      return new Outcome(check(body, team, keyId), List.of());
+    } catch (JobSettings.SettingsException e) {
+      return new Outcome(null, List.of(e.error()));
+    }
+  }
+
+  private TrainingRequested check(JsonNode body, String team, String keyId) {
+    if (body == null || !body.isObject()) {
+      throw fail("body", "expected a JSON object with model and training_file");
+    }
+    for (var it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw fail(f, "unknown field; known: " + new java.util.TreeSet<>(FIELDS));
+      }
+    }
+    JsonNode integrations = body.get("integrations");
+    if (integrations != null && !integrations.isNull() && !integrations.isEmpty()) {
+      throw fail("integrations", "integrations are not supported");
+    }
+    String modelRef = text(body, "model", true);
+    String trainingRef = text(body, "training_file", true);
+    String validationRef = text(body, "validation_file", false);
+    String suffix = text(body, "suffix", false);
+    if (suffix != null && !SUFFIX.matcher(suffix).matches()) {
+      throw fail(
+          "suffix", "must be 1-64 letters, digits, '-' or '_', starting with a letter or digit");
+    }
+    long seed = seed(body.get("seed"));
+    Map<String, String> metadata = metadata(body.get("metadata"));
+    JsonNode hyperparameters = body.get("hyperparameters");
+    String hpField = "hyperparameters";
+    JsonNode method = body.get("method");
+    if (method != null && !method.isNull()) {
+      if (!method.isObject()) {
+        throw fail("method", "must be an object {type, supervised}");
+      }
+      String type = method.path("type").asText("supervised");
+      if (!type.equals("supervised")) {
+        throw fail(
+            "method.type",
+            "'" + type + "' is not supported; TuneForge runs supervised fine-tuning");
+      }
+      for (var it = method.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!f.equals("type") && !f.equals("supervised")) {
+          throw fail(
+              "method." + f, "not supported for method.type supervised (use method.supervised)");
+        }
+      }
+      JsonNode inner = method.path("supervised").path("hyperparameters");
+      if (!inner.isMissingNode() && !inner.isNull()) {
+        if (hyperparameters != null && !hyperparameters.isNull()) {
+          throw fail(
+              "hyperparameters",
+              "give hyperparameters either at the top level or in"
+                  + " method.supervised.hyperparameters, not both");
+        }
+        hyperparameters = inner;
+        hpField = "method.supervised.hyperparameters";
+      }
+    }
+
+    if (trainingRef.startsWith("file-")) {
+      throw fail(
+          "training_file",
+          "uploaded file ids are not accepted yet: curate the file into a dataset"
+              + " (POST /v1/datasets) and name it as name@version");
+    }
+    Optional<BaseModels.BaseModel> model = models.find(modelRef);
+    if (model.isEmpty()) {
+      throw fail(
+          "model",
+          "no base model '"
+              + modelRef
+              + "' in the bucket (models/<name>/<revision>/; publish one with tuneforge model"
+              + " publish)");
+    }
+    Optional<CuratedDatasets.DatasetVersion> training = datasets.find(team, trainingRef);
+    if (training.isEmpty()) {
+      throw fail(
+          "training_file",
+          "no dataset '" + trainingRef + "' of team '" + team + "' (use name or name@version)");
+    }
+    if (training.get().trainCount() < 1) {
+      throw fail("training_file", "dataset " + trainingRef + " has no training records");
+    }
+    Optional<CuratedDatasets.DatasetVersion> validation = Optional.empty();
+    if (validationRef != null) {
+      validation = datasets.find(team, validationRef);
+      if (validation.isEmpty()) {
+        throw fail(
+            "validation_file",
+            "no dataset '" + validationRef + "' of team '" + team + "' (use name or name@version)");
+      }
+    }
+    JobSettings.Resolved settings =
+        JobSettings.resolve(
+            hyperparameters,
+            hpField,
+            body.get("tuneforge"),
+            seed,
+            training.get().trainCount(),
+            model.get().contextLength());
+    return new TrainingRequested(
+        newJobId(),
+        model.get().name(),
+        training.get().name(),
+        training.get().version(),
+        settings.method(),
+        settings.config(),
+        suffix,
+        seed,
+        team,
+        model.get().revision(),
+        validation.map(CuratedDatasets.DatasetVersion::name).orElse(null),
+        validation.map(CuratedDatasets.DatasetVersion::version).orElse(null),
+        settings.suite(),
+        metadata.isEmpty() ? null : metadata,
+        keyId);
+  }
+
+  static String newJobId() {
+    byte[] b = new byte[12];
+    RANDOM.nextBytes(b);
+    return "ftjob-" + HexFormat.of().formatHex(b);
+  }
+
+  private static long seed(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return RANDOM.nextInt(Integer.MAX_VALUE); // OpenAI picks one and shows it on the job
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw fail("seed", "must be a non-negative integer, got " + v);
+    }
+    return v.asLong();
+  }
+
+  private static Map<String, String> metadata(JsonNode v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isObject()) {
+      throw fail("metadata", "must be an object of string keys and values");
+    }
+    if (v.size() > MAX_METADATA) {
+      throw fail("metadata", "at most " + MAX_METADATA + " pairs, got " + v.size());
+    }
+    for (var it = v.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().isEmpty() || e.getKey().length() > 64) {
+        throw fail("metadata", "keys are 1-64 characters, got '" + e.getKey() + "'");
+      }
+      if (!e.getValue().isTextual() || e.getValue().asText().length() > 512) {
+        throw fail("metadata." + e.getKey(), "must be a string of at most 512 characters");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  private static String text(JsonNode body, String field, boolean required) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw fail(field, "is required");
+      }
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw fail(field, "must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  private static JobSettings.SettingsException fail(String param, String message) {
+    return new JobSettings.SettingsException(new FieldError(param, message));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.tuneforge.trainer.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tuneforge.events.TrainingRequested;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** The order in which queued jobs get a slot. */
+class JobQueueTest {
+
+  static Workers.Queued job(String id, String team) {
+    return new Workers.Queued(
+        new TrainingRequested(
+            id, "m", "d", "v1", "lora", Map.of(), null, 1, team, null, null, null, null, null,
+            null),
+        1,
+        null);
+  }
+
+  static String take(JobQueue q) throws InterruptedException {
+    return q.take().request().jobId();
+  }
+
+  @Test
+  void withoutALimitJobsRunInOrderOfAcceptance() throws Exception {
+    JobQueue q = new JobQueue(0);
+    q.add(job("a1", "a"));
+    q.add(job("a2", "a"));
+    q.add(job("b1", "b"));
+    assertEquals("a1", take(q));
+    assertEquals("a2", take(q));
+    assertEquals("b1", take(q));
+  }
+
+  @Test
+  void aTeamAtItsLimitLetsTheNextTeamsJobGoFirst() throws Exception {
+    JobQueue q = new JobQueue(1);
+    Workers.Queued a1 = job("a1", "a");
+    q.add(a1);
+    q.add(job("a2", "a"));
+    q.add(job("b1", "b"));
+    assertEquals("a1", take(q));
+    assertEquals("b1", take(q), "a2 waits while a1 runs");
+    CompletableFuture<String> third =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return take(q);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertStillWaiting(third);
+    q.done(a1);
+    assertEquals("a2", third.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void removedJobsAreNotTaken() throws Exception {
+    JobQueue q = new JobQueue(0);
+    q.add(job("a1", "a"));
+    q.add(job("a2", "a"));
+    assertTrue(q.removeIf(j -> j.request().jobId().equals("a1")));
+    assertFalse(q.removeIf(j -> j.request().jobId().equals("zz")));
+    assertEquals(1, q.size());
+    assertEquals("a2", take(q));
+  }
+
+  /** The take is still waiting after a while: no job of a team under its limit is queued. */
+  private static void assertStillWaiting(CompletableFuture<String> pending) throws Exception {
+    try {
+      String got = pending.get(300, TimeUnit.MILLISECONDS);
+      throw new AssertionError("took " + got + " although team a is at its limit");
+    } catch (TimeoutException expected) {
+      // still waiting
+    }
+  }
+}
