@@ -19,6 +19,7 @@ public sealed interface Event
         CancelRequested,
         EvaluationCompleted,
         EvaluationFailed,
+        EvaluationSuiteCreated,
         AdapterRegistered,
         AdapterPromoted,
         ApiKeyIssued,
