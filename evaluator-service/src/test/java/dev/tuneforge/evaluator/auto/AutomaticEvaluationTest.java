@@ -1,5 +1,8 @@
 package dev.tuneforge.evaluator.auto;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,25 +11,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.evaluator.metrics.Metrics;
 import dev.tuneforge.evaluator.run.TinyTuning;
-import dev.tuneforge.evaluator.suite.Suite;
 import dev.tuneforge.evaluator.suite.SuiteParser;
 import dev.tuneforge.evaluator.testing.Publish;
 import dev.tuneforge.evaluator.testing.Records;
 import dev.tuneforge.evaluator.testing.TinyModels;
 import dev.tuneforge.events.EvaluationCompleted;
 import dev.tuneforge.events.EvaluationFailed;
-import dev.tuneforge.events.EvaluationSuiteCreated;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,12 +77,20 @@ class AutomaticEvaluationTest {
     validationUri = Publish.validation(artifacts, "doubles-" + run, TinyTuning.chats());
   }
 
+  /** Stores the suite through the API, as a user would; returns {@code name@version}. */
   String storeSuite(String yaml) {
-    Suite s = SuiteParser.parse(yaml).value();
-    Records.send(
-        Topics.EVALUATION_SUITES,
-        new EvaluationSuiteCreated(team, s.name(), s.version(), s.canonicalJson(), Instant.now()));
-    return s.ref();
+    String ref =
+        TestKeys.shared(team, "trainer")
+            .given()
+            .contentType("application/yaml")
+            .body(yaml.getBytes(UTF_8))
+            .post("/v1/evaluation/suites")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("ref");
+    assertEquals(SuiteParser.parse(yaml).value().ref(), ref);
+    return ref;
   }
 
   TrainingCompleted job(String jobId, String suite) {
@@ -133,6 +142,47 @@ class AutomaticEvaluationTest {
     // the second delivery is acknowledged without a second evaluation
     Records.awaitCommitted("evaluator-service", again, Duration.ofSeconds(60));
     assertEquals(1, Records.withKey(Topics.EVALUATION_EVENTS, jobId, 1).size());
+
+    // the API shows it to the team, base and tuned side by side; to another team it does not exist
+    TestKeys.Key viewer = TestKeys.shared(team, "viewer");
+    viewer
+        .given()
+        .queryParam("job_id", jobId)
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(200)
+        .body("data.size()", is(1))
+        .body("data[0].id", is(c.evaluationId()))
+        .body("data[0].passed", is(true))
+        .body("has_more", is(false));
+    viewer
+        .given()
+        .get("/v1/evaluations/" + c.evaluationId())
+        .then()
+        .statusCode(200)
+        .body("job_id", is(jobId))
+        .body("metrics.exact_match", notNullValue())
+        .body("base_metrics.retention_loss", notNullValue())
+        .body("deltas.validation_loss", notNullValue())
+        .body("cases[0].id", is("double-four"))
+        .body("cases[0].input", is("Double of four"))
+        .body("cases[0].base_pass", is(false))
+        .body("cases[0].tuned_pass", is(true))
+        .body("cases[0].tuned_output", notNullValue())
+        .body("cases[0].base_output", notNullValue())
+        .body("samples.size()", is(11));
+    TestKeys.shared("other-" + team, "viewer")
+        .given()
+        .get("/v1/evaluations/" + c.evaluationId())
+        .then()
+        .statusCode(404);
+    TestKeys.shared("other-" + team, "viewer")
+        .given()
+        .queryParam("job_id", jobId)
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(200)
+        .body("data.size()", is(0));
   }
 
   @Test
