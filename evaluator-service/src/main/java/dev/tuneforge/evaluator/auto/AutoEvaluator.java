@@ -5,6 +5,8 @@ import dev.tuneforge.events.EvaluationFailed;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.platform.EventPublisher;
+import dev.tuneforge.platform.view.PublishException;
+import dev.tuneforge.platform.view.StaleViewException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +29,7 @@ import org.jboss.logging.Logger;
 public class AutoEvaluator {
   private static final Logger LOG = Logger.getLogger(AutoEvaluator.class);
   private static final Duration VIEW_WAIT = Duration.ofSeconds(60);
+  private static final int PUBLISH_ATTEMPTS = 5;
 
   @Inject JobEvaluation evaluation;
   @Inject EvaluationLedger ledger;
@@ -62,9 +65,11 @@ public class AutoEvaluator {
   }
 
   private void evaluateOnce(TrainingCompleted t, long arrivedNanos) {
-    if (!ledger.awaitCaughtUp(VIEW_WAIT)) {
-      throw new IllegalStateException(
-          "the evaluation ledger has not caught up with its topic; job " + t.jobId() + " waits");
+    // Deciding "already evaluated?" needs the whole topic read; until then the job waits (the
+    // record stays unacknowledged, so nothing is lost if the service stops meanwhile).
+    while (!ledger.awaitCaughtUp(VIEW_WAIT)) {
+      LOG.warnf(
+          "job %s waits: the evaluation ledger has not caught up with its topic yet", t.jobId());
     }
     var done = ledger.byJob(t.jobId());
     if (done.isPresent()) {
@@ -90,10 +95,37 @@ public class AutoEvaluator {
       LOG.warnf(e, "evaluation %s of job %s failed", id, t.jobId());
       outcome = new EvaluationFailed(id, t.jobId(), t.team(), reason(e));
     }
-    publisher.publishAndAwait(topic, outcome, ledger.view(), Duration.ofSeconds(30));
+    record(outcome);
     LOG.infof(
         "evaluation %s of job %s: %s in %d ms",
         id, t.jobId(), outcome.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Publishes the outcome, retrying while the broker does not acknowledge it (a lost outcome would
+   * leave the job unevaluated); a recorded outcome the ledger is slow to read counts as done.
+   */
+  private void record(Event outcome) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        publisher.publishAndAwait(topic, outcome, ledger.view(), Duration.ofSeconds(30));
+        return;
+      } catch (StaleViewException e) {
+        LOG.warnf("outcome recorded but not yet read back: %s", e.getMessage());
+        return;
+      } catch (PublishException e) {
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warnf("publishing %s failed (attempt %d): %s", outcome, attempt, e.getMessage());
+        try {
+          Thread.sleep(2000L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static String reason(Throwable e) {

@@ -29,12 +29,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /v1/chat/completions} on the real stack with the tiny base model and its "doubles"
  * adapter: plain and streamed, base and fine-tuned, and another team's adapter answered 404.
  */
+@Tag("quarkus") // own JVM: see the surefire executions in pom.xml
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class ChatCompletionsTest {

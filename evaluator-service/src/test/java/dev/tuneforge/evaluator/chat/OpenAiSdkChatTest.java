@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * and streamed ({@code scripts/openai-sdk-chat/chat.mjs}). Skipped unless node and the SDK are
  * installed ({@code scripts/openai-sdk-chat/install.sh}); the suite itself needs no Node.
  */
+@Tag("quarkus") // own JVM: see the surefire executions in pom.xml
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class OpenAiSdkChatTest {

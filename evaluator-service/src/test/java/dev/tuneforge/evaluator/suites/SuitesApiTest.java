@@ -10,9 +10,11 @@ import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v1/evaluation/suites} on the real broker: versions, teams, and bad suites → 400. */
+@Tag("quarkus") // own JVM: see the surefire executions in pom.xml
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class SuitesApiTest {
