@@ -19,6 +19,7 @@ import dev.tuneforge.evaluator.run.ValidationSplit;
 import dev.tuneforge.evaluator.service.ArtifactFolders;
 import dev.tuneforge.evaluator.service.LoadedModel;
 import dev.tuneforge.evaluator.suite.Suite;
+import dev.tuneforge.evaluator.suite.SuiteParser;
 import dev.tuneforge.evaluator.suites.StoredSuite;
 import dev.tuneforge.evaluator.suites.SuiteCatalog;
 import dev.tuneforge.events.EvaluationCompleted;
@@ -54,6 +55,9 @@ public class JobEvaluation {
 
   /** The key of a job's own gate thresholds in {@code TrainingCompleted.config}. */
   public static final String GATE_CONFIG = "evaluation_gate";
+
+  /** A base model's default regression suite, in its folder beside retention.jsonl. */
+  public static final String DEFAULT_SUITE_FILE = "evaluation_suite.yaml";
 
   public static final String REPORT_FILE = "report.json";
   public static final String CASES_FILE = "cases.jsonl";
@@ -99,9 +103,9 @@ public class JobEvaluation {
                 + t.outputSha256());
       }
     }
-    Suite suite = suite(t);
     GatePolicy jobGate = jobGate(t.config());
     Path baseDir = folders.fetch(basePrefix);
+    Suite suite = suite(t, baseDir);
     Path outputDir = folders.fetch(outputPrefix);
     String validationKey = "-";
     List<ValidationRecord> validation = List.of();
@@ -151,9 +155,10 @@ public class JobEvaluation {
         reportUri);
   }
 
-  private Suite suite(TrainingCompleted t) {
+  /** The suite the job names, else the base model's default suite, else none. */
+  private Suite suite(TrainingCompleted t, Path baseDir) {
     if (t.suite() == null || t.suite().isBlank()) {
-      return null;
+      return defaultSuite(baseDir, t.baseModel());
     }
     return suites
         .resolve(t.team(), t.suite())
@@ -166,6 +171,32 @@ public class JobEvaluation {
                         + "' has no evaluation suite '"
                         + t.suite()
                         + "' (POST /v1/evaluation/suites stores one)"));
+  }
+
+  /**
+   * A base model folder may carry its own suite ({@value #DEFAULT_SUITE_FILE}, YAML or JSON), run
+   * for every job on that base that names none.
+   */
+  private static Suite defaultSuite(Path baseDir, String baseModel) {
+    Path file = baseDir.resolve(DEFAULT_SUITE_FILE);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      Parsed<Suite> parsed = SuiteParser.parse(Files.readString(file, StandardCharsets.UTF_8));
+      if (!parsed.ok()) {
+        throw new IllegalArgumentException(
+            "baseModel: the default suite "
+                + DEFAULT_SUITE_FILE
+                + " of "
+                + baseModel
+                + " is invalid: "
+                + parsed.errors());
+      }
+      return parsed.value();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private GatePolicy jobGate(Map<String, Object> config) {

@@ -27,12 +27,15 @@ import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * LoRA adapter (published where a run leaves it) is evaluated against its base and answered with
  * EvaluationCompleted, its report stored under evaluations/&lt;id&gt;/.
  */
+@Tag("quarkus") // own JVM: see the surefire executions in pom.xml
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class AutomaticEvaluationTest {
@@ -205,6 +209,28 @@ class AutomaticEvaluationTest {
     assertTrue(
         c.reasons().stream().anyMatch(r -> r.startsWith("min_suite_pass_rate[impossible]")),
         c.reasons().toString());
+  }
+
+  @Test
+  void aBaseModelsDefaultSuiteRunsWhenTheJobNamesNone() throws Exception {
+    Path copy = Files.createTempDirectory("base-with-suite-");
+    try (var files = Files.list(TinyModels.base())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    String yaml = SUITE.replace("name: doubles", "name: doubles-default");
+    Files.writeString(copy.resolve(JobEvaluation.DEFAULT_SUITE_FILE), yaml);
+    base = base + "-suite";
+    Publish.baseModel(artifacts, copy, base);
+    String jobId = "ftjob-" + UUID.randomUUID().toString().substring(0, 8);
+    Records.send(Topics.TRAINING_EVENTS, job(jobId, null));
+    EvaluationCompleted c =
+        Records.withKey(Topics.EVALUATION_EVENTS, jobId, 1)
+            .get(0)
+            .payloadAs(EvaluationCompleted.class);
+    assertEquals(SuiteParser.parse(yaml).value().ref(), c.suite());
+    assertEquals(1.0, c.metrics().get(Metrics.SUITE_PASS_RATE), c.toString());
   }
 
   @Test
