@@ -117,13 +117,14 @@ class EvaluationLatencyBenchmark {
       System.out.printf(
           Locale.ROOT,
           "TrainingCompleted -> EvaluationCompleted, %s: %.2f s (evaluation started %d ms after"
-              + " the event arrived; passed=%s, exact_match %.2f vs base %.2f)%n",
+              + " the event arrived; passed=%s, exact_match %.2f vs base %.2f; reasons %s)%n",
           label,
           seconds,
           evaluator.lastStartDelayMillis(),
           c.passed(),
           c.metrics().get("exact_match"),
-          c.baseMetrics().get("exact_match"));
+          c.baseMetrics().get("exact_match"),
+          c.reasons());
     }
   }
 }
