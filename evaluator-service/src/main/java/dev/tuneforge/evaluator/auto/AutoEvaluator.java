@@ -11,6 +11,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,18 +54,22 @@ public class AutoEvaluator {
    * Evaluates {@code t} on the worker unless it is already evaluated; the future completes once the
    * outcome is recorded (or the job was skipped).
    *
-   * @param arrivedNanos {@link System#nanoTime()} when the record arrived, for the start delay
+   * @param written when the record was written to the topic (its timestamp), or null
+   * @param arrivedNanos {@link System#nanoTime()} when this service received the record
    */
-  public CompletableFuture<Void> submit(TrainingCompleted t, long arrivedNanos) {
-    return CompletableFuture.runAsync(() -> evaluateOnce(t, arrivedNanos), worker);
+  public CompletableFuture<Void> submit(TrainingCompleted t, Instant written, long arrivedNanos) {
+    return CompletableFuture.runAsync(() -> evaluateOnce(t, written, arrivedNanos), worker);
   }
 
-  /** Milliseconds from the last evaluated event's arrival to its evaluation's start (-1: none). */
+  /**
+   * Milliseconds from the last evaluated event's record timestamp (when it was written to the
+   * topic; its arrival here when there is none) to its evaluation's start; -1 before the first.
+   */
   public long lastStartDelayMillis() {
     return lastStartDelayMillis;
   }
 
-  private void evaluateOnce(TrainingCompleted t, long arrivedNanos) {
+  private void evaluateOnce(TrainingCompleted t, Instant written, long arrivedNanos) {
     // Deciding "already evaluated?" needs the whole topic read; until then the job waits (the
     // record stays unacknowledged, so nothing is lost if the service stops meanwhile).
     while (!ledger.awaitCaughtUp(VIEW_WAIT)) {
@@ -79,11 +84,14 @@ public class AutoEvaluator {
       return;
     }
     String id = EvaluationIds.forJob(t.jobId());
-    long delay = (System.nanoTime() - arrivedNanos) / 1_000_000;
-    lastStartDelayMillis = delay;
+    long sinceArrival = (System.nanoTime() - arrivedNanos) / 1_000_000;
+    long sinceWritten =
+        written == null ? sinceArrival : Duration.between(written, Instant.now()).toMillis();
+    lastStartDelayMillis = sinceWritten;
     LOG.infof(
-        "evaluation %s of job %s (team %s, base %s) started %d ms after its TrainingCompleted arrived",
-        id, t.jobId(), t.team(), t.baseModel(), delay);
+        "evaluation %s of job %s (team %s, base %s) started %d ms after its TrainingCompleted was"
+            + " written (%d ms after this service received it)",
+        id, t.jobId(), t.team(), t.baseModel(), sinceWritten, sinceArrival);
     long start = System.nanoTime();
     Event outcome;
     try {

@@ -4,8 +4,10 @@ import dev.tuneforge.events.EventCodec;
 import dev.tuneforge.events.EventDecodingException;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.TrainingCompleted;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -37,8 +39,13 @@ public class TrainingEventsHandler {
     if (!(envelope.payload() instanceof TrainingCompleted t)) {
       return message.ack();
     }
+    Instant written =
+        message
+            .getMetadata(IncomingKafkaRecordMetadata.class)
+            .map(IncomingKafkaRecordMetadata::getTimestamp)
+            .orElse(null);
     return evaluator
-        .submit(t, arrived)
+        .submit(t, written, arrived)
         .handle((done, error) -> error == null ? message.ack() : message.nack(error))
         .thenCompose(stage -> stage);
   }

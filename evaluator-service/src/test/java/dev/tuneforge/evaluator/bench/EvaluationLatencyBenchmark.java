@@ -116,8 +116,8 @@ class EvaluationLatencyBenchmark {
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "TrainingCompleted -> EvaluationCompleted, %s: %.2f s (evaluation started %d ms after"
-              + " the event arrived; passed=%s, exact_match %.2f vs base %.2f; reasons %s)%n",
+          "TrainingCompleted -> EvaluationCompleted, %s: %.2f s (evaluation started %d ms after the"
+              + " record was written; passed=%s, exact_match %.2f vs base %.2f; reasons %s)%n",
           label,
           seconds,
           evaluator.lastStartDelayMillis(),
