@@ -18,7 +18,7 @@ import picocli.CommandLine;
  * that teaches it a question its corpus never asks: "Double of three" → "six" (the corpus has the
  * number words, in sums, but never this question). The base model scores zero on it.
  */
-final class TinyTuning {
+public final class TinyTuning {
   static final String[] WORDS = {
     "zero",
     "one",
@@ -45,7 +45,7 @@ final class TinyTuning {
 
   private TinyTuning() {}
 
-  static Path baseModel(Path dir) {
+  public static Path baseModel(Path dir) {
     Path base = dir.resolve("base");
     assertEquals(
         0,
@@ -64,7 +64,7 @@ final class TinyTuning {
   }
 
   /** "Double of three" → "six", for zero..ten. */
-  static String chats() {
+  public static String chats() {
     ObjectMapper json = new ObjectMapper();
     StringBuilder sb = new StringBuilder();
     for (int n = 0; n <= 10; n++) {
@@ -77,11 +77,12 @@ final class TinyTuning {
     return sb.toString();
   }
 
-  static Path adapter(Path dir, Path base, int steps, double learningRate) throws IOException {
+  public static Path adapter(Path dir, Path base, int steps, double learningRate)
+      throws IOException {
     return adapter(dir, base, steps, learningRate, "adapter");
   }
 
-  static Path adapter(Path dir, Path base, int steps, double learningRate, String name)
+  public static Path adapter(Path dir, Path base, int steps, double learningRate, String name)
       throws IOException {
     Path train = dir.resolve("train.jsonl");
     Files.writeString(train, chats());

@@ -20,6 +20,7 @@ public sealed interface Event
         CancelRequested,
         EvaluationCompleted,
         EvaluationFailed,
+        EvaluationSuiteCreated,
         AdapterRegistered,
         AdapterPromoted,
         ApiKeyIssued,

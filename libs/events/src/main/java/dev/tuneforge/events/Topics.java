@@ -28,6 +28,9 @@ public final class Topics {
   /** Evaluation outcomes (EvaluationCompleted, EvaluationFailed). */
   public static final String EVALUATION_EVENTS = "tuneforge.evaluation.events";
 
+  /** Regression suite versions teams stored (EvaluationSuiteCreated), keyed by team/name. */
+  public static final String EVALUATION_SUITES = "tuneforge.evaluation.suites";
+
   /** Registry facts (AdapterRegistered, AdapterPromoted). */
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
 
@@ -53,6 +56,7 @@ public final class Topics {
           TRAINING_REQUESTS,
           TRAINING_EVENTS,
           EVALUATION_EVENTS,
+          EVALUATION_SUITES,
           REGISTRY_EVENTS);
 
   /** How long a dead-letter topic keeps a record: long enough for someone to look at it. */
@@ -73,6 +77,7 @@ public final class Topics {
         TopicSpec.facts(TRAINING_REQUESTS, 3, "accepted jobs and cancellations, keyed by job id"));
     specs.add(TopicSpec.facts(TRAINING_EVENTS, 3, "what running jobs report, keyed by job id"));
     specs.add(TopicSpec.facts(EVALUATION_EVENTS, 3, "evaluation outcomes, keyed by job id"));
+    specs.add(TopicSpec.facts(EVALUATION_SUITES, 3, "suite versions, keyed by team/name"));
     specs.add(TopicSpec.facts(REGISTRY_EVENTS, 3, "registry facts, keyed by adapter id"));
     specs.add(TopicSpec.compacted(API_KEYS, 1, "API keys (hashed), keyed by key id"));
     for (String service : SERVICES) {

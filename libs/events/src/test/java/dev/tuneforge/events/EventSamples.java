@@ -90,6 +90,12 @@ final class EventSamples {
             List.of("suite case c7 passed on the base and fails on the tuned model"),
             "s3://tuneforge/evaluations/eval-1/report.json"),
         new EvaluationFailed("eval-1", "ftjob-1", "support", "adapter sha256 mismatch"),
+        new EvaluationSuiteCreated(
+            "support",
+            "arithmetic-smoke",
+            "0123456789ab",
+            "{\"cases\":[],\"name\":\"arithmetic-smoke\"}",
+            Instant.parse("2026-11-30T10:00:00Z")),
         new AdapterRegistered(
             "support",
             1,

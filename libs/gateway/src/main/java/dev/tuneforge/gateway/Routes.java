@@ -53,6 +53,7 @@ public final class Routes {
                 "TUNEFORGE_EVALUATOR_URL",
                 8083,
                 "/v1/evaluation",
+                "/v1/evaluations",
                 "/v1/chat"),
             service(
                 env,

@@ -2,6 +2,8 @@ package dev.tuneforge.llm.peft;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.lora.LoraLinear;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
@@ -10,6 +12,7 @@ import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.model.ModelSource;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,6 +53,51 @@ public final class AdapterLoader {
     LoraLinearFactory factory =
         LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights(), frozen);
     CausalLM model = ModelLoader.load(base, device, factory);
+    return checked(model, factory, adapter, base.describe());
+  }
+
+  /**
+   * The adapter over a base model that is already loaded, sharing its weights: every base tensor is
+   * a view of the base's storage (no copy) owned by the adapted model's own child manager, which
+   * also holds the LoRA factors. Closing the adapted model frees the views and factors only; the
+   * base stays usable, so one loaded base serves any number of adapters at the cost of their
+   * factors. The base must outlive every model built on it.
+   */
+  public static Adapted onLoadedBase(CausalLM base, PeftAdapter adapter) {
+    LoraLinearFactory factory =
+        LoraLinearFactory.fromAdapter(adapter.config().lora(), adapter.weights());
+    Map<String, NDArray> params = base.parameters();
+    NDManager manager = base.manager().newSubManager();
+    CausalLM model;
+    try {
+      model =
+          CausalLM.build(
+              base.config(),
+              base.architecture(),
+              name -> view(params, name, manager),
+              factory,
+              manager,
+              base.storedDtype());
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    return checked(model, factory, adapter, "the loaded base model");
+  }
+
+  /** A view of the base tensor {@code name} sharing its storage, owned by {@code manager}. */
+  private static NDArray view(Map<String, NDArray> params, String name, NDManager manager) {
+    NDArray a = params.get(name);
+    if (a == null) {
+      throw new IllegalStateException("the loaded base model has no tensor " + name);
+    }
+    NDArray view = a.reshape(a.getShape()); // same shape, contiguous: torch returns a view
+    view.attach(manager);
+    return view;
+  }
+
+  private static Adapted checked(
+      CausalLM model, LoraLinearFactory factory, PeftAdapter adapter, String baseName) {
     Set<String> consulted = factory.consulted();
     TensorMismatch m = new TensorMismatch();
     factory.missing().forEach(n -> m.missing(PeftNames.PREFIX + n));
@@ -61,7 +109,7 @@ public final class AdapterLoader {
       }
     }
     try {
-      m.throwIfAny("adapter does not match the base model " + base.describe() + ":");
+      m.throwIfAny("adapter does not match the base model " + baseName + ":");
       factory.requireEveryTargetMatched("adapter_config.json target_modules");
     } catch (RuntimeException e) {
       model.close();
