@@ -19,8 +19,15 @@ public sealed interface Event
         CancelRequested,
         EvaluationCompleted,
         EvaluationFailed,
+        AdapterRegistrationRequested,
+        AdapterPromotionRequested,
         AdapterRegistered,
         AdapterPromoted,
+        AdapterStageChanged,
+        AdapterArchived,
+        AdapterVersionRecorded,
+        ModelImported,
+        ModelRejected,
         ApiKeyIssued,
         ApiKeyRevoked {
 
