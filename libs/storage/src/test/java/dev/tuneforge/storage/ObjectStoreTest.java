@@ -67,6 +67,36 @@ class ObjectStoreTest {
   }
 
   @Test
+  void presignedUrlServesTheObjectWithoutCredentialsUntilItExpires() throws Exception {
+    byte[] data = "presigned bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    store.putBytes("t/presigned.txt", data, "text/plain");
+    var http = java.net.http.HttpClient.newHttpClient();
+    String url = store.presignGet("t/presigned.txt", java.time.Duration.ofSeconds(2));
+    var ok =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, ok.statusCode());
+    assertArrayEquals(data, ok.body());
+    var tampered =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url.replace("presigned.txt", "presigned.txX")))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(403, tampered.statusCode());
+    Thread.sleep(3500);
+    var expired =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(403, expired.statusCode(), "an expired URL is refused");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.presignGet("t/presigned.txt", java.time.Duration.ofDays(8)));
+  }
+
+  @Test
   void missingKeyIsReportedByUri() {
     var e = assertThrows(ObjectNotFoundException.class, () -> store.getBytes("t/nothing"));
     assertTrue(e.getMessage().contains("s3://tuneforge/t/nothing"), e.getMessage());
