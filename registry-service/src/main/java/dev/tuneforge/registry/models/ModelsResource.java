@@ -11,15 +11,20 @@ import dev.tuneforge.registry.state.BaseModel;
 import dev.tuneforge.registry.state.CommandOutcome;
 import dev.tuneforge.registry.state.RegistryState;
 import dev.tuneforge.registry.state.VersionView;
+import dev.tuneforge.storage.BucketLayout;
+import dev.tuneforge.storage.InvalidNameException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +42,52 @@ import java.util.Optional;
 public class ModelsResource {
 
   @Inject AdapterRegistry registry;
+  @Inject ModelImports imports;
   @Inject Caller caller;
+
+  /**
+   * Registers a base model uploaded to {@code models/<name>/<revision>/} ({@code tuneforge models
+   * import} uploads and calls this): 201 when the engine can use it; 400 {@code model_rejected}
+   * naming the file or tensor otherwise (recorded, never offered). An admin's import is visible to
+   * every team, a trainer's to its own.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response importModel(ModelImportRequest body) {
+    caller.requireRole(Role.TRAINER);
+    if (body == null || body.name() == null) {
+      throw ApiException.invalid("name", "expected a JSON object with 'name' (and 'revision')");
+    }
+    String revision = body.revision() == null ? BucketLayout.DEFAULT_REVISION : body.revision();
+    try {
+      BucketLayout.model(body.name(), revision);
+    } catch (InvalidNameException e) {
+      throw ApiException.invalid(
+          e.getMessage().contains("revision") ? "revision" : "name", e.getMessage());
+    }
+    String team = caller.role() == Role.ADMIN ? null : caller.team();
+    BaseModel m =
+        imports
+            .importModel(body.name(), revision, team, caller.keyId())
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "name",
+                        "nothing uploaded at "
+                            + BucketLayout.model(body.name(), revision)
+                            + " (upload it with `tuneforge models import DIR --name "
+                            + body.name()
+                            + "`)"));
+    if (!m.usable()) {
+      throw new ApiException(
+          400,
+          "invalid_request_error",
+          "name",
+          "model_rejected",
+          "model " + m.id() + " was rejected: " + m.rejection());
+    }
+    return Response.status(201).entity(base(m)).build();
+  }
 
   @GET
   public ApiList<Map<String, Object>> list(
