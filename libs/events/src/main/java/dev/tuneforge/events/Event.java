@@ -25,6 +25,7 @@ public sealed interface Event
         AdapterPromoted,
         AdapterStageChanged,
         AdapterArchived,
+        AdapterExported,
         AdapterVersionRecorded,
         ModelImported,
         ModelRejected,

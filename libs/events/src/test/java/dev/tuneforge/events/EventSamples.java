@@ -84,6 +84,15 @@ final class EventSamples {
         new AdapterStageChanged(
             "support", "support", 1, "candidate", "staging", "evaluation eval-1 passed"),
         new AdapterArchived("support", "support", 1, "key-1", "superseded"),
+        new AdapterExported(
+            "support",
+            "support",
+            1,
+            "gguf-q8_0",
+            "gguf",
+            "q8_0",
+            "s3://tuneforge/registry/support/support/v1/exports/gguf-q8_0/",
+            "77aa"),
         new AdapterVersionRecorded(
             "support",
             "support",
