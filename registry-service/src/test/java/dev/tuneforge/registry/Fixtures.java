@@ -20,10 +20,15 @@ final class Fixtures {
   }
 
   static TrainingCompleted training(String jobId, String team, String suffix, String outputUri) {
+    return training(jobId, team, suffix, outputUri, "tiny-llama");
+  }
+
+  static TrainingCompleted training(
+      String jobId, String team, String suffix, String outputUri, String baseModel) {
     return new TrainingCompleted(
         jobId,
         team,
-        "tiny-llama",
+        baseModel,
         "main",
         "lora",
         outputUri,

@@ -40,6 +40,7 @@ public class AdaptersResource {
 
   @Inject AdapterRegistry registry;
   @Inject Downloads downloads;
+  @Inject dev.tuneforge.registry.exports.Exports exports;
   @Inject Caller caller;
 
   @ConfigProperty(name = "tuneforge.registry.download-expiry")
@@ -129,7 +130,7 @@ public class AdaptersResource {
                 Optional.ofNullable(version.training().baseRevision()).orElse("main"))
             .map(m -> m.sha256())
             .orElse(null);
-    return AdapterJson.lineage(version, base, List.of());
+    return AdapterJson.lineage(version, base, exports.completed(version.ref()));
   }
 
   @GET
@@ -314,16 +315,21 @@ public class AdaptersResource {
 
   /** The caller's team's adapter, or 404 (another team's is reported as absent). */
   private AdapterView owned(String name) {
+    return owned(state(), caller.team(), name);
+  }
+
+  /** {@code team}'s adapter {@code name}, or 404. */
+  public static AdapterView owned(RegistryState state, String team, String name) {
     if (!AdapterNames.isValid(name)) {
       throw ApiException.notFound("name", "no adapter '" + name + "'");
     }
-    return state()
-        .adapter(caller.team(), name)
+    return state
+        .adapter(team, name)
         .orElseThrow(() -> ApiException.notFound("name", "no adapter '" + name + "'"));
   }
 
   /** A version by number, or by alias ({@code production}, {@code staging}, …). */
-  static VersionView version(AdapterView a, String v) {
+  public static VersionView version(AdapterView a, String v) {
     Optional<VersionView> found;
     if (v.matches("[0-9]{1,9}")) {
       found = a.version(Integer.parseInt(v));

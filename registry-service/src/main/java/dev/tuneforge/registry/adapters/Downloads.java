@@ -72,6 +72,10 @@ public class Downloads {
     return files;
   }
 
+  public String uriOf(String prefix) {
+    return store.uri(prefix);
+  }
+
   /** The key prefix of an artifact URI in this service's bucket. */
   public String prefixOf(String uri) {
     S3Location at = S3Location.parse(uri);
