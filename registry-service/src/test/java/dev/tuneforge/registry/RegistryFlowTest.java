@@ -64,6 +64,38 @@ class RegistryFlowTest {
         .body("version", equalTo(1))
         .body("target.evaluation.passed", equalTo(true));
 
+    // Filters: base, stage and metric (the evaluation's exact_match is 0.8).
+    viewer
+        .given()
+        .queryParam("metric", "exact_match>=0.5")
+        .queryParam("stage", "staging")
+        .queryParam("base", "tiny-llama")
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(200)
+        .body("data.id", hasItem("support"));
+    viewer
+        .given()
+        .queryParam("metric", "exact_match>0.9")
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(200)
+        .body("data.size()", equalTo(0));
+    viewer
+        .given()
+        .queryParam("metric", "exact_match~high")
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("metric"));
+    viewer
+        .given()
+        .queryParam("stage", "golden")
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("stage"));
+
     // Facts: two registrations (not three) and one stage change for this team.
     var registered =
         TestKafka.await(

@@ -46,13 +46,17 @@ public class AdaptersResource {
   @ConfigProperty(name = "tuneforge.registry.download-expiry")
   Duration defaultExpiry;
 
-  /** The team's adapters by name; {@code base} and {@code stage} keep those with a match. */
+  /**
+   * The team's adapters by name; {@code base}, {@code stage} and {@code metric} ({@code
+   * exact_match>=0.5}) keep those with a matching version.
+   */
   @GET
   public ApiList<Map<String, Object>> list(
       @QueryParam("after") String after,
       @QueryParam("limit") String limit,
       @QueryParam("base") String base,
-      @QueryParam("stage") String stage) {
+      @QueryParam("stage") String stage,
+      @QueryParam("metric") String metric) {
     caller.requireRole(Role.VIEWER);
     Page page = Page.parse(after, limit);
     Stage wanted = null;
@@ -68,6 +72,11 @@ public class AdaptersResource {
                               + "'"));
     }
     Stage s = wanted;
+    MetricFilter byMetric =
+        metric == null
+            ? null
+            : MetricFilter.parse(metric)
+                .orElseThrow(() -> ApiException.invalid("metric", MetricFilter.SYNTAX_HELP));
     List<AdapterView> all =
         state().adapters(caller.team()).stream()
             .filter(
@@ -76,6 +85,7 @@ public class AdaptersResource {
                         || a.versions().stream()
                             .anyMatch(v -> v.training().baseModel().equals(base)))
             .filter(a -> s == null || a.versions().stream().anyMatch(v -> v.stage() == s))
+            .filter(a -> byMetric == null || a.versions().stream().anyMatch(byMetric::matches))
             .toList();
     ApiList<AdapterView> cut = page.of(all, AdapterView::name);
     return ApiList.of(
