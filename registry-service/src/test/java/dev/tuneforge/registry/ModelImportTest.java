@@ -85,6 +85,48 @@ class ModelImportTest {
   }
 
   @Test
+  void aBaseModelInUseCannotBeDeletedUntilItsVersionsAreArchived() throws Exception {
+    String team = Fixtures.unique("team");
+    TestKeys.Key trainer = TestKeys.issue(team, "trainer");
+    TestKeys.Key reviewer = TestKeys.issue(team, "reviewer");
+    String name = Fixtures.unique("used");
+    upload(TinyModels.base(Files.createTempDirectory(Path.of("target"), "base"), 1), name);
+    trainer
+        .given()
+        .contentType("application/json")
+        .body(body(name))
+        .post("/v1/models")
+        .then()
+        .statusCode(201);
+    String job = Fixtures.unique("ftjob");
+    dev.tuneforge.testing.TestKafka.send(
+        dev.tuneforge.events.Topics.TRAINING_EVENTS,
+        Fixtures.training(job, team, "uses-it", "s3://tuneforge/runs/" + job + "/adapter/", name));
+    RegistryFlowTest.awaitJson(trainer, "/v1/registry/adapters/uses-it/versions/1", "job_id", job);
+
+    trainer
+        .given()
+        .delete("/v1/models/" + name)
+        .then()
+        .statusCode(409)
+        .body("error.code", equalTo("model_in_use"))
+        .body("error.message", containsString("uses-it v1"));
+    reviewer
+        .given()
+        .post("/v1/registry/adapters/uses-it/versions/1/archive")
+        .then()
+        .statusCode(200);
+    trainer
+        .given()
+        .delete("/v1/models/" + name)
+        .then()
+        .statusCode(200)
+        .body("deleted", equalTo(true));
+    trainer.given().get("/v1/models/" + name).then().statusCode(404);
+    trainer.given().get("/v1/models").then().body("data.id", not(hasItem(name)));
+  }
+
+  @Test
   void aMissingTensorIsRejectedNamingTheTensor() throws Exception {
     TestKeys.Key trainer = TestKeys.issue(Fixtures.unique("team"), "trainer");
     String name = Fixtures.unique("short");

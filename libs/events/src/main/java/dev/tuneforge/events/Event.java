@@ -29,6 +29,7 @@ public sealed interface Event
         AdapterVersionRecorded,
         ModelImported,
         ModelRejected,
+        ModelArchived,
         ApiKeyIssued,
         ApiKeyRevoked {
 

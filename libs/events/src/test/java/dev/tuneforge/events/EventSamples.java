@@ -125,6 +125,7 @@ final class EventSamples {
             "s3://tuneforge/models/broken-llama/main/",
             "model.safetensors: tensor model.norm.weight is missing",
             "key-2"),
+        new ModelArchived("tiny-llama", "main", null, "key-1"),
         new ApiKeyIssued(
             "key-1",
             "ci",

@@ -38,6 +38,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Blocking
 public class AdaptersResource {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   @Inject AdapterRegistry registry;
   @Inject Downloads downloads;
   @Inject dev.tuneforge.registry.exports.Exports exports;
@@ -228,11 +231,22 @@ public class AdaptersResource {
     return answer(outcome, name);
   }
 
+  /** The body is optional ({@code {"reason": "…"}}), so a bare {@code POST} archives too. */
   @POST
   @Path("/{name}/versions/{v}/archive")
+  @Consumes(MediaType.WILDCARD)
   public Map<String, Object> archive(
-      @PathParam("name") String name, @PathParam("v") String v, ArchiveRequest body) {
+      @PathParam("name") String name, @PathParam("v") String v, String raw) {
     caller.requireRole(Role.REVIEWER);
+    ArchiveRequest body = null;
+    if (raw != null && !raw.isBlank()) {
+      try {
+        body = JSON.readValue(raw, ArchiveRequest.class);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw ApiException.invalid(
+            "body", "expected {\"reason\": \"…\"} or no body: " + e.getOriginalMessage());
+      }
+    }
     VersionView version = version(owned(name), v);
     if (version.archived()) {
       return AdapterJson.version(version);

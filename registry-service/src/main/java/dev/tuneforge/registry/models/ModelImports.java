@@ -5,6 +5,7 @@ import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.artifact.ManifestEntry;
 import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.events.Event;
+import dev.tuneforge.events.ModelArchived;
 import dev.tuneforge.events.ModelImported;
 import dev.tuneforge.events.ModelRejected;
 import dev.tuneforge.platform.EventPublisher;
@@ -87,6 +88,15 @@ public class ModelImports {
     }
     publisher.publishAndAwait(eventsTopic, outcome, registry.view(), Duration.ofSeconds(30));
     return registry.state().model(name, revision);
+  }
+
+  /** Records that {@code model} is no longer offered (its files stay in the bucket). */
+  public void archive(BaseModel model, String by) {
+    publisher.publishAndAwait(
+        eventsTopic,
+        new ModelArchived(model.name(), model.revision(), model.team(), by),
+        registry.view(),
+        Duration.ofSeconds(30));
   }
 
   private static Path tempDir() {

@@ -96,7 +96,7 @@ public class ModelsResource {
     Page page = Page.parse(after, limit);
     List<Map<String, Object>> all = new ArrayList<>();
     for (BaseModel m : state().models()) {
-      if (m.usable() && m.visibleTo(caller.team())) {
+      if (m.usable() && !m.archived() && m.visibleTo(caller.team())) {
         all.add(base(m));
       }
     }
@@ -121,18 +121,19 @@ public class ModelsResource {
     return base(baseOrNotFound(id));
   }
 
-  /** Archives a fine-tuned model (OpenAI's delete): it is no longer listed or served. */
+  /**
+   * Archives a fine-tuned model (OpenAI's delete: no longer listed or served; reviewer), or deletes
+   * a base model from the registry (its team's trainer, or an admin for a model of every team),
+   * refused while a version that is not archived uses it.
+   */
   @DELETE
   @Path("/{id: .+}")
   public Map<String, Object> delete(@PathParam("id") String id) {
-    caller.requireRole(Role.REVIEWER);
     if (!FineTunedModelId.isFineTuned(id)) {
-      baseOrNotFound(id);
-      throw ApiException.invalid(
-          "model", "base model '" + id + "' cannot be deleted through this API; only ft: models");
-    }
-    VersionView v = fineTunedOrNotFound(id);
-    if (!v.archived()) {
+      deleteBase(id);
+    } else {
+      caller.requireRole(Role.REVIEWER);
+      VersionView v = fineTunedOrNotFound(id);
       CommandOutcome outcome =
           registry.promote(
               v.ref(),
@@ -153,6 +154,38 @@ public class ModelsResource {
     return m;
   }
 
+  private void deleteBase(String id) {
+    caller.requireRole(Role.TRAINER);
+    BaseModel b = baseOrNotFound(id);
+    if (b.team() == null) {
+      caller.requireRole(Role.ADMIN); // a model of every team
+    }
+    List<dev.tuneforge.registry.state.VersionRef> users =
+        state().versionsUsing(b.name(), b.revision());
+    if (!users.isEmpty()) {
+      long own = users.stream().filter(r -> r.team().equals(caller.team())).count();
+      throw new ApiException(
+          409,
+          "invalid_request_error",
+          "model",
+          "model_in_use",
+          "base model "
+              + id
+              + " is used by "
+              + users.size()
+              + " registered version(s) that are not archived"
+              + (own > 0
+                  ? " (yours: "
+                      + users.stream()
+                          .filter(r -> r.team().equals(caller.team()))
+                          .map(r -> r.name() + " v" + r.version())
+                          .collect(java.util.stream.Collectors.joining(", "))
+                      + ")"
+                  : ""));
+    }
+    imports.archive(b, caller.keyId());
+  }
+
   private VersionView fineTunedOrNotFound(String id) {
     return state()
         .byFineTunedModel(caller.team(), id)
@@ -166,6 +199,7 @@ public class ModelsResource {
     String revision = at < 0 ? "main" : id.substring(at + 1);
     Optional<BaseModel> m = state().model(name, revision);
     return m.filter(BaseModel::usable)
+        .filter(b -> !b.archived())
         .filter(b -> b.visibleTo(caller.team()))
         .orElseThrow(() -> ApiException.notFound("model", "no model '" + id + "'"));
   }

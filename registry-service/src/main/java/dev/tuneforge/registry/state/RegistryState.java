@@ -6,6 +6,7 @@ import dev.tuneforge.events.AdapterRegistrationRequested;
 import dev.tuneforge.events.EvaluationCompleted;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.FineTunedModelId;
+import dev.tuneforge.events.ModelArchived;
 import dev.tuneforge.events.ModelImported;
 import dev.tuneforge.events.ModelRejected;
 import dev.tuneforge.events.TrainingCompleted;
@@ -71,6 +72,24 @@ public final class RegistryState implements ViewProjection {
               null,
               false,
               event.occurredAt()));
+    } else if (payload instanceof ModelArchived m) {
+      BaseModel b = models.get(m.key());
+      if (b != null) {
+        models.put(
+            m.key(),
+            new BaseModel(
+                b.name(),
+                b.revision(),
+                b.team(),
+                b.uri(),
+                b.sha256(),
+                b.architecture(),
+                b.files(),
+                b.usable(),
+                b.rejection(),
+                true,
+                b.createdAt()));
+      }
     } else if (payload instanceof ModelRejected m) {
       models.put(
           m.key(),
@@ -191,6 +210,20 @@ public final class RegistryState implements ViewProjection {
       }
     }
     return Optional.empty();
+  }
+
+  /** Registered versions (of any team) not archived whose base is {@code name@revision}. */
+  public synchronized List<VersionRef> versionsUsing(String name, String revision) {
+    List<VersionRef> out = new ArrayList<>();
+    for (Entry e : adapters.values()) {
+      for (Version v : e.versions) {
+        String rev = v.training.baseRevision() == null ? "main" : v.training.baseRevision();
+        if (!v.archived && v.training.baseModel().equals(name) && rev.equals(revision)) {
+          out.add(v.ref);
+        }
+      }
+    }
+    return out;
   }
 
   public synchronized Optional<EvaluationCompleted> evaluation(String jobId) {
