@@ -56,6 +56,22 @@ public final class ObjectStore implements AutoCloseable {
     return new ObjectStore(client, settings.bucket());
   }
 
+  /**
+   * A store that only presigns, for URLs clients reach at {@code publicEndpoint} (a service may
+   * talk to S3 at an internal address, e.g. {@code http://minio:9000}, that clients cannot
+   * resolve). The region is fixed so that signing never asks the server; {@code us-east-1} is
+   * MinIO's and S3's default.
+   */
+  public static ObjectStore presigner(S3Settings settings, String publicEndpoint, String region) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(publicEndpoint)
+            .region(region)
+            .credentials(settings.accessKey(), settings.secretKey())
+            .build();
+    return new ObjectStore(client, settings.bucket());
+  }
+
   public String bucket() {
     return bucket;
   }

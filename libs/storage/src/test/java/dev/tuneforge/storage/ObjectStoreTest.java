@@ -26,11 +26,13 @@ class ObjectStoreTest {
   @TempDir static Path dir;
   static LocalStack stack;
   static ObjectStore store;
+  static Map<String, String> config;
 
   @BeforeAll
   static void start() throws Exception {
     stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
     Map<String, String> c = stack.serviceConfig();
+    config = c;
     store =
         ObjectStore.connect(
             new S3Settings(
@@ -94,6 +96,27 @@ class ObjectStoreTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> store.presignGet("t/presigned.txt", java.time.Duration.ofDays(8)));
+    // A presigner for the public address signs without asking the server; here the public
+    // address is the same server under another name.
+    String endpoint = config.get("tuneforge.s3.endpoint");
+    try (ObjectStore presigner =
+        ObjectStore.presigner(
+            new S3Settings(
+                endpoint,
+                config.get("tuneforge.s3.access-key"),
+                config.get("tuneforge.s3.secret-key"),
+                config.get("tuneforge.s3.bucket")),
+            endpoint.replace("127.0.0.1", "localhost"),
+            "us-east-1")) {
+      String publicUrl = presigner.presignGet("t/presigned.txt", java.time.Duration.ofMinutes(1));
+      assertTrue(publicUrl.contains("localhost"), publicUrl);
+      var viaPublic =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(publicUrl)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, viaPublic.statusCode());
+      assertArrayEquals(data, viaPublic.body());
+    }
   }
 
   @Test

@@ -2,12 +2,15 @@ package dev.tuneforge.registry.adapters;
 
 import dev.tuneforge.artifact.ArtifactManifest;
 import dev.tuneforge.artifact.ManifestEntry;
+import dev.tuneforge.platform.S3Config;
 import dev.tuneforge.registry.state.VersionView;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.ObjectStore;
 import dev.tuneforge.storage.S3Location;
+import dev.tuneforge.storage.S3Settings;
 import dev.tuneforge.storage.StoredObject;
 import dev.tuneforge.storage.artifact.ArtifactStore;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Presigned URLs for a version's files: every file of its artifact's manifest (sha256 and size as
@@ -30,6 +35,46 @@ public class Downloads {
 
   @Inject ObjectStore store;
   @Inject ArtifactStore artifacts;
+  @Inject S3Config s3;
+
+  /**
+   * Where clients reach S3 when it differs from the service's own address (docker-compose,
+   * Kubernetes): presigned URLs are signed for this host. Unset: the service's endpoint.
+   */
+  @ConfigProperty(name = "tuneforge.registry.download-endpoint")
+  Optional<String> downloadEndpoint;
+
+  @ConfigProperty(name = "tuneforge.registry.download-region", defaultValue = "us-east-1")
+  String downloadRegion;
+
+  private volatile ObjectStore presigner;
+
+  private ObjectStore presigner() {
+    if (downloadEndpoint.isEmpty() || downloadEndpoint.get().isBlank()) {
+      return store;
+    }
+    ObjectStore p = presigner;
+    if (p == null) {
+      synchronized (this) {
+        if (presigner == null) {
+          presigner =
+              ObjectStore.presigner(
+                  new S3Settings(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()),
+                  downloadEndpoint.get(),
+                  downloadRegion);
+        }
+        p = presigner;
+      }
+    }
+    return p;
+  }
+
+  @PreDestroy
+  void close() {
+    if (presigner != null) {
+      presigner.close();
+    }
+  }
 
   /** The files of the artifact at {@code uri} and the version's card, each with a URL. */
   public List<Map<String, Object>> files(VersionView v, Duration expiry) {
@@ -43,7 +88,7 @@ public class Downloads {
               e.path(),
               e.sha256(),
               e.bytes(),
-              store.presignGet(prefix + e.path(), expiry),
+              presigner().presignGet(prefix + e.path(), expiry),
               expires));
     }
     String cardKey =
@@ -51,7 +96,8 @@ public class Downloads {
     StoredObject card =
         store.putBytes(
             cardKey, ModelCard.render(v).getBytes(StandardCharsets.UTF_8), "text/markdown");
-    files.add(file(CARD, card.sha256(), card.size(), store.presignGet(cardKey, expiry), expires));
+    files.add(
+        file(CARD, card.sha256(), card.size(), presigner().presignGet(cardKey, expiry), expires));
     return files;
   }
 
@@ -66,7 +112,7 @@ public class Downloads {
               e.path(),
               e.sha256(),
               e.bytes(),
-              store.presignGet(prefix + e.path(), expiry),
+              presigner().presignGet(prefix + e.path(), expiry),
               expires));
     }
     return files;
