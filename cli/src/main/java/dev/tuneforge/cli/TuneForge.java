@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.merge.MergeCommand.class,
       dev.tuneforge.cli.export.ExportCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
+      dev.tuneforge.cli.models.ModelsCommand.class,
       dev.tuneforge.cli.train.TrainCommand.class,
       dev.tuneforge.cli.basemodel.BaseModelCommand.class,
     })

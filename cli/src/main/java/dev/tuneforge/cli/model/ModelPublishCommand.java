@@ -48,24 +48,35 @@ public final class ModelPublishCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      String prefix = BucketLayout.model(name, revision);
-      // A folder the engine cannot read is refused before anything is uploaded.
-      ModelLoader.config(new LocalModelSource(dir));
-      try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(null))) {
-        ArtifactManifest m =
-            new ArtifactStore(store)
-                .publish(
-                    dir, prefix, ArtifactKind.MODEL, Map.of("name", name, "revision", revision));
-        out.printf(
-            "published %d files (%d bytes) to %s%n",
-            m.files().size(), m.totalBytes(), store.uri(prefix));
-      }
+      Published p = publish(dir, name, revision);
+      out.printf(
+          "published %d files (%d bytes) to %s%n",
+          p.manifest().files().size(), p.manifest().totalBytes(), p.uri());
       out.flush();
       return 0;
     } catch (RuntimeException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 2;
+    }
+  }
+
+  /** Where a folder was published, and its manifest. */
+  public record Published(String uri, ArtifactManifest manifest) {}
+
+  /**
+   * Uploads {@code dir} to {@code models/NAME/REV/} in the bucket of the environment's S3 settings;
+   * a folder the engine cannot read is refused before anything is uploaded. Shared by {@code model
+   * publish} and {@code models import}.
+   */
+  public static Published publish(Path dir, String name, String revision) {
+    String prefix = BucketLayout.model(name, revision);
+    ModelLoader.config(new LocalModelSource(dir));
+    try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(null))) {
+      ArtifactManifest m =
+          new ArtifactStore(store)
+              .publish(dir, prefix, ArtifactKind.MODEL, Map.of("name", name, "revision", revision));
+      return new Published(store.uri(prefix), m);
     }
   }
 }

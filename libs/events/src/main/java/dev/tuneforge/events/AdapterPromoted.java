@@ -1,10 +1,25 @@
 package dev.tuneforge.events;
 
-/** An adapter version was moved to a stage or alias (e.g. staging, production). */
+/**
+ * Alias {@code alias} of adapter {@code team/name} now points at {@code version} ({@code staging},
+ * {@code production} or a custom alias); it pointed at {@code previousVersion} before (null:
+ * unset).
+ *
+ * @param forced true when an admin promoted a version its evaluation does not allow; {@code reason}
+ *     says why
+ */
 public record AdapterPromoted(
-    String name, int version, String stage, @Nullable Integer previousVersion) implements Event {
+    String team,
+    String name,
+    int version,
+    String alias,
+    @Nullable Integer previousVersion,
+    String promotedBy,
+    boolean forced,
+    @Nullable String reason)
+    implements Event {
   @Override
   public String key() {
-    return name;
+    return AdapterKeys.of(team, name);
   }
 }

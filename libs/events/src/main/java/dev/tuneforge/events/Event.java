@@ -21,8 +21,17 @@ public sealed interface Event
         EvaluationCompleted,
         EvaluationFailed,
         EvaluationSuiteCreated,
+        AdapterRegistrationRequested,
+        AdapterPromotionRequested,
         AdapterRegistered,
         AdapterPromoted,
+        AdapterStageChanged,
+        AdapterArchived,
+        AdapterExported,
+        AdapterVersionRecorded,
+        ModelImported,
+        ModelRejected,
+        ModelArchived,
         ApiKeyIssued,
         ApiKeyRevoked {
 

@@ -31,8 +31,24 @@ public final class Topics {
   /** Regression suite versions teams stored (EvaluationSuiteCreated), keyed by team/name. */
   public static final String EVALUATION_SUITES = "tuneforge.evaluation.suites";
 
-  /** Registry facts (AdapterRegistered, AdapterPromoted). */
+  /**
+   * Registry facts (AdapterRegistered, AdapterPromoted, AdapterStageChanged, AdapterArchived,
+   * ModelImported, ModelRejected), keyed by {@code team/name} or {@code model@revision}.
+   */
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
+
+  /**
+   * The registry's log of commands (AdapterRegistrationRequested, AdapterPromotionRequested), keyed
+   * by {@code team/name}: every replica folds it in order and so takes the same decisions (version
+   * numbers, duplicate jobs, which of two concurrent promotions wins).
+   */
+  public static final String REGISTRY_COMMANDS = "tuneforge.registry.commands";
+
+  /**
+   * The current record of every registered version (AdapterVersionRecorded), keyed by {@code
+   * team/name/v<n>} (compacted: the latest record of a key is that version's state).
+   */
+  public static final String REGISTRY_ADAPTERS = "tuneforge.registry.adapters";
 
   /**
    * API keys by key id (compacted: the latest record of a key id is that key, revoked or not).
@@ -57,7 +73,8 @@ public final class Topics {
           TRAINING_EVENTS,
           EVALUATION_EVENTS,
           EVALUATION_SUITES,
-          REGISTRY_EVENTS);
+          REGISTRY_EVENTS,
+          REGISTRY_COMMANDS);
 
   /** How long a dead-letter topic keeps a record: long enough for someone to look at it. */
   public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
@@ -79,6 +96,11 @@ public final class Topics {
     specs.add(TopicSpec.facts(EVALUATION_EVENTS, 3, "evaluation outcomes, keyed by job id"));
     specs.add(TopicSpec.facts(EVALUATION_SUITES, 3, "suite versions, keyed by team/name"));
     specs.add(TopicSpec.facts(REGISTRY_EVENTS, 3, "registry facts, keyed by adapter id"));
+    specs.add(
+        TopicSpec.facts(REGISTRY_COMMANDS, 3, "registry commands, keyed by team/adapter name"));
+    specs.add(
+        TopicSpec.compacted(
+            REGISTRY_ADAPTERS, 3, "current record per registered version, keyed by team/name/vN"));
     specs.add(TopicSpec.compacted(API_KEYS, 1, "API keys (hashed), keyed by key id"));
     for (String service : SERVICES) {
       specs.add(

@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
  * runs/&lt;jobId&gt;/metrics/                          a run's metrics (artifact, kind report)
  * runs/&lt;jobId&gt;/validation/                       the records a run held out for evaluation (artifact)
  * evaluations/&lt;id&gt;/                              an evaluation's report (artifact)
- * registry/&lt;name&gt;/v&lt;version&gt;/exports/&lt;exportId&gt;/  an export of a registered version (artifact)
+ * registry/&lt;team&gt;/&lt;name&gt;/v&lt;version&gt;/README.md         a registered version's model card
+ * registry/&lt;team&gt;/&lt;name&gt;/v&lt;version&gt;/exports/&lt;exportId&gt;/  an export of it (artifact)
  * </pre>
  *
  * Exports live under the registry entry they were made from, not under the run: one adapter can be
  * registered under several names, and deleting a registry entry then removes its exports with it.
- * An artifact prefix always ends with {@code /}; its {@code manifest.json} is written last ({@code
- * ArtifactStore}).
+ * Registry names are per team (two teams may both have a {@code support} adapter), so the team is
+ * part of the key. An artifact prefix always ends with {@code /}; its {@code manifest.json} is
+ * written last ({@code ArtifactStore}).
  */
 public final class BucketLayout {
   public static final String FILES = "files/";
@@ -115,16 +117,22 @@ public final class BucketLayout {
     return EVALUATIONS + segment("evaluation id", id) + "/";
   }
 
-  /** The folder of one registered version: {@code registry/<name>/v<version>/}. */
-  public static String registryVersion(String name, int version) {
+  /** The folder of one registered version: {@code registry/<team>/<name>/v<version>/}. */
+  public static String registryVersion(String team, String name, int version) {
     if (version < 1) {
       throw new InvalidNameException("registry version", Integer.toString(version), "must be >= 1");
     }
-    return REGISTRY + segment("registry name", name) + "/v" + version + "/";
+    return REGISTRY
+        + segment("team", team)
+        + "/"
+        + segment("registry name", name)
+        + "/v"
+        + version
+        + "/";
   }
 
-  public static String export(String name, int version, String exportId) {
-    return registryVersion(name, version) + "exports/" + segment("export id", exportId) + "/";
+  public static String export(String team, String name, int version, String exportId) {
+    return registryVersion(team, name, version) + "exports/" + segment("export id", exportId) + "/";
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.tuneforge.storage;
 import dev.tuneforge.artifact.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -10,6 +11,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * TuneForge's one bucket, object by object. Writes stream (multipart for unknown sizes, so a
@@ -47,6 +51,22 @@ public final class ObjectStore implements AutoCloseable {
     MinioClient client =
         MinioClient.builder()
             .endpoint(settings.endpoint())
+            .credentials(settings.accessKey(), settings.secretKey())
+            .build();
+    return new ObjectStore(client, settings.bucket());
+  }
+
+  /**
+   * A store that only presigns, for URLs clients reach at {@code publicEndpoint} (a service may
+   * talk to S3 at an internal address, e.g. {@code http://minio:9000}, that clients cannot
+   * resolve). The region is fixed so that signing never asks the server; {@code us-east-1} is
+   * MinIO's and S3's default.
+   */
+  public static ObjectStore presigner(S3Settings settings, String publicEndpoint, String region) {
+    MinioClient client =
+        MinioClient.builder()
+            .endpoint(publicEndpoint)
+            .region(region)
             .credentials(settings.accessKey(), settings.secretKey())
             .build();
     return new ObjectStore(client, settings.bucket());
@@ -108,6 +128,31 @@ public final class ObjectStore implements AutoCloseable {
       throw new StorageException("cannot read " + uri(key) + ": " + e.getMessage(), e);
     } catch (Exception e) {
       throw new StorageException("cannot read " + uri(key) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The longest validity S3 (SigV4) allows for a presigned URL. */
+  public static final Duration MAX_PRESIGN_EXPIRY = Duration.ofDays(7);
+
+  /**
+   * A URL anyone can GET {@code key} with, without credentials, until {@code expiry} has passed (1
+   * second to 7 days, S3's limits); signed locally (SigV4), nothing is sent to the server.
+   */
+  public String presignGet(String key, Duration expiry) {
+    if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_PRESIGN_EXPIRY) > 0) {
+      throw new IllegalArgumentException(
+          "presigned URL expiry must be from 1 second to 7 days, was " + expiry);
+    }
+    try {
+      return client.getPresignedObjectUrl(
+          GetPresignedObjectUrlArgs.builder()
+              .method(Method.GET)
+              .bucket(bucket)
+              .object(key)
+              .expiry((int) expiry.toSeconds(), TimeUnit.SECONDS)
+              .build());
+    } catch (Exception e) {
+      throw new StorageException("cannot presign " + uri(key) + ": " + e.getMessage(), e);
     }
   }
 

@@ -22,7 +22,9 @@ class BucketLayoutTest {
     assertEquals("runs/ftjob-1/model/", BucketLayout.runModel("ftjob-1"));
     assertEquals("runs/ftjob-1/metrics/", BucketLayout.metrics("ftjob-1"));
     assertEquals("evaluations/eval-1/", BucketLayout.evaluation("eval-1"));
-    assertEquals("registry/support/v2/exports/exp-9/", BucketLayout.export("support", 2, "exp-9"));
+    assertEquals(
+        "registry/acme/support/v2/exports/exp-9/",
+        BucketLayout.export("acme", "support", 2, "exp-9"));
   }
 
   @Test
@@ -42,7 +44,8 @@ class BucketLayoutTest {
     bad(() -> BucketLayout.model("org/..", "main"), "model name", "segment '..'");
     bad(() -> BucketLayout.model("/abs", "main"), "model name", "empty segment");
     bad(() -> BucketLayout.checkpoint("ftjob-1", -1), "checkpoint step", ">= 0");
-    bad(() -> BucketLayout.export("support", 0, "exp"), "registry version", ">= 1");
+    bad(() -> BucketLayout.export("acme", "support", 0, "exp"), "registry version", ">= 1");
+    bad(() -> BucketLayout.registryVersion("../x", "support", 1), "team", "not allowed");
   }
 
   @Test

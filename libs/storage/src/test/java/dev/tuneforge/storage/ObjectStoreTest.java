@@ -26,11 +26,13 @@ class ObjectStoreTest {
   @TempDir static Path dir;
   static LocalStack stack;
   static ObjectStore store;
+  static Map<String, String> config;
 
   @BeforeAll
   static void start() throws Exception {
     stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
     Map<String, String> c = stack.serviceConfig();
+    config = c;
     store =
         ObjectStore.connect(
             new S3Settings(
@@ -64,6 +66,57 @@ class ObjectStoreTest {
     assertEquals(data.length, stored.size());
     assertEquals(Sha256.of(data), stored.sha256());
     assertArrayEquals(data, store.getBytes("t/big.bin"));
+  }
+
+  @Test
+  void presignedUrlServesTheObjectWithoutCredentialsUntilItExpires() throws Exception {
+    byte[] data = "presigned bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    store.putBytes("t/presigned.txt", data, "text/plain");
+    var http = java.net.http.HttpClient.newHttpClient();
+    String url = store.presignGet("t/presigned.txt", java.time.Duration.ofSeconds(2));
+    var ok =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, ok.statusCode());
+    assertArrayEquals(data, ok.body());
+    var tampered =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url.replace("presigned.txt", "presigned.txX")))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(403, tampered.statusCode());
+    Thread.sleep(3500);
+    var expired =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals(403, expired.statusCode(), "an expired URL is refused");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.presignGet("t/presigned.txt", java.time.Duration.ofDays(8)));
+    // A presigner for the public address signs without asking the server; here the public
+    // address is the same server under another name.
+    String endpoint = config.get("tuneforge.s3.endpoint");
+    try (ObjectStore presigner =
+        ObjectStore.presigner(
+            new S3Settings(
+                endpoint,
+                config.get("tuneforge.s3.access-key"),
+                config.get("tuneforge.s3.secret-key"),
+                config.get("tuneforge.s3.bucket")),
+            endpoint.replace("127.0.0.1", "localhost"),
+            "us-east-1")) {
+      String publicUrl = presigner.presignGet("t/presigned.txt", java.time.Duration.ofMinutes(1));
+      assertTrue(publicUrl.contains("localhost"), publicUrl);
+      var viaPublic =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(publicUrl)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, viaPublic.statusCode());
+      assertArrayEquals(data, viaPublic.body());
+    }
   }
 
   @Test

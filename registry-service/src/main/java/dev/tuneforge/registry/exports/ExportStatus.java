@@ -1,0 +1,12 @@
+package dev.tuneforge.registry.exports;
+
+/**
+ * Where an export is: queued or running on this replica, succeeded (its artifact is complete in the
+ * bucket, whichever replica wrote it), or failed with the engine's reason.
+ */
+public record ExportStatus(String id, String status, String error) {
+  public static final String QUEUED = "queued";
+  public static final String RUNNING = "running";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+}

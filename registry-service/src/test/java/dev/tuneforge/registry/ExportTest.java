@@ -1,0 +1,190 @@
+package dev.tuneforge.registry;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tuneforge.artifact.ArtifactKind;
+import dev.tuneforge.artifact.Sha256;
+import dev.tuneforge.events.Topics;
+import dev.tuneforge.llm.export.gguf.GgufExporter;
+import dev.tuneforge.llm.export.gguf.GgufFile;
+import dev.tuneforge.llm.export.gguf.GgufType;
+import dev.tuneforge.llm.merge.LoraMerger;
+import dev.tuneforge.registry.models.ModelCheck;
+import dev.tuneforge.storage.BucketLayout;
+import dev.tuneforge.storage.artifact.ArtifactStore;
+import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKafka;
+import dev.tuneforge.testing.TestKeys;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exports round trip: a tiny base and adapter published through the artifact layer, exported by the
+ * service in the background, downloaded through presigned URLs, and compared byte for byte with the
+ * engine's own merge and GGUF writer run here on the same inputs.
+ */
+@QuarkusTest
+@WithTestResource(RealStackResource.class)
+class ExportTest {
+
+  @Inject ArtifactStore artifacts;
+
+  static Path work;
+
+  @BeforeAll
+  static void dirs() throws Exception {
+    work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "export-test");
+  }
+
+  private record Setup(TestKeys.Key trainer, Path base, Path adapter, String path) {}
+
+  private Setup register(String adapterName) throws Exception {
+    String team = Fixtures.unique("team");
+    TestKeys.Key trainer = TestKeys.issue(team, "trainer");
+    String baseName = Fixtures.unique("tiny");
+    Path base = TinyModels.base(work.resolve(baseName), 2);
+    artifacts.publish(base, BucketLayout.model(baseName, "main"), ArtifactKind.MODEL, Map.of());
+    String job = Fixtures.unique("ftjob");
+    Path adapter = TinyModels.adapter(work.resolve(job), 2);
+    artifacts.publish(adapter, BucketLayout.adapter(job), ArtifactKind.ADAPTER, Map.of());
+    TestKafka.send(
+        Topics.TRAINING_EVENTS,
+        Fixtures.training(
+            job, team, adapterName, artifacts.objects().uri(BucketLayout.adapter(job)), baseName));
+    RegistryFlowTest.awaitJson(
+        trainer, "/v1/registry/adapters/" + adapterName + "/versions/1", "job_id", job);
+    return new Setup(
+        trainer, base, adapter, "/v1/registry/adapters/" + adapterName + "/versions/1");
+  }
+
+  private static JsonPath awaitExport(Setup s, String id) {
+    JsonPath[] last = new JsonPath[1];
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              last[0] = s.trainer().given().get(s.path() + "/exports/" + id).jsonPath();
+              assertTrue(!"failed".equals(last[0].getString("status")), last[0].prettify());
+              return "succeeded".equals(last[0].getString("status"));
+            });
+    return last[0];
+  }
+
+  private static Path download(JsonPath export, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    HttpClient http = HttpClient.newHttpClient();
+    List<Map<String, Object>> files = export.getList("files");
+    for (Map<String, Object> f : files) {
+      Path target = dir.resolve((String) f.get("path"));
+      Files.createDirectories(target.getParent());
+      HttpResponse<Path> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create((String) f.get("url"))).build(),
+              HttpResponse.BodyHandlers.ofFile(target));
+      assertEquals(200, r.statusCode(), (String) f.get("path"));
+      assertEquals(f.get("sha256"), Sha256.of(target), (String) f.get("path"));
+    }
+    return dir;
+  }
+
+  @Test
+  void aMergedExportEqualsTheEnginesMergeAndLoads() throws Exception {
+    Setup s = register("merge-me");
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"merged\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(202)
+        .body("id", equalTo("merged"));
+    JsonPath export = awaitExport(s, "merged");
+    Path got = download(export, work.resolve("merged-got"));
+    Path expected = work.resolve("merged-expected");
+    LoraMerger.merge(s.base(), s.adapter(), expected);
+    try (var files = Files.list(expected)) {
+      for (Path f : files.toList()) {
+        assertEquals(Sha256.of(f), Sha256.of(got.resolve(f.getFileName())), f.getFileName() + "");
+      }
+    }
+    assertTrue(ModelCheck.check(got).usable(), ModelCheck.check(got).toString());
+    // The same request again: the same export, already complete.
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"merged\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("succeeded"));
+    s.trainer()
+        .given()
+        .get(s.path() + "/lineage")
+        .then()
+        .statusCode(200)
+        .body("exports[0].id", equalTo("merged"));
+  }
+
+  @Test
+  void aGgufF32ExportEqualsTheEnginesGgufOfTheMergedModel() throws Exception {
+    Setup s = register("gguf-me");
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"gguf\",\"type\":\"f32\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(202)
+        .body("id", equalTo("gguf-f32"));
+    JsonPath export = awaitExport(s, "gguf-f32");
+    Path got = download(export, work.resolve("gguf-got")).resolve("gguf-me-v1-f32.gguf");
+    Path expected = work.resolve("gguf-expected.gguf");
+    GgufExporter.exportMerged(s.base(), s.adapter(), expected, GgufType.F32, false, "gguf-me-v1");
+    assertEquals(Sha256.of(expected), Sha256.of(got));
+    GgufFile gguf = GgufFile.read(got);
+    assertEquals(3, gguf.version());
+    assertEquals("llama", String.valueOf(gguf.get("general.architecture").value()));
+    assertTrue(gguf.tensors().containsKey("blk.1.attn_q.weight"), gguf.tensors().keySet() + "");
+
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"gguf\",\"type\":\"q3_z\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("type"));
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"onnx\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("format"));
+    TestKeys.issue(s.trainer().team(), "viewer")
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"peft\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(403);
+  }
+}

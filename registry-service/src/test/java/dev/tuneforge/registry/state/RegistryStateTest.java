@@ -1,0 +1,118 @@
+package dev.tuneforge.registry.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.tuneforge.events.AdapterPromotionRequested;
+import dev.tuneforge.events.AdapterRegistrationRequested;
+import dev.tuneforge.events.EvaluationCompleted;
+import dev.tuneforge.events.Event;
+import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.platform.view.RecordPosition;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The registry's fold on its own: decisions taken in log order, stages derived. */
+class RegistryStateTest {
+
+  private final RegistryState state = new RegistryState();
+  private long offset;
+
+  private CommandOutcome apply(Event e) {
+    EventEnvelope env = EventEnvelope.of(e, "test");
+    state.apply(env, new RecordPosition("t", 0, offset++));
+    return state.outcome(env.eventId()).orElse(null);
+  }
+
+  private static TrainingCompleted job(String id) {
+    return new TrainingCompleted(
+        id,
+        "acme",
+        "tiny",
+        "main",
+        "lora",
+        "s3://b/runs/" + id + "/adapter/",
+        null,
+        "d",
+        "v1",
+        null,
+        null,
+        null,
+        "bot",
+        Map.of(),
+        1,
+        1,
+        1.0,
+        1.0,
+        Map.of());
+  }
+
+  private static EvaluationCompleted eval(String job, boolean passed) {
+    return new EvaluationCompleted(
+        "e-" + job,
+        job,
+        "acme",
+        "s3://b/x/",
+        null,
+        Map.of("m", 1.0),
+        Map.of("m", 0.5),
+        Map.of("m", 0.5),
+        passed,
+        passed ? List.of() : List.of("worse"),
+        "s3://b/r.json");
+  }
+
+  private CommandOutcome promote(int version, String alias, Integer expected) {
+    return apply(
+        new AdapterPromotionRequested(
+            "acme", "bot", version, alias, expected, "k", "reviewer", false, null));
+  }
+
+  @Test
+  void versionsAreNumberedInLogOrderAndADuplicateJobAddsNothing() {
+    assertInstanceOf(
+        CommandOutcome.Registered.class,
+        apply(new AdapterRegistrationRequested("acme", "bot", job("j1"))));
+    assertInstanceOf(
+        CommandOutcome.Duplicate.class,
+        apply(new AdapterRegistrationRequested("acme", "bot", job("j1"))));
+    var second = apply(new AdapterRegistrationRequested("acme", "bot", job("j2")));
+    assertEquals(new VersionRef("acme", "bot", 2), ((CommandOutcome.Registered) second).ref());
+    assertEquals(2, state.adapter("acme", "bot").orElseThrow().versions().size());
+  }
+
+  @Test
+  void anEvaluationJoinsByJobWhicheverArrivesFirst() {
+    apply(eval("j1", true)); // before its registration
+    apply(new AdapterRegistrationRequested("acme", "bot", job("j1")));
+    apply(new AdapterRegistrationRequested("acme", "bot", job("j2")));
+    apply(eval("j2", false));
+    var a = state.adapter("acme", "bot").orElseThrow();
+    assertEquals(Stage.STAGING, a.version(1).orElseThrow().stage());
+    assertEquals(Stage.CANDIDATE, a.version(2).orElseThrow().stage());
+    assertEquals(1, a.aliases().get("staging"));
+  }
+
+  @Test
+  void aPromotionAppliesOnlyWhenTheAliasStillPointsWhereTheCallerSawIt() {
+    for (String j : List.of("j1", "j2", "j3")) {
+      apply(new AdapterRegistrationRequested("acme", "bot", job(j)));
+    }
+    assertInstanceOf(CommandOutcome.Applied.class, promote(2, "production", null));
+    var lost = promote(3, "production", null); // decided concurrently, reached the log second
+    assertEquals(
+        new CommandOutcome.Conflict(new VersionRef("acme", "bot", 3), "production", null, 2), lost);
+    assertInstanceOf(CommandOutcome.Applied.class, promote(3, "production", 2));
+    assertEquals(
+        Stage.PRODUCTION,
+        state.adapter("acme", "bot").orElseThrow().version(3).orElseThrow().stage());
+    assertInstanceOf(CommandOutcome.Applied.class, promote(3, "archived", null));
+    var a = state.adapter("acme", "bot").orElseThrow();
+    assertEquals(Stage.ARCHIVED, a.version(3).orElseThrow().stage());
+    assertEquals(null, a.aliases().get("production"), "archiving removes its aliases");
+    assertInstanceOf(CommandOutcome.Refused.class, promote(3, "production", null));
+    assertInstanceOf(CommandOutcome.Refused.class, promote(9, "production", null));
+  }
+}
