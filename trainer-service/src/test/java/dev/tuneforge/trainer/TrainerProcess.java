@@ -49,8 +49,9 @@ final class TrainerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.pytorch.num_threads=1"));
     stack.serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-Dquarkus.http.port=" + port);
-    // One node's work folder and cache, as a restarted service on the same node has.
-    cmd.add("-Dtuneforge.trainer.worker.work-dir=" + dir.resolve("work-" + name.charAt(0)));
+    // A work folder of its own: a job taken up elsewhere continues from the bucket, not from
+    // files the previous owner left on its disk.
+    cmd.add("-Dtuneforge.trainer.worker.work-dir=" + dir.resolve("work-" + name));
     cmd.add("-Dtuneforge.artifacts.cache-dir=" + dir.resolve("cache"));
     // A killed consumer's partitions are reassigned once the broker drops it from the group.
     cmd.add("-Dmp.messaging.incoming.training-requests.session.timeout.ms=6000");

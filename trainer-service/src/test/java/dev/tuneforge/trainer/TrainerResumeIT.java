@@ -114,6 +114,15 @@ class TrainerResumeIT {
                 .max()
                 .orElseThrow(() -> new AssertionError("no resume in " + messages));
         assertTrue(resumedFrom >= checkpointAtKill, resumedFrom + " < " + checkpointAtKill);
+        // The engine itself continued from the fetched checkpoint, not from step 0.
+        assertTrue(
+            messages.stream()
+                .anyMatch(
+                    m -> m.startsWith("resuming from ") && m.endsWith(" at step " + resumedFrom)),
+            messages.toString());
+        assertTrue(
+            messages.stream().noneMatch(m -> m.startsWith("no complete checkpoint")),
+            messages.toString());
         assertEquals(
             1,
             messages.stream().filter(m -> m.startsWith("The job has successfully")).count(),

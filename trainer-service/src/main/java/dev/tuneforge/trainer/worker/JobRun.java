@@ -147,13 +147,19 @@ final class JobRun {
         }
         return;
       }
-      JobConfig config =
-          JobSettings.forRun(
-              request.hyperparameters(),
-              base,
-              data.train(),
-              data.validation(),
-              work.resolve("out"));
+      // A request published straight to Kafka may leave these to the event's own fields.
+      Map<String, Object> settings = new LinkedHashMap<>(request.hyperparameters());
+      settings.putIfAbsent("seed", request.seed());
+      settings.putIfAbsent("adapter", request.method());
+      Path out = work.resolve("out");
+      JobConfig config = JobSettings.forRun(settings, base, data.train(), data.validation(), out);
+      if (resumeStep != null) {
+        // The newest checkpoint, verified, where the engine's resume looks for it.
+        ctx.artifacts()
+            .fetch(
+                BucketLayout.checkpoint(id, resumeStep),
+                out.resolve("checkpoints").resolve("step-" + resumeStep));
+      }
       JobProgress progress =
           new JobProgress(
               id,

@@ -397,4 +397,27 @@ class TrainingWorkerTest {
         noModel.path("error").path("message").asText().startsWith("model: "), noModel.toString());
     awaitStatus(next, "succeeded");
   }
+
+  @Test
+  void aQueuedJobIsCancelledWithoutRunningAndTheJobsAfterItRun() {
+    String running = create(tf -> tf.put("max_steps", 100000));
+    String queued = create(tf -> tf.put("max_steps", 2));
+    String after = create(tf -> tf.put("max_steps", 2));
+    Awaitility.await()
+        .atMost(JOB_WAIT)
+        .until(() -> job(running).path("status").asText().equals("running"));
+    given().post("/v1/fine_tuning/jobs/" + queued + "/cancel").then().statusCode(200);
+    awaitStatus(queued, "cancelled");
+    given().post("/v1/fine_tuning/jobs/" + running + "/cancel").then().statusCode(200);
+    awaitStatus(running, "cancelled");
+    awaitStatus(after, "succeeded");
+    List<Event> facts = JobFacts.of(Topics.TRAINING_EVENTS, queued);
+    assertTrue(JobFacts.ofType(facts, TrainingStarted.class).isEmpty(), facts.toString());
+    assertEquals(1, JobFacts.ofType(facts, TrainingCancelled.class).size(), facts.toString());
+    given()
+        .post("/v1/fine_tuning/jobs/" + queued + "/cancel")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("job_not_cancellable"));
+  }
 }
