@@ -74,6 +74,10 @@ class ExportTest {
   }
 
   private static JsonPath awaitExport(Setup s, String id) {
+    return awaitStatus(s, id, "succeeded");
+  }
+
+  private static JsonPath awaitStatus(Setup s, String id, String status) {
     JsonPath[] last = new JsonPath[1];
     Awaitility.await()
         .atMost(Duration.ofSeconds(120))
@@ -81,8 +85,10 @@ class ExportTest {
         .until(
             () -> {
               last[0] = s.trainer().given().get(s.path() + "/exports/" + id).jsonPath();
-              assertTrue(!"failed".equals(last[0].getString("status")), last[0].prettify());
-              return "succeeded".equals(last[0].getString("status"));
+              if (!status.equals("failed")) {
+                assertTrue(!"failed".equals(last[0].getString("status")), last[0].prettify());
+              }
+              return status.equals(last[0].getString("status"));
             });
     return last[0];
   }
@@ -186,5 +192,59 @@ class ExportTest {
         .post(s.path() + "/exports")
         .then()
         .statusCode(403);
+  }
+
+  @Test
+  void peftAndGgufLoraExportsCarryTheAdapter() throws Exception {
+    Setup s = register("adapter-out");
+    for (String body : List.of("{\"format\":\"peft\"}", "{\"format\":\"gguf-lora\"}")) {
+      s.trainer()
+          .given()
+          .contentType("application/json")
+          .body(body)
+          .post(s.path() + "/exports")
+          .then()
+          .statusCode(202);
+    }
+    Path peft = download(awaitExport(s, "peft"), work.resolve("peft-got"));
+    try (var files = Files.list(s.adapter())) {
+      for (Path f : files.toList()) {
+        assertEquals(Sha256.of(f), Sha256.of(peft.resolve(f.getFileName())), f.getFileName() + "");
+      }
+    }
+    Path lora =
+        download(awaitExport(s, "gguf-lora"), work.resolve("lora-got"))
+            .resolve("adapter-out-v1-lora.gguf");
+    GgufFile gguf = GgufFile.read(lora);
+    assertEquals("lora", String.valueOf(gguf.get("adapter.type").value()));
+    assertTrue(
+        gguf.tensors().containsKey("blk.0.attn_q.weight.lora_a"), gguf.tensors().keySet() + "");
+  }
+
+  @Test
+  void anExportWhoseBaseModelIsAbsentFailsNamingIt() throws Exception {
+    String team = Fixtures.unique("team");
+    TestKeys.Key trainer = TestKeys.issue(team, "trainer");
+    String job = Fixtures.unique("ftjob");
+    Path adapter = TinyModels.adapter(work.resolve(job), 2);
+    artifacts.publish(adapter, BucketLayout.adapter(job), ArtifactKind.ADAPTER, Map.of());
+    String missing = Fixtures.unique("nowhere");
+    TestKafka.send(
+        Topics.TRAINING_EVENTS,
+        Fixtures.training(
+            job, team, "orphan", artifacts.objects().uri(BucketLayout.adapter(job)), missing));
+    String path = "/v1/registry/adapters/orphan/versions/1";
+    RegistryFlowTest.awaitJson(trainer, path, "job_id", job);
+    trainer
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"merged\"}")
+        .post(path + "/exports")
+        .then()
+        .statusCode(202);
+    JsonPath failed = awaitStatus(new Setup(trainer, null, adapter, path), "merged", "failed");
+    assertTrue(
+        failed.getString("error").contains("models/" + missing + "/main/"), failed.prettify());
+    trainer.given().get(path + "/exports/gguf-q8_0").then().statusCode(404);
   }
 }
