@@ -2,6 +2,7 @@ package dev.tuneforge.evaluator.chat;
 
 import dev.tuneforge.evaluator.service.ArtifactFolders;
 import dev.tuneforge.evaluator.service.LoadedModel;
+import dev.tuneforge.evaluator.service.RegistryAliases;
 import dev.tuneforge.evaluator.service.TrainedModels;
 import dev.tuneforge.events.FineTunedModelId;
 import dev.tuneforge.events.TrainingCompleted;
@@ -41,6 +42,7 @@ public class ServedModels {
   @Inject ArtifactFolders folders;
   @Inject ArtifactStore artifacts;
   @Inject TrainedModels trained;
+  @Inject RegistryAliases aliases;
 
   @ConfigProperty(name = "tuneforge.evaluator.chat.max-loaded-models", defaultValue = "2")
   int maxLoaded;
@@ -64,6 +66,13 @@ public class ServedModels {
    * included, so its existence is not revealed).
    */
   public Optional<Ref> resolve(String model, String team) {
+    if (!FineTunedModelId.isFineTuned(model) && model.indexOf('@') > 0) {
+      // name@alias or name@version of the registry: the ft: id it points at now.
+      return aliases
+          .resolve(team, model)
+          .flatMap(ft -> resolve(ft, team))
+          .map(r -> new Ref(model, r.basePrefix(), r.outputPrefix()));
+    }
     if (FineTunedModelId.isFineTuned(model)) {
       Optional<TrainingCompleted> t = trained.byModelId(model).filter(c -> c.team().equals(team));
       if (t.isEmpty()) {

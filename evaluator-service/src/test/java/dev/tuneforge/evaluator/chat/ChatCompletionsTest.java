@@ -12,6 +12,7 @@ import dev.tuneforge.evaluator.service.TrainedModels;
 import dev.tuneforge.evaluator.testing.Publish;
 import dev.tuneforge.evaluator.testing.Records;
 import dev.tuneforge.evaluator.testing.TinyModels;
+import dev.tuneforge.events.AdapterVersionRecorded;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.storage.BucketLayout;
@@ -159,6 +160,38 @@ class ChatCompletionsTest {
       assertTrue(List.of("stop", "length").contains(finish), sse);
       assertTrue(usage != null && usage.get("completion_tokens").asInt() <= 6, sse);
     }
+  }
+
+  @Test
+  void aRegistryAliasServesTheVersionItPointsAtForItsTeamOnly() {
+    // What the registry writes on its compacted topic when version 1 of "doubles" is promoted.
+    Records.send(
+        Topics.REGISTRY_ADAPTERS,
+        new AdapterVersionRecorded(
+            team,
+            "doubles",
+            1,
+            fineTuned,
+            "production",
+            List.of("production"),
+            jobId,
+            BucketLayout.adapter(jobId),
+            base,
+            "main",
+            null,
+            null,
+            Map.of(),
+            true,
+            null));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> served.resolve("doubles@production", team).isPresent());
+    assertEquals("eight", complete("doubles@production").strip());
+    assertEquals("eight", complete("doubles@1").strip());
+    post(TestKeys.shared("other-" + team, "trainer"), request("doubles@production", false))
+        .then()
+        .statusCode(404);
+    post(TestKeys.shared(team, "trainer"), request("doubles@canary", false)).then().statusCode(404);
   }
 
   @Test
