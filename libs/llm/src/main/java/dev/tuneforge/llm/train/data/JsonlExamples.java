@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reads a JSONL training file into examples with bounded memory: the file must be a regular file no
@@ -51,6 +52,15 @@ public final class JsonlExamples {
    *     reported with the file and line number
    */
   public static List<Example> read(Path file, Limits limits, Consumer<Example> check) {
+    return read(file, limits, ExampleJson::parse, check);
+  }
+
+  /**
+   * As {@link #read(Path, Limits, Consumer)}, with {@code parse} turning each record into an
+   * example (a dataset format other than the engine's own field names).
+   */
+  public static List<Example> read(
+      Path file, Limits limits, Function<JsonNode, Example> parse, Consumer<Example> check) {
     long size = Folders.requireRegularFile(file, "training data");
     if (size > limits.maxFileBytes()) {
       throw new IllegalArgumentException(
@@ -108,7 +118,7 @@ public final class JsonlExamples {
         Example e;
         try {
           JsonNode node = StrictJson.parse(text, "the record");
-          e = ExampleJson.parse(node);
+          e = parse.apply(node);
           check.accept(e);
         } catch (IllegalArgumentException ex) {
           throw new IllegalArgumentException(file + " line " + n + ": " + ex.getMessage(), ex);

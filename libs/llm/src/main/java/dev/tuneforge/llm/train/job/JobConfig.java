@@ -63,15 +63,24 @@ public record JobConfig(
     QLORA
   }
 
-  /** The dataset shapes: chat messages, prompt/completion, plain text. */
+  /**
+   * The dataset shapes: chat messages ({@code chat}, or Axolotl's {@code chat_template}),
+   * prompt/completion (or Axolotl's raw-text {@code completion}), plain text, Axolotl's {@code
+   * alpaca}.
+   */
   public enum DatasetType {
     CHAT,
     COMPLETION,
-    TEXT
+    TEXT,
+    ALPACA
   }
 
-  /** One JSONL file of examples. */
-  public record Dataset(Path path, DatasetType type) {}
+  /** One JSONL file of examples, with how its records are read. */
+  public record Dataset(Path path, DatasetType type, DatasetFormat format) {
+    public Dataset(Path path, DatasetType type) {
+      this(path, type, DatasetFormat.PLAIN);
+    }
+  }
 
   /** Every key a job config may have. */
   public static final Set<String> KEYS =
@@ -480,7 +489,8 @@ public record JobConfig(
       if (v == null) {
         if (required) {
           throw new JobConfigException(
-              key, "is required: a list of {path, type: chat|completion|text}");
+              key,
+              "is required: a list of {path, type: chat|chat_template|completion|text|alpaca}");
         }
         return List.of();
       }
@@ -494,12 +504,6 @@ public record JobConfig(
         if (!d.isObject()) {
           throw new JobConfigException(at, "must be a mapping {path, type}");
         }
-        for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
-          String f = it.next();
-          if (!f.equals("path") && !f.equals("type")) {
-            throw new JobConfigException(at + "." + f, "unknown key; a dataset has path and type");
-          }
-        }
         Reader inner = new Reader(d, baseDir, checkPaths);
         Path p;
         try {
@@ -507,16 +511,24 @@ public record JobConfig(
         } catch (JobConfigException e) {
           throw new JobConfigException(at + ".path", e.getMessage().substring("path: ".length()));
         }
-        DatasetType type;
-        try {
-          type = inner.enumValue("type", DatasetType.class, null);
-        } catch (JobConfigException e) {
-          throw new JobConfigException(at + ".type", e.getMessage().substring("type: ".length()));
+        JsonNode t = d.get("type");
+        if (t == null || t.isNull()) {
+          throw new JobConfigException(
+              at + ".type", "is required: one of " + DatasetFormat.TYPE_NAMES);
         }
-        if (type == null) {
-          throw new JobConfigException(at + ".type", "is required: chat, completion or text");
-        }
-        out.add(new Dataset(p, type));
+        DatasetType type =
+            switch (t.asText()) {
+              case "chat", "chat_template" -> DatasetType.CHAT;
+              case "completion" -> DatasetType.COMPLETION;
+              case "text" -> DatasetType.TEXT;
+              case "alpaca" -> DatasetType.ALPACA;
+              default ->
+                  throw new JobConfigException(
+                      at + ".type",
+                      "must be one of " + DatasetFormat.TYPE_NAMES + ", got " + t.asText());
+            };
+        DatasetFormat format = DatasetFormat.parse(at, type, d);
+        out.add(new Dataset(p, type, format));
       }
       return out;
     }

@@ -350,12 +350,15 @@ public final class JobRunner {
     return JsonlExamples.read(
         d.path(),
         JsonlExamples.Limits.DEFAULT,
+        record -> d.format().parse(d.type(), record),
         e -> {
           boolean fits =
               switch (d.type()) {
                 case CHAT -> e instanceof Example.Chat;
-                case COMPLETION -> e instanceof Example.PromptCompletion;
+                case COMPLETION ->
+                    e instanceof Example.PromptCompletion || e instanceof Example.Text;
                 case TEXT -> e instanceof Example.Text;
+                case ALPACA -> e instanceof Example.PromptCompletion;
               };
           if (!fits) {
             throw new IllegalArgumentException(
