@@ -13,9 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,26 +28,13 @@ import picocli.CommandLine.Spec;
 public final class ModelPublishCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "DIR",
-      description = "HF model folder (config.json, *.safetensors, tokenizer files).")
-  Path dir;
-
-  @Option(names = "--name", required = true, description = "Model name: NAME or ORG/NAME.")
-  String name;
-
-  @Option(
-      names = "--revision",
-      defaultValue = BucketLayout.DEFAULT_REVISION,
-      description = "Revision (default ${DEFAULT-VALUE}).")
-  String revision;
+  @Mixin ModelFolderOptions model;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      Published p = publish(dir, name, revision);
+      Published p = publish(model.dir, model.name, model.revision);
       out.printf(
           "published %d files (%d bytes) to %s%n",
           p.manifest().files().size(), p.manifest().totalBytes(), p.uri());

@@ -2,16 +2,14 @@ package dev.tuneforge.cli.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tuneforge.cli.keys.PlatformClient;
+import dev.tuneforge.cli.model.ModelFolderOptions;
 import dev.tuneforge.cli.model.ModelPublishCommand;
-import dev.tuneforge.storage.BucketLayout;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tuneforge models import|list}: base models in the platform's registry. */
@@ -38,27 +36,18 @@ public final class ModelsCommand implements Runnable {
   public static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "HF model folder.")
-    Path dir;
-
-    @Option(names = "--name", required = true, description = "Model name: NAME or ORG/NAME.")
-    String name;
-
-    @Option(
-        names = "--revision",
-        defaultValue = BucketLayout.DEFAULT_REVISION,
-        description = "Revision (default ${DEFAULT-VALUE}).")
-    String revision;
+    @Mixin ModelFolderOptions model;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try {
-        ModelPublishCommand.Published p = ModelPublishCommand.publish(dir, name, revision);
+        ModelPublishCommand.Published p =
+            ModelPublishCommand.publish(model.dir, model.name, model.revision);
         out.printf("uploaded %d files to %s%n", p.manifest().files().size(), p.uri());
         JsonNode m =
             PlatformClient.fromEnvironment()
-                .post("/v1/models", Map.of("name", name, "revision", revision));
+                .post("/v1/models", Map.of("name", model.name, "revision", model.revision));
         out.printf(
             "imported %s (%s, owned by %s)%n",
             m.path("id").asText(), m.path("architecture").asText(), m.path("owned_by").asText());
