@@ -66,6 +66,7 @@ public final class TopicCreator {
           // Created meanwhile by someone else: its settings are applied below on the next run.
         }
       }
+      awaitVisible(admin, create.stream().map(NewTopic::name).toList());
     }
     if (update.isEmpty()) {
       return;
@@ -88,6 +89,29 @@ public final class TopicCreator {
     admin.incrementalAlterConfigs(configs).all().get();
     if (!grow.isEmpty()) {
       admin.createPartitions(grow).all().get();
+    }
+  }
+
+  /**
+   * Waits until the broker describes every new topic: a create is acknowledged by the controller
+   * before the broker's metadata has it, and whoever runs next (a service starting, a test) would
+   * otherwise see "unknown topic" for a moment.
+   */
+  static void awaitVisible(Admin admin, List<String> names)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.describeTopics(names).allTopicNames().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause()
+                instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 }
