@@ -48,7 +48,12 @@ public final class DemoCommand implements Callable<Integer> {
   static final String DATASET = "demo-answer-format";
   static final String SUITE = "demo-answer-format";
   static final String SUFFIX = "answer-format";
-  static final List<String> PROMPTS = List.of("What is 3 plus 4?", "Add 9 and 7.");
+
+  /** Two questions from the held-out triples: the tuned model never saw them. */
+  static final List<String> PROMPTS =
+      List.of(
+          DemoData.question(DemoData.heldOut().get(0)),
+          DemoData.question(DemoData.heldOut().get(1)));
 
   @Option(
       names = "--stop",
@@ -136,7 +141,10 @@ public final class DemoCommand implements Callable<Integer> {
         && Files.exists(dir.resolve("model.safetensors"))) {
       System.out.println("  reusing " + dir);
     } else {
-      System.out.println("  training it from scratch into " + dir + " (about 20 s)");
+      System.out.println(
+          "  training it from scratch into "
+              + dir
+              + " (300 steps; about 20 s on an idle 2-core machine)");
       int rc = new CommandLine(new BaseModelCommand()).execute("--out", dir.toString());
       if (rc != 0) {
         throw new StepFailure("cli", "base-model exited with " + rc);
@@ -221,17 +229,19 @@ public final class DemoCommand implements Callable<Integer> {
   private String suite() {
     Map<String, Object> suite = new LinkedHashMap<>();
     suite.put("name", SUITE);
-    // The base model's retention corpus holds chats answered with a bare number, the very behaviour
-    // this demo replaces on purpose, so its loss rises by design: the demo's gate allows 1 nat
-    // (the default, 0.1, is for tasks that should leave general text alone).
+    // Four held-out questions, checked for the exact answer. 0.75: the LoRA run of the same task
+    // in HeldOutExactMatchTest reaches 80% on unseen triples, not 100%. The retention allowance is
+    // 1 nat instead of 0.1: adapting every projection of a 128-wide model moves it on its own
+    // corpus
+    // more than a large model would; the summary prints the measured rise either way.
     suite.put("gate", Map.of("min_suite_pass_rate", 0.75, "max_retention_loss_increase", 1.0));
-    suite.put(
-        "cases",
-        List.of(
-            suiteCase("format-plus", "What is 2 plus 6?", "regex", "^The answer is \\d+\\.$"),
-            suiteCase("format-add", "Add 5 and 4.", "regex", "^The answer is \\d+\\.$"),
-            suiteCase("exact-plus", "What is 7 plus 1?", "exact", DemoData.answer(7, 1)),
-            suiteCase("exact-how-much", "How much is 3 + 3?", "exact", DemoData.answer(3, 3))));
+    List<Map<String, Object>> cases = new java.util.ArrayList<>();
+    for (int i = 2; i < 6; i++) {
+      String[] t = DemoData.heldOut().get(i);
+      cases.add(
+          suiteCase("held-out-" + (i - 1), DemoData.question(t), "exact", DemoData.answer(t)));
+    }
+    suite.put("cases", cases);
     return in(
         "evaluator-service", () -> client.post("/v1/evaluation/suites", suite).get("ref").asText());
   }
@@ -249,7 +259,7 @@ public final class DemoCommand implements Callable<Integer> {
     body.put("suffix", SUFFIX);
     body.put("seed", 7);
     body.put(
-        "hyperparameters", Map.of("n_epochs", 3, "batch_size", 8, "learning_rate_multiplier", 10));
+        "hyperparameters", Map.of("n_epochs", 8, "batch_size", 8, "learning_rate_multiplier", 25));
     body.put(
         "tuneforge",
         Map.of(
@@ -259,6 +269,8 @@ public final class DemoCommand implements Callable<Integer> {
             8,
             "lora_alpha",
             16,
+            "lora_dropout",
+            0.05,
             "lora_target_modules",
             List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"),
             "sequence_len",
@@ -288,7 +300,7 @@ public final class DemoCommand implements Callable<Integer> {
           }
           JsonNode j = client.post("/v1/fine_tuning/jobs", body);
           System.out.printf(
-              "  created %s on %s with %s: LoRA r=8 on every projection, 4 epochs, batch 8, lr 3e-3, sequence 64%n",
+              "  created %s on %s with %s: LoRA r=8 on every projection, 8 epochs, batch 8, lr 5e-3, sequence 64%n",
               j.get("id").asText(), BASE_MODEL, datasetRef);
           return j;
         });

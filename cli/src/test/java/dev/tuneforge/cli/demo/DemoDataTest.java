@@ -1,6 +1,7 @@
 package dev.tuneforge.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,27 +14,35 @@ import org.junit.jupiter.api.Test;
 class DemoDataTest {
 
   @Test
-  void everyRecordAnswersInTheFixedFormatWithTheRightSum() throws Exception {
+  void everyRecordAnswersWithTheLastWordInTheFixedSentence() throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<String> lines = DemoData.chats().lines().toList();
-    int checked = 0;
     for (String line : lines) {
       JsonNode messages = json.readTree(line).get("messages");
       assertEquals("user", messages.get(0).get("role").asText());
-      String q = messages.get(0).get("content").asText();
-      String a = messages.get(1).get("content").asText();
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+)(?: plus | and | \\+ )(\\d+)").matcher(q);
-      assertTrue(m.find(), q);
-      int sum = Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
-      assertEquals("The answer is " + sum + ".", a, q);
-      checked++;
+      String[] words =
+          messages.get(0).get("content").asText().replaceFirst(" \\(.*\\)$", "").split(" ");
+      assertEquals("Last", words[0]);
+      assertEquals(
+          "The last word is " + words[words.length - 1] + ".",
+          messages.get(1).get("content").asText(),
+          line);
     }
-    assertEquals(lines.size(), checked);
-    // 3 phrasings x 11 x 10 distinct questions, plus exact repeats for the dedup rule
     Set<String> distinct = new HashSet<>(lines);
-    assertEquals(330, distinct.size());
+    assertEquals(DemoData.TRAIN, distinct.size());
     assertTrue(lines.size() > distinct.size(), "no exact repeat for the dedup rule");
+  }
+
+  @Test
+  void heldOutQuestionsAreNeverTrainedOn() {
+    String data = DemoData.chats();
+    assertEquals(11 * 10 * 9, DemoData.triples().size());
+    for (String[] t : DemoData.heldOut().subList(0, 6)) {
+      assertFalse(data.contains("\"" + DemoData.question(t) + "\""), DemoData.question(t));
+    }
+    for (String prompt : DemoCommand.PROMPTS) {
+      assertFalse(data.contains("\"" + prompt + "\""), prompt);
+    }
   }
 
   @Test
