@@ -277,7 +277,19 @@ public final class DemoCommand implements Callable<Integer> {
             64,
             "evaluation_suite",
             suiteRef));
-    String marker = in("cli", () -> Sha256.of(json.writeValueAsBytes(body)).substring(0, 16));
+    String marker =
+        in(
+            "cli",
+            () ->
+                Sha256.of(
+                        // keys sorted: Map.of's order changes from one JVM to the next
+                        json.copy()
+                            .configure(
+                                com.fasterxml.jackson.databind.SerializationFeature
+                                    .ORDER_MAP_ENTRIES_BY_KEYS,
+                                true)
+                            .writeValueAsBytes(body))
+                    .substring(0, 16));
     body.put("metadata", Map.of("tuneforge_demo", marker));
     return in(
         "trainer-service",
