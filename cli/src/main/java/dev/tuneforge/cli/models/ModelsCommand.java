@@ -5,6 +5,7 @@ import dev.tuneforge.cli.keys.PlatformClient;
 import dev.tuneforge.cli.model.ModelFolderOptions;
 import dev.tuneforge.cli.model.ModelPublishCommand;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,15 +43,7 @@ public final class ModelsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try {
-        ModelPublishCommand.Published p =
-            ModelPublishCommand.publish(model.dir, model.name, model.revision);
-        out.printf("uploaded %d files to %s%n", p.manifest().files().size(), p.uri());
-        JsonNode m =
-            PlatformClient.fromEnvironment()
-                .post("/v1/models", Map.of("name", model.name, "revision", model.revision));
-        out.printf(
-            "imported %s (%s, owned by %s)%n",
-            m.path("id").asText(), m.path("architecture").asText(), m.path("owned_by").asText());
+        importModel(PlatformClient.fromEnvironment(), model.dir, model.name, model.revision, out);
         out.flush();
         return 0;
       } catch (RuntimeException | java.io.IOException e) {
@@ -62,6 +55,23 @@ public final class ModelsCommand implements Runnable {
         return 2;
       }
     }
+  }
+
+  /**
+   * The import as {@code models import} does it: the folder uploaded through the artifact layer,
+   * then registered by {@code POST /v1/models}; returns the registry's answer.
+   */
+  public static JsonNode importModel(
+      PlatformClient client, Path dir, String name, String revision, PrintWriter out)
+      throws java.io.IOException, InterruptedException {
+    ModelPublishCommand.Published p = ModelPublishCommand.publish(dir, name, revision);
+    out.printf("uploaded %d files to %s%n", p.manifest().files().size(), p.uri());
+    JsonNode m = client.post("/v1/models", Map.of("name", name, "revision", revision));
+    out.printf(
+        "imported %s (%s, owned by %s)%n",
+        m.path("id").asText(), m.path("architecture").asText(), m.path("owned_by").asText());
+    out.flush();
+    return m;
   }
 
   @Command(name = "list", description = "The models your key may use (base models and ft: models).")
