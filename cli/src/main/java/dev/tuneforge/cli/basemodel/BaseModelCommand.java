@@ -2,9 +2,9 @@ package dev.tuneforge.cli.basemodel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.cli.train.TrainCommand;
 import dev.tuneforge.llm.eval.RetentionCorpus;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.train.Checkpoints;
 import dev.tuneforge.llm.train.TrainingResult;
 import dev.tuneforge.llm.train.job.JobConfig;
@@ -79,7 +79,7 @@ public final class BaseModelCommand implements Callable<Integer> {
       job.put("output_dir", out.toAbsolutePath().toString());
       JobConfig config = JobConfig.parse(job, work);
       TrainingResult r = JobRunner.run(config, new TrainCommand.ProgressPrinter(console), false);
-      Folders.deleteRecursively(
+      LocalArtifacts.deleteRecursively(
           out.resolve(Checkpoints.DIR)); // a base model folder holds the model only
       // ... and the slice of its corpus the evaluator's forgetting check scores base and tuned on
       RetentionCorpus.write(out, BaseModel.retentionSlice(seed));
@@ -88,7 +88,7 @@ public final class BaseModelCommand implements Callable<Integer> {
           r.steps(), r.losses().get(r.losses().size() - 1), out);
       return 0;
     } finally {
-      Folders.deleteRecursively(work);
+      LocalArtifacts.deleteRecursively(work);
     }
   }
 }

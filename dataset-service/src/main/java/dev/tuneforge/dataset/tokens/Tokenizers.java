@@ -2,11 +2,11 @@ package dev.tuneforge.dataset.tokens;
 
 import dev.tuneforge.artifact.ArtifactManifest;
 import dev.tuneforge.artifact.CorruptArtifactException;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.artifact.ManifestEntry;
 import dev.tuneforge.dataset.curation.TokenBounds;
 import dev.tuneforge.dataset.curation.TokenCounter;
 import dev.tuneforge.dataset.curation.WhitespaceTokenCounter;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.InvalidNameException;
@@ -117,7 +117,7 @@ public class Tokenizers {
       return Optional.empty();
     } finally {
       if (tmp != null) {
-        Folders.deleteRecursively(tmp);
+        LocalArtifacts.deleteRecursively(tmp);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.tuneforge.dataset.versions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.artifact.ArtifactKind;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.dataset.curation.CurationInput;
 import dev.tuneforge.dataset.curation.CurationOptions;
 import dev.tuneforge.dataset.curation.CurationPipeline;
@@ -13,7 +14,6 @@ import dev.tuneforge.dataset.files.FileObject;
 import dev.tuneforge.dataset.files.FileStore;
 import dev.tuneforge.dataset.tokens.Tokenizers;
 import dev.tuneforge.dataset.validation.ValidationOptions;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -200,7 +200,7 @@ public class Curator {
           name, version, result.train().records(), result.validation().records());
       return CurationOutcome.stored(team, name, version, true, manifest);
     } finally {
-      Folders.deleteRecursively(folder);
+      LocalArtifacts.deleteRecursively(folder);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.artifact.ArtifactKind;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.evaluator.Parsed;
 import dev.tuneforge.evaluator.gate.GatePolicy;
 import dev.tuneforge.evaluator.gate.GateReason;
@@ -34,10 +35,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -223,7 +222,7 @@ public class JobEvaluation {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteRecursively(scratch);
+      cleanUp(scratch);
     }
   }
 
@@ -243,26 +242,19 @@ public class JobEvaluation {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteRecursively(dir);
+      cleanUp(dir);
     }
   }
 
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // scratch space: left for the next clean-up
-                }
-              });
-    } catch (IOException e) {
-      // same
+  /**
+   * Scratch space is removed after the outcome is known; a failure to remove it must not replace
+   * that outcome (this runs in finally blocks), so it is left for the next clean-up.
+   */
+  private static void cleanUp(Path dir) {
+    try {
+      LocalArtifacts.deleteRecursively(dir);
+    } catch (java.io.UncheckedIOException e) {
+      // left on disk; the evaluation's result stands
     }
   }
 }

@@ -147,4 +147,21 @@ public final class LocalArtifacts {
             + entry.sha256()
             + ")");
   }
+
+  /**
+   * Deletes {@code dir} and everything under it; nothing happens when it does not exist. Scratch
+   * folders of fetches, exports, checkpoints and runs are removed with this one routine.
+   */
+  public static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
 }

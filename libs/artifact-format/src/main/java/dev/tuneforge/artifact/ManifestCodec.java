@@ -50,6 +50,14 @@ public final class ManifestCodec {
   }
 
   /**
+   * An artifact's identity: the sha256 of its manifest as {@link #encode} writes it, so as it is
+   * stored (what {@code TrainingCompleted.outputSha256} and the registry's lineage carry).
+   */
+  public static String sha256(ArtifactManifest m) {
+    return Sha256.of(encode(m));
+  }
+
+  /**
    * Decodes {@code json}; {@code source} (a path or an s3:// URI) goes into every error message.
    */
   public static ArtifactManifest decode(byte[] json, String source) {

@@ -2,8 +2,8 @@ package dev.tuneforge.registry.exports;
 
 import dev.tuneforge.artifact.ArtifactKind;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.artifact.ManifestCodec;
-import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.events.AdapterExported;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.llm.export.gguf.GgufExporter;
@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,7 +112,7 @@ public class Exporter {
               f.format(),
               f.type() == null ? null : f.type().wireName(),
               artifacts.objects().uri(key),
-              Sha256.of(ManifestCodec.encode(m))));
+              ManifestCodec.sha256(m)));
       local.remove(key);
       LOG.infof("exported %s as %s", v.ref(), f.id());
     } catch (Exception | OutOfMemoryError e) {
@@ -121,7 +120,7 @@ public class Exporter {
       local.put(key, new ExportStatus(f.id(), ExportStatus.FAILED, String.valueOf(e.getMessage())));
     } finally {
       if (work != null) {
-        deleteRecursively(work);
+        LocalArtifacts.deleteRecursively(work);
       }
     }
   }
@@ -159,7 +158,7 @@ public class Exporter {
     boolean qlora = "qlora".equals(t.method());
     switch (f.format()) {
       case ExportFormat.MERGED -> {
-        deleteRecursively(out);
+        LocalArtifacts.deleteRecursively(out);
         LoraMerger.merge(base, output, out, qlora);
       }
       case ExportFormat.GGUF ->
@@ -196,19 +195,6 @@ public class Exporter {
       Files.deleteIfExists(p);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 

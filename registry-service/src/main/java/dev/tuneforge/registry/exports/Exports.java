@@ -2,7 +2,6 @@ package dev.tuneforge.registry.exports;
 
 import dev.tuneforge.artifact.ArtifactManifest;
 import dev.tuneforge.artifact.ManifestCodec;
-import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.registry.state.VersionRef;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
@@ -30,7 +29,7 @@ public class Exports {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", id);
         e.put("uri", artifacts.objects().uri(folder + id + "/"));
-        e.put("sha256", Sha256.of(ManifestCodec.encode(m.get())));
+        e.put("sha256", ManifestCodec.sha256(m.get()));
         out.add(e);
       }
     }

@@ -1,9 +1,9 @@
 package dev.tuneforge.registry.models;
 
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.artifact.ManifestCodec;
 import dev.tuneforge.artifact.ManifestEntry;
-import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.ModelArchived;
 import dev.tuneforge.events.ModelImported;
@@ -20,11 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -76,7 +74,7 @@ public class ModelImports {
                 revision,
                 team,
                 uri,
-                Sha256.of(ManifestCodec.encode(manifest.get())),
+                ManifestCodec.sha256(manifest.get()),
                 check.architecture(),
                 files,
                 importedBy);
@@ -84,7 +82,7 @@ public class ModelImports {
         outcome = new ModelRejected(name, revision, team, uri, reason, importedBy);
       }
     } finally {
-      deleteRecursively(dir);
+      LocalArtifacts.deleteRecursively(dir);
     }
     publisher.publishAndAwait(eventsTopic, outcome, registry.view(), Duration.ofSeconds(30));
     return registry.state().model(name, revision);
@@ -104,19 +102,6 @@ public class ModelImports {
       return Files.createTempDirectory("registry-import-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 }

@@ -2,8 +2,8 @@ package dev.tuneforge.trainer.worker;
 
 import dev.tuneforge.artifact.ArtifactKind;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.artifact.ManifestCodec;
-import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.events.CheckpointSaved;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.TrainingCancelled;
@@ -22,13 +22,11 @@ import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.request.JobSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +115,7 @@ final class JobRun {
     long start = System.nanoTime();
     Path work = ctx.workRoot().resolve(id);
     try {
-      deleteRecursively(work);
+      LocalArtifacts.deleteRecursively(work);
       ctx.publish().accept(new TrainingStarted(id, ctx.workerId(), attempt, resumeStep, 0));
       if (request.team() == null) {
         throw new JobFailure("the request names no team");
@@ -193,7 +191,7 @@ final class JobRun {
     } finally {
       reporter.shutdown();
       try {
-        deleteRecursively(work);
+        LocalArtifacts.deleteRecursively(work);
       } catch (RuntimeException e) {
         LOG.warnf("cannot delete the work folder %s: %s", work, e.getMessage());
       }
@@ -280,7 +278,7 @@ final class JobRun {
     ArtifactManifest m = ctx.artifacts().publish(dir, prefix);
     report(
         new CheckpointSaved(
-            request.jobId(), step, ctx.artifacts().objects().uri(prefix), identity(m)));
+            request.jobId(), step, ctx.artifacts().objects().uri(prefix), ManifestCodec.sha256(m)));
   }
 
   private void publishCompleted(
@@ -337,7 +335,7 @@ final class JobRun {
                     : request.baseRevision(),
                 request.method(),
                 ctx.artifacts().objects().uri(prefix),
-                identity(out),
+                ManifestCodec.sha256(out),
                 request.datasetName(),
                 request.datasetVersion(),
                 data.datasetSha256(),
@@ -400,24 +398,6 @@ final class JobRun {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** An artifact's identity: the sha256 of its manifest as stored. */
-  static String identity(ArtifactManifest m) {
-    return Sha256.of(ManifestCodec.encode(m));
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Folder and file helpers shared by checkpoints, merges and model caches, and the one gate every
@@ -73,19 +71,5 @@ public final class Folders {
   /** {@link #readText(Path, String, long)} with {@link #MAX_TEXT_FILE}. */
   public static String readText(Path file, String what) {
     return readText(file, what, MAX_TEXT_FILE);
-  }
-
-  /** Deletes {@code dir} and everything under it; nothing happens when it does not exist. */
-  public static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
   }
 }

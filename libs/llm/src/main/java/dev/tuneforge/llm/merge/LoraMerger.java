@@ -2,8 +2,8 @@ package dev.tuneforge.llm.merge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.llm.config.ModelConfig;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.io.TensorMismatch;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraWeights;
@@ -94,7 +94,7 @@ public final class LoraMerger {
       throw new IllegalArgumentException("output folder " + outDir + " exists and is not empty");
     }
     Path tmp = outDir.toAbsolutePath().resolveSibling(outDir.getFileName() + ".partial");
-    Folders.deleteRecursively(tmp);
+    LocalArtifacts.deleteRecursively(tmp);
     DType dtype;
     try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(base)) {
       ckpt.validate(arch.expectedTensors(config), name -> arch.ignorable(name, config));

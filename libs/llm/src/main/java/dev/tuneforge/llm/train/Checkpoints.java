@@ -8,7 +8,6 @@ import dev.tuneforge.artifact.ArtifactManifest;
 import dev.tuneforge.artifact.CorruptArtifactException;
 import dev.tuneforge.artifact.InvalidManifestException;
 import dev.tuneforge.artifact.LocalArtifacts;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.safetensors.DType;
 import dev.tuneforge.llm.safetensors.FloatTensor;
 import dev.tuneforge.llm.safetensors.SafetensorsFile;
@@ -111,7 +110,7 @@ public final class Checkpoints {
       LocalArtifacts.writeManifest(
           tmp, LocalArtifacts.describe(tmp, ArtifactKind.CHECKPOINT, Map.of("step", step)));
       if (Files.exists(target)) {
-        Folders.deleteRecursively(target);
+        LocalArtifacts.deleteRecursively(target);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
@@ -163,7 +162,7 @@ public final class Checkpoints {
       List<Path> stale =
           s.filter(p -> TEMP_DIR.matcher(p.getFileName().toString()).matches()).sorted().toList();
       for (Path p : stale) {
-        Folders.deleteRecursively(p);
+        LocalArtifacts.deleteRecursively(p);
       }
       return stale;
     } catch (IOException e) {

@@ -16,11 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Artifacts in the bucket: a folder of files under a prefix ({@code BucketLayout}) plus one {@code
@@ -163,7 +161,7 @@ public final class ArtifactStore {
         Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteRecursively(old);
+        LocalArtifacts.deleteRecursively(old);
       } else {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -172,7 +170,7 @@ public final class ArtifactStore {
       throw new UncheckedIOException(
           "cannot fetch " + store.uri(prefix) + " into " + dest + ": " + e.getMessage(), e);
     } finally {
-      deleteRecursively(tmp);
+      LocalArtifacts.deleteRecursively(tmp);
     }
   }
 
@@ -285,18 +283,5 @@ public final class ArtifactStore {
       }
     }
     return prefix;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
   }
 }

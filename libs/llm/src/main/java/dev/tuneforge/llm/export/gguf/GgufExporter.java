@@ -1,8 +1,8 @@
 package dev.tuneforge.llm.export.gguf;
 
+import dev.tuneforge.artifact.LocalArtifacts;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.config.RopeScaling;
-import dev.tuneforge.llm.io.Folders;
 import dev.tuneforge.llm.merge.LoraMerger;
 import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.LocalModelSource;
@@ -138,12 +138,12 @@ public final class GgufExporter {
       boolean dequantizeBase,
       String name) {
     Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".merged-hf");
-    Folders.deleteRecursively(tmp);
+    LocalArtifacts.deleteRecursively(tmp);
     try {
       LoraMerger.merge(baseFolder, adapterDir, tmp, dequantizeBase);
       return export(tmp, out, type, name);
     } finally {
-      Folders.deleteRecursively(tmp);
+      LocalArtifacts.deleteRecursively(tmp);
     }
   }
 
