@@ -1,5 +1,6 @@
 package dev.tuneforge.evaluator;
 
+import dev.tuneforge.platform.api.FieldError;
 import java.util.List;
 
 /** A parse that either produced a value or found every error in the input (never both). */

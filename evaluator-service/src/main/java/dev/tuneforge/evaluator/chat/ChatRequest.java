@@ -1,9 +1,9 @@
 package dev.tuneforge.evaluator.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tuneforge.evaluator.FieldError;
 import dev.tuneforge.evaluator.Parsed;
 import dev.tuneforge.llm.template.ChatMessage;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

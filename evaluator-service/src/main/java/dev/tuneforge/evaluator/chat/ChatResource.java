@@ -8,7 +8,6 @@ import dev.tuneforge.llm.generate.Generation;
 import dev.tuneforge.llm.generate.GenerationConfig;
 import dev.tuneforge.llm.template.ChatTemplateException;
 import dev.tuneforge.platform.ApiException;
-import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.platform.auth.Caller;
 import dev.tuneforge.platform.auth.Role;
 import io.smallrye.common.annotation.Blocking;
@@ -63,8 +62,7 @@ public class ChatResource {
     }
     Parsed<ChatRequest> parsed = ChatRequest.parse(node);
     if (!parsed.ok()) {
-      throw ApiException.invalid(
-          parsed.errors().stream().map(e -> new FieldError(e.param(), e.message())).toList());
+      throw ApiException.invalid(parsed.errors());
     }
     ChatRequest req = parsed.value();
     ServedModels.Ref ref =

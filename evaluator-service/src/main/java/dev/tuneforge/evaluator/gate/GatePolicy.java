@@ -1,8 +1,8 @@
 package dev.tuneforge.evaluator.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tuneforge.evaluator.FieldError;
 import dev.tuneforge.evaluator.Parsed;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

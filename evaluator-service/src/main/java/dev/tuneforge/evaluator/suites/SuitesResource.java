@@ -8,7 +8,6 @@ import dev.tuneforge.events.EvaluationSuiteCreated;
 import dev.tuneforge.platform.ApiException;
 import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.platform.api.ApiList;
-import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.platform.api.Page;
 import dev.tuneforge.platform.auth.Caller;
 import dev.tuneforge.platform.auth.Role;
@@ -64,8 +63,7 @@ public class SuitesResource {
     }
     Parsed<Suite> parsed = SuiteParser.parse(body);
     if (!parsed.ok()) {
-      throw ApiException.invalid(
-          parsed.errors().stream().map(e -> new FieldError(e.param(), e.message())).toList());
+      throw ApiException.invalid(parsed.errors());
     }
     Suite s = parsed.value();
     String team = caller.team();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tuneforge.evaluator.FieldError;
 import dev.tuneforge.evaluator.Parsed;
 import dev.tuneforge.llm.template.ChatMessage;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tuneforge.evaluator.FieldError;
 import dev.tuneforge.evaluator.Parsed;
 import dev.tuneforge.evaluator.metrics.Metrics;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tuneforge.evaluator.FieldError;
 import dev.tuneforge.evaluator.Parsed;
+import dev.tuneforge.platform.api.FieldError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
