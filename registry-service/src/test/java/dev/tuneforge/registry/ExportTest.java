@@ -11,7 +11,17 @@ import dev.tuneforge.llm.export.gguf.GgufExporter;
 import dev.tuneforge.llm.export.gguf.GgufFile;
 import dev.tuneforge.llm.export.gguf.GgufType;
 import dev.tuneforge.llm.merge.LoraMerger;
+import dev.tuneforge.llm.model.CausalLM;
+import dev.tuneforge.llm.model.LocalModelSource;
+import dev.tuneforge.llm.model.ModelLoader;
+import dev.tuneforge.llm.peft.AdapterLoader;
+import dev.tuneforge.llm.score.Scorer;
+import dev.tuneforge.platform.KafkaViews;
+import dev.tuneforge.platform.view.KafkaView;
 import dev.tuneforge.registry.models.ModelCheck;
+import dev.tuneforge.registry.state.ExportRecord;
+import dev.tuneforge.registry.state.RegistryState;
+import dev.tuneforge.registry.state.VersionRef;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
@@ -31,19 +41,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Exports round trip: a tiny base and adapter published through the artifact layer, exported by the
  * service in the background, downloaded through presigned URLs, and compared byte for byte with the
- * engine's own merge and GGUF writer run here on the same inputs.
+ * engine's own merge and GGUF writer run here on the same inputs; the merged folder is also loaded
+ * and scored by the engine.
  */
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 class ExportTest {
 
   @Inject ArtifactStore artifacts;
+  @Inject KafkaViews views;
+
+  @ConfigProperty(name = "tuneforge.registry.view-topics")
+  List<String> viewTopics;
 
   static Path work;
 
@@ -148,6 +164,48 @@ class ExportTest {
         .body("exports[0].id", equalTo("merged"));
   }
 
+  /**
+   * The merged folder as a client gets it (every file through its presigned URL) is a model the
+   * engine loads, and it scores fixed token sequences as the base with the adapter applied does.
+   */
+  @Test
+  void aMergedExportDownloadedThroughItsUrlScoresLikeBasePlusAdapter() throws Exception {
+    Setup s = register("score-me");
+    s.trainer()
+        .given()
+        .contentType("application/json")
+        .body("{\"format\":\"merged\"}")
+        .post(s.path() + "/exports")
+        .then()
+        .statusCode(202);
+    Path merged = download(awaitExport(s, "merged"), work.resolve("score-merged"));
+    int[][] sequences = {
+      {0, 5, 17, 42, 99, 200, 7, 3, 311, 64},
+      {0, 407, 1, 2, 150, 150, 150, 88, 19},
+      {0, 33, 260, 12, 9, 401, 77, 5, 6, 8, 10, 240}
+    };
+    double vsAdapter = 0;
+    double adapterEffect = 0;
+    try (CausalLM engine = ModelLoader.load(new LocalModelSource(merged));
+        CausalLM base = ModelLoader.load(new LocalModelSource(s.base()));
+        AdapterLoader.Adapted adapted =
+            AdapterLoader.load(new LocalModelSource(s.base()), s.adapter())) {
+      for (int[] ids : sequences) {
+        float[] got = Scorer.logprobs(engine, ids);
+        float[] want = Scorer.logprobs(adapted.model(), ids);
+        float[] plain = Scorer.logprobs(base, ids);
+        assertEquals(ids.length - 1, got.length);
+        for (int i = 0; i < got.length; i++) {
+          vsAdapter = Math.max(vsAdapter, Math.abs(got[i] - want[i]));
+          adapterEffect = Math.max(adapterEffect, Math.abs(plain[i] - want[i]));
+        }
+      }
+    }
+    assertTrue(vsAdapter < 1e-4, "merged export vs base + adapter, max |Δ log p| " + vsAdapter);
+    // Otherwise the comparison would pass for an export that dropped the adapter.
+    assertTrue(adapterEffect > 1e-3, "the adapter changes the scores: " + adapterEffect);
+  }
+
   @Test
   void aGgufF32ExportEqualsTheEnginesGgufOfTheMergedModel() throws Exception {
     Setup s = register("gguf-me");
@@ -246,5 +304,21 @@ class ExportTest {
     assertTrue(
         failed.getString("error").contains("models/" + missing + "/main/"), failed.prettify());
     trainer.given().get(path + "/exports/gguf-q8_0").then().statusCode(404);
+
+    // The failure is a fact in the registry's log: a replica rebuilt from it reports the same.
+    RegistryState replica = new RegistryState();
+    try (KafkaView view =
+        views
+            .builder("replica-" + Fixtures.unique("r"))
+            .topics(viewTopics)
+            .projection(replica)
+            .start()) {
+      assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
+      ExportRecord there =
+          replica.export(new VersionRef(team, "orphan", 1), "merged").orElseThrow();
+      assertEquals("failed", there.status());
+      assertEquals(failed.getString("error"), there.error());
+      assertEquals(failed.getString("replica"), there.replica());
+    }
   }
 }

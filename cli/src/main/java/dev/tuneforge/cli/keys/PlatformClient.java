@@ -70,15 +70,49 @@ public final class PlatformClient {
       } catch (IOException e) {
         // not JSON: show the body as it came
       }
-      throw new IllegalStateException(
+      throw new Refused(
           request.method()
               + " "
               + request.uri().getPath()
               + " answered "
               + r.statusCode()
               + ": "
-              + message);
+              + message,
+          r.statusCode(),
+          code(r.body()));
     }
     return json.readTree(r.body());
+  }
+
+  private String code(String body) {
+    try {
+      return json.readTree(body).path("error").path("code").asText(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The platform answered with an error: its HTTP status and error code (e.g. {@code
+   * model_rejected}), and the message naming what was wrong.
+   */
+  public static final class Refused extends IllegalStateException {
+    private final int status;
+    private final String code;
+
+    public Refused(String message, int status, String code) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    /** The platform's {@code error.code}, or null when it sent none. */
+    public String code() {
+      return code;
+    }
   }
 }

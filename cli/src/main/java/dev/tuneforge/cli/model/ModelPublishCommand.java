@@ -56,9 +56,14 @@ public final class ModelPublishCommand implements Callable<Integer> {
    * publish} and {@code models import}.
    */
   public static Published publish(Path dir, String name, String revision) {
+    return publish(S3Settings.fromEnvironment(null), dir, name, revision);
+  }
+
+  /** {@link #publish(Path, String, String)} to the bucket of {@code s3}. */
+  public static Published publish(S3Settings s3, Path dir, String name, String revision) {
     String prefix = BucketLayout.model(name, revision);
     ModelLoader.config(new LocalModelSource(dir));
-    try (ObjectStore store = ObjectStore.connect(S3Settings.fromEnvironment(null))) {
+    try (ObjectStore store = ObjectStore.connect(s3)) {
       ArtifactManifest m =
           new ArtifactStore(store)
               .publish(dir, prefix, ArtifactKind.MODEL, Map.of("name", name, "revision", revision));

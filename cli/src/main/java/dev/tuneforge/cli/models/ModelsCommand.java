@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tuneforge.cli.keys.PlatformClient;
 import dev.tuneforge.cli.model.ModelFolderOptions;
 import dev.tuneforge.cli.model.ModelPublishCommand;
+import dev.tuneforge.storage.S3Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +31,9 @@ public final class ModelsCommand implements Runnable {
   /**
    * Uploads the folder through the artifact layer (as {@code model publish} does) and registers it:
    * the registry checks it with the engine and answers usable, or rejected with the file or tensor
-   * at fault. An admin key imports for every team, a trainer key for its own.
+   * at fault. An admin key imports for every team, a trainer key for its own. Exit code 0 when
+   * imported, 1 when the registry rejected the model, 2 for any other error (unreachable, refused
+   * key, unreadable folder).
    */
   @Command(
       name = "import",
@@ -39,16 +43,35 @@ public final class ModelsCommand implements Runnable {
 
     @Mixin ModelFolderOptions model;
 
+    private final Supplier<PlatformClient> client;
+    private final Supplier<S3Settings> s3;
+
+    /** The platform and bucket of the environment ({@code TUNEFORGE_URL}, key, S3 settings). */
+    public Import() {
+      this(PlatformClient::fromEnvironment, () -> S3Settings.fromEnvironment(null));
+    }
+
+    /** Against a given platform and bucket (tests run the command in-process this way). */
+    public Import(Supplier<PlatformClient> client, Supplier<S3Settings> s3) {
+      this.client = client;
+      this.s3 = s3;
+    }
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       try {
-        importModel(PlatformClient.fromEnvironment(), model.dir, model.name, model.revision, out);
+        importModel(client.get(), s3.get(), model.dir, model.name, model.revision, out);
         out.flush();
         return 0;
+      } catch (PlatformClient.Refused e) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return REJECTED.equals(e.code()) ? 1 : 2;
       } catch (RuntimeException | java.io.IOException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
+        err.println("error: " + e.getMessage());
+        err.flush();
         return 2;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -57,6 +80,9 @@ public final class ModelsCommand implements Runnable {
     }
   }
 
+  /** The registry's error code for a model the engine cannot use. */
+  static final String REJECTED = "model_rejected";
+
   /**
    * The import as {@code models import} does it: the folder uploaded through the artifact layer,
    * then registered by {@code POST /v1/models}; returns the registry's answer.
@@ -64,7 +90,16 @@ public final class ModelsCommand implements Runnable {
   public static JsonNode importModel(
       PlatformClient client, Path dir, String name, String revision, PrintWriter out)
       throws java.io.IOException, InterruptedException {
-    ModelPublishCommand.Published p = ModelPublishCommand.publish(dir, name, revision);
+    return importModel(client, S3Settings.fromEnvironment(null), dir, name, revision, out);
+  }
+
+  /**
+   * {@link #importModel(PlatformClient, Path, String, String, PrintWriter)} to the bucket of s3.
+   */
+  public static JsonNode importModel(
+      PlatformClient client, S3Settings s3, Path dir, String name, String revision, PrintWriter out)
+      throws java.io.IOException, InterruptedException {
+    ModelPublishCommand.Published p = ModelPublishCommand.publish(s3, dir, name, revision);
     out.printf("uploaded %d files to %s%n", p.manifest().files().size(), p.uri());
     JsonNode m = client.post("/v1/models", Map.of("name", name, "revision", revision));
     out.printf(
@@ -78,11 +113,22 @@ public final class ModelsCommand implements Runnable {
   public static final class ListModels implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    private final Supplier<PlatformClient> platform;
+
+    public ListModels() {
+      this(PlatformClient::fromEnvironment);
+    }
+
+    /** Against a given platform (tests run the command in-process this way). */
+    public ListModels(Supplier<PlatformClient> platform) {
+      this.platform = platform;
+    }
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try {
-        PlatformClient client = PlatformClient.fromEnvironment();
+        PlatformClient client = platform.get();
         String after = null;
         boolean more = true;
         while (more) {

@@ -33,7 +33,8 @@ public final class Topics {
 
   /**
    * Registry facts (AdapterRegistered, AdapterPromoted, AdapterStageChanged, AdapterArchived,
-   * ModelImported, ModelRejected), keyed by {@code team/name} or {@code model@revision}.
+   * AdapterExportStarted, AdapterExported, AdapterExportFailed, ModelImported, ModelRejected),
+   * keyed by {@code team/name} or {@code model@revision}.
    */
   public static final String REGISTRY_EVENTS = "tuneforge.registry.events";
 

@@ -100,6 +100,17 @@ final class EventSamples {
         new AdapterStageChanged(
             "support", "support", 1, "candidate", "staging", "evaluation eval-1 passed"),
         new AdapterArchived("support", "support", 1, "key-1", "superseded"),
+        new AdapterExportStarted(
+            "support", "support", 1, "gguf-q8_0", "gguf", "q8_0", "registry-1", "key-1"),
+        new AdapterExportFailed(
+            "support",
+            "support",
+            1,
+            "merged",
+            "merged",
+            null,
+            "registry-1",
+            "models/tiny-llama/main/ has no manifest"),
         new AdapterExported(
             "support",
             "support",

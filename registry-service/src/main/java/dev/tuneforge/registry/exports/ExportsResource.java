@@ -58,7 +58,7 @@ public class ExportsResource {
       throw ApiException.invalid(
           "format", "a full fine-tune has no adapter: export it as merged or gguf");
     }
-    ExportStatus s = exporter.request(version, f);
+    ExportStatus s = exporter.request(version, f, caller.keyId());
     return Response.status(s.status().equals(ExportStatus.SUCCEEDED) ? 200 : 202)
         .entity(json(version, f, s))
         .build();
@@ -94,6 +94,7 @@ public class ExportsResource {
     m.put("type", f.type() == null ? null : f.type().wireName());
     m.put("status", s.status());
     m.put("error", s.error());
+    m.put("replica", s.replica());
     if (s.status().equals(ExportStatus.SUCCEEDED)) {
       String prefix = Exporter.prefix(v.ref(), f);
       m.put("uri", downloads.uriOf(prefix));

@@ -7,14 +7,18 @@ import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.safetensors.SafetensorsCheckpoint;
 import dev.tuneforge.llm.template.ChatTemplate;
 import dev.tuneforge.llm.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Whether the engine can use a base model folder, checked the way training loads it: {@code
  * config.json} of a supported architecture, every tensor the architecture expects present with its
  * shape (and the safetensors headers consistent with the files), the tokenizer and the chat
- * template loading. The first failure is the reason, prefixed with the step it failed in; the
- * engine's own message names the file or tensor.
+ * template loading. The first failure is the reason, prefixed with the step it failed in (for the
+ * weights, with the checkpoint's files); the engine's own message names the file or tensor.
  */
 public final class ModelCheck {
   private ModelCheck() {}
@@ -33,7 +37,7 @@ public final class ModelCheck {
       ModelConfig config = ModelLoader.config(source);
       Architecture arch = ModelLoader.architecture(config.modelType());
       arch.validate(config);
-      step = "weights";
+      step = "weights in " + weightFiles(dir);
       try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(source)) {
         ckpt.validate(arch.expectedTensors(config), n -> arch.ignorable(n, config));
       }
@@ -46,6 +50,24 @@ public final class ModelCheck {
       return new Result(config.modelType().hfName(), null);
     } catch (RuntimeException e) {
       return new Result(null, step + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The checkpoint's files by name, so a reason about a missing tensor also says where it was
+   * looked for.
+   */
+  private static String weightFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> names =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".safetensors") || n.endsWith(".safetensors.index.json"))
+              .sorted()
+              .toList();
+      return names.isEmpty() ? "(no .safetensors file)" : String.join(", ", names);
+    } catch (IOException e) {
+      return dir.toString();
     }
   }
 }

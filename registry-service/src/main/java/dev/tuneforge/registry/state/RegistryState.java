@@ -1,5 +1,8 @@
 package dev.tuneforge.registry.state;
 
+import dev.tuneforge.events.AdapterExportFailed;
+import dev.tuneforge.events.AdapterExportStarted;
+import dev.tuneforge.events.AdapterExported;
 import dev.tuneforge.events.AdapterKeys;
 import dev.tuneforge.events.AdapterPromotionRequested;
 import dev.tuneforge.events.AdapterRegistrationRequested;
@@ -47,6 +50,13 @@ public final class RegistryState implements ViewProjection {
   private final Map<String, EvaluationCompleted> evaluations = new HashMap<>();
   private final Map<String, CommandOutcome> outcomes = new HashMap<>();
   private final Map<String, BaseModel> models = new TreeMap<>();
+  private final Map<String, ExportRecord> exports = new HashMap<>();
+
+  /** Export statuses as folded from the registry's facts. */
+  public static final String EXPORT_RUNNING = "running";
+
+  public static final String EXPORT_FAILED = "failed";
+  public static final String EXPORT_SUCCEEDED = "succeeded";
 
   @Override
   public synchronized void apply(EventEnvelope event, RecordPosition position) {
@@ -55,6 +65,19 @@ public final class RegistryState implements ViewProjection {
       outcomes.put(event.eventId(), register(r, event));
     } else if (payload instanceof AdapterPromotionRequested p) {
       outcomes.put(event.eventId(), promote(p, event));
+    } else if (payload instanceof AdapterExportStarted x) {
+      exports.put(
+          exportKey(x.team(), x.name(), x.version(), x.exportId()),
+          new ExportRecord(x.exportId(), EXPORT_RUNNING, null, x.replica(), event.occurredAt()));
+    } else if (payload instanceof AdapterExportFailed x) {
+      exports.put(
+          exportKey(x.team(), x.name(), x.version(), x.exportId()),
+          new ExportRecord(
+              x.exportId(), EXPORT_FAILED, x.reason(), x.replica(), event.occurredAt()));
+    } else if (payload instanceof AdapterExported x) {
+      exports.put(
+          exportKey(x.team(), x.name(), x.version(), x.exportId()),
+          new ExportRecord(x.exportId(), EXPORT_SUCCEEDED, null, null, event.occurredAt()));
     } else if (payload instanceof EvaluationCompleted e) {
       evaluations.put(e.jobId(), e);
     } else if (payload instanceof ModelImported m) {
@@ -106,7 +129,7 @@ public final class RegistryState implements ViewProjection {
               false,
               event.occurredAt()));
     }
-    // Other facts on these topics (EvaluationFailed, the registry's own announcements) change
+    // Other facts on these topics (EvaluationFailed, the registry's other announcements) change
     // nothing here.
   }
 
@@ -224,6 +247,16 @@ public final class RegistryState implements ViewProjection {
       }
     }
     return out;
+  }
+
+  /** The latest fact about export {@code exportId} of {@code ref}, if any replica recorded one. */
+  public synchronized Optional<ExportRecord> export(VersionRef ref, String exportId) {
+    return Optional.ofNullable(
+        exports.get(exportKey(ref.team(), ref.name(), ref.version(), exportId)));
+  }
+
+  private static String exportKey(String team, String name, int version, String exportId) {
+    return AdapterKeys.of(team, name) + "/v" + version + "/" + exportId;
   }
 
   public synchronized Optional<EvaluationCompleted> evaluation(String jobId) {

@@ -115,6 +115,8 @@ class LlamaCppCrossCheckTest {
         int agreeDequantized = 0;
         int total = 0;
         int identicalRuns = 0;
+        int firstEqual = 0;
+        int longest = 0;
         try (CausalLM fileWeights = ModelLoader.load(new LocalModelSource(dequantized))) {
           for (int[] prompt : prompts) {
             int[] cpp = llamaCpp.greedy(gguf, null, prompt, NEW_TOKENS, null).tokens();
@@ -124,6 +126,8 @@ class LlamaCppCrossCheckTest {
                         prompt, GenerationConfig.greedy(NEW_TOKENS).withEos(eogIds(gguf)), null)
                     .tokens();
             identicalRuns += Arrays.equals(cpp, mine) ? 1 : 0;
+            firstEqual += commonPrefix(cpp, mine);
+            longest += Math.max(cpp.length, mine.length);
             for (int i = 0; i < cpp.length; i++) {
               int[] prefix = concat(prompt, Arrays.copyOf(cpp, i));
               agree += argmax(engine, prefix) == cpp[i] ? 1 : 0;
@@ -137,7 +141,8 @@ class LlamaCppCrossCheckTest {
         System.out.printf(
             "GGUF %s (merged tiny llama): llama.cpp's greedy tokens are the engine's f32 top-1 after the"
                 + " same prefix %d/%d = %.3f; the engine's top-1 on the file's own dequantized weights %d/%d = %.3f;"
-                + " greedy runs identical end to end %d/%d%n",
+                + " greedy runs identical end to end %d/%d; tokens equal to the engine's greedy run"
+                + " before the first difference %d of %d%n",
             type.wireName(),
             agree,
             total,
@@ -146,7 +151,9 @@ class LlamaCppCrossCheckTest {
             total,
             rateFile,
             identicalRuns,
-            prompts.size());
+            prompts.size(),
+            firstEqual,
+            longest);
         // Measured here: f16 1.000 / 1.000, q8_0 0.889 / 0.944, q4_0 0.319 / 0.934. Against the
         // file's own
         // weights llama.cpp agrees at >= 0.93 for every type (what is left is its 8-bit activations
@@ -165,6 +172,15 @@ class LlamaCppCrossCheckTest {
         assertTrue(rateFile >= 0.85, type + " agreement on the file's weights " + rateFile);
       }
     }
+  }
+
+  /** How many leading tokens two greedy runs share. */
+  static int commonPrefix(int[] a, int[] b) {
+    int n = 0;
+    while (n < a.length && n < b.length && a[n] == b[n]) {
+      n++;
+    }
+    return n;
   }
 
   static int argmax(CausalLM model, int[] prefix) {
