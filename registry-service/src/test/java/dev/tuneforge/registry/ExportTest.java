@@ -1,8 +1,10 @@
 package dev.tuneforge.registry;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tuneforge.artifact.ArtifactKind;
 import dev.tuneforge.artifact.Sha256;
@@ -10,12 +12,16 @@ import dev.tuneforge.events.Topics;
 import dev.tuneforge.llm.export.gguf.GgufExporter;
 import dev.tuneforge.llm.export.gguf.GgufFile;
 import dev.tuneforge.llm.export.gguf.GgufType;
+import dev.tuneforge.llm.export.gguf.NodeLlamaCpp;
+import dev.tuneforge.llm.generate.GenerationConfig;
+import dev.tuneforge.llm.generate.Generator;
 import dev.tuneforge.llm.merge.LoraMerger;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LocalModelSource;
 import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.peft.AdapterLoader;
 import dev.tuneforge.llm.score.Scorer;
+import dev.tuneforge.llm.tokenizer.Tokenizer;
 import dev.tuneforge.platform.KafkaViews;
 import dev.tuneforge.platform.view.KafkaView;
 import dev.tuneforge.registry.models.ModelCheck;
@@ -205,6 +211,75 @@ class ExportTest {
     // Otherwise the comparison would pass for an export that dropped the adapter.
     assertTrue(adapterEffect > 1e-3, "the adapter changes the scores: " + adapterEffect);
   }
+
+  /**
+   * The test of a GGUF is llama.cpp (its CPU build from the npm package node-llama-cpp, installed
+   * by {@code scripts/gguf-check/install.sh}; skipped without it): the f32 export downloaded
+   * through its URLs decodes greedily as the engine decodes the merged export, and the {@code
+   * gguf-lora} export applied to the base's GGUF as the engine decodes base + adapter.
+   */
+  @Test
+  void ggufExportsDecodeInLlamaCppAsTheEngineDecodes() throws Exception {
+    NodeLlamaCpp llamaCpp = NodeLlamaCpp.find();
+    assumeTrue(
+        llamaCpp != null,
+        "node or scripts/gguf-check/node_modules/node-llama-cpp not installed"
+            + " (scripts/gguf-check/install.sh)");
+    Setup s = register("run-me");
+    for (String body :
+        List.of(
+            "{\"format\":\"merged\"}",
+            "{\"format\":\"gguf\",\"type\":\"f32\"}",
+            "{\"format\":\"gguf-lora\"}")) {
+      s.trainer()
+          .given()
+          .contentType("application/json")
+          .body(body)
+          .post(s.path() + "/exports")
+          .then()
+          .statusCode(202);
+    }
+    Path merged = download(awaitExport(s, "merged"), work.resolve("cpp-merged"));
+    Path f32 =
+        download(awaitExport(s, "gguf-f32"), work.resolve("cpp-f32")).resolve("run-me-v1-f32.gguf");
+    Path lora =
+        download(awaitExport(s, "gguf-lora"), work.resolve("cpp-lora"))
+            .resolve("run-me-v1-lora.gguf");
+    // The base's GGUF, as `tuneforge export` writes it, for the LoRA to be applied to.
+    Path baseGguf = work.resolve("run-me-base-f32.gguf");
+    GgufExporter.export(s.base(), baseGguf, GgufType.F32);
+    GenerationConfig greedy = GenerationConfig.greedy(CPP_TOKENS).withEos(NodeLlamaCpp.eogIds(f32));
+    int runs = 0;
+    try (Tokenizer tokenizer = Tokenizer.load(s.base());
+        CausalLM engine = ModelLoader.load(new LocalModelSource(merged));
+        AdapterLoader.Adapted adapted =
+            AdapterLoader.load(new LocalModelSource(s.base()), s.adapter())) {
+      for (String chat : List.of("What is 2 plus 3?", "Seven plus one is", "Name a colour.")) {
+        int[] prompt =
+            tokenizer.encode(
+                "<|im_start|>user\n" + chat + "<|im_end|>\n<|im_start|>assistant\n", true);
+        assertArrayEquals(
+            new Generator(engine).generate(prompt, greedy, null).tokens(),
+            llamaCpp.greedy(f32, null, prompt, CPP_TOKENS, null).tokens(),
+            "llama.cpp on the gguf f32 export vs the engine on the merged export, after '"
+                + chat
+                + "'");
+        assertArrayEquals(
+            new Generator(adapted.model()).generate(prompt, greedy, null).tokens(),
+            llamaCpp.greedy(baseGguf, lora, prompt, CPP_TOKENS, null).tokens(),
+            "llama.cpp on the base GGUF + gguf-lora export vs the engine's base + adapter, after '"
+                + chat
+                + "'");
+        runs++;
+      }
+    }
+    System.out.printf(
+        "registry exports in llama.cpp: gguf f32 and base + gguf-lora, %d prompts × %d greedy"
+            + " tokens identical to the engine%n",
+        runs, CPP_TOKENS);
+  }
+
+  static final int CPP_TOKENS = 16;
 
   @Test
   void aGgufF32ExportEqualsTheEnginesGgufOfTheMergedModel() throws Exception {

@@ -115,4 +115,34 @@ class RegistryStateTest {
     assertInstanceOf(CommandOutcome.Refused.class, promote(3, "production", null));
     assertInstanceOf(CommandOutcome.Refused.class, promote(9, "production", null));
   }
+
+  @Test
+  void anExportsStatusIsTheLatestFactAboutItWhicheverReplicaRecordedIt() {
+    VersionRef ref = new VersionRef("acme", "support", 1);
+    assertEquals(java.util.Optional.empty(), state.export(ref, "merged"));
+    apply(
+        new dev.tuneforge.events.AdapterExportStarted(
+            "acme", "support", 1, "merged", "merged", null, "replica-a/1", "key-1"));
+    assertEquals("running", state.export(ref, "merged").orElseThrow().status());
+    assertEquals("replica-a/1", state.export(ref, "merged").orElseThrow().replica());
+    apply(
+        new dev.tuneforge.events.AdapterExportFailed(
+            "acme", "support", 1, "merged", "merged", null, "replica-a/1", "no base model"));
+    ExportRecord failed = state.export(ref, "merged").orElseThrow();
+    assertEquals("failed", failed.status());
+    assertEquals("no base model", failed.error());
+    // Started again on another replica, then done: the last fact wins.
+    apply(
+        new dev.tuneforge.events.AdapterExportStarted(
+            "acme", "support", 1, "merged", "merged", null, "replica-b/2", "key-2"));
+    assertEquals("running", state.export(ref, "merged").orElseThrow().status());
+    apply(
+        new dev.tuneforge.events.AdapterExported(
+            "acme", "support", 1, "merged", "merged", null, "s3://b/x/", "ab"));
+    assertEquals("succeeded", state.export(ref, "merged").orElseThrow().status());
+    // Other exports and versions are their own.
+    assertEquals(java.util.Optional.empty(), state.export(ref, "gguf-f16"));
+    assertEquals(
+        java.util.Optional.empty(), state.export(new VersionRef("acme", "support", 2), "merged"));
+  }
 }

@@ -17,7 +17,6 @@ import dev.tuneforge.llm.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,34 +269,8 @@ class LlamaCppCrossCheckTest {
     return out;
   }
 
-  /**
-   * The ids llama.cpp ends generation on: its eos id and the tokens it recognises by text
-   * (llama-vocab.cpp's list, the entries that can occur in these vocabularies).
-   */
   static Set<Integer> eogIds(Path gguf) {
-    GgufFile f = GgufFile.read(gguf);
-    Set<Integer> ids = new HashSet<>();
-    GgufValue eos = f.metadata().get("tokenizer.ggml.eos_token_id");
-    if (eos != null) {
-      ids.add((int) eos.asLong());
-    }
-    List<?> tokens = f.get("tokenizer.ggml.tokens").asList();
-    Set<String> eogTexts =
-        Set.of(
-            "<|eot_id|>",
-            "<|im_end|>",
-            "<|end|>",
-            "<|endoftext|>",
-            "</s>",
-            "<|eom_id|>",
-            "<|end_of_text|>",
-            "<eos>");
-    for (int i = 0; i < tokens.size(); i++) {
-      if (eogTexts.contains(tokens.get(i))) {
-        ids.add(i);
-      }
-    }
-    return ids;
+    return NodeLlamaCpp.eogIds(gguf);
   }
 
   static int[] engineGreedy(Path base, Path adapter, int[] prompt, Set<Integer> eog) {

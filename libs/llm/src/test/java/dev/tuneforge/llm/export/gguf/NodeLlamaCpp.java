@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -18,7 +20,7 @@ import java.util.stream.Collectors;
  * when {@code node} or the installed package is missing, so tests can skip; nothing is installed or
  * downloaded here.
  */
-final class NodeLlamaCpp {
+public final class NodeLlamaCpp {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path script;
 
@@ -27,7 +29,7 @@ final class NodeLlamaCpp {
   }
 
   /** The checker, or null when node or node-llama-cpp is not installed. */
-  static NodeLlamaCpp find() {
+  public static NodeLlamaCpp find() {
     Path dir = checkDir();
     if (dir == null || !Files.isDirectory(dir.resolve("node_modules/node-llama-cpp"))) {
       return null;
@@ -65,9 +67,9 @@ final class NodeLlamaCpp {
   }
 
   /** What llama.cpp produced. */
-  record Output(int[] tokens, int[] tokenized) {}
+  public record Output(int[] tokens, int[] tokenized) {}
 
-  Output greedy(Path model, Path lora, int[] prompt, int maxNew, String text) {
+  public Output greedy(Path model, Path lora, int[] prompt, int maxNew, String text) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -121,5 +123,35 @@ final class NodeLlamaCpp {
       out[i] = a.get(i).asInt();
     }
     return out;
+  }
+
+  /**
+   * The ids llama.cpp ends generation on: its eos id and the tokens it recognises by text
+   * (llama-vocab.cpp's list, the entries that can occur in these vocabularies).
+   */
+  public static Set<Integer> eogIds(Path gguf) {
+    GgufFile f = GgufFile.read(gguf);
+    Set<Integer> ids = new HashSet<>();
+    GgufValue eos = f.metadata().get("tokenizer.ggml.eos_token_id");
+    if (eos != null) {
+      ids.add((int) eos.asLong());
+    }
+    List<?> tokens = f.get("tokenizer.ggml.tokens").asList();
+    Set<String> eogTexts =
+        Set.of(
+            "<|eot_id|>",
+            "<|im_end|>",
+            "<|end|>",
+            "<|endoftext|>",
+            "</s>",
+            "<|eom_id|>",
+            "<|end_of_text|>",
+            "<eos>");
+    for (int i = 0; i < tokens.size(); i++) {
+      if (eogTexts.contains(tokens.get(i))) {
+        ids.add(i);
+      }
+    }
+    return ids;
   }
 }
