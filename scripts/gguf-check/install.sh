@@ -13,4 +13,12 @@ for p in node_modules/@node-llama-cpp/*; do
     *) rm -rf "$p" ;;
   esac
 done
+# node-llama-cpp's postinstall (skipped by --ignore-scripts) only matters when no prebuilt binary
+# fits this machine: it would then download llama.cpp's sources and build them. Instead, check that
+# the prebuilt linux-x64 CPU binary loads, with building and downloading forbidden, and say so if not.
+if ! node check-binary.mjs; then
+  echo "node-llama-cpp's prebuilt binary for $(uname -sm) did not load (see above); the GGUF" \
+    "cross-check tests will be skipped. This script never builds llama.cpp from source." >&2
+  exit 1
+fi
 echo "node-llama-cpp installed in $(pwd)/node_modules"
