@@ -252,8 +252,26 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
               + " the data section has "
               + dataSize
               + (expected > dataSize
-                  ? " (the file is truncated)"
+                  ? " (the file is truncated): " + pastTheEnd(sorted, dataSize)
                   : " (unaccounted bytes at the end)"));
     }
+  }
+
+  /** The first tensor whose data runs past a truncated data section, and what it lacks. */
+  private static String pastTheEnd(List<TensorInfo> sorted, long dataSize) {
+    for (TensorInfo t : sorted) {
+      if (t.end() > dataSize) {
+        return "tensor \""
+            + t.name()
+            + "\" data_offsets ["
+            + t.begin()
+            + ", "
+            + t.end()
+            + "] lack "
+            + (t.end() - Math.max(t.begin(), dataSize))
+            + " bytes";
+      }
+    }
+    return "";
   }
 }

@@ -160,7 +160,7 @@ class SafetensorsTest {
         e.getMessage()
             .contains(
                 "the tensors cover 16 bytes but the data section has 8"
-                    + " (the file is truncated)"),
+                    + " (the file is truncated): tensor \"w\" data_offsets [0, 16] lack 8 bytes"),
         e.getMessage());
   }
 
