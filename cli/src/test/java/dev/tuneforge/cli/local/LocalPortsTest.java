@@ -79,7 +79,8 @@ class LocalPortsTest {
     e = assertThrows(IllegalStateException.class, () -> LocalPorts.read(file));
     assertTrue(e.getMessage().contains("'s3'") && e.getMessage().contains("70000"), e.getMessage());
 
-    Files.writeString(file, Files.readString(file).replace("gateway=8080\n", ""));
+    Files.writeString(
+        file, Files.readString(file).replace("s3=70000", "s3=9000").replace("gateway=8080\n", ""));
     e = assertThrows(IllegalStateException.class, () -> LocalPorts.read(file));
     assertTrue(e.getMessage().contains("'gateway'"), e.getMessage());
   }
