@@ -85,8 +85,11 @@ public final class DemoCommand implements Callable<Integer> {
     LocalMode mode = LocalMode.fromEnvironment(System.out);
     try {
       step("1/7 start the platform (Kafka + S3, four services, gateway)");
-      in("platform", () -> mode.up(Duration.ofSeconds(240)));
-      client = new PlatformClient(URI.create("http://127.0.0.1:8080"), ApiKeyFile.require());
+      Map<String, String> stack = in("platform", () -> mode.up(Duration.ofSeconds(240)));
+      // `models import` writes to the bucket itself: to this installation's S3 (free ports too).
+      System.setProperty("tuneforge.s3.endpoint", stack.get("tuneforge.s3.endpoint"));
+      URI gateway = mode.gatewayUrl();
+      client = new PlatformClient(gateway, ApiKeyFile.require());
       baseModel();
       String datasetRef = dataset();
       String suiteRef = suite();
@@ -110,9 +113,10 @@ public final class DemoCommand implements Callable<Integer> {
       chat(ftModel);
       System.out.printf(
           Locale.ROOT,
-          "%nDone in %.0f s. The platform runs at http://127.0.0.1:8080 (`./tuneforge status`,"
+          "%nDone in %.0f s. The platform runs at %s (`./tuneforge status`,"
               + " `./tuneforge down`).%n",
-          (System.nanoTime() - started) / 1e9);
+          (System.nanoTime() - started) / 1e9,
+          gateway);
       return 0;
     } catch (StepFailure e) {
       System.out.println();

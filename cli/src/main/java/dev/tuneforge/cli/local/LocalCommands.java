@@ -1,5 +1,6 @@
 package dev.tuneforge.cli.local;
 
+import dev.tuneforge.cli.TuneForge;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,8 +14,20 @@ public final class LocalCommands {
   @Command(
       name = "up",
       description =
-          "Start the local stack, the four services and the gateway (http://127.0.0.1:8080).")
+          "Start the local stack, the four services and the gateway (http://127.0.0.1:8080).",
+      footer = {
+        "",
+        "Example, a second installation beside the first:",
+        "  TUNEFORGE_DATA=/tmp/tf2 ./tuneforge up --free-ports"
+      })
   public static final class Up implements Callable<Integer> {
+    @Option(
+        names = "--free-ports",
+        description =
+            "Use free ports instead of 8080-8084/9092/9093/9000 (also TUNEFORGE_PORTS=free);"
+                + " they are kept in <data>/ports.properties while anything runs.")
+    boolean freePorts;
+
     @Option(
         names = "--timeout",
         defaultValue = "180",
@@ -23,7 +36,10 @@ public final class LocalCommands {
 
     @Override
     public Integer call() throws Exception {
-      LocalMode.fromEnvironment(System.out).up(Duration.ofSeconds(timeout));
+      LocalMode env = LocalMode.fromEnvironment(System.out);
+      LocalMode mode =
+          freePorts ? new LocalMode(TuneForge.home(), env.dataDir(), true, System.out) : env;
+      mode.up(Duration.ofSeconds(timeout));
       return 0;
     }
   }

@@ -2,7 +2,6 @@ package dev.tuneforge.cli.local;
 
 import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.keys.AdminKeyBootstrap;
-import dev.tuneforge.cli.keys.ApiKeyFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -24,27 +23,103 @@ import java.util.Properties;
 
 /**
  * The embedded mode as a whole: stack first, then the services, then the gateway; stop in reverse.
+ * Ports are the fixed defaults, or free ones chosen at start ({@code TUNEFORGE_PORTS=free}); either
+ * way they are written to {@code <data>/ports.properties} before anything starts (see {@link
+ * LocalPorts}), and the stack's endpoints to {@code <data>/stack.properties} once it is ready.
  */
 public final class LocalMode {
 
+  /** The component names, in start order. */
+  private static final List<String> COMPONENTS =
+      List.of(
+          "stack",
+          "dataset-service",
+          "trainer-service",
+          "evaluator-service",
+          "registry-service",
+          "gateway");
+
   private final Path home;
   private final Path dataDir;
+  private final boolean freePorts;
   private final LocalProcesses processes;
   private final PrintStream out;
 
+  /** The installation in {@code dataDir} on the default ports. */
   public LocalMode(Path home, Path dataDir, PrintStream out) {
+    this(home, dataDir, false, out);
+  }
+
+  /**
+   * The installation in {@code dataDir}; with {@code freePorts}, a start with nothing running picks
+   * free ports instead of the defaults.
+   */
+  public LocalMode(Path home, Path dataDir, boolean freePorts, PrintStream out) {
     this.home = home;
     this.dataDir = dataDir.toAbsolutePath().normalize();
+    this.freePorts = freePorts;
     this.processes = new LocalProcesses(this.dataDir);
     this.out = out;
   }
 
   public static LocalMode fromEnvironment(PrintStream out) {
-    return new LocalMode(TuneForge.home(), TuneForge.dataDir(), out);
+    return new LocalMode(
+        TuneForge.home(), TuneForge.dataDir(), freePortsFrom(System.getenv()), out);
+  }
+
+  /**
+   * {@code TUNEFORGE_PORTS}: unset or {@code default} = the fixed ports, {@code free} = any free.
+   */
+  static boolean freePortsFrom(Map<String, String> env) {
+    String v = env.getOrDefault("TUNEFORGE_PORTS", "").strip();
+    return switch (v) {
+      case "", "default" -> false;
+      case "free" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "TUNEFORGE_PORTS must be 'default' or 'free', found '" + v + "'");
+    };
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The admin key file this installation's {@code up} writes. */
+  public Path adminKeyFile() {
+    return dataDir.resolve("admin-key");
+  }
+
+  /** The ports of this installation: those recorded by the last start, else the defaults. */
+  public LocalPorts ports() throws IOException {
+    Path file = dataDir.resolve(LocalPorts.FILE);
+    return Files.exists(file) ? LocalPorts.read(file) : LocalPorts.defaults();
+  }
+
+  /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public URI gatewayUrl() throws IOException {
+    return ports().gatewayUrl();
+  }
+
+  /**
+   * The ports to start with: the running installation's when any of it runs, else a new choice,
+   * recorded before anything starts.
+   */
+  private LocalPorts portsForStart() throws IOException {
+    if (COMPONENTS.stream().anyMatch(n -> processes.running(n).isPresent())) {
+      return ports();
+    }
+    LocalPorts chosen = freePorts ? LocalPorts.free() : LocalPorts.defaults();
+    chosen.write(dataDir.resolve(LocalPorts.FILE));
+    return chosen;
   }
 
   /** Starts the stack unless it runs; returns the service configuration it published. */
   public Map<String, String> stackUp() throws IOException, InterruptedException {
+    return stackUp(portsForStart());
+  }
+
+  private Map<String, String> stackUp(LocalPorts ports) throws IOException, InterruptedException {
     Path ready = dataDir.resolve("stack.properties");
     if (processes.running("stack").isPresent() && Files.exists(ready)) {
       out.println("stack: already running (" + dataDir + ")");
@@ -52,9 +127,9 @@ public final class LocalMode {
     }
     Files.createDirectories(dataDir);
     Files.deleteIfExists(ready);
-    Component stack = Component.stack(home, dataDir);
+    Component stack = Component.stack(home, dataDir, ports);
     requireBuilt(stack);
-    for (int port : List.of(9092, 9093, 9000)) {
+    for (int port : List.of(ports.kafka(), ports.controller(), ports.s3())) {
       requireFree(port, "stack");
     }
     ProcessHandle h = processes.start(stack);
@@ -86,10 +161,14 @@ public final class LocalMode {
         processes.stop("stack", Duration.ofSeconds(30)) ? "stack: stopped" : "stack: not running");
   }
 
-  /** Stack, four services and gateway; returns once the gateway reports every service UP. */
-  public void up(Duration timeout) throws IOException, InterruptedException {
-    List<Component> all = new ArrayList<>(Component.services(home));
-    all.add(Component.gateway(home));
+  /**
+   * Stack, four services and gateway; returns once the gateway reports every service UP, with the
+   * stack's endpoints (the keys of {@code stack.properties}).
+   */
+  public Map<String, String> up(Duration timeout) throws IOException, InterruptedException {
+    LocalPorts ports = portsForStart();
+    List<Component> all = new ArrayList<>(Component.services(home, dataDir, ports));
+    all.add(Component.gateway(home, dataDir, ports));
     // Check every build and port before starting anything, so a conflict leaves nothing
     // half-started.
     for (Component c : all) {
@@ -98,11 +177,10 @@ public final class LocalMode {
         requireFree(c.port(), c.name());
       }
     }
-    Map<String, String> config = stackUp();
+    Map<String, String> config = stackUp(ports);
     try {
       // Before the services start: they read the key topic at start-up and know the key at once.
-      AdminKeyBootstrap.ensure(
-          ApiKeyFile.adminKeyFile(), config.get("kafka.bootstrap.servers"), out);
+      AdminKeyBootstrap.ensure(adminKeyFile(), config.get("kafka.bootstrap.servers"), out);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the first admin key: " + e.getMessage(), e);
     }
@@ -129,13 +207,22 @@ public final class LocalMode {
               c.name() + " exited during start-up:\n" + processes.tail(c.name(), 30));
         }
       }
-      HttpResponse<String> r = gatewayHealth();
+      HttpResponse<String> r = gatewayHealth(ports);
       if (r != null) {
         health = r.body();
         if (r.statusCode() == 200) {
-          out.println(
-              "TuneForge is up: http://127.0.0.1:" + Component.GATEWAY_PORT + "  " + health);
-          return;
+          out.println("TuneForge is up: " + ports.gatewayUrl() + "  " + health);
+          if (!ports.equals(LocalPorts.defaults())) {
+            // The CLI's defaults are the fixed ports: say how to point it (and curl) here.
+            out.println(
+                "not the default ports; for the CLI: export TUNEFORGE_URL="
+                    + ports.gatewayUrl()
+                    + " TUNEFORGE_S3_ENDPOINT="
+                    + config.get("tuneforge.s3.endpoint")
+                    + " TUNEFORGE_DATA="
+                    + dataDir);
+          }
+          return config;
         }
       }
       Thread.sleep(500);
@@ -164,19 +251,18 @@ public final class LocalMode {
   /** Exit code 0 when everything runs and the gateway says UP. */
   public int status() {
     boolean all = true;
-    for (String n :
-        List.of(
-            "stack",
-            "dataset-service",
-            "trainer-service",
-            "evaluator-service",
-            "registry-service",
-            "gateway")) {
+    for (String n : COMPONENTS) {
       var p = processes.running(n);
       all &= p.isPresent();
       out.printf("%-18s %s%n", n, p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped"));
     }
-    HttpResponse<String> r = gatewayHealth();
+    HttpResponse<String> r;
+    try {
+      r = gatewayHealth(ports());
+    } catch (IOException e) {
+      out.println("cannot read " + dataDir.resolve(LocalPorts.FILE) + ": " + e.getMessage());
+      return 1;
+    }
     out.println("gateway health: " + (r == null ? "unreachable" : r.body()));
     return all && r != null && r.statusCode() == 200 ? 0 : 1;
   }
@@ -188,12 +274,11 @@ public final class LocalMode {
     return p.isPresent() ? 0 : 1;
   }
 
-  private HttpResponse<String> gatewayHealth() {
+  private HttpResponse<String> gatewayHealth(LocalPorts ports) {
     try {
       return HttpClient.newHttpClient()
           .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + Component.GATEWAY_PORT + "/q/health"))
+              HttpRequest.newBuilder(URI.create(ports.gatewayUrl() + "/q/health"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

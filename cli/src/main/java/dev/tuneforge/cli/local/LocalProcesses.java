@@ -46,6 +46,7 @@ public final class LocalProcesses {
   public ProcessHandle start(Component c) throws IOException {
     Files.createDirectories(dataDir.resolve("logs"));
     Files.createDirectories(dataDir.resolve("pids"));
+    Files.createDirectories(Component.scratch(dataDir, c.name()));
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid");
