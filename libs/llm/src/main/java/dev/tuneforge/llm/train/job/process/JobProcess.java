@@ -150,12 +150,13 @@ public final class JobProcess {
         Files.createDirectories(launch.crashDir());
         cmd.add("-XX:ErrorFile=" + launch.crashDir().resolve("hs_err_pid%p.log"));
       }
-      cmd.add("-cp");
-      cmd.add(launch.classpath());
       cmd.add(JobProcessMain.class.getName());
       cmd.add(jobFile.toString());
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
       pb.environment().putAll(launch.env());
+      // In the environment, not on the command line: a long classpath would push the main class
+      // out of the first page of /proc/<pid>/cmdline, where ps and ProcessHandle look.
+      pb.environment().put("CLASSPATH", launch.classpath());
       Process p = pb.start();
       LOG.log(System.Logger.Level.DEBUG, "job process {0} started: {1}", p.pid(), cmd);
       return p;
