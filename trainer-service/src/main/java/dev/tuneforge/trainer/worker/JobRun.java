@@ -18,6 +18,8 @@ import dev.tuneforge.llm.train.TrainingRun;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobConfigException;
 import dev.tuneforge.llm.train.job.JobRunner;
+import dev.tuneforge.llm.train.job.process.EngineCrashed;
+import dev.tuneforge.llm.train.job.process.EngineFailed;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.request.JobSettings;
@@ -39,9 +41,10 @@ import org.jboss.logging.Logger;
 /**
  * One job, run to its end on the calling thread: fetches the base model and the dataset through the
  * artifact layer into a work folder, publishes the validation records, trains through {@link
- * JobRunner#start} and publishes checkpoints and the output (PEFT adapter or HF model) as
- * artifacts, reporting TrainingStarted, progress, CheckpointSaved and then exactly one of
- * TrainingCompleted, TrainingFailed or TrainingCancelled. The work folder is deleted at the end.
+ * JobRunner#start} (in this JVM or in a process of its own, see {@link JobEngine}) and publishes
+ * checkpoints and the output (PEFT adapter or HF model) as artifacts, reporting TrainingStarted,
+ * progress, CheckpointSaved and then exactly one of TrainingCompleted, TrainingFailed or
+ * TrainingCancelled. The work folder is deleted at the end.
  */
 final class JobRun {
 
@@ -54,6 +57,7 @@ final class JobRun {
       BooleanSupplier cancelRecorded,
       String workerId,
       Path workRoot,
+      JobEngine engine,
       int progressEverySteps,
       Duration progressMaxInterval) {}
 
@@ -166,7 +170,7 @@ final class JobRun {
               this::report,
               this::publishCheckpoint,
               m -> report(new TrainingNoted(id, "info", m)));
-      run = JobRunner.start(config, progress, resumeStep != null);
+      run = ctx.engine().start(config, progress, resumeStep != null);
       if (cancelled) {
         run.cancel();
       }
@@ -185,6 +189,14 @@ final class JobRun {
               + e.getMessage().substring(e.key().length() + 2));
     } catch (JobFailure e) {
       fail(e.getMessage());
+    } catch (EngineCrashed e) {
+      // The job's own process died (native crash, killed, out of memory); this service did not.
+      LOG.errorf("job %s: %s", id, e.getMessage());
+      fail(EngineCrashed.CODE + ": " + e.getMessage());
+    } catch (EngineFailed e) {
+      // The run failed in its process as it would have here: the same reason.
+      LOG.errorf("job %s failed: %s: %s", id, e.error(), e.getMessage());
+      fail(e.error() + ": " + e.getMessage());
     } catch (Throwable t) {
       LOG.errorf(t, "job %s failed", id);
       fail(t.getClass().getSimpleName() + ": " + t.getMessage());

@@ -4,6 +4,7 @@ import dev.tuneforge.events.Event;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCancelled;
 import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.llm.train.job.process.JobProcessLaunch;
 import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.jobs.FineTuningJob;
@@ -42,8 +43,8 @@ import org.jboss.logging.Logger;
  * owns it. When partitions are assigned (start-up, another replica gone) the unfinished jobs of
  * those partitions in the ledger are taken up, a started one continuing from its newest checkpoint
  * in the bucket; when partitions are revoked their jobs stop here without an end fact, for the new
- * owner to continue. Jobs run in this JVM (no per-job process yet), each through the engine's
- * {@code JobRunner}.
+ * owner to continue. Each job trains through the engine's {@code JobRunner}, by default in a child
+ * JVM of its own ({@code tuneforge.trainer.isolation}, see {@link JobEngine}).
  */
 @ApplicationScoped
 public class Workers {
@@ -69,6 +70,32 @@ public class Workers {
   @ConfigProperty(name = "tuneforge.trainer.topics.events", defaultValue = Topics.TRAINING_EVENTS)
   String eventsTopic;
 
+  /**
+   * {@code process} (default): each job trains in a child JVM, so a native crash of libtorch fails
+   * that job only and its memory goes back to the OS when it ends, for a JVM start and a libtorch
+   * load per job. {@code in-process}: in this JVM, without that start-up cost.
+   */
+  @ConfigProperty(name = "tuneforge.trainer.isolation", defaultValue = PROCESS)
+  volatile String isolation;
+
+  static final String PROCESS = "process";
+  static final String IN_PROCESS = "in-process";
+
+  /** Options of the job JVMs (-Xmx, -XX:...), separated by spaces. */
+  @ConfigProperty(name = "tuneforge.trainer.job-jvm-options")
+  Optional<String> jobJvmOptions;
+
+  /**
+   * libtorch (and OpenMP/MKL) threads of a job process; unset: this JVM's DJL setting or its
+   * default.
+   */
+  @ConfigProperty(name = "tuneforge.trainer.job-threads")
+  Optional<Integer> jobThreads;
+
+  /** How long a cancelled job process may take to stop before it is killed. */
+  @ConfigProperty(name = "tuneforge.trainer.job-cancel-grace", defaultValue = "30s")
+  Duration jobCancelGrace;
+
   /** How long publishing a fact waits for the ledger to show it. */
   static final Duration LEDGER_WAIT = Duration.ofSeconds(30);
 
@@ -80,9 +107,32 @@ public class Workers {
 
   private JobQueue queue;
 
+  private JobProcessLaunch launch;
+
   @jakarta.annotation.PostConstruct
   void init() {
     queue = new JobQueue(maxPerTeam);
+    if (!isolation.equals(PROCESS) && !isolation.equals(IN_PROCESS)) {
+      throw new IllegalArgumentException(
+          "tuneforge.trainer.isolation: must be process or in-process, got " + isolation);
+    }
+    List<String> options = new ArrayList<>();
+    jobJvmOptions.ifPresent(o -> options.addAll(List.of(o.trim().split("\\s+"))));
+    options.removeIf(String::isBlank);
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    jobThreads.ifPresent(
+        n -> {
+          options.add("-Dai.djl.pytorch.num_threads=" + n);
+          env.put("OMP_NUM_THREADS", n.toString());
+          env.put("MKL_NUM_THREADS", n.toString());
+        });
+    launch =
+        JobProcessLaunch.ofThisJvm(options, env, workRoot().resolve("crashes"), jobCancelGrace);
+  }
+
+  /** The engine the next job trains with, as {@link #isolation} says. */
+  private JobEngine engine() {
+    return IN_PROCESS.equals(isolation) ? JobEngine.IN_PROCESS : JobEngine.process(launch);
   }
 
   private final Set<String> here = ConcurrentHashMap.newKeySet();
@@ -272,6 +322,7 @@ public class Workers {
                   () -> ledger.find(id).map(FineTuningJob::cancelRequested).orElse(false),
                   workerId,
                   workRoot(),
+                  engine(),
                   progressEverySteps,
                   progressMaxInterval),
               next.attempt(),

@@ -18,6 +18,7 @@ import dev.tuneforge.testing.RealStackResource;
 import dev.tuneforge.testing.TestKafka;
 import dev.tuneforge.testing.TestKeys;
 import dev.tuneforge.trainer.TestBucket;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * Prints, for jobs on a tiny llama through the service: request → TrainingStarted, TrainingStarted
  * → first optimizer step (fetching model and data, loading, the step), and the tokens/s of the
  * service's run against the engine run directly ({@code JobRunner.run}, as {@code tuneforge train})
- * on the same settings in the same JVM. Run with {@code -Dtests.excluded=none -Dgroups=benchmark
- * -Dtest=JobLatencyBenchmark}.
+ * on the same settings in the same JVM. Three jobs run in the service's JVM, then three in a JVM of
+ * their own each ({@code tuneforge.trainer.isolation}), to show what the process costs. Run with
+ * {@code -Dtests.excluded=none -Dgroups=benchmark -Dtest=JobLatencyBenchmark}.
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -51,6 +53,7 @@ class JobLatencyBenchmark {
   static final int STEPS = 200;
 
   @Inject ArtifactStore artifacts;
+  @Inject Workers workers;
 
   @Test
   void requestToFirstStepAndThroughput() throws Exception {
@@ -59,7 +62,11 @@ class JobLatencyBenchmark {
     TestKeys.useByDefault(TestKeys.shared(TEAM, "trainer"));
     List<String> rows = new ArrayList<>();
     double serviceTps = 0;
-    for (int i = 0; i < 3; i++) {
+    Workers workers = ClientProxy.unwrap(this.workers);
+    // In the service's JVM first (job 1 pays libtorch's first load), then a JVM per job.
+    for (int i = 0; i < 6; i++) {
+      String mode = i < 3 ? Workers.IN_PROCESS : Workers.PROCESS;
+      workers.isolation = mode;
       ObjectNode b = new ObjectMapper().createObjectNode();
       b.put("model", "tiny-bench");
       b.put("training_file", "bench-sums");
@@ -122,10 +129,13 @@ class JobLatencyBenchmark {
       serviceTps = last.tokensPerSecond();
       rows.add(
           String.format(
-              "job %d: request -> started %d ms, started -> first step %d ms, %.0f tok/s",
+              "job %d (%s): request -> started %d ms, started -> first step %d ms, request -> first"
+                  + " step %d ms, %.0f tok/s",
               i + 1,
+              mode,
               Duration.between(requested, started).toMillis(),
               Duration.between(started, firstStep).toMillis(),
+              Duration.between(requested, firstStep).toMillis(),
               last.tokensPerSecond()));
     }
     // The same settings straight through the engine, as tuneforge train runs them.
