@@ -20,6 +20,9 @@ public final class CrossEntropy {
 
   private CrossEntropy() {}
 
+  /** Test hook (memory measurements): the trainer's loss over every position, as before. */
+  static volatile boolean allPositionsForTest;
+
   /**
    * The loss with the LM head run only on the positions that predict a target: the last layer's
    * hidden rows at those positions are gathered first ({@link #sumAtTargets}), so no logits or
@@ -31,6 +34,9 @@ public final class CrossEntropy {
    * @return {@code ()} float32: Σ −log p(label) over target tokens, differentiable
    */
   public static NDArray sum(CausalLM model, NDManager step, Batch batch) {
+    if (allPositionsForTest) {
+      return sumAllPositions(model, step, batch);
+    }
     Inputs in = inputs(step, batch);
     return sumAtTargets(
         model, step, batch, model.hidden(step, in.ids(), in.positions(), in.bias()));
