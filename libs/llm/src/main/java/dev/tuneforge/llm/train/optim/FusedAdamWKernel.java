@@ -99,9 +99,9 @@ final class FusedAdamWKernel {
   /**
    * Copies a tile of each stream into per-thread float arrays, updates the tile, copies p, m, v
    * back. Why: the bulk copies are memcpy-speed and the tile (4 x 8 KiB) stays in L1/L2, while the
-   * plain-array loop is one C2 auto-vectorises (8 floats per AVX2 instruction, square root and
-   * divisions included), which a loop of FloatBuffer.get/put is not; the scalar loop was bound by
-   * its square root and two divisions per element (0.36 s for 135 M parameters), not by memory.
+   * plain-array loop has the shape C2 auto-vectorises (8 floats per AVX2 instruction, square root
+   * and divisions included), which a loop of FloatBuffer.get/put is not; the scalar loop was bound
+   * by its square root and two divisions per element (0.36 s for 135 M parameters), not by memory.
    * Vectorised lanes perform the same IEEE single-precision operations as the scalar loop, so
    * results are bit-identical to it (FusedAdamWTest compares against the op path).
    */
