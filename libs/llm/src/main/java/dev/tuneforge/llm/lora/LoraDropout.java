@@ -55,8 +55,14 @@ public final class LoraDropout {
     for (int i = 0; i < mask.length; i++) {
       mask[i] = rnd.nextDouble() < p ? 0f : keep;
     }
-    NDArray m = x.getManager().create(mask, x.getShape());
-    return x.getDataType() == DataType.FLOAT32 ? m : m.toType(x.getDataType(), false);
+    // create() wraps a Java buffer that only the returned handle keeps alive; backward reads the
+    // mask after the layer's scope has closed that handle (CausalLM scopes each layer), so the
+    // mask is copied into memory libtorch owns and the Java-backed array is closed at once
+    try (NDArray wrapped = x.getManager().create(mask, x.getShape())) {
+      return x.getDataType() == DataType.FLOAT32
+          ? wrapped.duplicate()
+          : wrapped.toType(x.getDataType(), true);
+    }
   }
 
   public double probability() {

@@ -204,27 +204,7 @@ public final class CausalLM implements AutoCloseable {
       cache.attachTo(step);
     }
     ForwardContext ctx = ForwardContext.of(step, config.rmsNormEps(), config.headDim());
-    NDArray x =
-        ids.getNDArrayInternal()
-            .embedding(ids, embed, SparseFormat.DENSE)
-            .singletonOrThrow(); // [B, T, D]
-    Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
-    // Without autograd nothing needs a layer's intermediates after the layer: run each layer in
-    // its own scope and keep only its output, so peak memory is one layer's activations, not all.
-    boolean scoped = !recording;
-    for (DecoderLayer layer : layers) {
-      if (!scoped) {
-        x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
-        continue;
-      }
-      NDArray in = x;
-      try (NDManager scope = step.newSubManager()) {
-        scope.tempAttachAll(in); // ops on the input land in the scope
-        x = layer.forward(ctx, in, tables, bias, cache); // [B, T, D]
-        x.attach(step);
-      }
-      in.close();
-    }
+    NDArray x = layers(step, ctx, ids, positions, bias, cache, recording); // [B, T, D]
     if (lastOnly && x.getShape().get(1) > 1) {
       // the norm is per position: slicing first gives the same last row for 1/T of the work
       x = x.get(new NDIndex(":, -1:, :")); // [B, 1, D]
@@ -236,6 +216,80 @@ public final class CausalLM implements AutoCloseable {
     }
     return logits;
   }
+
+  /**
+   * The last decoder layer's output, before the final norm: what the LM head reads. Training uses
+   * it to run the head on the positions that carry a target only ({@code
+   * train.CrossEntropy#sumAtTargets}).
+   *
+   * @param ids token ids {@code [B, T]} int64
+   * @param positions position ids {@code [B, T]} int64
+   * @param bias additive attention mask {@code [B, 1, 1, T, T]}
+   * @return {@code [B, T, D]} on {@code step}
+   */
+  public NDArray hidden(NDManager step, NDArray ids, NDArray positions, NDArray bias) {
+    boolean recording = gradientRecording();
+    if (recording) {
+      lendParameters(step);
+    }
+    ForwardContext ctx = ForwardContext.of(step, config.rmsNormEps(), config.headDim());
+    return layers(step, ctx, ids, positions, bias, null, recording);
+  }
+
+  /**
+   * Final norm and LM head on any rows of hidden states: {@code [..., D]} → logits {@code [..., V]}
+   * on {@code step} (the norm is per position, so selecting rows first gives the same rows).
+   */
+  public NDArray logits(NDManager step, NDArray hidden) {
+    return head(hidden, context(step));
+  }
+
+  /** Embedding, rotary tables and every decoder layer: {@code [B, T]} ids → {@code [B, T, D]}. */
+  private NDArray layers(
+      NDManager step,
+      ForwardContext ctx,
+      NDArray ids,
+      NDArray positions,
+      NDArray bias,
+      KvCache cache,
+      boolean recording) {
+    NDArray x =
+        ids.getNDArrayInternal()
+            .embedding(ids, embed, SparseFormat.DENSE)
+            .singletonOrThrow(); // [B, T, D]
+    Rope.Tables tables = rope.tables(step, positions); // [B, 1, T, d]
+    // Each layer runs in its own scope and only its output is kept. Without autograd nothing needs
+    // a layer's intermediates after the layer. With autograd, libtorch's graph holds its own
+    // reference to every tensor backward needs, so closing the Java handles frees exactly the
+    // rest (e.g. the raw and masked attention scores [B, KV, G, T, S], of which backward keeps
+    // only the softmax output): they would otherwise live until the step's manager closes.
+    // Arrays a layer creates from Java memory (dropout masks) are copied into libtorch-owned
+    // memory for this reason (a closed handle lets the GC free a Java buffer).
+    boolean scoped = !recording || !keepLayerIntermediates;
+    for (DecoderLayer layer : layers) {
+      if (!scoped) {
+        x = layer.forward(ctx, x, tables, bias, cache); // [B, T, D]
+        continue;
+      }
+      NDArray in = x;
+      try (NDManager scope = step.newSubManager()) {
+        if (recording) {
+          lendParameters(scope); // parameter-first ops land in the scope too
+        }
+        scope.tempAttachAll(in); // ops on the input land in the scope
+        x = layer.forward(ctx, in, tables, bias, cache); // [B, T, D]
+        x.attach(step);
+      }
+      in.close();
+    }
+    return x;
+  }
+
+  /**
+   * Test hook (memory measurements): keep every intermediate of a recorded forward until the step
+   * closes, as the engine did before layers were scoped in training too.
+   */
+  static volatile boolean keepLayerIntermediates;
 
   /**
    * Full-sequence forward without cache.

@@ -72,6 +72,29 @@ public final class CheckpointedForward {
       NDArray positions,
       NDArray bias,
       Function<NDArray, NDArray> lossOfLogits) {
+    return runOnHidden(
+        model,
+        step,
+        ids,
+        positions,
+        bias,
+        hidden -> lossOfLogits.apply(model.head(hidden, model.context(step))));
+  }
+
+  /**
+   * The forward with the loss computed from the last layer's output {@code [B, T, D]} (before the
+   * final norm), so the caller can run the head on selected positions only.
+   *
+   * @param lossOfHidden hidden {@code [B, T, D]} (a leaf that requires grad) → the scalar {@code
+   *     ()} to backpropagate
+   */
+  public static CheckpointedForward runOnHidden(
+      CausalLM model,
+      NDManager step,
+      NDArray ids,
+      NDArray positions,
+      NDArray bias,
+      Function<NDArray, NDArray> lossOfHidden) {
     model.lendParameters(step);
     ForwardContext ctx = model.context(step);
     List<NDArray> inputs = new ArrayList<>();
@@ -93,7 +116,7 @@ public final class CheckpointedForward {
     }
     // y_{L-1} was computed unrecorded, so it is a leaf: its .grad after backward(loss) is g_L
     x.setRequiresGradient(true);
-    NDArray loss = lossOfLogits.apply(model.head(x, ctx)); // ()
+    NDArray loss = lossOfHidden.apply(x); // ()
     return new CheckpointedForward(model, step, ids, bias, ctx, tables, inputs, x, loss);
   }
 

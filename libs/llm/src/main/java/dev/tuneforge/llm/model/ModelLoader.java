@@ -1,7 +1,6 @@
 package dev.tuneforge.llm.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.tuneforge.llm.config.ModelConfig;
@@ -70,7 +69,7 @@ public final class ModelLoader {
   }
 
   public static CausalLM load(ModelSource source) {
-    return load(source, Engine.getInstance().defaultDevice(), LinearFactory.plain());
+    return load(source, Placement.device(), LinearFactory.plain());
   }
 
   public static CausalLM load(ModelSource source, Device device, LinearFactory linears) {

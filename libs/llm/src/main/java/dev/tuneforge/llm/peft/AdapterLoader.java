@@ -1,7 +1,6 @@
 package dev.tuneforge.llm.peft;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.tuneforge.llm.io.TensorMismatch;
@@ -37,7 +36,7 @@ public final class AdapterLoader {
   }
 
   public static Adapted load(ModelSource base, Path adapterDir) {
-    return load(base, PeftAdapter.read(adapterDir), Engine.getInstance().defaultDevice());
+    return load(base, PeftAdapter.read(adapterDir), dev.tuneforge.llm.model.Placement.device());
   }
 
   public static Adapted load(ModelSource base, PeftAdapter adapter, Device device) {

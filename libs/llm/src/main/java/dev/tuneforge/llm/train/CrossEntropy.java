@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.train.data.AttentionMasks;
 import dev.tuneforge.llm.train.data.Batch;
@@ -19,15 +20,91 @@ public final class CrossEntropy {
 
   private CrossEntropy() {}
 
+  /** Test hook (memory measurements): the trainer's loss over every position, as before. */
+  static volatile boolean allPositionsForTest;
+
   /**
+   * The loss with the LM head run only on the positions that predict a target: the last layer's
+   * hidden rows at those positions are gathered first ({@link #sumAtTargets}), so no logits or
+   * log-softmax exist for prompt tokens, padding or the last position. Equal to {@link
+   * #sumAllPositions} up to float32 rounding (CrossEntropyTest compares them, values and
+   * gradients).
+   *
    * @param step manager for this micro-batch; every array created lands there
    * @return {@code ()} float32: Σ −log p(label) over target tokens, differentiable
    */
   public static NDArray sum(CausalLM model, NDManager step, Batch batch) {
+    if (allPositionsForTest) {
+      return sumAllPositions(model, step, batch);
+    }
+    Inputs in = inputs(step, batch);
+    return sumAtTargets(
+        model, step, batch, model.hidden(step, in.ids(), in.positions(), in.bias()));
+  }
+
+  /**
+   * The reference form: logits and log-softmax for every position {@code [B, T, V]}, then the
+   * targets picked out. Kept for the comparison tests and memory measurements.
+   */
+  public static NDArray sumAllPositions(CausalLM model, NDManager step, Batch batch) {
     Inputs in = inputs(step, batch);
     NDArray logits =
         model.forward(step, in.ids(), in.positions(), in.bias(), null, false); // (B, T, V)
     return sumOfLogits(step, batch, logits);
+  }
+
+  /**
+   * Σ −log p(label) from the last layer's hidden states: gathers the N rows that predict a target
+   * ({@code [B·T, D]} → {@code [N, D]}, an embedding lookup whose backward scatters the rows'
+   * gradients back), runs the final norm and head on them ({@code [N, V]}) and the log-softmax. The
+   * head and loss run in a scope that keeps only the loss: the logits' handle is closed, and
+   * libtorch keeps what backward needs (the log-softmax output).
+   *
+   * @param hidden {@code [B, T, D]} ({@link CausalLM#hidden}), recorded or a leaf
+   * @return {@code ()} float32 on {@code step}
+   */
+  public static NDArray sumAtTargets(CausalLM model, NDManager step, Batch batch, NDArray hidden) {
+    int b = batch.batchSize();
+    int t = batch.seqLen();
+    long d = hidden.getShape().get(2);
+    // labels[t] is predicted from position t−1
+    int[] labels = batch.labels();
+    int n = 0;
+    for (int r = 0; r < b; r++) {
+      for (int i = 1; i < t; i++) {
+        if (labels[r * t + i] != TokenizedExample.IGNORE) {
+          n++;
+        }
+      }
+    }
+    long[] rows = new long[n];
+    long[] target = new long[n];
+    int k = 0;
+    for (int r = 0; r < b; r++) {
+      for (int i = 1; i < t; i++) {
+        int label = labels[r * t + i];
+        if (label != TokenizedExample.IGNORE) {
+          rows[k] = (long) r * t + i - 1;
+          target[k++] = label;
+        }
+      }
+    }
+    // on the step, not the scope: backward reads both index arrays, and a closed handle would let
+    // the GC free the Java buffer they wrap (NOTES.md)
+    NDArray rowIds = step.create(rows, new Shape(n)); // (N)
+    NDArray targetIds = step.create(target, new Shape(n, 1)); // (N, 1)
+    try (NDManager scope = step.newSubManager()) {
+      scope.tempAttachAll(rowIds, targetIds); // results of ops on them land in the scope
+      NDArray picked =
+          rowIds
+              .getNDArrayInternal()
+              .embedding(rowIds, hidden.reshape(b * (long) t, d), SparseFormat.DENSE)
+              .singletonOrThrow(); // (N, D)
+      NDArray logp = model.logits(scope, picked).logSoftmax(-1); // (N, V)
+      NDArray loss = logp.gather(targetIds, -1).sum().neg(); // ()
+      loss.attach(step);
+      return loss;
+    }
   }
 
   /**

@@ -353,14 +353,15 @@ public final class Trainer {
             CrossEntropy.Inputs in = CrossEntropy.inputs(micro, b);
             NDArray[] summed = new NDArray[1];
             CheckpointedForward forward =
-                CheckpointedForward.run(
+                CheckpointedForward.runOnHidden(
                     model,
                     micro,
                     in.ids(),
                     in.positions(),
                     in.bias(),
-                    logits ->
-                        (summed[0] = CrossEntropy.sumOfLogits(micro, b, logits)).div(denominator));
+                    hidden ->
+                        (summed[0] = CrossEntropy.sumAtTargets(model, micro, b, hidden))
+                            .div(denominator));
             int microBatch = i;
             // each layer's recompute draws the dropout masks its first forward drew
             forward.backward(collector, () -> randomLayers.startMicroBatch(stepNumber, microBatch));

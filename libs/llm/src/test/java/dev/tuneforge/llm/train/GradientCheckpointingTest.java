@@ -149,7 +149,15 @@ class GradientCheckpointingTest {
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray one = step.full(new Shape(), 1f, DataType.FLOAT32);
           if (run == 0) {
-            NDArray loss = CrossEntropy.sum(model, step, batch);
+            // keep the handles: the count below sees only what the step's manager references
+            // (scoped layers close theirs, while autograd still holds the dequantized weights)
+            dev.tuneforge.llm.model.LayerScopes.keepIntermediates(true);
+            NDArray loss;
+            try {
+              loss = CrossEntropy.sumAllPositions(model, step, batch);
+            } finally {
+              dev.tuneforge.llm.model.LayerScopes.keepIntermediates(false);
+            }
             held[run] = bytes(step, owned);
             collector.backward(loss);
           } else {

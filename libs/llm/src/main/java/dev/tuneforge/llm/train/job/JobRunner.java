@@ -1,6 +1,5 @@
 package dev.tuneforge.llm.train.job;
 
-import ai.djl.engine.Engine;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
@@ -186,7 +185,7 @@ public final class JobRunner {
       checkFullTrainingMemory(source, options);
       try (CausalLM model =
           ModelLoader.load(
-              source, Engine.getInstance().defaultDevice(), LinearFactory.plain(), options)) {
+              source, dev.tuneforge.llm.model.Placement.device(), LinearFactory.plain(), options)) {
         cancellation.check();
         Trainer trainer =
             new Trainer(
@@ -291,7 +290,7 @@ public final class JobRunner {
                 new PeftAdapter(
                     new AdapterConfig(lora, adapter.config().baseModelNameOrPath()),
                     adapter.weights()),
-                Engine.getInstance().defaultDevice(),
+                dev.tuneforge.llm.model.Placement.device(),
                 frozen);
       } catch (IllegalArgumentException e) {
         throw new JobConfigException("lora_model_dir", e.getMessage());
@@ -325,7 +324,7 @@ public final class JobRunner {
       model =
           ModelLoader.load(
               new LocalModelSource(base),
-              Engine.getInstance().defaultDevice(),
+              dev.tuneforge.llm.model.Placement.device(),
               factory,
               loadOptions(job, listener));
       try {

@@ -28,6 +28,12 @@ final class FusedAdamWKernel {
   /** Elements per task: large enough to amortise scheduling, small enough to balance two cores. */
   private static final int CHUNK = 1 << 18;
 
+  /** Elements per cache-resident tile (4 float arrays of 8 KiB per thread). */
+  private static final int TILE = 2048;
+
+  private static final ThreadLocal<float[][]> TILES =
+      ThreadLocal.withInitial(() -> new float[4][TILE]);
+
   private FusedAdamWKernel() {}
 
   /** The per-step scalars, each already rounded to float32 as the op path rounds them. */
@@ -90,22 +96,55 @@ final class FusedAdamWKernel {
         .forEach(c -> range(p, g, m, v, c * CHUNK, Math.min(n, (c + 1) * CHUNK), s));
   }
 
+  /**
+   * Copies a tile of each stream into per-thread float arrays, updates the tile, copies p, m, v
+   * back. Why: the bulk copies are memcpy-speed and the tile (4 x 8 KiB) stays in L1/L2, while the
+   * plain-array loop has the shape C2 auto-vectorises (8 floats per AVX2 instruction, square root
+   * and divisions included), which a loop of FloatBuffer.get/put is not; the scalar loop was bound
+   * by its square root and two divisions per element (0.36 s for 135 M parameters), not by memory.
+   * Vectorised lanes perform the same IEEE single-precision operations as the scalar loop, so
+   * results are bit-identical to it (FusedAdamWTest compares against the op path).
+   */
   private static void range(
       FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to, Scalars s) {
-    for (int i = from; i < to; i++) {
-      float pi = p.get(i);
-      if (s.decay()) {
-        pi = pi * s.decayFactor(); // p.muli(decayFactor)
-      }
-      float gi = g.get(i);
-      float mi = m.get(i) * s.beta1() + gi * s.oneMinusBeta1(); // m.muli(b1).addi(g.mul(1 - b1))
-      float vi =
-          v.get(i) * s.beta2()
-              + (gi * gi) * s.oneMinusBeta2(); // v.muli(b2).addi(g.mul(g).muli(1 - b2))
-      float denom = (float) Math.sqrt(vi) / s.bc2Sqrt() + s.eps(); // v.sqrt().divi(bc2).addi(eps)
-      m.put(i, mi);
-      v.put(i, vi);
-      p.put(i, pi - (mi / denom) * s.stepSize()); // p.subi(m.div(denom).muli(stepSize))
+    float[][] tiles = TILES.get();
+    float[] tp = tiles[0];
+    float[] tg = tiles[1];
+    float[] tm = tiles[2];
+    float[] tv = tiles[3];
+    for (int start = from; start < to; start += TILE) {
+      int n = Math.min(TILE, to - start);
+      p.get(start, tp, 0, n);
+      g.get(start, tg, 0, n);
+      m.get(start, tm, 0, n);
+      v.get(start, tv, 0, n);
+      tile(tp, tg, tm, tv, n, s);
+      p.put(start, tp, 0, n);
+      m.put(start, tm, 0, n);
+      v.put(start, tv, 0, n);
+    }
+  }
+
+  /** The update on plain arrays (a loop shape C2 vectorises); no branch inside the loop. */
+  private static void tile(float[] p, float[] g, float[] m, float[] v, int n, Scalars s) {
+    // x * 1f == x bit for bit (also for -0 and infinities), so "no decay" multiplies by one
+    float decayFactor = s.decay() ? s.decayFactor() : 1f;
+    float beta1 = s.beta1();
+    float oneMinusBeta1 = s.oneMinusBeta1();
+    float beta2 = s.beta2();
+    float oneMinusBeta2 = s.oneMinusBeta2();
+    float bc2Sqrt = s.bc2Sqrt();
+    float eps = s.eps();
+    float stepSize = s.stepSize();
+    for (int i = 0; i < n; i++) {
+      float pi = p[i] * decayFactor; // p.muli(decayFactor)
+      float gi = g[i];
+      float mi = m[i] * beta1 + gi * oneMinusBeta1; // m.muli(b1).addi(g.mul(1 - b1))
+      float vi = v[i] * beta2 + (gi * gi) * oneMinusBeta2; // v.muli(b2).addi(g.mul(g).muli(1 - b2))
+      float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps; // v.sqrt().divi(bc2).addi(eps)
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi - (mi / denom) * stepSize; // p.subi(m.div(denom).muli(stepSize))
     }
   }
 }
