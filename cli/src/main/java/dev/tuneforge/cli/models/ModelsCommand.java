@@ -1,30 +1,30 @@
 package dev.tuneforge.cli.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tuneforge.cli.keys.PlatformClient;
+import dev.tuneforge.cli.client.ApiCommand;
+import dev.tuneforge.cli.client.ListOptions;
+import dev.tuneforge.cli.client.PlatformClient;
+import dev.tuneforge.cli.client.ReadCommand;
+import dev.tuneforge.cli.client.Table;
 import dev.tuneforge.cli.model.ModelFolderOptions;
 import dev.tuneforge.cli.model.ModelPublishCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code tuneforge models import|list}: base models in the platform's registry. */
 @Command(
     name = "models",
     description = "Base models in the registry: import an HF folder, list what may be trained on.",
+    footer = {
+      "",
+      "Example:",
+      "  tuneforge models import ./SmolLM2-135M-Instruct --name SmolLM2-135M-Instruct"
+    },
     subcommands = {ModelsCommand.Import.class, ModelsCommand.ListModels.class})
-public final class ModelsCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class ModelsCommand {
 
   /**
    * Uploads the folder through the artifact layer (as {@code model publish} does) and registers it:
@@ -33,27 +33,21 @@ public final class ModelsCommand implements Runnable {
    */
   @Command(
       name = "import",
-      description = "Upload an HF model folder and register it as a base model.")
-  public static final class Import implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+      description =
+          "Upload an HF model folder to the bucket (TUNEFORGE_S3_* settings, as `model publish`)"
+              + " and register it as a base model.",
+      footer = {
+        "",
+        "Example:",
+        "  tuneforge models import ./SmolLM2-135M-Instruct --name SmolLM2-135M-Instruct"
+      })
+  public static final class Import extends ApiCommand {
     @Mixin ModelFolderOptions model;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        importModel(PlatformClient.fromEnvironment(), model.dir, model.name, model.revision, out);
-        out.flush();
-        return 0;
-      } catch (RuntimeException | java.io.IOException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return 2;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 2;
-      }
+    protected int run() throws Exception {
+      importModel(client(), model.dir, model.name, model.revision, out());
+      return 0;
     }
   }
 
@@ -74,42 +68,26 @@ public final class ModelsCommand implements Runnable {
     return m;
   }
 
-  @Command(name = "list", description = "The models your key may use (base models and ft: models).")
-  public static final class ListModels implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  @Command(
+      name = "list",
+      description = "The models your key may use (base models and ft: models).",
+      footer = {"", "Example:", "  tuneforge models list --output json"})
+  public static final class ListModels extends ReadCommand {
+    @Mixin ListOptions page;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        PlatformClient client = PlatformClient.fromEnvironment();
-        String after = null;
-        boolean more = true;
-        while (more) {
-          JsonNode page =
-              client.get(
-                  "/v1/models?limit=100"
-                      + (after == null
-                          ? ""
-                          : "&after="
-                              + java.net.URLEncoder.encode(
-                                  after, java.nio.charset.StandardCharsets.UTF_8)));
-          for (JsonNode m : page.path("data")) {
-            out.printf("%s\t%s%n", m.path("id").asText(), m.path("owned_by").asText());
-          }
-          more = page.path("has_more").asBoolean(false);
-          after = page.path("last_id").asText(null);
-        }
-        out.flush();
-        return 0;
-      } catch (RuntimeException | java.io.IOException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return 2;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 2;
-      }
+    protected int run() {
+      show(
+          page.page("/v1/models"),
+          list -> {
+            Table t = new Table("ID", "OWNED BY", "CREATED");
+            for (JsonNode m : list.path("data")) {
+              t.row(m.path("id"), m.path("owned_by"), Table.time(m.path("created")));
+            }
+            t.print(out());
+            ListOptions.moreHint(err(), list);
+          });
+      return 0;
     }
   }
 }
