@@ -102,6 +102,11 @@ public final class PlatformClient {
    * parts before it; the file is streamed, never held in memory.
    */
   public JsonNode upload(String path, Map<String, String> fields, Path file) {
+    return parse(uploadText(path, fields, file));
+  }
+
+  /** As {@link #upload}, the answer as the server sent it. */
+  public String uploadText(String path, Map<String, String> fields, Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no such file: " + file);
     }
@@ -131,7 +136,7 @@ public final class PlatformClient {
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
     }
-    return send(
+    return sendText(
         request(path)
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(body)

@@ -5,6 +5,7 @@ import static dev.tuneforge.cli.client.PlatformClient.seg;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tuneforge.cli.client.ApiCommand;
 import dev.tuneforge.cli.client.ListOptions;
+import dev.tuneforge.cli.client.PlatformClient;
 import dev.tuneforge.cli.client.ReadCommand;
 import dev.tuneforge.cli.client.Table;
 import java.nio.file.Path;
@@ -44,12 +45,9 @@ public final class FilesCommand {
 
     @Override
     protected int run() {
-      JsonNode f = client().upload("/v1/files", Map.of("purpose", purpose), file);
-      if (output.json()) {
-        out().println(f.toString());
-      } else {
-        describe(f);
-      }
+      String raw = client().uploadText("/v1/files", Map.of("purpose", purpose), file);
+      output.print(out(), raw, this::describe);
+      JsonNode f = PlatformClient.parse(raw);
       return "error".equals(f.path("status").asText()) ? 1 : 0;
     }
 

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client commands against the real dataset-service (which also serves {@code /v1/keys}) on the
- * real embedded broker and S3 server: what they send is what the service accepts, what they print
- * is what it answered, {@code --output json} is the server's JSON unchanged, and a refusal prints
- * the service's message and {@code param} with exit code 1.
+ * The client commands against the real dataset-service (which also serves {@code /v1/keys}) and
+ * registry-service on the real embedded broker and S3 server: what they send is what the services
+ * accept, what they print is what they answered, {@code --output json} is the server's JSON
+ * unchanged, and a refusal prints the service's message and {@code param} with exit code 1.
+ * (trainer- and evaluator-service cannot run here: their own tests depend on this module, so the
+ * reactor builds them after it. Their commands are covered by unit tests on the responses' shapes.)
  */
 class PlatformCommandsIT {
 
@@ -30,26 +32,33 @@ class PlatformCommandsIT {
   private static final Path CHATS = Path.of("../examples/data/arithmetic-chat.jsonl");
 
   @TempDir static Path dir;
-  static RealDatasetService service;
+  static RealPlatform platform;
 
   @BeforeAll
   static void start() throws Exception {
-    service = RealDatasetService.start(dir);
+    platform =
+        RealPlatform.start(
+            dir, java.util.Map.of("dataset-service", "384m", "registry-service", "512m"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (service != null) {
-      service.close();
+    if (platform != null) {
+      platform.close();
     }
   }
 
+  /** {@code tuneforge args... --url <dataset-service> --api-key <admin>}. */
   private static Cli tf(String... args) {
+    return on("dataset-service", args);
+  }
+
+  private static Cli on(String service, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--url");
-    all.add(service.url.toString());
+    all.add(platform.url(service).toString());
     all.add("--api-key");
-    all.add(service.adminKey);
+    all.add(platform.adminKey);
     return Cli.run(all.toArray(String[]::new));
   }
 
@@ -72,7 +81,7 @@ class PlatformCommandsIT {
 
     // --output json is the server's own answer, byte for byte
     assertEquals(
-        service.get("/v1/files/" + fileId).strip(),
+        platform.get("dataset-service", "/v1/files/" + fileId).strip(),
         ok(tf("files", "show", fileId, "--output", "json")).strip());
     String shown = ok(tf("files", "show", fileId));
     assertTrue(shown.contains(Sha256.of(CHATS)), shown);
@@ -95,7 +104,8 @@ class PlatformCommandsIT {
     assertTrue(created.contains("(new version)"), created);
     String ref = created.substring(0, created.indexOf(' '));
     JsonNode version =
-        JSON.readTree(service.get("/v1/datasets/arith/versions/" + ref.split("@")[1]));
+        JSON.readTree(
+            platform.get("dataset-service", "/v1/datasets/arith/versions/" + ref.split("@")[1]));
     JsonNode counts = version.at("/manifest/metadata/counts");
     long train = counts.path("train").asLong();
     assertEquals(
@@ -174,7 +184,14 @@ class PlatformCommandsIT {
     // a viewer may read (its own team's empty list) but not upload
     Cli asViewer =
         Cli.run(
-            "files", "list", "--url", service.url.toString(), "--api-key", secret, "-o", "json");
+            "files",
+            "list",
+            "--url",
+            platform.url("dataset-service").toString(),
+            "--api-key",
+            secret,
+            "-o",
+            "json");
     assertEquals(0, asViewer.code(), asViewer.toString());
     assertEquals(0, JSON.readTree(asViewer.out()).path("data").size());
     Cli upload =
@@ -183,13 +200,20 @@ class PlatformCommandsIT {
             "upload",
             CHATS.toString(),
             "--url",
-            service.url.toString(),
+            platform.url("dataset-service").toString(),
             "--api-key",
             secret);
     assertEquals(1, upload.code(), upload.toString());
     assertTrue(upload.err().contains("answered 403"), upload.err());
 
-    Cli wrong = Cli.run("files", "list", "--url", service.url.toString(), "--api-key", "tf-wrong");
+    Cli wrong =
+        Cli.run(
+            "files",
+            "list",
+            "--url",
+            platform.url("dataset-service").toString(),
+            "--api-key",
+            "tf-wrong");
     assertEquals(1, wrong.code(), wrong.toString());
     assertTrue(wrong.err().startsWith("tuneforge: GET /v1/files answered 401: "), wrong.err());
   }
@@ -199,5 +223,59 @@ class PlatformCommandsIT {
     Cli r = Cli.run("files", "list", "--url", "http://127.0.0.1:9", "--api-key", "k");
     assertEquals(1, r.code(), r.toString());
     assertTrue(r.err().contains("not reachable at http://127.0.0.1:9"), r.err());
+  }
+
+  @Test
+  void modelsImportUploadsRegistersAndListsTheModel() throws Exception {
+    Path model = Path.of("../libs/llm/src/test/resources/reference/llama3-bf16");
+    var c = platform.stackConfig;
+    for (String k :
+        List.of(
+            "tuneforge.s3.endpoint",
+            "tuneforge.s3.access-key",
+            "tuneforge.s3.secret-key",
+            "tuneforge.s3.bucket")) {
+      System.setProperty(k, c.get(k)); // where `models import` uploads (as TUNEFORGE_S3_*)
+    }
+    try {
+      String imported =
+          ok(on("registry-service", "models", "import", model.toString(), "--name", "tiny-llama"));
+      assertTrue(imported.contains("to s3://tuneforge/models/tiny-llama/main/"), imported);
+      assertTrue(imported.contains("imported tiny-llama"), imported);
+      assertTrue(imported.contains("owned by system"), imported); // an admin imports for all
+    } finally {
+      for (String k :
+          List.of(
+              "tuneforge.s3.endpoint",
+              "tuneforge.s3.access-key",
+              "tuneforge.s3.secret-key",
+              "tuneforge.s3.bucket")) {
+        System.clearProperty(k);
+      }
+    }
+    String listed = ok(on("registry-service", "models", "list"));
+    assertTrue(listed.lines().anyMatch(l -> l.matches("tiny-llama +system +\\S+")), listed);
+    assertEquals(
+        platform.get("registry-service", "/v1/models").strip(),
+        ok(on("registry-service", "models", "list", "-o", "json")).strip());
+  }
+
+  @Test
+  void theRegistryCommandsReadAndAreRefusedByTheRealRegistry() throws Exception {
+    assertEquals(
+        "NAME  BASE MODEL  LATEST  ALIASES  CREATED",
+        ok(on("registry-service", "adapters", "list")).strip());
+    assertEquals(
+        platform.get("registry-service", "/v1/registry/adapters").strip(),
+        ok(on("registry-service", "adapters", "list", "-o", "json")).strip());
+    Cli missing = on("registry-service", "adapters", "show", "nope", "3");
+    assertEquals(1, missing.code(), missing.toString());
+    assertEquals(
+        "tuneforge: GET /v1/registry/adapters/nope/versions/3 answered 404: no adapter 'nope'"
+            + " (param: name)",
+        missing.err().strip());
+    Cli badStage = on("registry-service", "adapters", "list", "--stage", "gold");
+    assertEquals(1, badStage.code(), badStage.toString());
+    assertTrue(badStage.err().contains("(param: stage)"), badStage.err());
   }
 }
