@@ -48,6 +48,12 @@ final class RealPlatform implements AutoCloseable {
    * Starts the stack and {@code names} (with their heaps), all at once; returns when all are ready.
    */
   static RealPlatform start(Path dir, Map<String, String> heaps) throws Exception {
+    return start(dir, heaps, Map.of());
+  }
+
+  /** As {@link #start(Path, Map)}, with {@code env} added to every service's environment. */
+  static RealPlatform start(Path dir, Map<String, String> heaps, Map<String, String> env)
+      throws Exception {
     for (String name : heaps.keySet()) {
       if (!Files.exists(jar(name))) {
         throw new IllegalStateException(
@@ -66,7 +72,7 @@ final class RealPlatform implements AutoCloseable {
           new PrintStream(new ByteArrayOutputStream()));
       platform = new RealPlatform(stack, Files.readString(keyFile).strip());
       for (var e : heaps.entrySet()) {
-        platform.launch(dir, e.getKey(), e.getValue());
+        platform.launch(dir, e.getKey(), e.getValue(), env);
       }
       platform.awaitReady(Duration.ofSeconds(240));
       return platform;
@@ -80,7 +86,8 @@ final class RealPlatform implements AutoCloseable {
     }
   }
 
-  private void launch(Path dir, String name, String heap) throws Exception {
+  private void launch(Path dir, String name, String heap, Map<String, String> env)
+      throws Exception {
     int port = Ports.free();
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb =
