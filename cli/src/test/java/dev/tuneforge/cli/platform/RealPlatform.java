@@ -112,6 +112,7 @@ final class RealPlatform implements AutoCloseable {
                 "TUNEFORGE_S3_ACCESS_KEY", c.get("tuneforge.s3.access-key"),
                 "TUNEFORGE_S3_SECRET_KEY", c.get("tuneforge.s3.secret-key"),
                 "TUNEFORGE_S3_BUCKET", c.get("tuneforge.s3.bucket")));
+    pb.environment().putAll(env);
     services.put(name, new Service(name, pb.start(), URI.create("http://127.0.0.1:" + port), log));
   }
 
