@@ -110,24 +110,29 @@ class RecordedResponsesTest {
   }
 
   @Test
-  void evalsShowPrintsTheRecordedEvaluationsOutcome() throws Exception {
-    // The recorded run's evaluation failed: the 64-wide reference model has 128 positions, fewer
-    // than the evaluator's 128 new tokens plus a prompt (its message says so).
+  void evalsShowPutsEveryMetricOfBaseAndTunedSideBySide() throws Exception {
     JsonNode e = fx("evaluation.json");
-    assertEquals("failed", e.path("status").asText());
+    assertEquals("completed", e.path("status").asText());
     try (RecordedPlatform p =
         new RecordedPlatform()
             .answer("GET /v1/evaluations/" + e.get("id").asText(), "evaluation.json")) {
       Cli r = tf(p, "evals", "show", e.get("id").asText());
       assertEquals(0, r.code(), r.toString());
-      assertEquals(
-          e.get("id").asText()
-              + "  job "
-              + e.get("job_id").asText()
-              + "  failed  suite -\nerror: "
-              + e.at("/error/message").asText()
-              + "\n",
+      java.util.Iterator<String> it = e.path("metrics").fieldNames();
+      assertTrue(it.hasNext(), "the recording has metrics");
+      while (it.hasNext()) {
+        String k = it.next();
+        String row =
+            r.out().lines().filter(l -> l.startsWith(k + " ")).findFirst().orElse("missing " + k);
+        assertTrue(row.contains(Table.value(e.path("metrics").path(k))), row + "\n" + r.out());
+        assertTrue(row.contains(Table.value(e.path("base_metrics").path(k))), row + "\n" + r.out());
+      }
+      assertTrue(
+          r.out().contains("gate: " + (e.path("passed").asBoolean() ? "PASSED" : "FAILED")),
           r.out());
+      for (JsonNode c : e.path("cases")) {
+        assertTrue(r.out().contains(c.path("id").asText() + " "), r.out());
+      }
     }
   }
 
