@@ -11,6 +11,18 @@ import picocli.CommandLine.Command;
     version = "tuneforge 0.1.0",
     description =
         "Fine-tune large language models: local engine commands and the platform's client.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./tuneforge demo                      the whole pipeline, end to end",
+      "  ./tuneforge files upload chats.jsonl  a command against the platform",
+      "  ./tuneforge jobs --help               every command has --help with an example",
+      "",
+      "Platform commands find the server in --url, TUNEFORGE_URL, url= in ~/.tuneforge/config,"
+          + " else the local gateway; the key in --api-key, TUNEFORGE_API_KEY, key= in the config"
+          + " file, else $TUNEFORGE_DATA/admin-key. Exit codes: 0 ok, 1 failed (the server's"
+          + " message is printed), 2 usage."
+    },
     subcommands = {
       CommandLine.HelpCommand.class,
       dev.tuneforge.cli.local.LocalCommands.Up.class,
@@ -18,13 +30,21 @@ import picocli.CommandLine.Command;
       dev.tuneforge.cli.local.LocalCommands.Status.class,
       dev.tuneforge.cli.local.LocalCommands.Stack.class,
       dev.tuneforge.cli.demo.DemoCommand.class,
-      dev.tuneforge.cli.keys.KeysCommand.class,
       dev.tuneforge.cli.merge.MergeCommand.class,
       dev.tuneforge.cli.export.ExportCommand.class,
       dev.tuneforge.cli.model.ModelCommand.class,
-      dev.tuneforge.cli.models.ModelsCommand.class,
       dev.tuneforge.cli.train.TrainCommand.class,
       dev.tuneforge.cli.basemodel.BaseModelCommand.class,
+      // the platform's client, one command per API resource (dev.tuneforge.cli.client underneath)
+      dev.tuneforge.cli.files.FilesCommand.class,
+      dev.tuneforge.cli.datasets.DatasetsCommand.class,
+      dev.tuneforge.cli.jobs.JobsCommand.class,
+      dev.tuneforge.cli.evals.EvalsCommand.class,
+      dev.tuneforge.cli.evals.SuitesCommand.class,
+      dev.tuneforge.cli.models.ModelsCommand.class,
+      dev.tuneforge.cli.adapters.AdaptersCommand.class,
+      dev.tuneforge.cli.chat.ChatCommand.class,
+      dev.tuneforge.cli.keys.KeysCommand.class,
     })
 public final class TuneForge implements Runnable {
 
@@ -42,7 +62,8 @@ public final class TuneForge implements Runnable {
   /**
    * Runs a command line; every failure, {@code OutOfMemoryError} and other {@code Error}s included,
    * prints one clear line ({@link Failure}) instead of a stack trace, and gives a non-zero exit
-   * code.
+   * code: 1 when the platform answered an error (its message and {@code param}) or the input is
+   * bad, 2 for a usage error (picocli's), as {@link Failure} says otherwise.
    */
   public static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd, e));
@@ -54,6 +75,12 @@ public final class TuneForge implements Runnable {
   }
 
   private static int report(CommandLine cmd, Throwable t) {
+    if (t instanceof dev.tuneforge.cli.client.ApiError e) {
+      // the platform refused or could not be reached: its own message (and param), exit 1
+      cmd.getErr().println("tuneforge: " + e.getMessage());
+      cmd.getErr().flush();
+      return 1;
+    }
     Failure failure = Failure.of(t);
     cmd.getErr().println("tuneforge: " + failure.message());
     cmd.getErr().flush();

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "base-model",
-    description = "Train a small Llama-style base model from scratch (HF layout).")
+    description = "Train a small Llama-style base model from scratch (HF layout).",
+    footer = {"", "Example:", "  tuneforge base-model --out .tuneforge/models/base"})
 public final class BaseModelCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, description = "Output folder (HF model layout).")

@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.artifact.Sha256;
 import dev.tuneforge.cli.TuneForge;
 import dev.tuneforge.cli.basemodel.BaseModelCommand;
+import dev.tuneforge.cli.client.PlatformClient;
+import dev.tuneforge.cli.client.ProgressBar;
+import dev.tuneforge.cli.jobs.JobWatch;
 import dev.tuneforge.cli.keys.ApiKeyFile;
-import dev.tuneforge.cli.keys.PlatformClient;
 import dev.tuneforge.cli.local.LocalMode;
 import dev.tuneforge.cli.models.ModelsCommand;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
-    description = "Start TuneForge locally and fine-tune, evaluate, register and chat, end to end.")
+    description = "Start TuneForge locally and fine-tune, evaluate, register and chat, end to end.",
+    footer = {"", "Example:", "  ./tuneforge demo --stop"})
 public final class DemoCommand implements Callable<Integer> {
 
   static final String BASE_MODEL = "tuneforge-demo-base";
@@ -326,56 +327,8 @@ public final class DemoCommand implements Callable<Integer> {
   private double[] follow(String jobId) {
     step("5/7 training: GET /v1/fine_tuning/jobs/" + jobId + "/events?stream=true");
     ProgressBar bar = new ProgressBar(System.out, System.console() != null);
-    double[] losses = {Double.NaN, Double.NaN};
-    in(
-        "trainer-service",
-        () -> {
-          HttpRequest request =
-              client
-                  .request("/v1/fine_tuning/jobs/" + jobId + "/events?stream=true")
-                  .timeout(timeout)
-                  .GET()
-                  .build();
-          HttpResponse<Stream<String>> r =
-              java.net.http.HttpClient.newHttpClient()
-                  .send(request, HttpResponse.BodyHandlers.ofLines());
-          if (r.statusCode() != 200) {
-            throw new IllegalStateException("events answered " + r.statusCode());
-          }
-          try (Stream<String> lines = r.body()) {
-            Iterator<String> it = lines.iterator();
-            while (it.hasNext()) {
-              String line = it.next();
-              if (!line.startsWith("data: ")) {
-                continue;
-              }
-              String data = line.substring("data: ".length());
-              if (data.equals("[DONE]")) {
-                break;
-              }
-              JsonNode e = json.readTree(data);
-              JsonNode d = e.path("data");
-              if (d.has("step")) {
-                double loss = d.path("train_loss").asDouble();
-                if (Double.isNaN(losses[0])) {
-                  losses[0] = loss;
-                }
-                losses[1] = loss;
-                bar.update(
-                    d.get("step").asLong(),
-                    d.path("total_steps").asLong(),
-                    loss,
-                    d.path("tokens_per_second").asDouble(),
-                    d.hasNonNull("eta_seconds") ? d.get("eta_seconds").asDouble() : -1);
-              } else {
-                bar.message(e.path("message").asText());
-              }
-            }
-          }
-          bar.finish();
-          return null;
-        });
-    return losses;
+    JobWatch.Seen seen = in("trainer-service", () -> JobWatch.follow(client, jobId, timeout, bar));
+    return new double[] {seen.firstLoss(), seen.lastLoss()};
   }
 
   /** Waits for the evaluation the evaluator starts by itself on TrainingCompleted. */

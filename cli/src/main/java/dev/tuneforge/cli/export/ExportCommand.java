@@ -19,7 +19,12 @@ import picocli.CommandLine.Parameters;
     name = "export",
     mixinStandardHelpOptions = true,
     description =
-        "Export a model (HF folder, optionally with a LoRA adapter merged) as GGUF, or an adapter as GGUF LoRA.")
+        "Export a model (HF folder, optionally with a LoRA adapter merged) as GGUF, or an adapter as GGUF LoRA.",
+    footer = {
+      "",
+      "Example:",
+      "  tuneforge export ./base model.gguf --adapter ./chats-adapter --type q8_0"
+    })
 public final class ExportCommand implements Callable<Integer> {
 
   @Option(

@@ -1,49 +1,27 @@
 package dev.tuneforge.cli.keys;
 
-import dev.tuneforge.cli.TuneForge;
+import dev.tuneforge.cli.client.ClientConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 
 /**
- * Where the CLI finds its API key: {@code TUNEFORGE_API_KEY}, else {@code
- * $TUNEFORGE_DATA/admin-key} (written by the first {@code tuneforge up}, readable by its owner
- * only).
+ * The local admin key file, {@code $TUNEFORGE_DATA/admin-key} (written by the first {@code
+ * tuneforge up}, readable by its owner only). Which key a command sends is {@link ClientConfig}'s
+ * decision.
  */
 public final class ApiKeyFile {
   private ApiKeyFile() {}
 
   public static Path adminKeyFile() {
-    return TuneForge.dataDir().toAbsolutePath().normalize().resolve("admin-key");
+    return ClientConfig.adminKeyFile();
   }
 
-  /** The key to send, or empty when there is none. */
-  public static Optional<String> find() {
-    String env = System.getenv("TUNEFORGE_API_KEY");
-    if (env != null && !env.isBlank()) {
-      return Optional.of(env.strip());
-    }
-    Path file = adminKeyFile();
-    try {
-      return Files.exists(file)
-          ? Optional.of(Files.readString(file).strip()).filter(s -> !s.isEmpty())
-          : Optional.empty();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot read the API key from " + file + ": " + e.getMessage(), e);
-    }
-  }
-
+  /** The key a command would send (see {@link ClientConfig}), or an error naming the sources. */
   public static String require() {
-    return find()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "no API key: set TUNEFORGE_API_KEY, or run `./tuneforge up` once to create "
-                        + adminKeyFile()));
+    return ClientConfig.resolve(null, null).requireKey();
   }
 
   /** Writes {@code secret} to {@code file} with mode 600, never leaving a readable copy behind. */

@@ -1,11 +1,17 @@
 package dev.tuneforge.cli.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tuneforge.cli.client.ApiCommand;
+import dev.tuneforge.cli.client.ListOptions;
+import dev.tuneforge.cli.client.PlatformClient;
+import dev.tuneforge.cli.client.ReadCommand;
+import dev.tuneforge.cli.client.Table;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,25 +22,20 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "keys",
     description = "Create, list and revoke API keys (needs an admin key).",
+    footer = {"", "Example:", "  tuneforge keys create --team research --role trainer"},
     subcommands = {
       KeysCommand.Create.class,
       KeysCommand.ListKeys.class,
       KeysCommand.Revoke.class,
       KeysCommand.Bootstrap.class
     })
-public final class KeysCommand implements Runnable {
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class KeysCommand {
 
   @Command(
       name = "create",
-      description = "Issue a key; the secret is printed once, alone on the last line.")
-  static final class Create implements Callable<Integer> {
+      description = "Issue a key; the secret is printed once, alone on the last line.",
+      footer = {"", "Example:", "  tuneforge keys create --team research --role trainer --name ci"})
+  static final class Create extends ReadCommand {
     @Option(names = "--team", required = true, description = "The team the key acts for.")
     String team;
 
@@ -45,74 +46,78 @@ public final class KeysCommand implements Runnable {
     String name;
 
     @Override
-    public Integer call() throws Exception {
+    protected int run() {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("team", team);
       body.put("role", role);
       if (name != null) {
         body.put("name", name);
       }
-      JsonNode key = PlatformClient.fromEnvironment().post("/v1/keys", body);
-      System.out.println(
-          "created "
-              + key.get("id").asText()
-              + " (team "
-              + key.get("team").asText()
-              + ", role "
-              + key.get("role").asText()
-              + "); the secret is shown only now:");
-      System.out.println(key.get("key").asText());
+      output.print(
+          out(),
+          client().postText("/v1/keys", body),
+          key -> {
+            out()
+                .println(
+                    "created "
+                        + key.get("id").asText()
+                        + " (team "
+                        + key.get("team").asText()
+                        + ", role "
+                        + key.get("role").asText()
+                        + "); the secret is shown only now:");
+            out().println(key.get("key").asText());
+          });
       return 0;
     }
   }
 
-  @Command(name = "list", description = "Every key, without secrets.")
-  static final class ListKeys implements Callable<Integer> {
-    @Override
-    public Integer call() throws Exception {
-      PlatformClient client = PlatformClient.fromEnvironment();
-      System.out.printf(
-          "%-26s %-16s %-9s %-21s %-21s %s%n", "ID", "TEAM", "ROLE", "CREATED", "REVOKED", "NAME");
-      String after = null;
-      do {
-        JsonNode page = client.get("/v1/keys?limit=100" + (after == null ? "" : "&after=" + after));
-        for (JsonNode k : page.get("data")) {
-          System.out.printf(
-              "%-26s %-16s %-9s %-21s %-21s %s%n",
-              k.get("id").asText(),
-              k.get("team").asText(),
-              k.get("role").asText(),
-              time(k.get("created_at")),
-              time(k.get("revoked_at")),
-              k.get("name").asText());
-        }
-        after = page.path("has_more").asBoolean() ? page.get("last_id").asText() : null;
-      } while (after != null);
-      return 0;
-    }
+  @Command(
+      name = "list",
+      description = "Keys, without secrets (one page; --after pages on).",
+      footer = {"", "Example:", "  tuneforge keys list --limit 100"})
+  static final class ListKeys extends ReadCommand {
+    @Mixin ListOptions page;
 
-    private static String time(JsonNode epochSeconds) {
-      return epochSeconds == null || epochSeconds.isNull()
-          ? "-"
-          : Instant.ofEpochSecond(epochSeconds.asLong()).toString();
+    @Override
+    protected int run() {
+      show(
+          page.page("/v1/keys"),
+          list -> {
+            Table t = new Table("ID", "TEAM", "ROLE", "CREATED", "REVOKED", "NAME");
+            for (JsonNode k : list.path("data")) {
+              t.row(
+                  k.path("id"),
+                  k.path("team"),
+                  k.path("role"),
+                  Table.time(k.path("created_at")),
+                  Table.time(k.path("revoked_at")),
+                  k.path("name"));
+            }
+            t.print(out());
+            ListOptions.moreHint(err(), list);
+          });
+      return 0;
     }
   }
 
   @Command(
       name = "revoke",
-      description = "Revoke a key by id: every service refuses it within a second or two.")
-  static final class Revoke implements Callable<Integer> {
+      description = "Revoke a key by id: every service refuses it within a second or two.",
+      footer = {"", "Example:", "  tuneforge keys revoke key-0123456789abcdef"})
+  static final class Revoke extends ApiCommand {
     @Parameters(index = "0", description = "The key id (key-…), as `keys list` shows it.")
     String id;
 
     @Override
-    public Integer call() throws Exception {
-      JsonNode key = PlatformClient.fromEnvironment().post("/v1/keys/" + id + "/revoke", Map.of());
-      System.out.println(
-          "revoked "
-              + key.get("id").asText()
-              + " at "
-              + Instant.ofEpochSecond(key.get("revoked_at").asLong()));
+    protected int run() {
+      JsonNode key = client().post("/v1/keys/" + PlatformClient.seg(id) + "/revoke", Map.of());
+      out()
+          .println(
+              "revoked "
+                  + key.get("id").asText()
+                  + " at "
+                  + Instant.ofEpochSecond(key.get("revoked_at").asLong()));
       return 0;
     }
   }
@@ -121,7 +126,8 @@ public final class KeysCommand implements Runnable {
       name = "bootstrap",
       description =
           "Write a first admin key (team default) straight to a Kafka cluster you operate,"
-              + " for docker-compose or Kubernetes; `up` does this by itself locally. Does nothing if the key file exists.")
+              + " for docker-compose or Kubernetes; `up` does this by itself locally. Does nothing if the key file exists.",
+      footer = {"", "Example:", "  tuneforge keys bootstrap --kafka kafka:9092 --file ./admin-key"})
   static final class Bootstrap implements Callable<Integer> {
     @Option(
         names = "--kafka",

@@ -17,7 +17,12 @@ import picocli.CommandLine.Option;
     name = "merge",
     mixinStandardHelpOptions = true,
     description =
-        "Merge a LoRA adapter (PEFT layout) into its base model (HF layout) as a new model folder.")
+        "Merge a LoRA adapter (PEFT layout) into its base model (HF layout) as a new model folder.",
+    footer = {
+      "",
+      "Example:",
+      "  tuneforge merge --model ./base --adapter ./chats-adapter --out ./merged"
+    })
 public final class MergeCommand implements Callable<Integer> {
 
   @Option(

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "model",
     description = "Inspect, run and score a Hugging Face model folder with the local engine.",
+    footer = {"", "Example:", "  tuneforge model info --model ./SmolLM2-135M-Instruct"},
     subcommands = {
       ModelCommand.Info.class,
       ModelCommand.Generate.class,
@@ -119,7 +120,8 @@ public final class ModelCommand implements Runnable {
 
   @Command(
       name = "info",
-      description = "Architecture, parameter count, stored dtype and context length.")
+      description = "Architecture, parameter count, stored dtype and context length.",
+      footer = {"", "Example:", "  tuneforge model info --model ./SmolLM2-135M-Instruct"})
   public static final class Info extends Base {
     @Override
     void run(PrintWriter out) {
@@ -171,7 +173,14 @@ public final class ModelCommand implements Runnable {
     Path chat;
   }
 
-  @Command(name = "generate", description = "Print the model's completion of a prompt or chat.")
+  @Command(
+      name = "generate",
+      description = "Print the model's completion of a prompt or chat.",
+      footer = {
+        "",
+        "Example:",
+        "  tuneforge model generate --model ./SmolLM2-135M-Instruct --prompt \"What is 2 plus 3?\""
+      })
   public static final class Generate extends Base {
     @Option(
         names = "--adapter",
@@ -231,7 +240,12 @@ public final class ModelCommand implements Runnable {
 
   @Command(
       name = "render",
-      description = "Print the chat template rendered for a chat (nothing else).")
+      description = "Print the chat template rendered for a chat (nothing else).",
+      footer = {
+        "",
+        "Example:",
+        "  tuneforge model render --model ./SmolLM2-135M-Instruct --chat chat.json"
+      })
   public static final class Render extends Base {
     @Option(
         names = "--chat",
@@ -262,7 +276,12 @@ public final class ModelCommand implements Runnable {
 
   @Command(
       name = "score",
-      description = "Print {\"tokens\":[...],\"logprobs\":[...]}: log p(token[i+1] | tokens[..i]).")
+      description = "Print {\"tokens\":[...],\"logprobs\":[...]}: log p(token[i+1] | tokens[..i]).",
+      footer = {
+        "",
+        "Example:",
+        "  tuneforge model score --model ./SmolLM2-135M-Instruct --text \"Hello\""
+      })
   public static final class Score extends Base {
     @Option(
         names = "--adapter",

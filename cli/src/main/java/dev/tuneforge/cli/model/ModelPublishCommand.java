@@ -24,7 +24,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "publish",
-    description = "Publish a local HF model folder to the bucket as models/NAME/REVISION/.")
+    description = "Publish a local HF model folder to the bucket as models/NAME/REVISION/.",
+    footer = {
+      "",
+      "Example:",
+      "  tuneforge model publish ./SmolLM2-135M-Instruct --name SmolLM2-135M-Instruct"
+    })
 public final class ModelPublishCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

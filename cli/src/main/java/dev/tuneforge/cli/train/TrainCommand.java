@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
  * no services, printing a progress line per step and writing the output model and checkpoints to
  * the job's {@code output_dir}.
  */
-@Command(name = "train", description = "Fine-tune a model locally from an Axolotl-style YAML job.")
+@Command(
+    name = "train",
+    description = "Fine-tune a model locally from an Axolotl-style YAML job.",
+    footer = {"", "Example:", "  tuneforge train --config examples/train-lora.yaml"})
 public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true, description = "The job's YAML file.")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneforge.cli.client.ProgressBar;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

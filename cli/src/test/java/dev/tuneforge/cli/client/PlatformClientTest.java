@@ -1,8 +1,7 @@
-package dev.tuneforge.cli.keys;
+package dev.tuneforge.cli.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -28,7 +27,7 @@ class PlatformClientTest {
           byte[] body =
               (ok
                       ? "{\"object\":\"list\",\"data\":[]}"
-                      : "{\"error\":{\"message\":\"this API key has role 'viewer'\",\"type\":\"permission_error\"}}")
+                      : "{\"error\":{\"message\":\"this API key has role 'viewer'\",\"type\":\"permission_error\",\"param\":\"id\",\"code\":null}}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(ok ? 200 : 403, body.length);
           exchange.getResponseBody().write(body);
@@ -40,12 +39,12 @@ class PlatformClientTest {
           new PlatformClient(
               URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tf-secret");
       assertEquals("list", client.get("/v1/keys").get("object").asText());
-      var e =
-          assertThrows(
-              IllegalStateException.class, () -> client.post("/v1/keys/key-1/revoke", Map.of()));
-      assertTrue(
-          e.getMessage().contains("403") && e.getMessage().contains("role 'viewer'"),
+      var e = assertThrows(ApiError.class, () -> client.post("/v1/keys/key-1/revoke", Map.of()));
+      assertEquals(
+          "POST /v1/keys/key-1/revoke answered 403: this API key has role 'viewer' (param: id)",
           e.getMessage());
+      assertEquals(403, e.status());
+      assertEquals("id", e.param());
       assertEquals(List.of("Bearer tf-secret", "Bearer tf-secret"), seen);
     } finally {
       server.stop(0);

@@ -1,25 +1,32 @@
-package dev.tuneforge.cli.demo;
+package dev.tuneforge.cli.client;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * A training progress bar: on a terminal one line redrawn in place, otherwise (a pipe, a log file)
- * one line per update so the output stays readable.
+ * one line per update so the output stays readable. {@code demo} and {@code jobs watch} draw it
+ * from a job's event stream.
  */
-final class ProgressBar {
+public final class ProgressBar {
   private static final int WIDTH = 30;
-  private final PrintStream out;
+  private final PrintWriter out;
   private final boolean tty;
   private boolean open;
 
-  ProgressBar(PrintStream out, boolean tty) {
+  public ProgressBar(PrintStream out, boolean tty) {
+    this(new PrintWriter(out, true), tty);
+  }
+
+  public ProgressBar(PrintWriter out, boolean tty) {
     this.out = out;
     this.tty = tty;
   }
 
   /** The bar's text for one progress update; {@code etaSeconds} < 0 when unknown. */
-  static String line(long step, long total, double loss, double tokensPerSecond, double eta) {
+  public static String line(
+      long step, long total, double loss, double tokensPerSecond, double eta) {
     int filled = (int) Math.min(WIDTH, WIDTH * step / Math.max(1, total));
     return String.format(
         Locale.ROOT,
@@ -35,7 +42,7 @@ final class ProgressBar {
             : eta < 60 ? Math.round(eta) + "s" : (long) eta / 60 + "m" + (long) eta % 60 + "s");
   }
 
-  void update(long step, long total, double loss, double tokensPerSecond, double eta) {
+  public void update(long step, long total, double loss, double tokensPerSecond, double eta) {
     String s = line(step, total, loss, tokensPerSecond, eta);
     if (tty) {
       out.print("\r" + s + "\033[K");
@@ -47,15 +54,17 @@ final class ProgressBar {
   }
 
   /** Ends the redrawn line before anything else is printed. */
-  void message(String s) {
+  public void message(String s) {
     finish();
     out.println("  " + s);
+    out.flush();
   }
 
-  void finish() {
+  public void finish() {
     if (open) {
       out.println();
       open = false;
     }
+    out.flush();
   }
 }
