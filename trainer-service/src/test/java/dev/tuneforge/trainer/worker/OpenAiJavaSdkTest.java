@@ -114,10 +114,24 @@ class OpenAiJavaSdkTest {
   }
 
   FineTuningJob awaitStatus(String id, java.util.function.Predicate<FineTuningJob> done) {
-    Awaitility.await()
-        .atMost(JOB_WAIT)
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> done.test(client.fineTuning().jobs().retrieve(id)));
+    try {
+      Awaitility.await()
+          .atMost(JOB_WAIT)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> done.test(client.fineTuning().jobs().retrieve(id)));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "job "
+              + id
+              + " did not get there: "
+              + client.fineTuning().jobs().retrieve(id)
+              + "; events: "
+              + client.fineTuning().jobs().listEvents(id).data().stream()
+                  .limit(5)
+                  .map(FineTuningJobEvent::message)
+                  .toList(),
+          e);
+    }
     return client.fineTuning().jobs().retrieve(id).validate();
   }
 
@@ -186,7 +200,7 @@ class OpenAiJavaSdkTest {
   @Test
   void theSdkCancelsARunningJob() {
     FineTuningJob created = create(UUID.randomUUID().toString(), 100_000);
-    awaitStatus(created.id(), j -> j.status() == FineTuningJob.Status.RUNNING);
+    awaitStatus(created.id(), j -> j.status().equals(FineTuningJob.Status.RUNNING));
     FineTuningJob cancelling = client.fineTuning().jobs().cancel(created.id()).validate();
     assertEquals(created.id(), cancelling.id());
     FineTuningJob ended = awaitStatus(created.id(), j -> ENDS.contains(j.status()));
