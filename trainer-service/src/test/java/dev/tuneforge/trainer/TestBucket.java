@@ -23,14 +23,9 @@ public final class TestBucket {
 
   /** A llama of hidden 32 and 2 layers with random weights, context 512. */
   public static void publishTinyModel(ArtifactStore artifacts, String name) {
-    publishModel(artifacts, name, 32, 2);
-  }
-
-  /** A llama of {@code hidden} and {@code layers} with random weights, context 512. */
-  public static void publishModel(ArtifactStore artifacts, String name, int hidden, int layers) {
     try {
-      Path dir = Files.createTempDirectory("model-");
-      BaseModel.init(dir, BaseModel.config(hidden, layers), 3);
+      Path dir = Files.createTempDirectory("tiny-model-");
+      BaseModel.init(dir, BaseModel.config(32, 2), 3);
       artifacts.publish(
           dir,
           BucketLayout.model(name, BucketLayout.DEFAULT_REVISION),

@@ -8,8 +8,6 @@ import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.events.TrainingStarted;
-import dev.tuneforge.llm.model.LocalModelSource;
-import dev.tuneforge.llm.model.ModelLoader;
 import dev.tuneforge.llm.train.StepReport;
 import dev.tuneforge.llm.train.TrainingListener;
 import dev.tuneforge.llm.train.job.JobConfig;
@@ -37,13 +35,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Prints, for jobs on a llama of hidden {@value #HIDDEN} / {@value #LAYERS} layers (random weights)
- * through the service: TrainingRequested on the topic → TrainingStarted, TrainingStarted → first
- * optimizer step (fetching model and data, loading, the step), the model's load time measured on
- * its own ({@code ModelLoader.load} of the same folder in the same JVM, warm), and the tokens/s of
- * the service's run against the engine run directly ({@code JobRunner.run}, as {@code tuneforge
- * train}) on the same settings in the same JVM. Run with {@code -Dtests.excluded=none
- * -Dgroups=benchmark -Dtest=JobLatencyBenchmark}.
+ * Prints, for jobs on a tiny llama through the service: request → TrainingStarted, TrainingStarted
+ * → first optimizer step (fetching model and data, loading, the step), and the tokens/s of the
+ * service's run against the engine run directly ({@code JobRunner.run}, as {@code tuneforge train})
+ * on the same settings in the same JVM. Run with {@code -Dtests.excluded=none -Dgroups=benchmark
+ * -Dtest=JobLatencyBenchmark}.
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -53,14 +49,12 @@ class JobLatencyBenchmark {
 
   static final String TEAM = "bench-team";
   static final int STEPS = 200;
-  static final int HIDDEN = 256;
-  static final int LAYERS = 4;
 
   @Inject ArtifactStore artifacts;
 
   @Test
   void requestToFirstStepAndThroughput() throws Exception {
-    TestBucket.publishModel(artifacts, "tiny-bench", HIDDEN, LAYERS);
+    TestBucket.publishTinyModel(artifacts, "tiny-bench");
     TestBucket.publishDataset(artifacts, TEAM, "bench-sums", "v1", TestBucket.chats(40));
     TestKeys.useByDefault(TestKeys.shared(TEAM, "trainer"));
     List<String> rows = new ArrayList<>();
@@ -146,21 +140,12 @@ class JobLatencyBenchmark {
          "datasets":[{"path":"train.jsonl","type":"chat"}],
          "test_datasets":[{"path":"val.jsonl","type":"chat"}]}"""
             .formatted(STEPS);
-    // The model's load on its own, warm (libtorch started, files in the page cache).
-    List<Long> loads = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      long t0 = System.nanoTime();
-      try (var m = ModelLoader.load(new LocalModelSource(dir.resolve("base")))) {
-        loads.add((System.nanoTime() - t0) / 1_000_000);
-      }
-    }
     AtomicReference<StepReport> lastDirect = new AtomicReference<>();
     JobRunner.run(
         JobConfig.parse(new ObjectMapper().readTree(yaml), dir),
         (TrainingListener) lastDirect::set,
         false);
     rows.forEach(System.out::println);
-    System.out.println("model load alone (ModelLoader.load, warm), ms: " + loads);
     System.out.printf(
         "engine directly: %.0f tok/s; service/engine = %.3f%n",
         lastDirect.get().tokensPerSecond(), serviceTps / lastDirect.get().tokensPerSecond());
