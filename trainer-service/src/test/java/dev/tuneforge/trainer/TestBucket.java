@@ -77,4 +77,69 @@ public final class TestBucket {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * An uploaded file as dataset-service's {@code POST /v1/files} leaves it: the bytes at {@code
+   * files/<id>/content}, then the file's record naming its team and the validator's verdict.
+   */
+  public static void publishUploadedFile(
+      ArtifactStore artifacts, String id, String team, String status, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    var store = artifacts.objects();
+    store.putBytes(BucketLayout.fileContent(id), bytes, "application/jsonl");
+    String record =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .createObjectNode()
+            .put("id", id)
+            .put("object", "file")
+            .put("bytes", bytes.length)
+            .put("created_at", 1_700_000_000L)
+            .put("filename", id + ".jsonl")
+            .put("purpose", "fine-tune")
+            .put("team", team)
+            .put("status", status)
+            .put("status_details", status.equals("processed") ? null : "1 error(s): line 1")
+            .put("sha256", Sha256.of(bytes))
+            .toString();
+    store.putBytes(
+        BucketLayout.fileRecord(id), record.getBytes(StandardCharsets.UTF_8), "application/json");
+  }
+
+  /** A fresh id in the shape of dataset-service's file ids ({@code file-} + 24 characters). */
+  public static String newFileId() {
+    String hex = java.util.UUID.randomUUID().toString().replace("-", "");
+    return "file-" + hex.substring(0, 24);
+  }
+
+  /** A model artifact holding only {@code config}: enough for the job validator's checks. */
+  public static void publishConfigOnlyModel(
+      ArtifactStore artifacts, String name, com.fasterxml.jackson.databind.JsonNode config) {
+    try {
+      Path dir = Files.createTempDirectory("config-only-model-");
+      Files.writeString(dir.resolve("config.json"), config.toString());
+      artifacts.publish(
+          dir,
+          BucketLayout.model(name, BucketLayout.DEFAULT_REVISION),
+          ArtifactKind.MODEL,
+          Map.of("name", name, "revision", BucketLayout.DEFAULT_REVISION));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The config.json of a Llama of about 70 B parameters (hidden 8192, 80 layers). */
+  public static com.fasterxml.jackson.databind.JsonNode hugeConfig() {
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode()
+        .put("model_type", "llama")
+        .put("hidden_size", 8192)
+        .put("num_hidden_layers", 80)
+        .put("num_attention_heads", 64)
+        .put("num_key_value_heads", 8)
+        .put("intermediate_size", 28672)
+        .put("vocab_size", 128256)
+        .put("rms_norm_eps", 1e-5)
+        .put("max_position_embeddings", 8192)
+        .put("tie_word_embeddings", false);
+  }
 }

@@ -26,7 +26,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * The OpenAI files API: upload, list, get, download, delete. Every file belongs to the uploading
- * key's team; another team's file answers 404 as if it did not exist.
+ * key's team; another team's file answers 404 as if it did not exist. Fine-tuning jobs' result
+ * files ({@link ResultFiles}) can be fetched and downloaded too, by the job's team.
  */
 @Path("/v1/files")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,6 +38,7 @@ public class FilesResource {
 
   @Inject FileUploads uploads;
   @Inject FileStore files;
+  @Inject ResultFiles results;
   @Inject Caller caller;
 
   @POST
@@ -79,7 +81,10 @@ public class FilesResource {
   @Path("/{id}")
   public FileObject get(@PathParam("id") String id) {
     caller.requireRole(Role.VIEWER);
-    return files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
+    return files
+        .find(caller.team(), id)
+        .or(() -> results.find(caller.team(), id).map(ResultFiles.Found::file))
+        .orElseThrow(() -> noSuchFile(id));
   }
 
   @GET
@@ -87,10 +92,16 @@ public class FilesResource {
   @Produces(MediaType.WILDCARD) // SDKs ask for application/binary, browsers for */*: always octets
   public Response content(@PathParam("id") String id) {
     caller.requireRole(Role.VIEWER);
-    FileObject file = files.find(caller.team(), id).orElseThrow(() -> noSuchFile(id));
+    var result = results.find(caller.team(), id);
+    FileObject file =
+        result
+            .map(ResultFiles.Found::file)
+            .or(() -> files.find(caller.team(), id))
+            .orElseThrow(() -> noSuchFile(id));
     StreamingOutput body =
         out -> {
-          try (InputStream in = files.openContent(id)) {
+          try (InputStream in =
+              result.isPresent() ? results.open(result.get()) : files.openContent(id)) {
             in.transferTo(out);
           }
         };

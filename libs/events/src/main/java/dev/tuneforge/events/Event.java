@@ -13,6 +13,7 @@ public sealed interface Event
         TrainingStarted,
         TrainingProgress,
         TrainingNoted,
+        TrainingEvaluated,
         CheckpointSaved,
         TrainingCompleted,
         TrainingFailed,

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param suite the evaluation suite the evaluator runs after training, or null
  * @param metadata the client's key/value pairs (OpenAI's {@code metadata}), or null
  * @param requestedBy the id of the API key that created the job, or null
+ * @param trainingFile the uploaded file id the client named as {@code training_file} (curated with
+ *     default options into the dataset {@code datasetName}), or null when it named a dataset
+ * @param validationFile the uploaded file id the client named as {@code validation_file}, or null
  */
 public record TrainingRequested(
     String jobId,
@@ -32,8 +35,47 @@ public record TrainingRequested(
     @Nullable String validationVersion,
     @Nullable String suite,
     @Nullable Map<String, String> metadata,
-    @Nullable String requestedBy)
+    @Nullable String requestedBy,
+    @Nullable String trainingFile,
+    @Nullable String validationFile)
     implements Event {
+
+  /** A request that names curated datasets, not uploaded files. */
+  public TrainingRequested(
+      String jobId,
+      String baseModel,
+      String datasetName,
+      String datasetVersion,
+      String method,
+      Map<String, Object> hyperparameters,
+      @Nullable String suffix,
+      long seed,
+      @Nullable String team,
+      @Nullable String baseRevision,
+      @Nullable String validationName,
+      @Nullable String validationVersion,
+      @Nullable String suite,
+      @Nullable Map<String, String> metadata,
+      @Nullable String requestedBy) {
+    this(
+        jobId,
+        baseModel,
+        datasetName,
+        datasetVersion,
+        method,
+        hyperparameters,
+        suffix,
+        seed,
+        team,
+        baseRevision,
+        validationName,
+        validationVersion,
+        suite,
+        metadata,
+        requestedBy,
+        null,
+        null);
+  }
 
   /** A request without team, validation set, suite or metadata (as recorded before teams). */
   public TrainingRequested(
@@ -54,6 +96,8 @@ public record TrainingRequested(
         hyperparameters,
         suffix,
         seed,
+        null,
+        null,
         null,
         null,
         null,

@@ -3,6 +3,7 @@ package dev.tuneforge.trainer.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.InvalidNameException;
 import dev.tuneforge.storage.artifact.ArtifactStore;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -23,8 +25,17 @@ public class BaseModels {
   @Inject ArtifactStore artifacts;
   @Inject ObjectMapper json;
 
-  /** A base model found in the bucket, with its context length from its config.json. */
-  public record BaseModel(String name, String revision, String prefix, int contextLength) {}
+  /**
+   * A base model found in the bucket, with its context length and its parsed config.json ({@code
+   * config} null and {@code configProblem} saying why when the engine cannot read it).
+   */
+  public record BaseModel(
+      String name,
+      String revision,
+      String prefix,
+      int contextLength,
+      ModelConfig config,
+      String configProblem) {}
 
   /**
    * The model {@code ref} names ({@code name}, {@code org/name}, either with {@code @revision}),
@@ -46,9 +57,17 @@ public class BaseModels {
     }
     var entry = manifest.get().file("config.json").get();
     try (InputStream in = artifacts.open(prefix, entry)) {
-      JsonNode config = json.readTree(in.readAllBytes());
+      byte[] bytes = in.readAllBytes();
+      JsonNode config = json.readTree(bytes);
       int context = config.path("max_position_embeddings").asInt(0);
-      return Optional.of(new BaseModel(name, revision, prefix, context));
+      ModelConfig parsed = null;
+      String problem = null;
+      try {
+        parsed = ModelConfig.parse(new String(bytes, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+      return Optional.of(new BaseModel(name, revision, prefix, context, parsed, problem));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + prefix + "config.json", e);
     }

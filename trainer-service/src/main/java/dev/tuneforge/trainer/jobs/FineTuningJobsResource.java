@@ -10,6 +10,7 @@ import dev.tuneforge.platform.api.ApiList;
 import dev.tuneforge.platform.api.Page;
 import dev.tuneforge.platform.auth.Caller;
 import dev.tuneforge.platform.auth.Role;
+import dev.tuneforge.trainer.catalog.FileCurations;
 import dev.tuneforge.trainer.request.JobRequests;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -64,7 +65,13 @@ public class FineTuningJobsResource {
   public Map<String, Object> create(JsonNode body) {
     caller.requireRole(Role.TRAINER);
     requireCaughtUp();
-    JobRequests.Outcome outcome = requests.validate(body, caller.team(), caller.keyId());
+    JobRequests.Outcome outcome;
+    try {
+      outcome = requests.validate(body, caller.team(), caller.keyId());
+    } catch (FileCurations.CurationUnanswered e) {
+      throw new ApiException(
+          503, "server_error", "training_file", "curation_pending", e.getMessage());
+    }
     if (!outcome.accepted()) {
       throw ApiException.invalid(outcome.errors());
     }

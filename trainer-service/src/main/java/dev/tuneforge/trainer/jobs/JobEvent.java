@@ -6,6 +6,7 @@ import dev.tuneforge.events.CheckpointSaved;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.TrainingCancelled;
 import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.events.TrainingEvaluated;
 import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingNoted;
 import dev.tuneforge.events.TrainingProgress;
@@ -66,6 +67,19 @@ public record JobEvent(
                   p.step(),
                   p.totalSteps(),
                   p.loss()),
+              "metrics",
+              data));
+    } else if (e instanceof TrainingEvaluated v) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("step", v.step());
+      data.put("valid_loss", v.validLoss());
+      return Optional.of(
+          new JobEvent(
+              id,
+              "fine_tuning.job.event",
+              at,
+              "info",
+              String.format(Locale.ROOT, "Step %d: validation loss=%.4f", v.step(), v.validLoss()),
               "metrics",
               data));
     } else if (e instanceof CheckpointSaved c) {

@@ -1,6 +1,7 @@
 package dev.tuneforge.trainer.jobs;
 
 import dev.tuneforge.events.FineTunedModelId;
+import dev.tuneforge.events.ResultFileId;
 import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.trainer.request.JobSettings;
@@ -29,15 +30,20 @@ final class JobJson {
             : null);
     m.put("organization_id", r.team());
     m.put("status", job.status().openAi());
-    m.put("training_file", r.datasetName() + "@" + r.datasetVersion());
+    // the file id the client gave, else the dataset version it named
+    m.put(
+        "training_file",
+        r.trainingFile() != null ? r.trainingFile() : r.datasetName() + "@" + r.datasetVersion());
     m.put(
         "validation_file",
-        r.validationName() == null ? null : r.validationName() + "@" + r.validationVersion());
+        r.validationFile() != null
+            ? r.validationFile()
+            : r.validationName() == null ? null : r.validationName() + "@" + r.validationVersion());
     Map<String, Object> hp = JobSettings.openAiHyperparameters(r.method(), r.hyperparameters());
     m.put("hyperparameters", hp);
     m.put("method", Map.of("type", "supervised", "supervised", Map.of("hyperparameters", hp)));
     m.put("trained_tokens", job.trainedTokens());
-    m.put("result_files", List.of());
+    m.put("result_files", ResultFiles.listed(job) ? List.of(ResultFileId.of(job.id())) : List.of());
     m.put(
         "error",
         job.error() == null
@@ -58,6 +64,7 @@ final class JobJson {
     tf.put("adapter", r.method());
     tf.put("evaluation_suite", r.suite());
     tf.put("base_revision", r.baseRevision());
+    tf.put("dataset", r.datasetName() + "@" + r.datasetVersion());
     tf.put("output_uri", job.outputUri());
     tf.put("step", job.step());
     m.put("tuneforge", tf);

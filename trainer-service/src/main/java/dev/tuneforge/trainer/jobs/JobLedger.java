@@ -2,6 +2,7 @@ package dev.tuneforge.trainer.jobs;
 
 import dev.tuneforge.events.CheckpointSaved;
 import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.events.TrainingEvaluated;
 import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.platform.KafkaViews;
@@ -53,6 +54,9 @@ public class JobLedger implements ViewProjection {
   /** Each job's newest progress report, for checkpoint metrics and the estimated finish. */
   private final Map<String, TrainingProgress> progress = new ConcurrentHashMap<>();
 
+  /** Each job's newest evaluation, for checkpoint metrics. */
+  private final Map<String, TrainingEvaluated> evaluations = new ConcurrentHashMap<>();
+
   private volatile KafkaView view;
 
   void start(@Observes StartupEvent event) {
@@ -74,12 +78,18 @@ public class JobLedger implements ViewProjection {
       starts.merge(id, 1, Integer::sum);
     } else if (event.payload() instanceof TrainingProgress p) {
       progress.put(id, p);
+    } else if (event.payload() instanceof TrainingEvaluated v) {
+      evaluations.put(id, v);
     } else if (event.payload() instanceof CheckpointSaved c) {
       TrainingProgress p = progress.get(id);
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("step", c.step());
       if (p != null && p.step() == c.step()) {
         metrics.put("train_loss", p.loss());
+      }
+      TrainingEvaluated v = evaluations.get(id);
+      if (v != null && v.step() == c.step()) {
+        metrics.put("valid_loss", v.validLoss());
       }
       checkpoints
           .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())

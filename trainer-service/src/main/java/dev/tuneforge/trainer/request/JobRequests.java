@@ -2,9 +2,12 @@ package dev.tuneforge.trainer.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.llm.model.MemoryBudget;
 import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.trainer.catalog.BaseModels;
 import dev.tuneforge.trainer.catalog.CuratedDatasets;
+import dev.tuneforge.trainer.catalog.FileCurations;
+import dev.tuneforge.trainer.catalog.UploadedFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -45,6 +48,8 @@ public class JobRequests {
 
   @Inject BaseModels models;
   @Inject CuratedDatasets datasets;
+  @Inject UploadedFiles files;
+  @Inject FileCurations curations;
 
   /** The request accepted as a job, or why not. */
   public record Outcome(TrainingRequested request, List<FieldError> errors) {
@@ -118,12 +123,6 @@ public class JobRequests {
       }
     }
 
-    if (trainingRef.startsWith("file-")) {
-      throw fail(
-          "training_file",
-          "uploaded file ids are not accepted yet: curate the file into a dataset"
-              + " (POST /v1/datasets) and name it as name@version");
-    }
     Optional<BaseModels.BaseModel> model = models.find(modelRef);
     if (model.isEmpty()) {
       throw fail(
@@ -133,37 +132,37 @@ public class JobRequests {
               + "' in the bucket (models/<name>/<revision>/; publish one with tuneforge model"
               + " publish)");
     }
-    Optional<CuratedDatasets.DatasetVersion> training = datasets.find(team, trainingRef);
-    if (training.isEmpty()) {
+    if (model.get().config() == null) {
       throw fail(
-          "training_file",
-          "no dataset '" + trainingRef + "' of team '" + team + "' (use name or name@version)");
+          "model",
+          "the config.json of base model '"
+              + modelRef
+              + "' cannot be used: "
+              + model.get().configProblem());
     }
-    if (training.get().trainCount() < 1) {
+    CuratedDatasets.DatasetVersion training = dataset(team, trainingRef, "training_file");
+    if (training.trainCount() < 1) {
       throw fail("training_file", "dataset " + trainingRef + " has no training records");
     }
-    Optional<CuratedDatasets.DatasetVersion> validation = Optional.empty();
-    if (validationRef != null) {
-      validation = datasets.find(team, validationRef);
-      if (validation.isEmpty()) {
-        throw fail(
-            "validation_file",
-            "no dataset '" + validationRef + "' of team '" + team + "' (use name or name@version)");
-      }
-    }
+    Optional<CuratedDatasets.DatasetVersion> validation =
+        validationRef == null
+            ? Optional.empty()
+            : Optional.of(dataset(team, validationRef, "validation_file"));
     JobSettings.Resolved settings =
         JobSettings.resolve(
             hyperparameters,
             hpField,
             body.get("tuneforge"),
             seed,
-            training.get().trainCount(),
-            model.get().contextLength());
+            training.trainCount(),
+            model.get().contextLength(),
+            model.get().config(),
+            MemoryBudget.limitBytes());
     return new TrainingRequested(
         newJobId(),
         model.get().name(),
-        training.get().name(),
-        training.get().version(),
+        training.name(),
+        training.version(),
         settings.method(),
         settings.config(),
         suffix,
@@ -174,7 +173,54 @@ public class JobRequests {
         validation.map(CuratedDatasets.DatasetVersion::version).orElse(null),
         settings.suite(),
         metadata.isEmpty() ? null : metadata,
-        keyId);
+        keyId,
+        isFileId(trainingRef) ? trainingRef : null,
+        isFileId(validationRef) ? validationRef : null);
+  }
+
+  /**
+   * The curated dataset {@code ref} names: an uploaded file's id ({@code file-…}, the team's own,
+   * curated with default options on the way), or a dataset {@code name@version} / {@code name}.
+   */
+  private CuratedDatasets.DatasetVersion dataset(String team, String ref, String field) {
+    if (!isFileId(ref)) {
+      return datasets
+          .find(team, ref)
+          .orElseThrow(
+              () ->
+                  fail(
+                      field,
+                      "no dataset '"
+                          + ref
+                          + "' of team '"
+                          + team
+                          + "' (use an uploaded file id, name or name@version)"));
+    }
+    Optional<UploadedFiles.UploadedFile> file = files.find(team, ref);
+    if (file.isEmpty()) {
+      throw fail(field, "no file '" + ref + "' (upload it with POST /v1/files)");
+    }
+    if (!file.get().processed()) {
+      throw fail(
+          field,
+          "file '"
+              + ref
+              + "' ("
+              + file.get().filename()
+              + ") did not pass validation: "
+              + file.get().statusDetails());
+    }
+    try {
+      return curations.curate(team, ref);
+    } catch (FileCurations.CurationRefused e) {
+      throw fail(
+          field, "file '" + ref + "' could not be curated with default options: " + e.getMessage());
+    }
+  }
+
+  /** Uploaded files' ids; a dataset name cannot start so unless it was made from a file. */
+  static boolean isFileId(String ref) {
+    return ref != null && ref.startsWith("file-") && !ref.contains("@");
   }
 
   static String newJobId() {

@@ -3,8 +3,10 @@ package dev.tuneforge.trainer.request;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobConfigException;
+import dev.tuneforge.llm.train.job.ModelFit;
 import dev.tuneforge.platform.api.FieldError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -93,6 +95,35 @@ public final class JobSettings {
       long seed,
       long trainRecords,
       int contextLength) {
+    return resolve(
+        hyperparameters,
+        hyperparametersField,
+        tuneforge,
+        seed,
+        trainRecords,
+        contextLength,
+        null,
+        0);
+  }
+
+  /**
+   * As {@link #resolve(JsonNode, String, JsonNode, long, long, int)}, and with the base model's
+   * config also whether the method can run on it ({@link ModelFit}: LoRA targets the architecture
+   * has, memory within {@code memoryLimitBytes}), as {@code tuneforge train} checks before it
+   * loads.
+   *
+   * @param model the base model's config, or null to skip that check
+   * @param memoryLimitBytes the bytes a run may take
+   */
+  public static Resolved resolve(
+      JsonNode hyperparameters,
+      String hyperparametersField,
+      JsonNode tuneforge,
+      long seed,
+      long trainRecords,
+      int contextLength,
+      ModelConfig model,
+      long memoryLimitBytes) {
     ObjectNode tree = JSON.createObjectNode();
     String suite = null;
     if (tuneforge != null && !tuneforge.isNull()) {
@@ -202,6 +233,16 @@ public final class JobSettings {
                   + " is longer than the model's context of "
                   + contextLength
                   + " tokens"));
+    }
+    if (model != null) {
+      try {
+        ModelFit.check(parsed, model, memoryLimitBytes);
+      } catch (JobConfigException e) {
+        throw new SettingsException(
+            new FieldError(
+                requestField(e.key(), hyperparametersField),
+                e.getMessage().substring(e.key().length() + 2)));
+      }
     }
     Map<String, Object> config =
         JSON.convertValue(

@@ -1,5 +1,7 @@
 package dev.tuneforge.trainer.worker;
 
+import dev.tuneforge.events.Event;
+import dev.tuneforge.events.TrainingEvaluated;
 import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.llm.train.EvalReport;
 import dev.tuneforge.llm.train.StepReport;
@@ -10,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * Turns the engine's reports into the job's facts: TrainingProgress on the first and last step,
- * every {@code everySteps} steps and at least every {@code maxInterval}; a checkpoint and a message
- * are passed to their handlers. Called on the training thread.
+ * every {@code everySteps} steps and at least every {@code maxInterval}, TrainingEvaluated after
+ * every evaluation; a checkpoint and a message are passed to their handlers. Called on the training
+ * thread.
  */
 final class JobProgress implements TrainingListener {
 
@@ -22,7 +25,7 @@ final class JobProgress implements TrainingListener {
   private final String jobId;
   private final int everySteps;
   private final long maxIntervalNanos;
-  private final Consumer<TrainingProgress> progress;
+  private final Consumer<Event> progress;
   private final Checkpoints checkpoints;
   private final Consumer<String> messages;
   private long lastSentNanos = System.nanoTime();
@@ -33,7 +36,7 @@ final class JobProgress implements TrainingListener {
       String jobId,
       int everySteps,
       Duration maxInterval,
-      Consumer<TrainingProgress> progress,
+      Consumer<Event> progress,
       Checkpoints checkpoints,
       Consumer<String> messages) {
     this.jobId = jobId;
@@ -70,12 +73,7 @@ final class JobProgress implements TrainingListener {
   @Override
   public void onEvaluation(EvalReport report) {
     lastEval = report;
-    messages.accept(
-        String.format(
-            java.util.Locale.ROOT,
-            "Evaluation at step %d: validation loss=%.4f",
-            report.step(),
-            report.loss()));
+    progress.accept(new TrainingEvaluated(jobId, report.step(), report.loss()));
   }
 
   @Override

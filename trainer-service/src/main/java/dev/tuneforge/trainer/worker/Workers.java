@@ -3,6 +3,8 @@ package dev.tuneforge.trainer.worker;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCancelled;
+import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.llm.train.job.process.JobProcessLaunch;
 import dev.tuneforge.platform.EventPublisher;
@@ -10,6 +12,7 @@ import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.jobs.FineTuningJob;
 import dev.tuneforge.trainer.jobs.JobCheckpoint;
 import dev.tuneforge.trainer.jobs.JobLedger;
+import dev.tuneforge.trainer.jobs.ResultFiles;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +57,7 @@ public class Workers {
   @Inject JobLedger ledger;
   @Inject EventPublisher publisher;
   @Inject ArtifactStore artifacts;
+  @Inject ResultFiles results;
 
   @ConfigProperty(name = "tuneforge.trainer.worker.max-concurrent", defaultValue = "1")
   int maxConcurrent;
@@ -344,6 +348,12 @@ public class Workers {
 
   /** Publishes a fact and waits until the ledger shows it, so the API and dedup see it at once. */
   private void publish(Event event) {
+    if (event instanceof TrainingCompleted
+        || event instanceof TrainingFailed
+        || event instanceof TrainingCancelled) {
+      // before the end fact: a job that shows an end status has its result file
+      results.writeBeforeEnd(event.key());
+    }
     publisher.publishAndAwait(eventsTopic, event, ledger.view(), LEDGER_WAIT);
   }
 

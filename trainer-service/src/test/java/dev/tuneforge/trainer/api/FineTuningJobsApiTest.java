@@ -45,8 +45,15 @@ class FineTuningJobsApiTest {
   static final String TEAM = "api-team";
   static final String OTHER = "api-other";
   static final String MODEL = "tiny-api";
+
+  /** A model whose config.json alone is stored: about 70 B parameters, for method checks. */
+  static final String HUGE = "huge-api";
+
   static final ObjectMapper JSON = new ObjectMapper();
   static boolean published;
+
+  /** An uploaded file of the other team. */
+  static final String OTHER_FILE = "file-otherteam000000000000000";
 
   @Inject ArtifactStore artifacts;
 
@@ -56,6 +63,9 @@ class FineTuningJobsApiTest {
       TestBucket.publishTinyModel(artifacts, MODEL);
       TestBucket.publishDataset(artifacts, TEAM, "chats-a", "v1", TestBucket.chats(8));
       TestBucket.publishDataset(artifacts, OTHER, "chats-b", "v1", TestBucket.chats(8));
+      TestBucket.publishConfigOnlyModel(artifacts, HUGE, TestBucket.hugeConfig());
+      TestBucket.publishUploadedFile(
+          artifacts, OTHER_FILE, OTHER, "processed", TestBucket.chats(12));
       published = true;
     }
   }
@@ -182,7 +192,32 @@ class FineTuningJobsApiTest {
         bad("metadata.k", b -> b.putObject("metadata").put("k", 3)),
         bad("model", b -> b.remove("model")),
         bad("training_file", b -> b.put("training_file", "file-abc")),
-        bad("learning_rate", b -> b.put("learning_rate", 0.1)));
+        bad("learning_rate", b -> b.put("learning_rate", 0.1)),
+        // a method the model cannot run
+        bad(
+            "tuneforge.lora_target_modules",
+            b ->
+                b.putObject("tuneforge")
+                    .putArray("lora_target_modules")
+                    .add("q_proj")
+                    .add("c_attn")),
+        bad(
+            "tuneforge.adapter",
+            b -> {
+              b.put("model", HUGE);
+              b.putObject("tuneforge").put("adapter", "full").put("sequence_len", 64);
+            }),
+        bad(
+            "tuneforge.adapter",
+            b -> {
+              b.put("model", HUGE);
+              b.putObject("tuneforge").put("adapter", "lora").put("sequence_len", 64);
+            }),
+        // uploaded files that are unknown or not the caller's team's
+        bad("training_file", b -> b.put("training_file", "file-aaaaaaaaaaaaaaaaaaaaaaaa")),
+        bad("training_file", b -> b.put("training_file", OTHER_FILE)),
+        bad("validation_file", b -> b.put("validation_file", "file-aaaaaaaaaaaaaaaaaaaaaaaa")),
+        bad("validation_file", b -> b.put("validation_file", OTHER_FILE)));
   }
 
   static Arguments bad(String param, Consumer<ObjectNode> change) {

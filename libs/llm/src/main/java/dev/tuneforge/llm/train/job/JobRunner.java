@@ -1,9 +1,7 @@
 package dev.tuneforge.llm.train.job;
 
-import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.lora.LoraConfig;
 import dev.tuneforge.llm.lora.LoraLinearFactory;
-import dev.tuneforge.llm.model.Architecture;
 import dev.tuneforge.llm.model.CausalLM;
 import dev.tuneforge.llm.model.LinearFactory;
 import dev.tuneforge.llm.model.LocalModelSource;
@@ -79,6 +77,8 @@ public final class JobRunner {
   private static TrainingResult execute(
       JobConfig job, TrainingListener listener, boolean resume, Cancellation cancellation) {
     Path base = job.baseModel();
+    // what the method needs of the model, from config.json, before data or weights are read
+    ModelFit.check(job, ModelLoader.config(new LocalModelSource(base)), MemoryBudget.limitBytes());
     List<Example> train = new ArrayList<>();
     for (JobConfig.Dataset d : job.datasets()) {
       train.addAll(read(d));
@@ -182,7 +182,6 @@ public final class JobRunner {
       }
       LocalModelSource source = new LocalModelSource(base);
       ModelLoader.Options options = loadOptions(job, listener);
-      checkFullTrainingMemory(source, options);
       try (CausalLM model =
           ModelLoader.load(
               source, dev.tuneforge.llm.model.Placement.device(), LinearFactory.plain(), options)) {
@@ -211,29 +210,6 @@ public final class JobRunner {
     return ModelLoader.Options.defaults()
         .withContextTokens((long) job.sequenceLen() * job.microBatchSize())
         .withWarnings(listener::onMessage);
-  }
-
-  /**
-   * Full fine-tuning holds four float32 copies of every weight (weights, gradients, AdamW's two
-   * moments): checked on the config, before the model is loaded, with both figures in the error.
-   */
-  static void checkFullTrainingMemory(LocalModelSource source, ModelLoader.Options options) {
-    ModelConfig config = ModelLoader.config(source);
-    Architecture arch = config.modelType().architecture();
-    MemoryBudget.Estimate weights =
-        MemoryBudget.estimate(config, arch, LinearFactory.plain(), options.contextTokens());
-    MemoryBudget.Estimate training =
-        new MemoryBudget.Estimate(
-            weights.parameters(),
-            weights.weightBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * weights.weightBytes(),
-            weights.kvCacheBytes(),
-            weights.contextTokens());
-    long limit =
-        options.memoryLimitBytes() > 0 ? options.memoryLimitBytes() : MemoryBudget.limitBytes();
-    MemoryBudget.require(
-        training,
-        limit,
-        "full fine-tuning of " + source.describe() + " (weights, gradients and two AdamW moments)");
   }
 
   /**
