@@ -20,6 +20,7 @@ public sealed interface Event
         CancelRequested,
         EvaluationCompleted,
         EvaluationFailed,
+        EvaluationRequested,
         EvaluationSuiteCreated,
         AdapterRegistrationRequested,
         AdapterPromotionRequested,
