@@ -55,7 +55,8 @@ public final class RegistryState implements ViewProjection {
       outcomes.put(event.eventId(), register(r, event));
     } else if (payload instanceof AdapterPromotionRequested p) {
       outcomes.put(event.eventId(), promote(p, event));
-    } else if (payload instanceof EvaluationCompleted e) {
+    } else if (payload instanceof EvaluationCompleted e && !e.onDemand()) {
+      // Only a run's automatic evaluation stages its version; an on-demand one informs, no more.
       evaluations.put(e.jobId(), e);
     } else if (payload instanceof ModelImported m) {
       models.put(
