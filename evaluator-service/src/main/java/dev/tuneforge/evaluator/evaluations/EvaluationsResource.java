@@ -116,7 +116,7 @@ public class EvaluationsResource {
     Page page = Page.parse(after, limit);
     List<EvaluationRecord> all =
         ledger.all(caller.team()).stream()
-            .filter(r -> jobId == null || jobId.isEmpty() || r.jobId().equals(jobId))
+            .filter(r -> jobId == null || jobId.isEmpty() || jobId.equals(r.jobId()))
             .toList();
     ApiList<EvaluationRecord> cut = page.of(all, EvaluationRecord::id);
     return ApiList.of(

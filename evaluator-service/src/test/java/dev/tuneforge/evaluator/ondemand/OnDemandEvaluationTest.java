@@ -241,6 +241,16 @@ class OnDemandEvaluationTest {
     assertEquals(c.baseMetrics(), c.metrics());
     assertEquals(0.0, c.deltas().get(Metrics.SUITE_PASS_RATE));
     assertEquals(0.0, c.metrics().get(Metrics.SUITE_PASS_RATE), c.toString());
+    // an evaluation of no run is listed, and filtering by a run passes over it
+    TestKeys.Key viewer = TestKeys.shared(team, "viewer");
+    viewer.given().get("/v1/evaluations").then().statusCode(200).body("data[0].id", is(id));
+    viewer
+        .given()
+        .queryParam("job_id", "ftjob-x")
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(200)
+        .body("data.size()", is(0));
   }
 
   @Test
