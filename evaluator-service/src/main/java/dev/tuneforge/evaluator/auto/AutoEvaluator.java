@@ -2,29 +2,36 @@ package dev.tuneforge.evaluator.auto;
 
 import dev.tuneforge.evaluator.evaluations.EvaluationLedger;
 import dev.tuneforge.events.EvaluationFailed;
+import dev.tuneforge.events.EvaluationRequested;
+import dev.tuneforge.events.EvaluationTrigger;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.platform.EventPublisher;
 import dev.tuneforge.platform.view.PublishException;
 import dev.tuneforge.platform.view.StaleViewException;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the automatic evaluation of finished runs on its own worker thread, so the Kafka consumer
- * stays responsive while a model is evaluated for minutes. One evaluation per job: a job the
- * evaluation ledger already holds an outcome for is skipped, and the evaluation id is derived from
- * the job id, so a redo after a crash (the record was never acknowledged, Kafka delivers it again)
- * reuses the id and report folder. The outcome, {@code EvaluationCompleted} or {@code
- * EvaluationFailed}, is published and awaited in the ledger before the record is acknowledged.
+ * Runs the automatic evaluation of finished runs, and on-demand evaluations, on its own worker
+ * thread, so the Kafka consumer stays responsive while a model is evaluated for minutes. One
+ * evaluation per job: a job the evaluation ledger already holds an outcome for is skipped, and the
+ * evaluation id is derived from the job id, so a redo after a crash (the record was never
+ * acknowledged, Kafka delivers it again) reuses the id and report folder. The outcome, {@code
+ * EvaluationCompleted} or {@code EvaluationFailed}, is published and awaited in the ledger before
+ * the record is acknowledged.
  */
 @ApplicationScoped
 public class AutoEvaluator {
@@ -49,6 +56,22 @@ public class AutoEvaluator {
           });
 
   private volatile long lastStartDelayMillis = -1;
+  private volatile boolean stopping;
+
+  /** What became of a submitted evaluation, so its handler knows whether to acknowledge. */
+  public enum Result {
+    /** The outcome is recorded on the evaluation topic: acknowledge. */
+    RECORDED,
+    /** It already had an outcome: acknowledge. */
+    SKIPPED,
+    /** The service is shutting down under it: leave unacknowledged, so it is redone. */
+    ABANDONED
+  }
+
+  /** Fired before beans are destroyed: from now on a failing evaluation is a stopping one. */
+  void onShutdown(@Observes ShutdownEvent event) {
+    stopping = true;
+  }
 
   /**
    * Evaluates {@code t} on the worker unless it is already evaluated; the future completes once the
@@ -57,8 +80,8 @@ public class AutoEvaluator {
    * @param written when the record was written to the topic (its timestamp), or null
    * @param arrivedNanos {@link System#nanoTime()} when this service received the record
    */
-  public CompletableFuture<Void> submit(TrainingCompleted t, Instant written, long arrivedNanos) {
-    return CompletableFuture.runAsync(() -> evaluateOnce(t, written, arrivedNanos), worker);
+  public CompletableFuture<Result> submit(TrainingCompleted t, Instant written, long arrivedNanos) {
+    return CompletableFuture.supplyAsync(() -> evaluateOnce(t, written, arrivedNanos), worker);
   }
 
   /**
@@ -69,19 +92,22 @@ public class AutoEvaluator {
     return lastStartDelayMillis;
   }
 
-  private void evaluateOnce(TrainingCompleted t, Instant written, long arrivedNanos) {
-    // Deciding "already evaluated?" needs the whole topic read; until then the job waits (the
-    // record stays unacknowledged, so nothing is lost if the service stops meanwhile).
-    while (!ledger.awaitCaughtUp(VIEW_WAIT)) {
-      LOG.warnf(
-          "job %s waits: the evaluation ledger has not caught up with its topic yet", t.jobId());
-    }
+  /**
+   * Runs the on-demand evaluation {@code r} on the worker unless it already has an outcome; the
+   * future completes once the outcome is recorded (or it was skipped).
+   */
+  public CompletableFuture<Result> submit(EvaluationRequested r) {
+    return CompletableFuture.supplyAsync(() -> evaluateOnce(r), worker);
+  }
+
+  private Result evaluateOnce(TrainingCompleted t, Instant written, long arrivedNanos) {
+    awaitLedger("job " + t.jobId());
     var done = ledger.byJob(t.jobId());
     if (done.isPresent()) {
       LOG.infof(
           "job %s was already evaluated (%s, %s); not evaluating again",
           t.jobId(), done.get().id(), done.get().status());
-      return;
+      return Result.SKIPPED;
     }
     String id = EvaluationIds.forJob(t.jobId());
     long sinceArrival = (System.nanoTime() - arrivedNanos) / 1_000_000;
@@ -92,21 +118,85 @@ public class AutoEvaluator {
         "evaluation %s of job %s (team %s, base %s) started %d ms after its TrainingCompleted was"
             + " written (%d ms after this service received it)",
         id, t.jobId(), t.team(), t.baseModel(), sinceWritten, sinceArrival);
+    return run(
+        id,
+        () -> evaluation.evaluate(id, t),
+        reason -> new EvaluationFailed(id, t.jobId(), t.team(), reason));
+  }
+
+  private Result evaluateOnce(EvaluationRequested r) {
+    String id = r.evaluationId();
+    awaitLedger("evaluation " + id);
+    var known = ledger.find(id);
+    if (known.isPresent() && known.get().done()) {
+      LOG.infof("evaluation %s is already %s; not evaluating again", id, known.get().status());
+      return Result.SKIPPED;
+    }
+    LOG.infof(
+        "on-demand evaluation %s of %s (team %s, suite %s, dataset %s) started",
+        id, r.model(), r.team(), r.suite(), r.dataset());
+    ledger.running(id, true);
+    try {
+      return run(
+          id,
+          () -> evaluation.evaluate(r),
+          reason ->
+              new EvaluationFailed(id, r.jobId(), r.team(), reason, EvaluationTrigger.ON_DEMAND));
+    } finally {
+      ledger.running(id, false);
+    }
+  }
+
+  /**
+   * Deciding "already evaluated?" needs the whole topic read; until then the work waits (the record
+   * stays unacknowledged, so nothing is lost if the service stops meanwhile).
+   */
+  private void awaitLedger(String what) {
+    while (!ledger.awaitCaughtUp(VIEW_WAIT)) {
+      LOG.warnf("%s waits: the evaluation ledger has not caught up with its topic yet", what);
+    }
+  }
+
+  /** Evaluates, turns any failure into {@code failed.apply(reason)}, and records the outcome. */
+  private Result run(String id, Supplier<Event> work, Function<String, Event> failed) {
     long start = System.nanoTime();
     Event outcome;
     try {
-      outcome = evaluation.evaluate(id, t);
+      outcome = work.get();
     } catch (Throwable e) { // an OOM or an engine error fails this evaluation, not the service
       if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
         throw (VirtualMachineError) e;
       }
-      LOG.warnf(e, "evaluation %s of job %s failed", id, t.jobId());
-      outcome = new EvaluationFailed(id, t.jobId(), t.team(), reason(e));
+      if (stopping) {
+        return abandoned(id, e);
+      }
+      LOG.warnf(e, "evaluation %s failed", id);
+      outcome = failed.apply(reason(e));
     }
-    record(outcome);
+    try {
+      record(outcome);
+    } catch (RuntimeException e) {
+      if (stopping) {
+        return abandoned(id, e);
+      }
+      throw e;
+    }
     LOG.infof(
-        "evaluation %s of job %s: %s in %d ms",
-        id, t.jobId(), outcome.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+        "evaluation %s: %s in %d ms",
+        id, outcome.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
+    return Result.RECORDED;
+  }
+
+  /**
+   * A shutdown (the storage client or the producer closing under the evaluation) is not the
+   * evaluation's failure: nothing is recorded and the record stays unacknowledged, so the
+   * evaluation is redone after restart instead of ending as failed or in the dead-letter topic.
+   */
+  private static Result abandoned(String id, Throwable e) {
+    LOG.infof(
+        "evaluation %s stopped by the service's shutdown (%s); it is redone after restart",
+        id, e.toString());
+    return Result.ABANDONED;
   }
 
   /**

@@ -24,6 +24,8 @@ import dev.tuneforge.evaluator.suite.SuiteParser;
 import dev.tuneforge.evaluator.suites.StoredSuite;
 import dev.tuneforge.evaluator.suites.SuiteCatalog;
 import dev.tuneforge.events.EvaluationCompleted;
+import dev.tuneforge.events.EvaluationRequested;
+import dev.tuneforge.events.EvaluationTrigger;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.llm.eval.RetentionCorpus;
 import dev.tuneforge.storage.BucketLayout;
@@ -35,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,6 +60,9 @@ public class JobEvaluation {
 
   /** A base model's default regression suite, in its folder beside retention.jsonl. */
   public static final String DEFAULT_SUITE_FILE = "evaluation_suite.yaml";
+
+  /** A curated dataset's training records, scored when it holds no validation records. */
+  public static final String TRAIN_FILE = "train.jsonl";
 
   public static final String REPORT_FILE = "report.json";
   public static final String CASES_FILE = "cases.jsonl";
@@ -105,26 +111,119 @@ public class JobEvaluation {
     GatePolicy jobGate = jobGate(t.config());
     Path baseDir = folders.fetch(basePrefix);
     Suite suite = suite(t, baseDir);
-    Path outputDir = folders.fetch(outputPrefix);
-    String validationKey = "-";
-    List<ValidationRecord> validation = List.of();
-    if (t.validationUri() != null) {
-      String prefix = folders.prefixOf(t.validationUri(), "validationUri");
-      validationKey = folders.manifestSha256(prefix);
-      validation = validation(prefix, t.validationUri());
+    Validation validation =
+        t.validationUri() == null
+            ? Validation.NONE
+            : validation(folders.prefixOf(t.validationUri(), "validationUri"), t.validationUri());
+    return evaluate(
+        new Subject(
+            evaluationId,
+            t.team(),
+            t.jobId(),
+            EvaluationTrigger.TRAINING_COMPLETED,
+            basePrefix,
+            baseDir,
+            folders.fetch(outputPrefix),
+            t.outputUri(),
+            suite,
+            jobGate,
+            validation));
+  }
+
+  /**
+   * An on-demand evaluation ({@code POST /v1/evaluations}) of what {@code r} names, the same way: a
+   * run's output against its base, or a base model on its own (its figures are then its base's too,
+   * and every delta is zero).
+   */
+  public EvaluationCompleted evaluate(EvaluationRequested r) {
+    String basePrefix = folders.prefixOf(r.baseModelUri(), "baseModelUri");
+    if (!artifacts.exists(basePrefix)) {
+      throw new IllegalArgumentException("model: no base model at " + r.baseModelUri());
     }
-    RetentionCorpus retention = RetentionCorpus.forBaseModel(baseDir).orElse(null);
-    EvaluationInputs in = new EvaluationInputs(validation, retention, suite);
+    Path baseDir = folders.fetch(basePrefix);
+    Path outputDir = null;
+    if (r.outputUri() != null) {
+      String outputPrefix = folders.prefixOf(r.outputUri(), "outputUri");
+      if (!artifacts.exists(outputPrefix)) {
+        throw new IllegalArgumentException(
+            "model: no complete artifact (manifest.json) at " + r.outputUri());
+      }
+      outputDir = folders.fetch(outputPrefix);
+    }
+    Suite suite = null;
+    if (r.suite() != null) {
+      suite =
+          suites
+              .resolve(r.team(), r.suite())
+              .map(StoredSuite::suite)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "suite: team '" + r.team() + "' has no suite '" + r.suite() + "'"));
+    }
+    Validation validation =
+        r.datasetUri() == null
+            ? Validation.NONE
+            : datasetRecords(folders.prefixOf(r.datasetUri(), "dataset"), r.datasetUri());
+    return evaluate(
+        new Subject(
+            r.evaluationId(),
+            r.team(),
+            r.jobId(),
+            EvaluationTrigger.ON_DEMAND,
+            basePrefix,
+            baseDir,
+            outputDir,
+            r.outputUri() == null ? r.baseModelUri() : r.outputUri(),
+            suite,
+            null,
+            validation));
+  }
+
+  /** The records a model is scored on, and what identifies them for the base model cache. */
+  private record Validation(List<ValidationRecord> records, String key) {
+    static final Validation NONE = new Validation(List.of(), "-");
+  }
+
+  /**
+   * One evaluation, however it was started.
+   *
+   * @param outputDir the tuned model (adapter or full model); null when the base itself is
+   *     evaluated
+   * @param outputUri what was evaluated, as the outcome names it
+   */
+  private record Subject(
+      String id,
+      String team,
+      String jobId,
+      String trigger,
+      String basePrefix,
+      Path baseDir,
+      Path outputDir,
+      String outputUri,
+      Suite suite,
+      GatePolicy jobGate,
+      Validation validation) {}
+
+  /**
+   * The shared path: the base's evaluation (cached), the tuned model's, the gate, the stored
+   * report, the outcome.
+   */
+  private EvaluationCompleted evaluate(Subject s) {
+    Suite suite = s.suite();
+    RetentionCorpus retention = RetentionCorpus.forBaseModel(s.baseDir()).orElse(null);
+    EvaluationInputs in = new EvaluationInputs(s.validation().records(), retention, suite);
     EvaluationSettings settings = new EvaluationSettings(maxNewTokens, batchSize);
     ModelEvaluator evaluator = new ModelEvaluator(settings);
 
     String baseKey =
         String.join(
             "|",
-            folders.manifestSha256(basePrefix),
-            validationKey,
+            folders.manifestSha256(s.basePrefix()),
+            s.validation().key(),
             suite == null ? "-" : suite.version(),
             settings.toString());
+    Path baseDir = s.baseDir();
     ModelEvaluation base =
         baseEvaluations.get(
             baseKey,
@@ -133,25 +232,28 @@ public class JobEvaluation {
                 return evaluator.evaluate(m.evalModel(), in);
               }
             });
-    ModelEvaluation tuned;
-    try (LoadedModel m = LoadedModel.tuned(baseDir, outputDir)) {
-      tuned = evaluator.evaluate(m.evalModel(), in);
+    ModelEvaluation tuned = base;
+    if (s.outputDir() != null) {
+      try (LoadedModel m = LoadedModel.tuned(baseDir, s.outputDir())) {
+        tuned = evaluator.evaluate(m.evalModel(), in);
+      }
     }
     EvaluationReport report =
-        Comparison.compare(base, tuned, suite, Comparison.effectivePolicy(suite, jobGate));
-    String reportUri = store(evaluationId, t, report);
+        Comparison.compare(base, tuned, suite, Comparison.effectivePolicy(suite, s.jobGate()));
+    String reportUri = store(s, report);
     return new EvaluationCompleted(
-        evaluationId,
-        t.jobId(),
-        t.team(),
-        t.outputUri(),
+        s.id(),
+        s.jobId(),
+        s.team(),
+        s.outputUri(),
         report.suite(),
         report.metrics().values(),
         report.baseMetrics().values(),
         report.deltas().values(),
         report.passed(),
         report.reasons().stream().map(GateReason::summary).toList(),
-        reportUri);
+        reportUri,
+        s.trigger());
   }
 
   /** The suite the job names, else the base model's default suite, else none. */
@@ -211,14 +313,31 @@ public class JobEvaluation {
     return parsed.value();
   }
 
-  private List<ValidationRecord> validation(String prefix, String uri) {
+  private Validation validation(String prefix, String uri) {
+    return records(prefix, uri, VALIDATION_FILE);
+  }
+
+  /**
+   * A curated dataset version's held-out records ({@value #VALIDATION_FILE}) when it has any, else
+   * its training records: what an on-demand evaluation on that dataset scores.
+   */
+  private Validation datasetRecords(String prefix, String uri) {
     ArtifactManifest manifest = artifacts.manifest(prefix);
+    boolean held = manifest.file(VALIDATION_FILE).map(f -> f.bytes() > 0).orElse(false);
+    return records(prefix, uri, held ? VALIDATION_FILE : TRAIN_FILE);
+  }
+
+  private Validation records(String prefix, String uri, String name) {
+    ArtifactManifest manifest = artifacts.manifest(prefix);
+    if (manifest.file(name).isEmpty()) {
+      throw new IllegalArgumentException(uri + " has no " + name);
+    }
     Path scratch = folders.scratch("validation");
     try {
-      Path file =
-          artifacts.fetchFile(prefix, manifest, VALIDATION_FILE, scratch.resolve(VALIDATION_FILE));
-      return ValidationSplit.parse(
-          uri + VALIDATION_FILE, Files.readString(file, StandardCharsets.UTF_8));
+      Path file = artifacts.fetchFile(prefix, manifest, name, scratch.resolve(name));
+      return new Validation(
+          ValidationSplit.parse(uri + name, Files.readString(file, StandardCharsets.UTF_8)),
+          folders.manifestSha256(prefix) + "/" + name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -227,17 +346,21 @@ public class JobEvaluation {
   }
 
   /** Stores report.json and cases.jsonl as one artifact; returns the report's URI. */
-  private String store(String id, TrainingCompleted t, EvaluationReport report) {
+  private String store(Subject s, EvaluationReport report) {
     Path dir = folders.scratch("report");
     try {
       Files.writeString(dir.resolve(REPORT_FILE), ReportJson.write(report));
       Files.writeString(dir.resolve(CASES_FILE), ReportJson.caseTableJsonl(report));
-      String prefix = BucketLayout.evaluation(id);
-      artifacts.publish(
-          dir,
-          prefix,
-          ArtifactKind.REPORT,
-          Map.of("team", t.team(), "job_id", t.jobId(), "evaluation_id", id));
+      String prefix = BucketLayout.evaluation(s.id());
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("team", s.team());
+      if (s.jobId() != null) {
+        metadata.put("job_id", s.jobId());
+      }
+      metadata.put("evaluation_id", s.id());
+      metadata.put("trigger", s.trigger());
+      metadata.put("evaluated", s.outputUri());
+      artifacts.publish(dir, prefix, ArtifactKind.REPORT, metadata);
       return artifacts.objects().uri(prefix + REPORT_FILE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -46,7 +47,13 @@ public class TrainingEventsHandler {
             .orElse(null);
     return evaluator
         .submit(t, written, arrived)
-        .handle((done, error) -> error == null ? message.ack() : message.nack(error))
+        .handle(
+            (result, error) ->
+                error != null
+                    ? message.nack(error)
+                    : result == AutoEvaluator.Result.ABANDONED
+                        ? CompletableFuture.<Void>completedFuture(null) // redone after restart
+                        : message.ack())
         .thenCompose(stage -> stage);
   }
 }

@@ -36,8 +36,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ServedModels {
 
-  /** What a request's {@code model} names: a base (outputPrefix null) or a run's output. */
-  public record Ref(String id, String basePrefix, String outputPrefix) {}
+  /**
+   * What a request's {@code model} names: a base (outputPrefix and jobId null) or a run's output.
+   */
+  public record Ref(String id, String basePrefix, String outputPrefix, String jobId) {}
 
   @Inject ArtifactFolders folders;
   @Inject ArtifactStore artifacts;
@@ -71,7 +73,7 @@ public class ServedModels {
       return aliases
           .resolve(team, model)
           .flatMap(ft -> resolve(ft, team))
-          .map(r -> new Ref(model, r.basePrefix(), r.outputPrefix()));
+          .map(r -> new Ref(model, r.basePrefix(), r.outputPrefix(), r.jobId()));
     }
     if (FineTunedModelId.isFineTuned(model)) {
       Optional<TrainingCompleted> t = trained.byModelId(model).filter(c -> c.team().equals(team));
@@ -84,7 +86,8 @@ public class ServedModels {
           new Ref(
               model,
               BucketLayout.model(c.baseModel(), revision),
-              folders.prefixOf(c.outputUri(), "outputUri")));
+              folders.prefixOf(c.outputUri(), "outputUri"),
+              c.jobId()));
     }
     String prefix;
     try {
@@ -92,7 +95,9 @@ public class ServedModels {
     } catch (InvalidNameException e) {
       return Optional.empty();
     }
-    return artifacts.exists(prefix) ? Optional.of(new Ref(model, prefix, null)) : Optional.empty();
+    return artifacts.exists(prefix)
+        ? Optional.of(new Ref(model, prefix, null, null))
+        : Optional.empty();
   }
 
   /** The served model for {@code ref}, loading it if needed; the caller must release it. */

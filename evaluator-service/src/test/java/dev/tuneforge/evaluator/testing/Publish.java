@@ -48,6 +48,22 @@ public final class Publish {
     }
   }
 
+  /**
+   * Publishes {@code jsonl} as {@code validation.jsonl} of dataset version {@code name@v1} owned by
+   * {@code team} (as dataset-service records the owner in the manifest); returns its URI.
+   */
+  public static String dataset(ArtifactStore artifacts, String team, String name, String jsonl) {
+    try {
+      Path dir = Files.createTempDirectory("dataset-");
+      Files.writeString(dir.resolve("validation.jsonl"), jsonl);
+      String prefix = BucketLayout.dataset(name, "v1");
+      artifacts.publish(dir, prefix, ArtifactKind.DATASET, Map.of("team", team));
+      return artifacts.objects().uri(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A TrainingCompleted of a LoRA run of {@code team} on {@code baseModel}. */
   public static TrainingCompleted completed(
       String jobId,

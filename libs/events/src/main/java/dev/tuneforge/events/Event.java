@@ -21,6 +21,7 @@ public sealed interface Event
         CancelRequested,
         EvaluationCompleted,
         EvaluationFailed,
+        EvaluationRequested,
         EvaluationSuiteCreated,
         AdapterRegistrationRequested,
         AdapterPromotionRequested,

@@ -25,7 +25,7 @@ public final class Topics {
    */
   public static final String TRAINING_EVENTS = "tuneforge.training.events";
 
-  /** Evaluation outcomes (EvaluationCompleted, EvaluationFailed). */
+  /** Evaluation outcomes (EvaluationCompleted, EvaluationFailed) and on-demand requests. */
   public static final String EVALUATION_EVENTS = "tuneforge.evaluation.events";
 
   /** Regression suite versions teams stored (EvaluationSuiteCreated), keyed by team/name. */
@@ -94,7 +94,11 @@ public final class Topics {
     specs.add(
         TopicSpec.facts(TRAINING_REQUESTS, 3, "accepted jobs and cancellations, keyed by job id"));
     specs.add(TopicSpec.facts(TRAINING_EVENTS, 3, "what running jobs report, keyed by job id"));
-    specs.add(TopicSpec.facts(EVALUATION_EVENTS, 3, "evaluation outcomes, keyed by job id"));
+    specs.add(
+        TopicSpec.facts(
+            EVALUATION_EVENTS,
+            3,
+            "evaluation outcomes (keyed by job id; on-demand ones by evaluation id) and requests"));
     specs.add(TopicSpec.facts(EVALUATION_SUITES, 3, "suite versions, keyed by team/name"));
     specs.add(TopicSpec.facts(REGISTRY_EVENTS, 3, "registry facts, keyed by adapter id"));
     specs.add(

@@ -90,6 +90,16 @@ final class EventSamples {
             List.of("suite case c7 passed on the base and fails on the tuned model"),
             "s3://tuneforge/evaluations/eval-1/report.json"),
         new EvaluationFailed("eval-1", "ftjob-1", "support", "adapter sha256 mismatch"),
+        new EvaluationRequested(
+            "eval-od-1",
+            "support",
+            "support@production",
+            "ftjob-1",
+            "s3://tuneforge/models/tiny-llama/main/",
+            "s3://tuneforge/runs/ftjob-1/adapter/",
+            "support-regressions@0123456789ab",
+            "support-chats@v3",
+            "s3://tuneforge/datasets/support-chats/v3/"),
         new EvaluationSuiteCreated(
             "support",
             "arithmetic-smoke",

@@ -14,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Every replica's view folds evaluation outcomes by itself; this consumer (one replica, the
  * registry's consumer group) announces the consequence once: a version whose evaluation passed
- * moved to staging.
+ * moved to staging. On-demand evaluations are ignored here and in the view: they never change a
+ * version's stage.
  */
 @ApplicationScoped
 public class EvaluationEventsHandler {
@@ -28,9 +29,18 @@ public class EvaluationEventsHandler {
   @Blocking
   public void onRecord(ConsumerRecord<String, String> record) {
     EventEnvelope envelope = codec.decode(record.value());
-    if (envelope.payload() instanceof EvaluationCompleted e) {
+    if (envelope.payload() instanceof EvaluationCompleted e && changesStage(e)) {
       registry.evaluated(
           e, new RecordPosition(record.topic(), record.partition(), record.offset()));
     }
+  }
+
+  /**
+   * Only the automatic evaluation of a run (trigger {@code training_completed}, or none in records
+   * written before triggers existed) speaks for its registered version; an on-demand evaluation
+   * ({@code POST /v1/evaluations}) of the same model never moves it.
+   */
+  static boolean changesStage(EvaluationCompleted e) {
+    return !e.onDemand();
   }
 }

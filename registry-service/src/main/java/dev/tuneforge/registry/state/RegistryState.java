@@ -78,7 +78,8 @@ public final class RegistryState implements ViewProjection {
       exports.put(
           exportKey(x.team(), x.name(), x.version(), x.exportId()),
           new ExportRecord(x.exportId(), EXPORT_SUCCEEDED, null, null, event.occurredAt()));
-    } else if (payload instanceof EvaluationCompleted e) {
+    } else if (payload instanceof EvaluationCompleted e && !e.onDemand()) {
+      // Only a run's automatic evaluation stages its version; an on-demand one informs, no more.
       evaluations.put(e.jobId(), e);
     } else if (payload instanceof ModelImported m) {
       models.put(

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.tuneforge.events.AdapterPromotionRequested;
 import dev.tuneforge.events.AdapterRegistrationRequested;
 import dev.tuneforge.events.EvaluationCompleted;
+import dev.tuneforge.events.EvaluationTrigger;
 import dev.tuneforge.events.Event;
 import dev.tuneforge.events.EventEnvelope;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.platform.view.RecordPosition;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The registry's fold on its own: decisions taken in log order, stages derived. */
@@ -64,6 +66,23 @@ class RegistryStateTest {
         "s3://b/r.json");
   }
 
+  private static EvaluationCompleted onDemand(String job, boolean passed) {
+    EvaluationCompleted e = eval(job, passed);
+    return new EvaluationCompleted(
+        "od-" + job,
+        e.jobId(),
+        e.team(),
+        e.outputUri(),
+        "smoke@0123456789ab",
+        e.metrics(),
+        e.baseMetrics(),
+        e.deltas(),
+        passed,
+        e.reasons(),
+        e.reportUri(),
+        EvaluationTrigger.ON_DEMAND);
+  }
+
   private CommandOutcome promote(int version, String alias, Integer expected) {
     return apply(
         new AdapterPromotionRequested(
@@ -93,6 +112,20 @@ class RegistryStateTest {
     assertEquals(Stage.STAGING, a.version(1).orElseThrow().stage());
     assertEquals(Stage.CANDIDATE, a.version(2).orElseThrow().stage());
     assertEquals(1, a.aliases().get("staging"));
+  }
+
+  @Test
+  void anOnDemandEvaluationNeverChangesAVersionsStage() {
+    apply(new AdapterRegistrationRequested("acme", "bot", job("j1")));
+    apply(new AdapterRegistrationRequested("acme", "bot", job("j2")));
+    apply(onDemand("j1", true)); // a passing on-demand evaluation does not stage j1
+    apply(eval("j2", true));
+    apply(onDemand("j2", false)); // nor does a failing one un-stage j2
+    var a = state.adapter("acme", "bot").orElseThrow();
+    assertEquals(Stage.CANDIDATE, a.version(1).orElseThrow().stage());
+    assertEquals(Stage.STAGING, a.version(2).orElseThrow().stage());
+    assertEquals("e-j2", state.evaluation("j2").orElseThrow().evaluationId());
+    assertEquals(Optional.empty(), state.evaluation("j1"));
   }
 
   @Test

@@ -1,0 +1,341 @@
+package dev.tuneforge.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tuneforge.evaluator.auto.EvaluationIds;
+import dev.tuneforge.evaluator.run.TinyTuning;
+import dev.tuneforge.evaluator.testing.Publish;
+import dev.tuneforge.evaluator.testing.TinyModels;
+import dev.tuneforge.events.EvaluationCompleted;
+import dev.tuneforge.events.EvaluationFailed;
+import dev.tuneforge.events.EventCodec;
+import dev.tuneforge.events.EventEnvelope;
+import dev.tuneforge.events.Topics;
+import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.platform.view.KafkaEventPublisher;
+import dev.tuneforge.platform.view.RecordPosition;
+import dev.tuneforge.stack.LocalStack;
+import dev.tuneforge.stack.Ports;
+import dev.tuneforge.stack.StackSettings;
+import dev.tuneforge.storage.ObjectStore;
+import dev.tuneforge.storage.S3Settings;
+import dev.tuneforge.storage.artifact.ArtifactStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged evaluator-service (target/quarkus-app) as its own process on the embedded stack,
+ * killed with SIGKILL in the middle of an automatic evaluation: started again, it evaluates the job
+ * again, and the topic then holds exactly one outcome for it, with the figures of the same run
+ * evaluated without interruption.
+ */
+class EvaluatorKillNineIT {
+
+  static final EventCodec CODEC = new EventCodec();
+
+  /**
+   * Copies of the validation records: enough greedy decoding that the kill lands mid-evaluation
+   * (checked below: no outcome was recorded before the kill).
+   */
+  static final int COPIES = 4;
+
+  static final int MAX_NEW_TOKENS = 32;
+
+  static final String DEAD_LETTERS = Topics.deadLetter("evaluator-service");
+
+  final Map<String, Integer> ports = new java.util.HashMap<>();
+
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void anEvaluationKilledMidwayIsRedoneAfterRestartOnceWithTheSameFigures() throws Exception {
+    Path jar =
+        Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    assertTrue(Files.exists(jar), "package the service first: " + jar);
+    Path dir = Files.createTempDirectory("evaluator-kill-nine-");
+    StackSettings settings = StackSettings.defaults(dir).withFreePorts();
+    try (LocalStack stack = LocalStack.start(settings);
+        ObjectStore objects =
+            ObjectStore.connect(
+                new S3Settings(
+                    stack.s3Endpoint(),
+                    settings.accessKey(),
+                    settings.secretKey(),
+                    settings.bucket()));
+        KafkaEventPublisher publisher =
+            new KafkaEventPublisher(
+                Map.of("bootstrap.servers", stack.kafkaBootstrapServers()), CODEC, "test")) {
+      ArtifactStore artifacts = new ArtifactStore(objects);
+      Publish.baseModel(artifacts, TinyModels.base(), "tiny");
+      String validation =
+          Publish.dataset(artifacts, "team-a", "doubles", TinyTuning.chats().repeat(COPIES));
+      TrainingCompleted killed = job(artifacts, "ftjob-killed", validation);
+      TrainingCompleted stopped = job(artifacts, "ftjob-stopped", validation);
+      TrainingCompleted uninterrupted = job(artifacts, "ftjob-whole", validation);
+
+      // 1. SIGKILL mid-evaluation: nothing recorded, the record not acknowledged.
+      Process first = launch(stack, dir, "first");
+      RecordPosition killedAt;
+      try {
+        awaitReady(first, dir, "first");
+        killedAt = publisher.publish(Topics.TRAINING_EVENTS, killed);
+        awaitMidEvaluation(stack, first, dir, "first", "ftjob-killed");
+      } finally {
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+      }
+      assertEquals(List.of(), outcomes(stack, "ftjob-killed", Duration.ZERO));
+
+      // 2. Started again, it redoes that evaluation; then it is stopped gracefully (SIGTERM, as
+      // a rolling deploy does) in the middle of another one, which must not end as failed.
+      Process second = launch(stack, dir, "second");
+      EvaluationCompleted redone;
+      RecordPosition stoppedAt;
+      try {
+        awaitReady(second, dir, "second");
+        redone = completed(outcomes(stack, "ftjob-killed", Duration.ofMinutes(5)));
+        stoppedAt = publisher.publish(Topics.TRAINING_EVENTS, stopped);
+        awaitMidEvaluation(stack, second, dir, "second", "ftjob-stopped");
+      } finally {
+        second.destroy(); // SIGTERM: Quarkus shuts down, closing storage and producer
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "no graceful stop in 60 s");
+      }
+      List<EventEnvelope> afterStop = outcomes(stack, "ftjob-stopped", Duration.ZERO);
+      assertTrue(
+          afterStop.stream().noneMatch(e -> e.payload() instanceof EvaluationFailed),
+          "a shutdown recorded the evaluation as failed: " + afterStop);
+
+      // 3. Started once more: the stopped evaluation is redone too; a run evaluated without
+      // interruption gives the same figures as both.
+      Process third = launch(stack, dir, "third");
+      try {
+        awaitReady(third, dir, "third");
+        EvaluationCompleted resumed =
+            completed(outcomes(stack, "ftjob-stopped", Duration.ofMinutes(5)));
+        publisher.publish(Topics.TRAINING_EVENTS, uninterrupted);
+        EvaluationCompleted whole =
+            completed(outcomes(stack, "ftjob-whole", Duration.ofMinutes(5)));
+
+        assertEquals(EvaluationIds.forJob("ftjob-killed"), redone.evaluationId());
+        for (EvaluationCompleted c : List.of(redone, resumed)) {
+          assertEquals(whole.metrics(), c.metrics());
+          assertEquals(whole.baseMetrics(), c.baseMetrics());
+          assertEquals(whole.deltas(), c.deltas());
+          assertEquals(whole.passed(), c.passed());
+          assertEquals(whole.reasons(), c.reasons());
+          assertEquals(11 * COPIES, sampleCount(objects, c));
+        }
+
+        // both records were acknowledged at last: no further evaluation waits, one outcome each
+        awaitCommitted(stack, "evaluator-service", killedAt, Duration.ofSeconds(60));
+        awaitCommitted(stack, "evaluator-service", stoppedAt, Duration.ofSeconds(60));
+        assertEquals(1, outcomes(stack, "ftjob-killed", Duration.ZERO).size());
+        assertEquals(1, outcomes(stack, "ftjob-stopped", Duration.ZERO).size());
+        assertEquals(List.of(), deadLetters(stack));
+      } finally {
+        third.destroy();
+        third.waitFor(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Waits until {@code p} has started evaluating {@code jobId}, lets it work a moment, and checks
+   * that the evaluation is still under way (no outcome recorded).
+   */
+  void awaitMidEvaluation(LocalStack stack, Process p, Path dir, String name, String jobId)
+      throws Exception {
+    Path log = dir.resolve(name + ".log");
+    awaitLog(p, log, "evaluation " + EvaluationIds.forJob(jobId) + " of job");
+    Thread.sleep(1000); // into the evaluation proper
+    assertEquals(
+        List.of(),
+        outcomes(stack, jobId, Duration.ZERO),
+        "the evaluation ended before it was interrupted; raise COPIES. Log:\n"
+            + Files.readString(log));
+  }
+
+  /** The records in the evaluator's dead-letter topic. */
+  static List<String> deadLetters(LocalStack stack) {
+    try (KafkaConsumer<String, String> consumer = consumer(stack)) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(DEAD_LETTERS).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      List<String> found = new ArrayList<>();
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> found.add(r.key() + ": " + r.value()));
+      }
+      return found;
+    }
+  }
+
+  static KafkaConsumer<String, String> consumer(LocalStack stack) {
+    return new KafkaConsumer<>(
+        Map.<String, Object>of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+        new StringDeserializer(),
+        new StringDeserializer());
+  }
+
+  static TrainingCompleted job(ArtifactStore artifacts, String jobId, String validationUri) {
+    String uri = Publish.adapter(artifacts, TinyModels.adapter(), jobId);
+    return Publish.completed(
+        jobId,
+        "team-a",
+        "tiny",
+        uri,
+        Publish.manifestSha256(artifacts, uri),
+        validationUri,
+        null,
+        Map.of());
+  }
+
+  static EvaluationCompleted completed(List<EventEnvelope> outcomes) {
+    assertEquals(1, outcomes.size(), outcomes.toString());
+    Object p = outcomes.get(0).payload();
+    if (p instanceof EvaluationFailed f) {
+      throw new AssertionError("evaluation failed: " + f.reason());
+    }
+    return (EvaluationCompleted) p;
+  }
+
+  static int sampleCount(ObjectStore objects, EvaluationCompleted c) throws Exception {
+    String key = c.reportUri().substring(("s3://" + objects.bucket() + "/").length());
+    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(objects.getBytes(key));
+    return report.get("samples").size();
+  }
+
+  /**
+   * The outcomes (EvaluationCompleted / EvaluationFailed) of {@code jobId} on the evaluation topic,
+   * read from the start; waits up to {@code wait} for the first one.
+   */
+  static List<EventEnvelope> outcomes(LocalStack stack, String jobId, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try (KafkaConsumer<String, String> consumer = consumer(stack)) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(Topics.EVALUATION_EVENTS).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      List<EventEnvelope> found = new ArrayList<>();
+      while (true) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+        while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+          for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+            EventEnvelope e = CODEC.decode(r.value());
+            if (jobId.equals(r.key())
+                && (e.payload() instanceof EvaluationCompleted
+                    || e.payload() instanceof EvaluationFailed)) {
+              found.add(e);
+            }
+          }
+        }
+        if (!found.isEmpty() || System.nanoTime() > deadline) {
+          return found;
+        }
+        Thread.sleep(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void awaitCommitted(LocalStack stack, String group, RecordPosition at, Duration timeout)
+      throws Exception {
+    TopicPartition tp = new TopicPartition(at.topic(), at.partition());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+      while (System.nanoTime() < deadline) {
+        OffsetAndMetadata o =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+        if (o != null && o.offset() > at.offset()) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("group " + group + " did not commit past " + at + " in " + timeout);
+  }
+
+  /** Starts the packaged service as {@code name} (log at {@code dir/<name>.log}) on a free port. */
+  Process launch(LocalStack stack, Path dir, String name) throws Exception {
+    int port = Ports.free();
+    ports.put(name, port);
+    Path log = dir.resolve(name + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m"));
+    stack.serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-Dquarkus.http.port=" + port);
+    // Short completions and one prompt batch keep the IT quick on the tiny model.
+    cmd.add("-Dtuneforge.evaluator.max-new-tokens=" + MAX_NEW_TOKENS);
+    // Both instances share one work dir, as a service restarted on its node does.
+    cmd.add("-Dtuneforge.evaluator.work-dir=" + dir.resolve("work"));
+    cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
+    // The dead instance's group membership lapses in seconds, not the default 45 s.
+    cmd.add("-Dmp.messaging.incoming.training-events.session.timeout.ms=6000");
+    cmd.add("-Dmp.messaging.incoming.training-events.heartbeat.interval.ms=1000");
+    cmd.add("-jar");
+    cmd.add(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Waits for /q/health/ready to say UP: every view has caught up. */
+  void awaitReady(Process p, Path dir, String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    int port = ports.get(name);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try {
+        var r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "evaluator-service not ready on port " + port + "; log:\n" + Files.readString(log));
+  }
+
+  static void awaitLog(Process p, Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      if (Files.readString(log).contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no '" + text + "' in the log:\n" + Files.readString(log));
+  }
+}
