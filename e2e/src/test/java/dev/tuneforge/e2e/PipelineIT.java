@@ -351,7 +351,7 @@ class PipelineIT {
             });
     assertEquals("eval-" + jobId, e.path("id").asText(), e.toString());
     assertEquals(jobId, e.path("job_id").asText());
-    assertEquals("completed", e.path("status").asText(), e.toString());
+    assertEquals("succeeded", e.path("status").asText(), e.toString());
     JsonNode metrics = e.path("metrics");
     JsonNode base = e.path("base_metrics");
     for (String k :
