@@ -16,22 +16,17 @@ import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.platform.view.KafkaEventPublisher;
 import dev.tuneforge.platform.view.RecordPosition;
 import dev.tuneforge.stack.LocalStack;
-import dev.tuneforge.stack.Ports;
 import dev.tuneforge.stack.StackSettings;
 import dev.tuneforge.storage.ObjectStore;
 import dev.tuneforge.storage.S3Settings;
 import dev.tuneforge.storage.artifact.ArtifactStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tuneforge.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,14 +56,9 @@ class EvaluatorKillNineIT {
 
   static final String DEAD_LETTERS = Topics.deadLetter("evaluator-service");
 
-  final Map<String, Integer> ports = new java.util.HashMap<>();
-
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   @Test
   void anEvaluationKilledMidwayIsRedoneAfterRestartOnceWithTheSameFigures() throws Exception {
-    Path jar =
-        Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    Path jar = ServiceProcess.appJar();
     assertTrue(Files.exists(jar), "package the service first: " + jar);
     Path dir = Files.createTempDirectory("evaluator-kill-nine-");
     StackSettings settings = StackSettings.defaults(dir).withFreePorts();
@@ -92,30 +82,30 @@ class EvaluatorKillNineIT {
       TrainingCompleted uninterrupted = job(artifacts, "ftjob-whole", validation);
 
       // 1. SIGKILL mid-evaluation: nothing recorded, the record not acknowledged.
-      Process first = launch(stack, dir, "first");
+      ServiceProcess first = launch(stack, dir, "first");
       RecordPosition killedAt;
       try {
-        awaitReady(first, dir, "first");
+        first.awaitReady(Duration.ofSeconds(120));
         killedAt = publisher.publish(Topics.TRAINING_EVENTS, killed);
-        awaitMidEvaluation(stack, first, dir, "first", "ftjob-killed");
+        awaitMidEvaluation(stack, first, "ftjob-killed");
       } finally {
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        first.kill(); // SIGKILL: no shutdown hook runs
       }
       assertEquals(List.of(), outcomes(stack, "ftjob-killed", Duration.ZERO));
 
       // 2. Started again, it redoes that evaluation; then it is stopped gracefully (SIGTERM, as
       // a rolling deploy does) in the middle of another one, which must not end as failed.
-      Process second = launch(stack, dir, "second");
+      ServiceProcess second = launch(stack, dir, "second");
       EvaluationCompleted redone;
       RecordPosition stoppedAt;
       try {
-        awaitReady(second, dir, "second");
+        second.awaitReady(Duration.ofSeconds(120));
         redone = completed(outcomes(stack, "ftjob-killed", Duration.ofMinutes(5)));
         stoppedAt = publisher.publish(Topics.TRAINING_EVENTS, stopped);
-        awaitMidEvaluation(stack, second, dir, "second", "ftjob-stopped");
+        awaitMidEvaluation(stack, second, "ftjob-stopped");
       } finally {
-        second.destroy(); // SIGTERM: Quarkus shuts down, closing storage and producer
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "no graceful stop in 60 s");
+        // SIGTERM: Quarkus shuts down, closing storage and producer
+        assertTrue(second.stop(Duration.ofSeconds(60)), "no graceful stop in 60 s");
       }
       List<EventEnvelope> afterStop = outcomes(stack, "ftjob-stopped", Duration.ZERO);
       assertTrue(
@@ -124,9 +114,8 @@ class EvaluatorKillNineIT {
 
       // 3. Started once more: the stopped evaluation is redone too; a run evaluated without
       // interruption gives the same figures as both.
-      Process third = launch(stack, dir, "third");
-      try {
-        awaitReady(third, dir, "third");
+      try (ServiceProcess third = launch(stack, dir, "third")) {
+        third.awaitReady(Duration.ofSeconds(120));
         EvaluationCompleted resumed =
             completed(outcomes(stack, "ftjob-stopped", Duration.ofMinutes(5)));
         publisher.publish(Topics.TRAINING_EVENTS, uninterrupted);
@@ -149,9 +138,6 @@ class EvaluatorKillNineIT {
         assertEquals(1, outcomes(stack, "ftjob-killed", Duration.ZERO).size());
         assertEquals(1, outcomes(stack, "ftjob-stopped", Duration.ZERO).size());
         assertEquals(List.of(), deadLetters(stack));
-      } finally {
-        third.destroy();
-        third.waitFor(60, TimeUnit.SECONDS);
       }
     }
   }
@@ -160,16 +146,14 @@ class EvaluatorKillNineIT {
    * Waits until {@code p} has started evaluating {@code jobId}, lets it work a moment, and checks
    * that the evaluation is still under way (no outcome recorded).
    */
-  void awaitMidEvaluation(LocalStack stack, Process p, Path dir, String name, String jobId)
-      throws Exception {
-    Path log = dir.resolve(name + ".log");
-    awaitLog(p, log, "evaluation " + EvaluationIds.forJob(jobId) + " of job");
+  void awaitMidEvaluation(LocalStack stack, ServiceProcess p, String jobId) throws Exception {
+    p.awaitLog("evaluation " + EvaluationIds.forJob(jobId) + " of job", Duration.ofSeconds(120));
     Thread.sleep(1000); // into the evaluation proper
     assertEquals(
         List.of(),
         outcomes(stack, jobId, Duration.ZERO),
         "the evaluation ended before it was interrupted; raise COPIES. Log:\n"
-            + Files.readString(log));
+            + Files.readString(p.log()));
   }
 
   /** The records in the evaluator's dead-letter topic. */
@@ -283,59 +267,19 @@ class EvaluatorKillNineIT {
   }
 
   /** Starts the packaged service as {@code name} (log at {@code dir/<name>.log}) on a free port. */
-  Process launch(LocalStack stack, Path dir, String name) throws Exception {
-    int port = Ports.free();
-    ports.put(name, port);
-    Path log = dir.resolve(name + ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m"));
-    stack.serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    cmd.add("-Dquarkus.http.port=" + port);
-    // Short completions and one prompt batch keep the IT quick on the tiny model.
-    cmd.add("-Dtuneforge.evaluator.max-new-tokens=" + MAX_NEW_TOKENS);
-    // Both instances share one work dir, as a service restarted on its node does.
-    cmd.add("-Dtuneforge.evaluator.work-dir=" + dir.resolve("work"));
-    cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
-    // The dead instance's group membership lapses in seconds, not the default 45 s.
-    cmd.add("-Dmp.messaging.incoming.training-events.session.timeout.ms=6000");
-    cmd.add("-Dmp.messaging.incoming.training-events.heartbeat.interval.ms=1000");
-    cmd.add("-jar");
-    cmd.add(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  /** Waits for /q/health/ready to say UP: every view has caught up. */
-  void awaitReady(Process p, Path dir, String name) throws Exception {
-    Path log = dir.resolve(name + ".log");
-    int port = ports.get(name);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try {
-        var r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        "evaluator-service not ready on port " + port + "; log:\n" + Files.readString(log));
-  }
-
-  static void awaitLog(Process p, Path log, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      if (Files.readString(log).contains(text)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no '" + text + "' in the log:\n" + Files.readString(log));
+  ServiceProcess launch(LocalStack stack, Path dir, String name) throws Exception {
+    return ServiceProcess.start(
+        stack,
+        dir.resolve(name + ".log"),
+        List.of(
+            "-Xmx768m",
+            // Short completions and one prompt batch keep the IT quick on the tiny model.
+            "-Dtuneforge.evaluator.max-new-tokens=" + MAX_NEW_TOKENS,
+            // Both instances share one work dir, as a service restarted on its node does.
+            "-Dtuneforge.evaluator.work-dir=" + dir.resolve("work"),
+            "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+            // The dead instance's group membership lapses in seconds, not the default 45 s.
+            "-Dmp.messaging.incoming.training-events.session.timeout.ms=6000",
+            "-Dmp.messaging.incoming.training-events.heartbeat.interval.ms=1000"));
   }
 }

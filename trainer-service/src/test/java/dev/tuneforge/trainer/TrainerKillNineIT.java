@@ -15,8 +15,8 @@ import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.platform.view.KafkaEventPublisher;
 import dev.tuneforge.stack.LocalStack;
-import dev.tuneforge.stack.Ports;
 import dev.tuneforge.stack.StackSettings;
+import dev.tuneforge.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,8 +48,7 @@ class TrainerKillNineIT {
 
   @Test
   void aTrainerKilledWithSigkillListsTheSameJobsAfterItStartsAgain() throws Exception {
-    Path jar =
-        Path.of(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    Path jar = ServiceProcess.appJar();
     assertTrue(Files.exists(jar), "package the service first: " + jar);
     Path dir = Files.createTempDirectory("trainer-kill-nine-");
     try (LocalStack stack = LocalStack.start(StackSettings.defaults(dir).withFreePorts());
@@ -73,11 +71,11 @@ class TrainerKillNineIT {
       publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-b"));
       publisher.publish(Topics.TRAINING_EVENTS, new TrainingStarted("ftjob-b", "w1", 1, null, 10));
 
-      int port = Ports.free();
-      Process first = launch(stack, dir.resolve("first.log"), port);
+      ServiceProcess first = launch(stack, dir.resolve("first.log"));
+      int port = first.port();
       JsonNode before;
       try {
-        awaitReady(first, dir.resolve("first.log"), port);
+        first.awaitReady(Duration.ofSeconds(90));
         // ...and while it runs.
         publisher.publish(Topics.TRAINING_REQUESTS, request("ftjob-c"));
         publisher.publish(
@@ -109,19 +107,15 @@ class TrainerKillNineIT {
             Map.of("ftjob-a", "queued", "ftjob-b", "succeeded", "ftjob-c", "failed");
         before = awaitStatuses(port, expected);
       } finally {
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        first.kill(); // SIGKILL: no shutdown hook runs
       }
 
-      port = Ports.free();
-      Process second = launch(stack, dir.resolve("second.log"), port);
-      try {
-        awaitReady(second, dir.resolve("second.log"), port);
+      try (ServiceProcess second = launch(stack, dir.resolve("second.log"))) {
+        port = second.port();
+        second.awaitReady(Duration.ofSeconds(90));
         JsonNode after = list(port);
         assertEquals(before, after);
         assertEquals(3, after.get("data").size());
-      } finally {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
       }
     }
   }
@@ -145,38 +139,10 @@ class TrainerKillNineIT {
         null);
   }
 
-  Process launch(LocalStack stack, Path log, int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
-    stack.serviceConfig().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    cmd.add("-Dquarkus.http.port=" + port);
+  ServiceProcess launch(LocalStack stack, Path log) throws Exception {
     // The ledger is under test, not training: no worker takes up (and fails) the queued job.
-    cmd.add("-Dtuneforge.trainer.worker.enabled=false");
-    cmd.add("-jar");
-    cmd.add(System.getProperty("tuneforge.app.jar", "target/quarkus-app/quarkus-run.jar"));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  /** Waits for /q/health/ready to say UP: every view has caught up. */
-  void awaitReady(Process p, Path log, int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try {
-        var r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        "trainer-service not ready on port " + port + "; log:\n" + Files.readString(log));
+    return ServiceProcess.start(
+        stack, log, List.of("-Xmx256m", "-Dtuneforge.trainer.worker.enabled=false"));
   }
 
   JsonNode list(int port) throws Exception {

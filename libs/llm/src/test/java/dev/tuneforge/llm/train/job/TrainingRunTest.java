@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tuneforge.llm.Fixtures;
 import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.train.Checkpoints;
 import dev.tuneforge.llm.train.StepReport;
@@ -30,32 +28,9 @@ class TrainingRunTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
-  /**
-   * LoRA on the tiny reference Llama, one text example per micro-batch, a checkpoint every 2 steps.
-   */
+  /** The tiny LoRA job in this test's folder. */
   private JobConfig job(int maxSteps, int saveSteps, List<String> targets) throws IOException {
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      data.append("{\"text\": \"example ")
-          .append(i)
-          .append(" the quick brown fox jumps over the lazy dog\"}\n");
-    }
-    Files.writeString(dir.resolve("train.jsonl"), data);
-    ObjectNode j = JSON.createObjectNode();
-    j.put("base_model", Fixtures.reference("llama3-bf16").toString());
-    j.put("adapter", "lora");
-    j.put("lora_r", 4);
-    targets.forEach(j.withArray("lora_target_modules")::add);
-    j.putArray("datasets").addObject().put("path", "train.jsonl").put("type", "text");
-    j.put("sequence_len", 32);
-    j.put("micro_batch_size", 1);
-    j.put("gradient_accumulation_steps", 2);
-    j.put("max_steps", maxSteps);
-    j.put("learning_rate", 0.01);
-    j.put("save_steps", saveSteps);
-    j.put("seed", 7);
-    j.put("output_dir", "out");
-    return JobConfig.parse(j, dir);
+    return TinyLoraJobs.config(dir, maxSteps, saveSteps, targets);
   }
 
   /** Collects what a service would turn into events. */

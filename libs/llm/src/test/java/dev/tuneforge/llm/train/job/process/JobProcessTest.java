@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tuneforge.llm.Fixtures;
 import dev.tuneforge.llm.peft.PeftAdapter;
 import dev.tuneforge.llm.train.StepReport;
 import dev.tuneforge.llm.train.TrainingListener;
@@ -18,6 +16,7 @@ import dev.tuneforge.llm.train.TrainingRun;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobConfigException;
 import dev.tuneforge.llm.train.job.JobRunner;
+import dev.tuneforge.llm.train.job.TinyLoraJobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,32 +43,10 @@ class JobProcessTest {
         List.of("-Xmx512m"), Map.of(), dir.resolve("crashes"), Duration.ofSeconds(30));
   }
 
-  /** LoRA, one text example per micro-batch, in its own folder {@code name}. */
+  /** The tiny LoRA job in its own folder {@code name} (output relative: the child resolves it). */
   private JobConfig job(String name, int maxSteps, int saveSteps, List<String> targets)
       throws IOException {
-    Path home = Files.createDirectories(dir.resolve(name));
-    StringBuilder data = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      data.append("{\"text\": \"example ")
-          .append(i)
-          .append(" the quick brown fox jumps over the lazy dog\"}\n");
-    }
-    Files.writeString(home.resolve("train.jsonl"), data);
-    ObjectNode j = JSON.createObjectNode();
-    j.put("base_model", Fixtures.reference("llama3-bf16").toString());
-    j.put("adapter", "lora");
-    j.put("lora_r", 4);
-    targets.forEach(j.withArray("lora_target_modules")::add);
-    j.putArray("datasets").addObject().put("path", "train.jsonl").put("type", "text");
-    j.put("sequence_len", 32);
-    j.put("micro_batch_size", 1);
-    j.put("gradient_accumulation_steps", 2);
-    j.put("max_steps", maxSteps);
-    j.put("learning_rate", 0.01);
-    j.put("save_steps", saveSteps);
-    j.put("seed", 7);
-    j.put("output_dir", "out"); // relative: the child gets it resolved
-    return JobConfig.parse(j, home);
+    return TinyLoraJobs.config(dir.resolve(name), maxSteps, saveSteps, targets);
   }
 
   private static final class Recorder implements TrainingListener {
