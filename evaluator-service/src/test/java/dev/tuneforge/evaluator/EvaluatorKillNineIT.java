@@ -47,10 +47,11 @@ class EvaluatorKillNineIT {
   static final EventCodec CODEC = new EventCodec();
 
   /**
-   * Copies of the validation records: enough greedy decoding that the kill lands mid-evaluation
+   * Copies of the validation records (11 each): enough greedy decoding that the kill, sent as soon
+   * as the tuned model's first batch is logged, lands mid-evaluation even on a fast quiet machine
    * (checked below: no outcome was recorded before the kill).
    */
-  static final int COPIES = 4;
+  static final int COPIES = 8;
 
   static final int MAX_NEW_TOKENS = 32;
 
@@ -143,12 +144,14 @@ class EvaluatorKillNineIT {
   }
 
   /**
-   * Waits until {@code p} has started evaluating {@code jobId}, lets it work a moment, and checks
-   * that the evaluation is still under way (no outcome recorded).
+   * Waits until {@code p} has decoded the first batch of the tuned model's validation completions
+   * for {@code jobId} (an event, not a sleep: a fast machine finishes a whole evaluation in a
+   * second), and checks that the evaluation is still under way (no outcome recorded).
    */
   void awaitMidEvaluation(LocalStack stack, ServiceProcess p, String jobId) throws Exception {
-    p.awaitLog("evaluation " + EvaluationIds.forJob(jobId) + " of job", Duration.ofSeconds(120));
-    Thread.sleep(1000); // into the evaluation proper
+    p.awaitLog(
+        "evaluation " + EvaluationIds.forJob(jobId) + ": tuned model, validation completions ",
+        Duration.ofSeconds(180));
     assertEquals(
         List.of(),
         outcomes(stack, jobId, Duration.ZERO),

@@ -229,13 +229,13 @@ public class JobEvaluation {
             baseKey,
             () -> {
               try (LoadedModel m = LoadedModel.base(baseDir)) {
-                return evaluator.evaluate(m.evalModel(), in);
+                return evaluator.evaluate(m.evalModel(), in, new ProgressLog(s.id(), "base"));
               }
             });
     ModelEvaluation tuned = base;
     if (s.outputDir() != null) {
       try (LoadedModel m = LoadedModel.tuned(baseDir, s.outputDir())) {
-        tuned = evaluator.evaluate(m.evalModel(), in);
+        tuned = evaluator.evaluate(m.evalModel(), in, new ProgressLog(s.id(), "tuned"));
       }
     }
     EvaluationReport report =

@@ -47,6 +47,11 @@ public final class ModelEvaluator {
   }
 
   public ModelEvaluation evaluate(EvalModel m, EvaluationInputs in) {
+    return evaluate(m, in, (part, done, total) -> {});
+  }
+
+  /** As {@link #evaluate(EvalModel, EvaluationInputs)}, reporting completions as they are made. */
+  public ModelEvaluation evaluate(EvalModel m, EvaluationInputs in, CompletionProgress progress) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     GreedyCompletions completions =
         new GreedyCompletions(
@@ -59,8 +64,11 @@ public final class ModelEvaluator {
         metrics.put(Metrics.VALIDATION_LOSS, loss.loss());
         metrics.put(Metrics.PERPLEXITY, loss.perplexity());
       }
+      int total = in.validation().size();
       List<Generation> out =
-          completions.complete(in.validation().stream().map(ValidationRecord::prompt).toList());
+          completions.complete(
+              in.validation().stream().map(ValidationRecord::prompt).toList(),
+              done -> progress.completed("validation", done, total));
       double em = 0;
       double f1 = 0;
       double rouge = 0;
@@ -101,7 +109,9 @@ public final class ModelEvaluator {
     if (in.suite() != null) {
       List<SuiteCase> suiteCases = in.suite().cases();
       List<List<ChatMessage>> prompts = suiteCases.stream().map(SuiteCase::messages).toList();
-      List<Generation> out = completions.complete(prompts);
+      List<Generation> out =
+          completions.complete(
+              prompts, done -> progress.completed("suite", done, suiteCases.size()));
       int passed = 0;
       for (int i = 0; i < suiteCases.size(); i++) {
         SuiteCase c = suiteCases.get(i);

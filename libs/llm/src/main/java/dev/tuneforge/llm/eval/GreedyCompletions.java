@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * Greedy chat completions for evaluation: each chat is rendered with the model's chat template
@@ -52,6 +53,14 @@ public final class GreedyCompletions {
 
   /** One completion per chat, in order, generated {@code batchSize} chats at a time. */
   public List<Generation> complete(List<List<ChatMessage>> chats) {
+    return complete(chats, done -> {});
+  }
+
+  /**
+   * As {@link #complete(List)}, telling {@code progress} how many chats are completed after each
+   * batch (an evaluation of thousands of prompts runs for minutes and reports where it is).
+   */
+  public List<Generation> complete(List<List<ChatMessage>> chats, IntConsumer progress) {
     Generator generator = new Generator(model);
     List<Generation> out = new ArrayList<>(chats.size());
     for (int from = 0; from < chats.size(); from += batchSize) {
@@ -60,6 +69,7 @@ public final class GreedyCompletions {
         prompts.add(promptIds(chat));
       }
       out.addAll(generator.generate(prompts, greedy, ids -> tokenizer.decode(ids, true)));
+      progress.accept(out.size());
     }
     return out;
   }

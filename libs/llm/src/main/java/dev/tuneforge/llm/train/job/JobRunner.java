@@ -141,7 +141,9 @@ public final class JobRunner {
               + (valData == null ? "" : "; " + valData.examples() + " validation examples"));
       cancellation.check();
       if (job.adapter() == JobConfig.Adapter.LORA || job.adapter() == JobConfig.Adapter.QLORA) {
+        long loadStart = System.nanoTime();
         try (LoraModel lm = buildLora(job, listener)) {
+          listener.onMessage(loaded(loadStart));
           cancellation.check();
           LoraLinearFactory factory = lm.factory();
           TrainableSet adapters =
@@ -182,9 +184,11 @@ public final class JobRunner {
       }
       LocalModelSource source = new LocalModelSource(base);
       ModelLoader.Options options = loadOptions(job, listener);
+      long loadStart = System.nanoTime();
       try (CausalLM model =
           ModelLoader.load(
               source, dev.tuneforge.llm.model.Placement.device(), LinearFactory.plain(), options)) {
+        listener.onMessage(loaded(loadStart));
         cancellation.check();
         Trainer trainer =
             new Trainer(
@@ -200,6 +204,17 @@ public final class JobRunner {
         return trainer.run(listener, resume);
       }
     }
+  }
+
+  /** Prefix of the message that reports the model's load time (read by the trainer benchmark). */
+  public static final String MODEL_LOADED = "model loaded in ";
+
+  /**
+   * The load time as a message: a job's time to its first step is start-up + load + the step, and
+   * on a real checkpoint the load (reading and, for qlora, quantizing gigabytes) dominates.
+   */
+  private static String loaded(long startNanos) {
+    return MODEL_LOADED + (System.nanoTime() - startNanos) / 1_000_000 + " ms";
   }
 
   /**
