@@ -15,8 +15,11 @@ import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.llm.train.StepReport;
 import dev.tuneforge.llm.train.TrainingListener;
+import dev.tuneforge.llm.train.TrainingRun;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobRunner;
+import dev.tuneforge.llm.train.job.process.JobProcess;
+import dev.tuneforge.llm.train.job.process.JobProcessLaunch;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
@@ -43,15 +46,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's overhead against the engine run directly ({@code JobRunner.run}, what {@code
- * tuneforge train} runs), on a model big enough that a step takes a sizeable fraction of a second
- * (a step of a real checkpoint takes seconds; on a toy model the per-step bookkeeping would be all
- * that is measured). Service jobs run with the production settings (a JVM per job, progress every 5
- * steps) and alternate with direct runs of the job's own resolved config, so a drifting machine
- * load hits both sides alike. Prints, per run: request → TrainingStarted, the model's load time
- * (the engine's "model loaded in" message), TrainingStarted → first optimizer step, tokens/s; then
- * the median service/engine tokens/s ratio. Run with {@code -Dtests.excluded=none
- * -Dgroups=benchmark -Dtest=JobLatencyBenchmark}.
+ * The service's overhead against the engine run directly (in a JVM of its own, as {@code tuneforge
+ * train} runs it), on a model big enough that a step takes a sizeable fraction of a second (a step
+ * of a real checkpoint takes seconds; on a toy model the per-step bookkeeping would be all that is
+ * measured). Service jobs run with the production settings (a JVM per job, progress every 5 steps)
+ * and alternate with direct runs of the job's own resolved config, so a drifting machine load hits
+ * both sides alike. Prints, per run: request → TrainingStarted, the model's load time (the engine's
+ * "model loaded in" message), TrainingStarted → first optimizer step, tokens/s; then the median
+ * service/engine tokens/s ratio. Run with {@code -Dtests.excluded=none -Dgroups=benchmark
+ * -Dtest=JobLatencyBenchmark}.
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -109,7 +112,7 @@ class JobLatencyBenchmark {
               s.tokensPerSecond()));
       rows.add(
           String.format(
-              "engine  %d: load %d ms, start -> first step %d ms, %.0f tok/s",
+              "engine  %d (own JVM): load %d ms, start -> first step %d ms, %.0f tok/s",
               pair + 1, d.loadMs(), d.toFirstStep(), d.tokensPerSecond()));
       ratios.add(s.tokensPerSecond() / d.tokensPerSecond());
       rows.forEach(System.out::println);
@@ -198,7 +201,11 @@ class JobLatencyBenchmark {
         done.config());
   }
 
-  /** The job's resolved settings run by the engine in this JVM, on local copies of its inputs. */
+  /**
+   * The job's resolved settings run by the engine on local copies of its inputs, in a JVM of its
+   * own as {@code tuneforge train} runs (cold JIT and a fresh libtorch, like the service's job
+   * process), so the comparison isolates what the service adds: Kafka, S3, progress events.
+   */
   static Direct direct(Map<String, Object> resolved, Path model, String data) throws Exception {
     Path dir = Files.createTempDirectory("bench-direct-");
     Files.writeString(dir.resolve("train.jsonl"), data);
@@ -211,24 +218,33 @@ class JobLatencyBenchmark {
     AtomicReference<StepReport> last = new AtomicReference<>();
     AtomicLong firstStepNanos = new AtomicLong();
     AtomicLong load = new AtomicLong(-1);
+    JobProcessLaunch launch =
+        JobProcessLaunch.ofThisJvm(
+            List.of("-XX:+ExitOnOutOfMemoryError"),
+            Map.of(),
+            dir.resolve("crashes"),
+            Duration.ofSeconds(30));
     long start = System.nanoTime();
-    JobRunner.run(
-        JobConfig.parse(c, dir),
-        new TrainingListener() {
-          @Override
-          public void onStep(StepReport r) {
-            firstStepNanos.compareAndSet(0, System.nanoTime());
-            last.set(r);
-          }
+    TrainingRun run =
+        JobProcess.start(
+            launch,
+            JobConfig.parse(c, dir),
+            new TrainingListener() {
+              @Override
+              public void onStep(StepReport r) {
+                firstStepNanos.compareAndSet(0, System.nanoTime());
+                last.set(r);
+              }
 
-          @Override
-          public void onMessage(String m) {
-            if (m.startsWith(JobRunner.MODEL_LOADED)) {
-              load.set(loadMs(m));
-            }
-          }
-        },
-        false);
+              @Override
+              public void onMessage(String m) {
+                if (m.startsWith(JobRunner.MODEL_LOADED)) {
+                  load.set(loadMs(m));
+                }
+              }
+            },
+            false);
+    run.await(Duration.ofMinutes(15)).orElseThrow();
     return new Direct(
         load.get(), (firstStepNanos.get() - start) / 1_000_000, last.get().tokensPerSecond());
   }
