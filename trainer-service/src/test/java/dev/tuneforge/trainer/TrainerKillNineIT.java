@@ -102,7 +102,8 @@ class TrainerKillNineIT {
                 Map.of()));
         publisher.publish(
             Topics.TRAINING_EVENTS,
-            new TrainingFailed("ftjob-c", "dataset chats@v1: no rows", null));
+            new TrainingFailed(
+                "ftjob-c", "dataset chats@v1: no rows", null, TrainingFailed.DATA_ERROR, null));
         Map<String, String> expected =
             Map.of("ftjob-a", "queued", "ftjob-b", "succeeded", "ftjob-c", "failed");
         before = awaitStatuses(port, expected);

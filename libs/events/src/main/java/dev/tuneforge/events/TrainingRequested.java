@@ -10,6 +10,10 @@ import java.util.Map;
  * @param team the team that owns the job; null only in requests recorded before teams
  * @param baseRevision the base model's revision under {@code models/<name>/<revision>/}; null means
  *     {@code main}
+ * @param datasetName the curated dataset the job trains on; when {@code trainingFile} is set, the
+ *     dataset curated from that file (a request published straight to Kafka may leave the file id
+ *     and any version here: the trainer finds, or has dataset-service curate, the file's dataset
+ *     before the job runs, as the API does)
  * @param datasetVersion the curated dataset version ({@code v3}) the job trains on
  * @param validationName a dataset whose train split is the validation set, or null (then the
  *     training dataset's validation split, else a 10% hold-out)

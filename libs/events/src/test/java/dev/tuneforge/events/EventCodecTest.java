@@ -122,6 +122,30 @@ class EventCodecTest {
         new TrainingCancelled("job-1", null, null), codec.decode(root.toString()).payload());
   }
 
+  /** A TrainingFailed written before code and param existed still decodes, with a code. */
+  @Test
+  void aTrainingFailedWrittenWithoutCodeDecodesWithTheCodeItsReasonImplies() throws Exception {
+    String crashed =
+        "engine_crashed: the training process ended with signal 11 SIGSEGV (exit code 139)";
+    for (String[] c :
+        new String[][] {
+          {crashed, TrainingFailed.ENGINE_CRASHED},
+          {"OutOfMemoryError: Java heap space", TrainingFailed.OUT_OF_MEMORY},
+          {"step 3: loss is NaN", TrainingFailed.TRAINING_ERROR}
+        }) {
+      ObjectNode root = envelopeOf(new TrainingFailed("job-1", c[0], 3L, "x", "y"));
+      ObjectNode payload = (ObjectNode) root.get("payload");
+      payload.remove("code");
+      payload.remove("param");
+      assertEquals(
+          "{\"jobId\":\"job-1\",\"reason\":\"" + c[0] + "\",\"step\":3}", payload.toString());
+      TrainingFailed old = (TrainingFailed) codec.decode(root.toString()).payload();
+      assertEquals(new TrainingFailed("job-1", c[0], 3L, c[1], null), old);
+      // and it is written again with its code, which then survives a round trip
+      assertEquals(old, codec.decode(codec.encode(EventEnvelope.of(old, "test"))).payload());
+    }
+  }
+
   @Test
   void emptyRecordIsRejected() {
     assertThrows(EventDecodingException.class, () -> codec.decode((byte[]) null));

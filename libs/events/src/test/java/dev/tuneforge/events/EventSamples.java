@@ -74,7 +74,12 @@ final class EventSamples {
         new CheckpointSaved(
             "ftjob-1", 400, "s3://tuneforge/runs/ftjob-1/checkpoints/step-400/", "cd34"),
         training(),
-        new TrainingFailed("ftjob-1", "dataset support-chats/v3 not found", null),
+        new TrainingFailed(
+            "ftjob-1",
+            "training_file: no dataset support-chats@v3",
+            null,
+            TrainingFailed.FILE_NOT_FOUND,
+            "training_file"),
         new TrainingCancelled("ftjob-1", 120L, "user request"),
         new CancelRequested("ftjob-1", null),
         new EvaluationCompleted(

@@ -18,7 +18,7 @@ import java.time.Instant;
  * result the same whatever the interleaving.
  *
  * @param request null until the TrainingRequested fact has been read
- * @param error why the job failed, or null
+ * @param error the fact that failed the job (its code, reason and the field at fault), or null
  */
 public record FineTuningJob(
     String id,
@@ -30,7 +30,7 @@ public record FineTuningJob(
     String outputUri,
     Long trainedTokens,
     Long step,
-    String error,
+    TrainingFailed error,
     boolean cancelRequested) {
 
   /** A job about which nothing has been read yet. */
@@ -78,7 +78,7 @@ public record FineTuningJob(
           outputUri,
           trainedTokens,
           f.step() != null ? f.step() : step,
-          f.reason(),
+          f,
           cancelRequested);
     } else if (e instanceof TrainingCancelled c) {
       return new FineTuningJob(

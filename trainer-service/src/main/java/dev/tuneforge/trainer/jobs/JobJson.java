@@ -2,6 +2,7 @@ package dev.tuneforge.trainer.jobs;
 
 import dev.tuneforge.events.FineTunedModelId;
 import dev.tuneforge.events.ResultFileId;
+import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingProgress;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.trainer.request.JobSettings;
@@ -44,11 +45,7 @@ final class JobJson {
     m.put("method", Map.of("type", "supervised", "supervised", Map.of("hyperparameters", hp)));
     m.put("trained_tokens", job.trainedTokens());
     m.put("result_files", ResultFiles.listed(job) ? List.of(ResultFileId.of(job.id())) : List.of());
-    m.put(
-        "error",
-        job.error() == null
-            ? null
-            : Map.of("message", job.error(), "code", "training_failed", "param", ""));
+    m.put("error", job.error() == null ? null : error(job.error()));
     m.put("seed", r.seed());
     m.put("suffix", r.suffix());
     m.put("metadata", r.metadata());
@@ -69,5 +66,14 @@ final class JobJson {
     tf.put("step", job.step());
     m.put("tuneforge", tf);
     return m;
+  }
+
+  /** OpenAI's job {@code error}: param is null when the failure is not about one field. */
+  private static Map<String, Object> error(TrainingFailed f) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("code", f.code());
+    e.put("message", f.reason());
+    e.put("param", f.param());
+    return e;
   }
 }

@@ -1,6 +1,7 @@
 package dev.tuneforge.trainer.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.llm.model.MemoryBudget;
 import dev.tuneforge.platform.api.FieldError;
@@ -142,7 +143,10 @@ public class JobRequests {
     }
     CuratedDatasets.DatasetVersion training = dataset(team, trainingRef, "training_file");
     if (training.trainCount() < 1) {
-      throw fail("training_file", "dataset " + trainingRef + " has no training records");
+      throw fail(
+          "training_file",
+          "dataset " + trainingRef + " has no training records",
+          TrainingFailed.DATA_ERROR);
     }
     Optional<CuratedDatasets.DatasetVersion> validation =
         validationRef == null
@@ -194,11 +198,15 @@ public class JobRequests {
                           + ref
                           + "' of team '"
                           + team
-                          + "' (use an uploaded file id, name or name@version)"));
+                          + "' (use an uploaded file id, name or name@version)",
+                      TrainingFailed.FILE_NOT_FOUND));
     }
     Optional<UploadedFiles.UploadedFile> file = files.find(team, ref);
     if (file.isEmpty()) {
-      throw fail(field, "no file '" + ref + "' (upload it with POST /v1/files)");
+      throw fail(
+          field,
+          "no file '" + ref + "' (upload it with POST /v1/files)",
+          TrainingFailed.FILE_NOT_FOUND);
     }
     if (!file.get().processed()) {
       throw fail(
@@ -208,13 +216,109 @@ public class JobRequests {
               + "' ("
               + file.get().filename()
               + ") did not pass validation: "
-              + file.get().statusDetails());
+              + file.get().statusDetails(),
+          TrainingFailed.DATA_ERROR);
     }
     try {
       return curations.curate(team, ref);
     } catch (FileCurations.CurationRefused e) {
       throw fail(
-          field, "file '" + ref + "' could not be curated with default options: " + e.getMessage());
+          field,
+          "file '" + ref + "' could not be curated with default options: " + e.getMessage(),
+          TrainingFailed.DATA_ERROR);
+    }
+  }
+
+  /**
+   * Whether {@code r} names an uploaded file whose curated dataset the worker must find, or have
+   * curated, before the job can run: {@code trainingFile}/{@code validationFile}, or a {@code
+   * file-…} id as the dataset name.
+   */
+  public static boolean namesFiles(TrainingRequested r) {
+    return trainingFileOf(r) != null || validationFileOf(r) != null;
+  }
+
+  private static String trainingFileOf(TrainingRequested r) {
+    return r.trainingFile() != null
+        ? r.trainingFile()
+        : isFileId(r.datasetName()) ? r.datasetName() : null;
+  }
+
+  private static String validationFileOf(TrainingRequested r) {
+    return r.validationFile() != null
+        ? r.validationFile()
+        : isFileId(r.validationName()) ? r.validationName() : null;
+  }
+
+  /**
+   * {@code r} naming the curated datasets of the uploaded files it names, as the API resolves a
+   * {@code file-…} id (the same checks and the same curation, awaited here): for a request
+   * published straight to Kafka, whose {@code datasetName}/{@code datasetVersion} are then only
+   * placeholders. A dataset the request already names that exists as the file's curated version (a
+   * request the API accepted) is kept. Slow when a curation is needed: call it off the consumer.
+   *
+   * @throws JobSettings.SettingsException naming the field, with code {@code file_not_found},
+   *     {@code data_error}, {@code invalid_request} or {@code service_unavailable} (no curation
+   *     answer)
+   */
+  public TrainingRequested withFileDatasets(TrainingRequested r) {
+    if (r.team() == null) {
+      throw fail("team", "the request names no team");
+    }
+    String trainingFile = trainingFileOf(r);
+    String validationFile = validationFileOf(r);
+    CuratedDatasets.DatasetVersion training =
+        trainingFile == null
+            ? null
+            : curated(r.team(), trainingFile, r.datasetName(), r.datasetVersion(), "training_file");
+    if (training != null && training.trainCount() < 1) {
+      throw fail(
+          "training_file",
+          "dataset " + training.name() + "@" + training.version() + " has no training records",
+          TrainingFailed.DATA_ERROR);
+    }
+    CuratedDatasets.DatasetVersion validation =
+        validationFile == null
+            ? null
+            : curated(
+                r.team(),
+                validationFile,
+                r.validationName(),
+                r.validationVersion(),
+                "validation_file");
+    return new TrainingRequested(
+        r.jobId(),
+        r.baseModel(),
+        training == null ? r.datasetName() : training.name(),
+        training == null ? r.datasetVersion() : training.version(),
+        r.method(),
+        r.hyperparameters(),
+        r.suffix(),
+        r.seed(),
+        r.team(),
+        r.baseRevision(),
+        validation == null ? r.validationName() : validation.name(),
+        validation == null ? r.validationVersion() : validation.version(),
+        r.suite(),
+        r.metadata(),
+        r.requestedBy(),
+        trainingFile == null ? r.trainingFile() : trainingFile,
+        validationFile == null ? r.validationFile() : validationFile);
+  }
+
+  /** The curated dataset of {@code fileId}: the version named when it is that, else as the API. */
+  private CuratedDatasets.DatasetVersion curated(
+      String team, String fileId, String name, String version, String field) {
+    if (fileId.equals(name) && version != null) {
+      Optional<CuratedDatasets.DatasetVersion> named = datasets.find(team, name + "@" + version);
+      if (named.isPresent()) {
+        return named.get();
+      }
+    }
+    try {
+      return dataset(team, fileId, field);
+    } catch (FileCurations.CurationUnanswered e) {
+      throw fail(field, e.getMessage(), TrainingFailed.SERVICE_UNAVAILABLE);
     }
   }
 
@@ -279,5 +383,9 @@ public class JobRequests {
 
   private static JobSettings.SettingsException fail(String param, String message) {
     return new JobSettings.SettingsException(new FieldError(param, message));
+  }
+
+  private static JobSettings.SettingsException fail(String param, String message, String code) {
+    return new JobSettings.SettingsException(new FieldError(param, message), code);
   }
 }

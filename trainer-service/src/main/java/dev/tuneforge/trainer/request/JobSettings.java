@@ -3,6 +3,7 @@ package dev.tuneforge.trainer.request;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneforge.events.TrainingFailed;
 import dev.tuneforge.llm.config.ModelConfig;
 import dev.tuneforge.llm.train.job.JobConfig;
 import dev.tuneforge.llm.train.job.JobConfigException;
@@ -314,17 +315,34 @@ public final class JobSettings {
     return Math.max(lo, Math.min(hi, v));
   }
 
-  /** A settings error, naming the request field. */
+  /**
+   * A settings error, naming the request field, with the {@link TrainingFailed} code a job refused
+   * for it after acceptance (a request published straight to Kafka) fails with.
+   */
   public static final class SettingsException extends IllegalArgumentException {
     private final transient FieldError error;
+    private final String code;
 
+    /** An invalid value: code {@link TrainingFailed#INVALID_REQUEST}. */
     public SettingsException(FieldError error) {
+      this(error, TrainingFailed.INVALID_REQUEST);
+    }
+
+    /**
+     * @param code one of {@link TrainingFailed#CODES}
+     */
+    public SettingsException(FieldError error, String code) {
       super(error.toString());
       this.error = error;
+      this.code = code;
     }
 
     public FieldError error() {
       return error;
+    }
+
+    public String code() {
+      return code;
     }
   }
 }

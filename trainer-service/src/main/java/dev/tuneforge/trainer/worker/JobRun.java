@@ -122,7 +122,7 @@ final class JobRun {
       LocalArtifacts.deleteRecursively(work);
       ctx.publish().accept(new TrainingStarted(id, ctx.workerId(), attempt, resumeStep, 0));
       if (request.team() == null) {
-        throw new JobFailure("the request names no team");
+        throw new JobFailure(TrainingFailed.INVALID_REQUEST, "team", "the request names no team");
       }
       Path base = work.resolve("base");
       String modelPrefix =
@@ -132,7 +132,8 @@ final class JobRun {
                   ? BucketLayout.DEFAULT_REVISION
                   : request.baseRevision());
       if (!ctx.artifacts().exists(modelPrefix)) {
-        throw new JobFailure("model: no base model at " + modelPrefix);
+        throw new JobFailure(
+            TrainingFailed.INVALID_REQUEST, "model", "no base model at " + modelPrefix);
       }
       ctx.artifacts().fetch(modelPrefix, base);
       if (stopRequested()) {
@@ -183,23 +184,30 @@ final class JobRun {
       }
       publishCompleted(result, progress, data, validation, (System.nanoTime() - start) / 1e9);
     } catch (JobConfigException e) {
+      String param = JobSettings.requestField(e.key(), "hyperparameters");
       fail(
-          JobSettings.requestField(e.key(), "hyperparameters")
-              + ": "
-              + e.getMessage().substring(e.key().length() + 2));
+          TrainingFailed.INVALID_REQUEST,
+          param,
+          param + ": " + e.getMessage().substring(e.key().length() + 2));
     } catch (JobFailure e) {
-      fail(e.getMessage());
+      fail(e.code, e.param, e.getMessage());
     } catch (EngineCrashed e) {
       // The job's own process died (native crash, killed, out of memory); this service did not.
       LOG.errorf("job %s: %s", id, e.getMessage());
-      fail(EngineCrashed.CODE + ": " + e.getMessage());
+      fail(
+          e.getMessage().contains("Out of Memory") || e.getMessage().contains("OutOfMemoryError")
+              ? TrainingFailed.OUT_OF_MEMORY
+              : TrainingFailed.ENGINE_CRASHED,
+          null,
+          EngineCrashed.CODE + ": " + e.getMessage());
     } catch (EngineFailed e) {
       // The run failed in its process as it would have here: the same reason.
       LOG.errorf("job %s failed: %s: %s", id, e.error(), e.getMessage());
-      fail(e.error() + ": " + e.getMessage());
+      fail(runErrorCode(e.error()), null, e.error() + ": " + e.getMessage());
     } catch (Throwable t) {
       LOG.errorf(t, "job %s failed", id);
-      fail(t.getClass().getSimpleName() + ": " + t.getMessage());
+      String error = t.getClass().getSimpleName();
+      fail(runErrorCode(error), null, error + ": " + t.getMessage());
     } finally {
       reporter.shutdown();
       try {
@@ -208,6 +216,13 @@ final class JobRun {
         LOG.warnf("cannot delete the work folder %s: %s", work, e.getMessage());
       }
     }
+  }
+
+  /** The code of a run that failed with the exception named {@code simpleClassName}. */
+  private static String runErrorCode(String simpleClassName) {
+    return "OutOfMemoryError".equals(simpleClassName)
+        ? TrainingFailed.OUT_OF_MEMORY
+        : TrainingFailed.TRAINING_ERROR;
   }
 
   private boolean stopRequested() {
@@ -225,13 +240,14 @@ final class JobRun {
             .orElseThrow(
                 () ->
                     new JobFailure(
-                        "training_file: no dataset "
-                            + request.datasetName()
-                            + "@"
-                            + request.datasetVersion()));
+                        TrainingFailed.FILE_NOT_FOUND,
+                        "training_file",
+                        "no dataset " + request.datasetName() + "@" + request.datasetVersion()));
     if (!request.team().equals(manifest.metadata("team").asText(""))) {
       throw new JobFailure(
-          "training_file: dataset "
+          TrainingFailed.FILE_NOT_FOUND,
+          "training_file",
+          "dataset "
               + request.datasetName()
               + "@"
               + request.datasetVersion()
@@ -247,7 +263,12 @@ final class JobRun {
       ArtifactManifest v =
           ctx.artifacts()
               .find(vPrefix)
-              .orElseThrow(() -> new JobFailure("validation_file: no dataset at " + vPrefix));
+              .orElseThrow(
+                  () ->
+                      new JobFailure(
+                          TrainingFailed.FILE_NOT_FOUND,
+                          "validation_file",
+                          "no dataset at " + vPrefix));
       ctx.artifacts().fetchFile(vPrefix, v, "train.jsonl", validation);
     } else if (manifest.metadata("counts").path("validation").asLong() > 0) {
       ctx.artifacts().fetchFile(prefix, manifest, "validation.jsonl", validation);
@@ -367,7 +388,13 @@ final class JobRun {
     ctx.publish().accept(new TrainingCancelled(request.jobId(), step, "cancelled by request"));
   }
 
-  private void fail(String reason) {
+  /**
+   * Ends the job TrainingFailed.
+   *
+   * @param code one of {@link TrainingFailed#CODES}
+   * @param param the request field at fault, or null
+   */
+  private void fail(String code, String param, String reason) {
     if (shuttingDown) {
       LOG.infof("job %s stopped for hand-over: %s", request.jobId(), reason);
       return; // the job is not over: its next owner continues it
@@ -376,7 +403,7 @@ final class JobRun {
     TrainingRun r = run;
     Long step = r == null ? null : r.lastStep().map(StepReport::step).orElse(null);
     try {
-      ctx.publish().accept(new TrainingFailed(request.jobId(), reason, step));
+      ctx.publish().accept(new TrainingFailed(request.jobId(), reason, step, code, param));
     } catch (RuntimeException e) {
       LOG.errorf(e, "cannot record the failure of job %s: %s", request.jobId(), reason);
     }
@@ -413,10 +440,18 @@ final class JobRun {
     }
   }
 
-  /** A job that cannot run, with the reason its TrainingFailed carries. */
+  /**
+   * A job that cannot run, with what its TrainingFailed carries: the message starts with the field
+   * at fault ({@code "model: no base model at …"}), as the API's 400 messages do.
+   */
   static final class JobFailure extends RuntimeException {
-    JobFailure(String message) {
-      super(message);
+    final String code;
+    final String param;
+
+    JobFailure(String code, String param, String message) {
+      super(param == null ? message : param + ": " + message);
+      this.code = code;
+      this.param = param;
     }
   }
 }

@@ -5,14 +5,18 @@ import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCancelled;
 import dev.tuneforge.events.TrainingCompleted;
 import dev.tuneforge.events.TrainingFailed;
+import dev.tuneforge.events.TrainingNoted;
 import dev.tuneforge.events.TrainingRequested;
 import dev.tuneforge.llm.train.job.process.JobProcessLaunch;
 import dev.tuneforge.platform.EventPublisher;
+import dev.tuneforge.platform.api.FieldError;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.trainer.jobs.FineTuningJob;
 import dev.tuneforge.trainer.jobs.JobCheckpoint;
 import dev.tuneforge.trainer.jobs.JobLedger;
 import dev.tuneforge.trainer.jobs.ResultFiles;
+import dev.tuneforge.trainer.request.JobRequests;
+import dev.tuneforge.trainer.request.JobSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +44,8 @@ import org.jboss.logging.Logger;
  * were read and run on at most {@code max-concurrent} slot threads (one per device; one on a CPU
  * node), and at most {@code max-per-team} of one team's jobs at once (0: no limit). A job id runs
  * once here: a request for a job that is already queued or running here, or that the job ledger
- * shows started or ended, is dropped.
+ * shows started or ended, is dropped. A job naming uploaded files waits in its place, pending,
+ * until their curated datasets exist ({@link #enqueue}): the consumer never waits for a curation.
  *
  * <p>Ownership follows the partitions of the requests topic: the replica assigned a job's partition
  * owns it. When partitions are assigned (start-up, another replica gone) the unfinished jobs of
@@ -58,6 +63,7 @@ public class Workers {
   @Inject EventPublisher publisher;
   @Inject ArtifactStore artifacts;
   @Inject ResultFiles results;
+  @Inject JobRequests requests;
 
   @ConfigProperty(name = "tuneforge.trainer.worker.max-concurrent", defaultValue = "1")
   int maxConcurrent;
@@ -155,6 +161,22 @@ public class Workers {
   private ExecutorService slots;
   private volatile boolean stopping;
 
+  /**
+   * Resolves the uploaded files of pending jobs; a few threads, each may wait for a curation (up to
+   * {@code tuneforge.trainer.file-curation-timeout}).
+   */
+  private final ExecutorService files =
+      Executors.newFixedThreadPool(
+          FILE_THREADS,
+          r -> {
+            Thread t = new Thread(r, "training-files");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Curations awaited at once; more pending jobs wait their turn, in their places. */
+  static final int FILE_THREADS = 4;
+
   void start(@Observes StartupEvent event) {
     AtomicInteger n = new AtomicInteger();
     slots =
@@ -174,6 +196,7 @@ public class Workers {
     stopping = true;
     running.values().forEach(JobRun::stopForHandOver);
     adopting.shutdownNow();
+    files.shutdownNow();
     if (slots != null) {
       slots.shutdownNow();
     }
@@ -201,8 +224,87 @@ public class Workers {
       publish(new TrainingCancelled(id, null, "cancelled before it started"));
       return false;
     }
-    queue.add(new Queued(request, 1, null));
+    enqueue(new Queued(request, 1, null));
     return true;
+  }
+
+  /**
+   * Queues {@code job}. One that names uploaded files (a request published straight to Kafka with
+   * {@code file-…} ids) waits in its place, pending, while {@link JobRequests#withFileDatasets}
+   * finds or has their datasets curated on a thread of its own, so the consumer and the jobs behind
+   * it go on meanwhile; it becomes runnable naming the curated datasets, or ends TrainingFailed
+   * naming the field. A request the API accepted resolves at once (its datasets exist).
+   */
+  private void enqueue(Queued job) {
+    if (!JobRequests.namesFiles(job.request())) {
+      queue.add(job);
+      return;
+    }
+    queue.addPending(job);
+    try {
+      files.submit(() -> resolveFiles(job));
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      queue.dropPending(job); // shutting down: the job's next owner takes it up
+    }
+  }
+
+  private void resolveFiles(Queued job) {
+    String id = job.request().jobId();
+    TrainingRequested resolved;
+    try {
+      resolved = requests.withFileDatasets(job.request());
+    } catch (JobSettings.SettingsException e) {
+      failPending(job, e.code(), e.error());
+      return;
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "job %s: cannot resolve its files", id);
+      failPending(
+          job,
+          TrainingFailed.SERVICE_UNAVAILABLE,
+          new FieldError(null, "cannot resolve the job's files: " + e.getMessage()));
+      return;
+    }
+    TrainingRequested named = job.request();
+    if (!resolved.datasetName().equals(named.datasetName())
+        || !resolved.datasetVersion().equals(named.datasetVersion())) {
+      notePending(
+          id,
+          "training_file "
+              + resolved.trainingFile()
+              + " is curated as dataset "
+              + resolved.datasetName()
+              + "@"
+              + resolved.datasetVersion());
+    }
+    if (!queue.ready(job, new Queued(resolved, job.attempt(), job.resumeStep()))) {
+      LOG.infof("job %s left the queue while its files were resolved", id);
+    }
+  }
+
+  private void notePending(String id, String message) {
+    try {
+      publish(new TrainingNoted(id, "info", message));
+    } catch (RuntimeException e) {
+      LOG.warnf("job %s: cannot publish a note: %s", id, e.getMessage());
+    }
+  }
+
+  /**
+   * Ends a pending job whose files were refused, unless it left the queue or this replica stops.
+   */
+  private void failPending(Queued job, String code, FieldError error) {
+    String id = job.request().jobId();
+    if (stopping || !queue.dropPending(job)) {
+      LOG.infof("job %s: its files were refused (%s) after it left the queue", id, error);
+      return;
+    }
+    try {
+      publish(new TrainingFailed(id, error.toString(), null, code, error.param()));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "cannot record the failure of job %s: %s", id, error);
+    } finally {
+      here.remove(id);
+    }
   }
 
   /** Cancels a job queued or running here; a job elsewhere is not this replica's to cancel. */
@@ -254,7 +356,7 @@ public class Workers {
                 job.id(),
                 job.status().openAi(),
                 resume == null ? "" : " from its checkpoint at step " + resume);
-            queue.add(new Queued(job.request(), ledger.starts(job.id()) + 1, resume));
+            enqueue(new Queued(job.request(), ledger.starts(job.id()) + 1, resume));
           }
         });
   }

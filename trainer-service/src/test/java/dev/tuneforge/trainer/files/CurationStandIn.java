@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * as dataset-service's handler answers it — the file's records stored as version v1 of the dataset
  * named in the request, with the manifest fields dataset-service writes, then DatasetCurated with
  * the request id; a file of fewer than 10 records is answered DatasetRejected with dataset
- * -service's min_train_records reason. dataset-service's own tests cover its curation of such a
+ * -service's min_train_records reason. A test may {@link #hold} a file's answer, to stand in for a
+ * slow curation, and {@link #release} it. dataset-service's own tests cover its curation of such a
  * request (DatasetsApiTest.curationRequestedOverKafkaIsAnsweredWithItsRequestId).
  */
 final class CurationStandIn implements AutoCloseable {
@@ -47,7 +50,26 @@ final class CurationStandIn implements AutoCloseable {
     thread.start();
   }
 
-  /** How many curation requests named dataset {@code name}. */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final List<DatasetCurationRequested> deferred = new CopyOnWriteArrayList<>();
+
+  /** Curation requests for file {@code fileId} go unanswered until {@link #release}. */
+  void hold(String fileId) {
+    held.add(fileId);
+  }
+
+  /** Answers the held requests for {@code fileId}, and later ones at once. */
+  synchronized void release(String fileId) {
+    held.remove(fileId);
+    for (DatasetCurationRequested q : deferred) {
+      if (q.fileIds().contains(fileId)) {
+        deferred.remove(q);
+        answer(q);
+      }
+    }
+  }
+
+  /** How many curation requests named dataset {@code name}, answered or held. */
   int requests(String name) {
     return requestsPerDataset.getOrDefault(name, new AtomicInteger()).get();
   }
@@ -70,15 +92,23 @@ final class CurationStandIn implements AutoCloseable {
         for (var r : c.poll(Duration.ofMillis(100))) {
           if (codec.decode(r.value()).payload() instanceof DatasetCurationRequested q
               && team.equals(q.team())) {
-            answer(q);
+            received(q);
           }
         }
       }
     }
   }
 
-  private void answer(DatasetCurationRequested q) {
+  private synchronized void received(DatasetCurationRequested q) {
     requestsPerDataset.computeIfAbsent(q.name(), k -> new AtomicInteger()).incrementAndGet();
+    if (q.fileIds().stream().anyMatch(held::contains)) {
+      deferred.add(q);
+    } else {
+      answer(q);
+    }
+  }
+
+  private void answer(DatasetCurationRequested q) {
     String content =
         new String(
             artifacts.objects().getBytes(BucketLayout.fileContent(q.fileIds().get(0))),

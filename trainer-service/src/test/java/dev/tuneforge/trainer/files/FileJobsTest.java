@@ -10,15 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneforge.artifact.ArtifactManifest;
+import dev.tuneforge.events.Event;
 import dev.tuneforge.events.ResultFileId;
 import dev.tuneforge.events.Topics;
+import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.events.TrainingNoted;
 import dev.tuneforge.events.TrainingRequested;
+import dev.tuneforge.events.TrainingStarted;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
 import dev.tuneforge.testing.TestKafka;
 import dev.tuneforge.testing.TestKeys;
 import dev.tuneforge.trainer.TestBucket;
+import dev.tuneforge.trainer.worker.JobFacts;
 import dev.tuneforge.trainer.worker.WorkersOn;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * the way (once: a second job reuses the version), the job shows the ids it was given and trains;
  * an unknown file, another team's, a file that failed validation or that curation rejects is a 400
  * naming the field. A finished job lists its result file, whose CSV rows are the job's metrics
- * events.
+ * events. A request published straight to Kafka with a file id is curated the same way without
+ * holding the records behind it, and an unknown or rejected file fails it with the field named.
  */
 @QuarkusTest
 @TestProfile(WorkersOn.class)
@@ -225,6 +231,138 @@ class FileJobsTest {
         .statusCode(400)
         .body("error.param", equalTo("training_file"))
         .body("error.message", org.hamcrest.Matchers.containsString("min_train_records: only 5"));
+  }
+
+  /** The resolved settings of a request published straight to Kafka. */
+  static final Map<String, Object> SETTINGS =
+      Map.of(
+          "adapter", "lora",
+          "lora_r", 4,
+          "sequence_len", 64,
+          "max_steps", 2,
+          "num_epochs", 1,
+          "micro_batch_size", 2,
+          "learning_rate", 2e-4,
+          "seed", 3);
+
+  /** A request as a platform team publishes it straight to Kafka, naming an uploaded file. */
+  static TrainingRequested publishedRequest(String jobId, String trainingFile) {
+    return new TrainingRequested(
+        jobId,
+        MODEL,
+        trainingFile,
+        "latest", // a placeholder: the trainer finds the file's curated dataset
+        "lora",
+        SETTINGS,
+        null,
+        3,
+        TEAM,
+        "main",
+        null,
+        null,
+        null,
+        null,
+        null,
+        trainingFile,
+        null);
+  }
+
+  JsonNode awaitEnd(String id) throws Exception {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> get("/v1/fine_tuning/jobs/" + id).path("status").asText(),
+            s -> !s.equals("queued") && !s.equals("running"));
+    return get("/v1/fine_tuning/jobs/" + id);
+  }
+
+  /** A job id the requests topic puts in the same partition as {@code other}'s. */
+  static String inThePartitionOf(String other, String prefix) {
+    int partitions = 3; // Topics.SPECS: the requests topic's partitions
+    while (true) {
+      String id = prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+      if (partition(id, partitions) == partition(other, partitions)) {
+        return id;
+      }
+    }
+  }
+
+  static int partition(String key, int count) {
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)))
+        % count;
+  }
+
+  /**
+   * A request published straight to Kafka with a file id has the file curated as the API does, and
+   * while the curation is unanswered the records behind it on its partition are handled: a job
+   * requested after it runs and ends first; then it trains on the curated dataset.
+   */
+  @Test
+  void aPublishedRequestNamingAFileIsCuratedWithoutHoldingTheRecordsBehindIt() throws Exception {
+    String file = upload(TEAM, "processed", 12);
+    String plain = "plain-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    TestBucket.publishDataset(artifacts, TEAM, plain, "v1", TestBucket.chats(8));
+    datasetService.hold(file);
+    String slow = "ftjob-kfile-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String behind = inThePartitionOf(slow, "ftjob-kbehind-");
+    TestKafka.send(Topics.TRAINING_REQUESTS, publishedRequest(slow, file));
+    TestKafka.send(
+        Topics.TRAINING_REQUESTS,
+        new TrainingRequested(
+            behind, MODEL, plain, "v1", "lora", SETTINGS, null, 3, TEAM, "main", null, null, null,
+            null, null));
+
+    JsonNode done = awaitEnd(behind);
+    assertEquals("succeeded", done.path("status").asText(), done.toString());
+    assertEquals(1, datasetService.requests(file), "the file's curation was requested");
+    JsonNode waiting = get("/v1/fine_tuning/jobs/" + slow);
+    assertEquals("queued", waiting.path("status").asText(), waiting.toString());
+    assertTrue(
+        JobFacts.ofType(JobFacts.of(Topics.TRAINING_EVENTS, slow), TrainingStarted.class).isEmpty(),
+        "the job waits for its curation, not a slot");
+
+    datasetService.release(file);
+    JsonNode job = awaitEnd(slow);
+    assertEquals("succeeded", job.path("status").asText(), job.toString());
+    assertEquals(file, job.path("training_file").asText());
+    List<Event> facts = JobFacts.of(Topics.TRAINING_EVENTS, slow);
+    TrainingCompleted completed = JobFacts.ofType(facts, TrainingCompleted.class).get(0);
+    assertEquals(file + "@v1", completed.datasetName() + "@" + completed.datasetVersion());
+    assertTrue(
+        JobFacts.ofType(facts, TrainingNoted.class).stream()
+            .anyMatch(n -> n.message().contains("curated as dataset " + file + "@v1")),
+        facts.toString());
+    assertEquals(1, JobFacts.ofType(facts, TrainingStarted.class).size(), facts.toString());
+  }
+
+  @Test
+  void aPublishedRequestNamingAnUnknownFileFailsWithFileNotFound() throws Exception {
+    String id = "ftjob-knofile-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    TestKafka.send(Topics.TRAINING_REQUESTS, publishedRequest(id, "file-cccccccccccccccccccccccc"));
+    JsonNode job = awaitEnd(id);
+    assertEquals("failed", job.path("status").asText(), job.toString());
+    assertEquals("file_not_found", job.at("/error/code").asText(), job.toString());
+    assertEquals("training_file", job.at("/error/param").asText(), job.toString());
+    assertTrue(
+        job.at("/error/message").asText().startsWith("training_file: no file 'file-ccc"),
+        job.toString());
+    assertTrue(
+        JobFacts.ofType(JobFacts.of(Topics.TRAINING_EVENTS, id), TrainingStarted.class).isEmpty());
+  }
+
+  @Test
+  void aPublishedRequestNamingAFileCurationRejectsFailsWithDataError() throws Exception {
+    String few = upload(TEAM, "processed", 5);
+    String id = "ftjob-kfew-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    TestKafka.send(Topics.TRAINING_REQUESTS, publishedRequest(id, few));
+    JsonNode job = awaitEnd(id);
+    assertEquals("failed", job.path("status").asText(), job.toString());
+    assertEquals("data_error", job.at("/error/code").asText(), job.toString());
+    assertEquals("training_file", job.at("/error/param").asText(), job.toString());
+    assertTrue(
+        job.at("/error/message").asText().contains("min_train_records: only 5"), job.toString());
   }
 
   @Test

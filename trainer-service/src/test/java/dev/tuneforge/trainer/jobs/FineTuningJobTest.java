@@ -93,13 +93,14 @@ class FineTuningJobTest {
     FineTuningJob failed =
         fold(
             REQUEST,
-            new TrainingFailed(ID, "step 3: loss is NaN", 3L),
+            new TrainingFailed(ID, "step 3: loss is NaN", 3L, TrainingFailed.TRAINING_ERROR, null),
             new TrainingStarted(ID, "w2", 2, 3L, 100),
             new TrainingCompleted(
                 ID, "default", "m", null, "lora", "u", null, null, null, null, null, null, null,
                 Map.of(), 1, 1, 1, 0.0, Map.of()));
     assertEquals(JobStatus.FAILED, failed.status());
-    assertEquals("step 3: loss is NaN", failed.error());
+    assertEquals("step 3: loss is NaN", failed.error().reason());
+    assertEquals(TrainingFailed.TRAINING_ERROR, failed.error().code());
     assertNull(failed.outputUri());
 
     FineTuningJob cancelled =

@@ -107,7 +107,9 @@ class JobLedgerViewTest {
             0.0,
             Map.of()));
     publisher.publish(
-        Topics.TRAINING_EVENTS, new TrainingFailed(failed, "dataset chats@v1: no rows", null));
+        Topics.TRAINING_EVENTS,
+        new TrainingFailed(
+            failed, "dataset chats@v1: no rows", null, TrainingFailed.DATA_ERROR, null));
     RecordPosition last =
         publisher.publish(
             Topics.TRAINING_EVENTS, new TrainingCancelled(cancelled, null, "by user"));
@@ -158,7 +160,9 @@ class JobLedgerViewTest {
         .then()
         .statusCode(200)
         .body("status", equalTo("failed"))
-        .body("error.message", equalTo("dataset chats@v1: no rows"));
+        .body("error.code", equalTo("data_error"))
+        .body("error.message", equalTo("dataset chats@v1: no rows"))
+        .body("error.param", org.hamcrest.Matchers.nullValue());
   }
 
   @Test

@@ -140,6 +140,8 @@ class IsolatedJobsTest {
     assertEquals(0, kill.waitFor());
 
     JsonNode failed = TrainingWorkerTest.awaitStatus(crashing, "failed");
+    assertEquals("engine_crashed", failed.at("/error/code").asText(), failed.toString());
+    assertTrue(failed.at("/error/param").isNull(), "not about a field: " + failed);
     String message = failed.path("error").path("message").asText();
     assertTrue(
         message.startsWith("engine_crashed: the training process ended with signal"), message);
@@ -148,6 +150,7 @@ class IsolatedJobsTest {
     List<TrainingFailed> ends =
         JobFacts.ofType(JobFacts.of(Topics.TRAINING_EVENTS, crashing), TrainingFailed.class);
     assertEquals(1, ends.size());
+    assertEquals(TrainingFailed.ENGINE_CRASHED, ends.get(0).code());
     assertTrue(ends.get(0).step() != null && ends.get(0).step() >= 1, ends.toString());
 
     given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));

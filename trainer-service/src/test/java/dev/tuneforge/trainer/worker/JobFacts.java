@@ -12,10 +12,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Every fact recorded so far about one job on a topic, in the order of its partition. */
-final class JobFacts {
+public final class JobFacts {
   private JobFacts() {}
 
-  static List<Event> of(String topic, String jobId) {
+  public static List<Event> of(String topic, String jobId) {
     List<Event> out = new ArrayList<>();
     try (var c =
         new KafkaConsumer<>(
@@ -44,7 +44,7 @@ final class JobFacts {
     return out;
   }
 
-  static <T extends Event> List<T> ofType(List<Event> facts, Class<T> type) {
+  public static <T extends Event> List<T> ofType(List<Event> facts, Class<T> type) {
     return facts.stream().filter(type::isInstance).map(type::cast).toList();
   }
 }

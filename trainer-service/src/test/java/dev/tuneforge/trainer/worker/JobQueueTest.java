@@ -72,6 +72,55 @@ class JobQueueTest {
     assertEquals("a2", take(q));
   }
 
+  @Test
+  void aPendingJobIsPassedOverAndRunsInItsPlaceOnceReady() throws Exception {
+    JobQueue q = new JobQueue(0);
+    Workers.Queued p1 = job("p1", "a");
+    q.addPending(p1);
+    q.add(job("a2", "a"));
+    q.add(job("a3", "a"));
+    assertEquals("a2", take(q), "a pending job holds no one behind it");
+    assertTrue(q.ready(p1, job("p1-ready", "a")));
+    assertEquals("p1-ready", take(q), "once ready it runs before the jobs accepted after it");
+    assertEquals("a3", take(q));
+  }
+
+  @Test
+  void aPendingJobThatLeftTheQueueIsNotTakenOrDroppedAgain() throws Exception {
+    JobQueue q = new JobQueue(0);
+    Workers.Queued cancelled = job("c1", "a");
+    Workers.Queued refused = job("r1", "a");
+    q.addPending(cancelled);
+    q.addPending(refused);
+    assertTrue(q.removeIf(j -> j.request().jobId().equals("c1")));
+    assertFalse(q.ready(cancelled, job("c1", "a")), "cancelled while pending");
+    assertFalse(q.dropPending(cancelled));
+    assertTrue(q.dropPending(refused));
+    assertFalse(q.ready(refused, job("r1", "a")));
+    assertEquals(0, q.size());
+    q.add(job("a1", "a"));
+    assertEquals("a1", take(q));
+  }
+
+  @Test
+  void aTakeWaitingOnlyForAPendingJobGetsItWhenReady() throws Exception {
+    JobQueue q = new JobQueue(0);
+    Workers.Queued p1 = job("p1", "a");
+    q.addPending(p1);
+    CompletableFuture<String> taken =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return take(q);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertStillWaiting(taken);
+    q.ready(p1, p1);
+    assertEquals("p1", taken.get(10, TimeUnit.SECONDS));
+  }
+
   /** The take is still waiting after a while: no job of a team under its limit is queued. */
   private static void assertStillWaiting(CompletableFuture<String> pending) throws Exception {
     try {

@@ -389,10 +389,14 @@ class TrainingWorkerTest {
             null));
     String next = create(tf -> tf.put("max_steps", 2));
     JsonNode failed = awaitStatus(badSetting, "failed");
+    assertEquals("invalid_request", failed.at("/error/code").asText(), failed.toString());
+    assertEquals("tuneforge.lora_r", failed.at("/error/param").asText(), failed.toString());
     assertTrue(
         failed.path("error").path("message").asText().startsWith("tuneforge.lora_r: "),
         failed.toString());
     JsonNode noModel = awaitStatus(badModel, "failed");
+    assertEquals("invalid_request", noModel.at("/error/code").asText(), noModel.toString());
+    assertEquals("model", noModel.at("/error/param").asText(), noModel.toString());
     assertTrue(
         noModel.path("error").path("message").asText().startsWith("model: "), noModel.toString());
     awaitStatus(next, "succeeded");
