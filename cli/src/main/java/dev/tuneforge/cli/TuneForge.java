@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "tuneforge",
     mixinStandardHelpOptions = true,
+    // every subcommand inherits -h/--help (and -V): `tuneforge <command> --help` must show the
+    // command's usage even when its required options or parameters are missing
+    scope = CommandLine.ScopeType.INHERIT,
     version = "tuneforge 0.1.0",
     description =
         "Fine-tune large language models: local engine commands and the platform's client.",

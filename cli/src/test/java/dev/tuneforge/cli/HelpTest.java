@@ -43,6 +43,27 @@ class HelpTest {
   }
 
   @Test
+  void everyCommandAnswersHelpWithItsUsage() {
+    // as a user types it: `tuneforge <command> --help`, whatever the command requires otherwise
+    List<String> failed = new ArrayList<>();
+    all()
+        .forEach(
+            (name, c) -> {
+              if (c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                return;
+              }
+              List<String> args = new ArrayList<>(List.of(name.split(" ")));
+              args.remove(0); // "tuneforge"
+              args.add("--help");
+              Cli r = Cli.run(args.toArray(String[]::new));
+              if (r.code() != 0 || !r.out().startsWith("Usage: " + name)) {
+                failed.add(name + ": " + r);
+              }
+            });
+    assertEquals(List.of(), failed, "commands whose --help does not print their usage");
+  }
+
+  @Test
   void theClientCommandsAreAllThere() {
     var names = all().keySet();
     for (String c :

@@ -118,24 +118,34 @@ public final class EvalsCommand {
       footer = {
         "",
         "Example:",
-        "  tuneforge evals run --model ft:tuneforge-demo-base:default:chats:ftjob-01234567"
-            + " --suite my-suite --dataset chats@3f9a0c1d2e4b"
+        "  tuneforge evals run --model ft:tuneforge-demo-base:default:chats:01234567"
+            + " --suite my-suite --dataset chats@v1"
       })
   static final class Run extends ReadCommand {
-    @Option(names = "--model", required = true, description = "A base model or fine-tuned id.")
+    @Option(
+        names = "--model",
+        required = true,
+        description = "A base model, a fine-tuned id (ft:…) or a registry alias (name@production).")
     String model;
 
-    @Option(names = "--suite", required = true, description = "name or name@version.")
+    @Option(names = "--suite", description = "A suite: name or name@version.")
     String suite;
 
-    @Option(names = "--dataset", description = "Validation data, name@version (optional).")
+    @Option(names = "--dataset", description = "A curated dataset version: name@version.")
     String dataset;
 
     @Override
     protected int run() {
+      // the API takes a suite, a dataset or both; neither is the caller's mistake, not the server's
+      if (suite == null && dataset == null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "give --suite, --dataset or both");
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("model", model);
-      body.put("suite", suite);
+      if (suite != null) {
+        body.put("suite", suite);
+      }
       if (dataset != null) {
         body.put("dataset", dataset);
       }

@@ -137,6 +137,28 @@ class RecordedResponsesTest {
   }
 
   @Test
+  void evalsRunTakesADatasetWithoutASuite() throws Exception {
+    JsonNode created = fx("evaluation-created.json");
+    try (RecordedPlatform p =
+        new RecordedPlatform().answer("POST /v1/evaluations", "evaluation-created.json")) {
+      Cli r =
+          tf(p, "evals", "run", "--model", "support@production", "--dataset", "support-chats@v1");
+      assertEquals(0, r.code(), r.toString());
+      assertTrue(
+          r.out().startsWith("started " + created.get("id").asText() + " (queued)"), r.toString());
+      assertEquals(
+          JSON.readTree("{\"model\":\"support@production\",\"dataset\":\"support-chats@v1\"}"),
+          JSON.readTree(p.seen.get(0).body()));
+
+      // neither a suite nor a dataset: a usage error, and nothing is sent
+      Cli none = tf(p, "evals", "run", "--model", "support@production");
+      assertEquals(2, none.code(), none.toString());
+      assertTrue(none.err().contains("give --suite, --dataset or both"), none.toString());
+      assertEquals(1, p.seen.size());
+    }
+  }
+
+  @Test
   void readsWithOutputJsonPrintTheRecordedAnswerUnchanged() throws Exception {
     String job = fx("job.json").get("id").asText();
     String eval = fx("evaluation.json").get("id").asText();

@@ -128,6 +128,20 @@ class ComposeFileTest {
   }
 
   @Test
+  void registryDownloadUrlsAreSignedForTheS3PortPublishedToTheHost() throws Exception {
+    // `tuneforge adapters download` on the host follows presigned URLs: they must name an
+    // address the host reaches (MinIO's published port), not the compose-internal minio:9000
+    String endpoint =
+        service("registry-service")
+            .at("/environment/TUNEFORGE_REGISTRY_DOWNLOAD_ENDPOINT")
+            .asText();
+    assertEquals("http://localhost:9000", endpoint);
+    assertTrue(
+        service("minio").get("ports").toString().contains(":9000:9000"),
+        "minio publishes the S3 port the download URLs name");
+  }
+
+  @Test
   void theAdminKeyIsBootstrappedOnceTheKeyTopicExists() throws Exception {
     JsonNode s = service("admin-key");
     List<String> command = new ArrayList<>();
