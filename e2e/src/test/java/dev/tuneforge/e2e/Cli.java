@@ -38,6 +38,7 @@ final class Cli {
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-Dtuneforge.home=" + home,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error", // as the launcher
                 "-cp",
                 target.resolve("tuneforge-cli-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib/*"),
                 "dev.tuneforge.cli.TuneForge"));
