@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +51,7 @@ class JobProcessTest {
     return TinyLoraJobs.config(dir.resolve(name), maxSteps, saveSteps, targets);
   }
 
-  private static final class Recorder implements TrainingListener {
+  private static class Recorder implements TrainingListener {
     final List<Long> steps = new CopyOnWriteArrayList<>();
     final List<Long> checkpoints = new CopyOnWriteArrayList<>();
     final List<String> messages = new CopyOnWriteArrayList<>();
@@ -99,17 +101,33 @@ class JobProcessTest {
 
   @Test
   void cancelStopsTheChildWithinAStepAndItsProcessIsGone() throws Exception {
-    Recorder progress = new Recorder();
+    // A checkpoint every step keeps the child in lockstep with this listener (it waits for the
+    // answer to each checkpoint), and the cancel is sent from the listener of step 2's checkpoint,
+    // before that answer: so the test knows the step the child was at when the cancel reached it,
+    // however fast the steps are (a tiny model's take a millisecond on a quiet machine).
+    CompletableFuture<TrainingRun> handle = new CompletableFuture<>();
+    AtomicReference<ProcessHandle> running = new AtomicReference<>();
+    Recorder progress =
+        new Recorder() {
+          @Override
+          public void onCheckpoint(long step, Path dir) {
+            super.onCheckpoint(step, dir);
+            if (step == 2) {
+              running.set(child().orElseThrow(() -> new AssertionError("no job process")));
+              handle.join().cancel();
+            }
+          }
+        };
     TrainingRun run =
-        JobProcess.start(launch(), job("cancel", 100_000, 0, List.of("q_proj")), progress, false);
-    awaitStep(run, 2);
-    ProcessHandle child = child().orElseThrow(() -> new AssertionError("no job process"));
-    long seen = run.lastStep().orElseThrow().step();
-    run.cancel();
+        JobProcess.start(launch(), job("cancel", 100_000, 1, List.of("q_proj")), progress, false);
+    handle.complete(run);
     TrainingResult r = run.await(Duration.ofMinutes(1)).orElseThrow();
+    ProcessHandle child = running.get();
     assertEquals(TrainingRun.Status.CANCELLED, run.status());
     assertTrue(r.interrupted());
-    assertTrue(r.steps() >= seen && r.steps() <= seen + 2, "seen " + seen + ", ended " + r.steps());
+    // cancelled at step 2: at most the step under way when the cancel arrived completes
+    assertTrue(r.steps() >= 2 && r.steps() <= 3, "cancelled at 2, ended " + r.steps());
+    assertTrue(progress.steps.stream().allMatch(s -> s <= 3), progress.steps.toString());
     assertTrue(child.onExit().get(10, TimeUnit.SECONDS) != null);
     assertFalse(child.isAlive());
     assertTrue(child().isEmpty());
