@@ -63,7 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
     Thread onSignal =
         new Thread(
             () -> {
+              long at = run.lastStep().map(StepReport::step).orElse(0L);
               run.cancel();
+              // where the signal found the run: the step under way may finish, no further one
+              out.println("stopping: signal received after step " + at);
               try {
                 run.await(Duration.ofMinutes(5));
                 reported.await(30, TimeUnit.SECONDS);
