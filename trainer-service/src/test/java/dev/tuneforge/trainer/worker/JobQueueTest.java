@@ -47,15 +47,7 @@ class JobQueueTest {
     q.add(job("b1", "b"));
     assertEquals("a1", take(q));
     assertEquals("b1", take(q), "a2 waits while a1 runs");
-    CompletableFuture<String> third =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return take(q);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<String> third = takeAsync(q);
     assertStillWaiting(third);
     q.done(a1);
     assertEquals("a2", third.get(10, TimeUnit.SECONDS));
@@ -107,15 +99,7 @@ class JobQueueTest {
     JobQueue q = new JobQueue(0);
     Workers.Queued p1 = job("p1", "a");
     q.addPending(p1);
-    CompletableFuture<String> taken =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return take(q);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<String> taken = takeAsync(q);
     assertStillWaiting(taken);
     q.ready(p1, p1);
     assertEquals("p1", taken.get(10, TimeUnit.SECONDS));
@@ -129,5 +113,17 @@ class JobQueueTest {
     } catch (TimeoutException expected) {
       // still waiting
     }
+  }
+
+  /** A take on another thread, so a test can see it wait. */
+  static CompletableFuture<String> takeAsync(JobQueue q) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return take(q);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }
