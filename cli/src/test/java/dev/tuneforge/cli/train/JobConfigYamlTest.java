@@ -1,6 +1,7 @@
 package dev.tuneforge.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,9 @@ class JobConfigYamlTest {
     assertEquals(0.1, c.warmupRatio());
     assertEquals(JobConfig.Adapter.FULL, c.adapter());
     assertTrue(c.samplePacking() && c.trainOnInputs());
+    assertTrue(c.groupByLength(), "length-aware batching is on unless switched off");
     assertEquals(2, c.training().earlyStoppingPatience());
+    assertFalse(load(VALID + "group_by_length: false\n").groupByLength());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,6 +96,7 @@ class JobConfigYamlTest {
         "eval_steps: 5|eval_steps|validation set",
         "sample_packing: yes please|sample_packing|true or false",
         "gradient_checkpointing: 1|gradient_checkpointing|true or false",
+        "group_by_length: sometimes|group_by_length|true or false",
         "max_steps: 2.5|max_steps|integer",
         "weight_decay: -0.1|weight_decay|>= 0",
       })

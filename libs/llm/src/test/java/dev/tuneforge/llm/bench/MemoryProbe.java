@@ -43,10 +43,10 @@ import java.util.function.Function;
  * between configurations in one JVM: freed memory stays with the allocator). Random weights in a
  * real model's shape, the real {@link Trainer}. Prints one {@code PROBE} line of {@code key=value}
  * pairs for {@link MemoryPartsBenchmark}. Arguments, all {@code key=value}: {@code shape}
- * (smollm2-135m, llama-3.2-1b, llama-3.2-3b), {@code method} (lora, qlora, full), {@code rows}
- * (sft: micro-batches of 448/300/180/90 tokens with the first 60% prompt; 512: one 512-token row of
- * targets), {@code mb}, {@code accum}, {@code steps}, {@code ckpt}, {@code keep} (every
- * intermediate kept, the engine before per-layer scopes), {@code allpos} (logits at every
+ * (smollm2-135m, llama-3.2-1b, llama-3.2-3b, llama-3.1-8b), {@code method} (lora, qlora, full),
+ * {@code rows} (sft: micro-batches of 448/300/180/90 tokens with the first 60% prompt; 512: one
+ * 512-token row of targets), {@code mb}, {@code accum}, {@code steps}, {@code ckpt}, {@code keep}
+ * (every intermediate kept, the engine before per-layer scopes), {@code allpos} (logits at every
  * position).
  */
 public final class MemoryProbe {
@@ -71,6 +71,13 @@ public final class MemoryProbe {
            "num_key_value_heads":8,"intermediate_size":8192,"vocab_size":128256,"rms_norm_eps":1e-5,
            "rope_theta":500000.0,"max_position_embeddings":131072,"tie_word_embeddings":true,
            "head_dim":128,"rope_scaling":{"factor":32.0,"high_freq_factor":4.0,"low_freq_factor":1.0,
+           "original_max_position_embeddings":8192,"rope_type":"llama3"},"torch_dtype":"bfloat16"}""",
+          "llama-3.1-8b",
+          """
+          {"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,
+           "num_key_value_heads":8,"intermediate_size":14336,"vocab_size":128256,"rms_norm_eps":1e-5,
+           "rope_theta":500000.0,"max_position_embeddings":131072,"tie_word_embeddings":false,
+           "head_dim":128,"rope_scaling":{"factor":8.0,"high_freq_factor":4.0,"low_freq_factor":1.0,
            "original_max_position_embeddings":8192,"rope_type":"llama3"},"torch_dtype":"bfloat16"}""");
 
   private MemoryProbe() {}

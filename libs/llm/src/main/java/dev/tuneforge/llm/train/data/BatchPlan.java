@@ -1,6 +1,7 @@
 package dev.tuneforge.llm.train.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,7 +12,10 @@ import java.util.NoSuchElementException;
  * its saved position and gets exactly the batch the uninterrupted run saw there.
  *
  * <p>The last batch of an epoch may be smaller (HF's {@code drop_last=False}) unless {@code
- * dropLast}, which keeps every batch the same size. Not thread-safe (one epoch's order is cached).
+ * dropLast}, which keeps every batch the same size. With {@code groupByLength} (and a shuffled plan
+ * of batches larger than one row) rows of similar length share a batch ({@link LengthGroups}); a
+ * batch of one row pads nothing, so its order stays the plain shuffle. Not thread-safe (one epoch's
+ * order is cached).
  */
 public final class BatchPlan {
 
@@ -20,9 +24,10 @@ public final class BatchPlan {
   private final long seed;
   private final boolean shuffle;
   private final boolean dropLast;
+  private final boolean groupByLength;
   private final Collator collator;
-  private int cachedEpoch = -1; // the permutation is O(rows): compute it once per epoch
-  private int[] cachedOrder;
+  private int cachedEpoch = -1; // the order is O(rows): compute it once per epoch
+  private int[][] cachedBatches;
 
   public BatchPlan(
       List<TrainingSequence> rows,
@@ -30,6 +35,17 @@ public final class BatchPlan {
       long seed,
       boolean shuffle,
       boolean dropLast,
+      Collator collator) {
+    this(rows, batchSize, seed, shuffle, dropLast, false, collator);
+  }
+
+  public BatchPlan(
+      List<TrainingSequence> rows,
+      int batchSize,
+      long seed,
+      boolean shuffle,
+      boolean dropLast,
+      boolean groupByLength,
       Collator collator) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("micro_batch_size must be > 0, got " + batchSize);
@@ -46,6 +62,7 @@ public final class BatchPlan {
     this.seed = seed;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
+    this.groupByLength = groupByLength && shuffle && batchSize > 1;
     this.collator = collator;
   }
 
@@ -63,12 +80,7 @@ public final class BatchPlan {
               + batchesPerEpoch()
               + " batches");
     }
-    int[] order = order(pos.epoch());
-    int from = pos.batchIndex() * batchSize;
-    int to = Math.min(order.length, from + batchSize);
-    int[] out = new int[to - from];
-    System.arraycopy(order, from, out, 0, out.length);
-    return out;
+    return batches(pos.epoch())[pos.batchIndex()].clone();
   }
 
   public Batch batch(DataPosition pos) {
@@ -108,19 +120,37 @@ public final class BatchPlan {
     };
   }
 
-  private int[] order(int epoch) {
-    if (!shuffle) {
-      int[] order = new int[rows.size()];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      return order;
-    }
+  private int[][] batches(int epoch) {
     if (epoch != cachedEpoch) {
-      cachedOrder = EpochShuffle.permutation(seed, epoch, rows.size());
+      cachedBatches =
+          groupByLength
+              ? LengthGroups.batches(lengths(), batchSize, seed, epoch, dropLast)
+              : cut(shuffle ? EpochShuffle.permutation(seed, epoch, rows.size()) : identity());
       cachedEpoch = epoch;
     }
-    return cachedOrder;
+    return cachedBatches;
+  }
+
+  /** Consecutive slices of {@code order}, as many as {@link #batchesPerEpoch()}. */
+  private int[][] cut(int[] order) {
+    int[][] out = new int[batchesPerEpoch()][];
+    for (int b = 0; b < out.length; b++) {
+      int from = b * batchSize;
+      out[b] = Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+    }
+    return out;
+  }
+
+  private int[] identity() {
+    int[] order = new int[rows.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    return order;
+  }
+
+  private int[] lengths() {
+    return rows.stream().mapToInt(TrainingSequence::length).toArray();
   }
 
   /** A batch with the position it was taken from. */

@@ -17,7 +17,7 @@ import java.util.List;
 public record TrainingData(
     BatchPlan plan, int examples, int truncated, int droppedNoTarget, long targetTokens) {
 
-  /** Batching options: Axolotl's sample_packing, micro_batch_size and seed. */
+  /** Batching options: Axolotl's sample_packing, micro_batch_size, seed and group_by_length. */
   public record Options(
       boolean samplePacking,
       int microBatchSize,
@@ -25,7 +25,21 @@ public record TrainingData(
       boolean shuffle,
       boolean dropLast,
       int padId,
-      int padToLength) {}
+      int padToLength,
+      boolean groupByLength) {
+
+    /** Without length grouping. */
+    public Options(
+        boolean samplePacking,
+        int microBatchSize,
+        long seed,
+        boolean shuffle,
+        boolean dropLast,
+        int padId,
+        int padToLength) {
+      this(samplePacking, microBatchSize, seed, shuffle, dropLast, padId, padToLength, false);
+    }
+  }
 
   public static TrainingData build(
       List<Example> examples,
@@ -70,6 +84,7 @@ public record TrainingData(
             options.seed(),
             options.shuffle(),
             options.dropLast(),
+            options.groupByLength(),
             new Collator(options.padId(), options.padToLength()));
     return new TrainingData(plan, examples.size(), truncated, dropped, targets);
   }

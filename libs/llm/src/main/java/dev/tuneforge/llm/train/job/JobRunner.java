@@ -119,7 +119,14 @@ public final class JobRunner {
               et,
               tc,
               new TrainingData.Options(
-                  job.samplePacking(), job.microBatchSize(), job.seed(), true, false, pad, 0));
+                  job.samplePacking(),
+                  job.microBatchSize(),
+                  job.seed(),
+                  true,
+                  false,
+                  pad,
+                  0,
+                  job.groupByLength()));
       TrainingData valData =
           validation.isEmpty()
               ? null
