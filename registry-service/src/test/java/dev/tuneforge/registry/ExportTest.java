@@ -1,6 +1,7 @@
 package dev.tuneforge.registry;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,7 +168,8 @@ class ExportTest {
         .get(s.path() + "/lineage")
         .then()
         .statusCode(200)
-        .body("exports[0].id", equalTo("merged"));
+        .body("exports[0].id", equalTo("merged"))
+        .body("exports[0].sha256", matchesPattern("[0-9a-f]{64}"));
   }
 
   /**
