@@ -209,6 +209,10 @@ class ExportTest {
         }
       }
     }
+    System.out.printf(
+        "merged export vs base + adapter: max |Δ log p| %.3g (bound 1e-4); the adapter's own"
+            + " effect %.3g%n",
+        vsAdapter, adapterEffect);
     assertTrue(vsAdapter < 1e-4, "merged export vs base + adapter, max |Δ log p| " + vsAdapter);
     // Otherwise the comparison would pass for an export that dropped the adapter.
     assertTrue(adapterEffect > 1e-3, "the adapter changes the scores: " + adapterEffect);
