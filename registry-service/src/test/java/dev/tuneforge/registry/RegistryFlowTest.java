@@ -153,6 +153,52 @@ class RegistryFlowTest {
   }
 
   @Test
+  void theAdapterListIsPagedAfterTheLastIdSeen() {
+    String team = Fixtures.unique("team");
+    TestKeys.Key viewer = TestKeys.issue(team, "viewer");
+    for (String name : List.of("alpha", "beta")) {
+      String job = Fixtures.unique("ftjob");
+      TestKafka.send(
+          Topics.TRAINING_EVENTS,
+          Fixtures.training(job, team, name, "s3://tuneforge/runs/" + job + "/adapter/"));
+      awaitJson(viewer, "/v1/registry/adapters/" + name + "/versions/1", "job_id", job);
+    }
+    JsonPath first =
+        viewer
+            .given()
+            .queryParam("limit", 1)
+            .get("/v1/registry/adapters")
+            .then()
+            .statusCode(200)
+            .body("data.size()", equalTo(1))
+            .body("has_more", equalTo(true))
+            .extract()
+            .jsonPath();
+    String seen = first.getString("data[0].id");
+    assertEquals(seen, first.getString("last_id"));
+    String next =
+        viewer
+            .given()
+            .queryParam("limit", 1)
+            .queryParam("after", seen)
+            .get("/v1/registry/adapters")
+            .then()
+            .statusCode(200)
+            .body("data.size()", equalTo(1))
+            .body("has_more", equalTo(false))
+            .extract()
+            .path("data[0].id");
+    assertEquals(java.util.Set.of("alpha", "beta"), java.util.Set.of(seen, next));
+    viewer
+        .given()
+        .queryParam("limit", 0)
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("limit"));
+  }
+
+  @Test
   void deletingAFineTunedModelArchivesItsVersionAsOpenAiDeletes() {
     String team = Fixtures.unique("team");
     TestKeys.Key viewer = TestKeys.issue(team, "viewer");
