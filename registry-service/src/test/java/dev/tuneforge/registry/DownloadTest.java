@@ -82,6 +82,27 @@ class DownloadTest {
       assertTrue(files.stream().anyMatch(f -> f.get("sha256").equals(e.sha256())), e.path());
     }
 
+    // Downloads accept an alias where the version number goes.
+    TestKeys.issue(team, "reviewer")
+        .given()
+        .contentType("application/json")
+        .body("{\"alias\":\"canary\"}")
+        .post("/v1/registry/adapters/downloads/versions/1/promote")
+        .then()
+        .statusCode(200);
+    viewer
+        .given()
+        .get("/v1/registry/adapters/downloads/versions/canary/download")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo("downloads@1"))
+        .body("files.size()", equalTo(files.size()));
+    viewer
+        .given()
+        .get("/v1/registry/adapters/downloads/versions/nope/download")
+        .then()
+        .statusCode(404);
+
     // A short expiry stops working.
     String url =
         viewer

@@ -1,6 +1,7 @@
 package dev.tuneforge.registry;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,7 +168,8 @@ class ExportTest {
         .get(s.path() + "/lineage")
         .then()
         .statusCode(200)
-        .body("exports[0].id", equalTo("merged"));
+        .body("exports[0].id", equalTo("merged"))
+        .body("exports[0].sha256", matchesPattern("[0-9a-f]{64}"));
   }
 
   /**
@@ -207,6 +209,10 @@ class ExportTest {
         }
       }
     }
+    System.out.printf(
+        "merged export vs base + adapter: max |Δ log p| %.3g (bound 1e-4); the adapter's own"
+            + " effect %.3g%n",
+        vsAdapter, adapterEffect);
     assertTrue(vsAdapter < 1e-4, "merged export vs base + adapter, max |Δ log p| " + vsAdapter);
     // Otherwise the comparison would pass for an export that dropped the adapter.
     assertTrue(adapterEffect > 1e-3, "the adapter changes the scores: " + adapterEffect);

@@ -4,17 +4,22 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneforge.artifact.ArtifactKind;
+import dev.tuneforge.events.ModelRejected;
+import dev.tuneforge.events.Topics;
 import dev.tuneforge.storage.BucketLayout;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
+import dev.tuneforge.testing.TestKafka;
 import dev.tuneforge.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -164,6 +169,21 @@ class ModelImportTest {
         .then()
         .statusCode(400)
         .body("error.code", equalTo("model_rejected"))
-        .body("error.message", containsString("model.safetensors"));
+        .body("error.message", containsString("model.safetensors"))
+        .body("error.message", containsString("tensor \"model."));
+    // recorded as rejected, with the reason, never offered
+    var rejected =
+        TestKafka.await(
+            Topics.REGISTRY_EVENTS,
+            1,
+            r ->
+                r.value().contains("ModelRejected")
+                    && TestKafka.decode(r).payload() instanceof ModelRejected m
+                    && m.name().equals(name),
+            Duration.ofSeconds(20));
+    ModelRejected m = (ModelRejected) TestKafka.decode(rejected.get(0)).payload();
+    assertTrue(m.reason().contains("model.safetensors"), m.reason());
+    trainer.given().get("/v1/models").then().body("data.id", not(hasItem(name)));
+    trainer.given().get("/v1/models/" + name).then().statusCode(404);
   }
 }

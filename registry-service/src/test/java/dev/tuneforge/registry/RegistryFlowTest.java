@@ -2,6 +2,7 @@ package dev.tuneforge.registry;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,89 @@ class RegistryFlowTest {
         .then()
         .statusCode(200)
         .body("data.size()", equalTo(0));
+  }
+
+  @Test
+  void theAdapterListIsPagedAfterTheLastIdSeen() {
+    String team = Fixtures.unique("team");
+    TestKeys.Key viewer = TestKeys.issue(team, "viewer");
+    for (String name : List.of("alpha", "beta")) {
+      String job = Fixtures.unique("ftjob");
+      TestKafka.send(
+          Topics.TRAINING_EVENTS,
+          Fixtures.training(job, team, name, "s3://tuneforge/runs/" + job + "/adapter/"));
+      awaitJson(viewer, "/v1/registry/adapters/" + name + "/versions/1", "job_id", job);
+    }
+    JsonPath first =
+        viewer
+            .given()
+            .queryParam("limit", 1)
+            .get("/v1/registry/adapters")
+            .then()
+            .statusCode(200)
+            .body("data.size()", equalTo(1))
+            .body("has_more", equalTo(true))
+            .extract()
+            .jsonPath();
+    String seen = first.getString("data[0].id");
+    assertEquals(seen, first.getString("last_id"));
+    String next =
+        viewer
+            .given()
+            .queryParam("limit", 1)
+            .queryParam("after", seen)
+            .get("/v1/registry/adapters")
+            .then()
+            .statusCode(200)
+            .body("data.size()", equalTo(1))
+            .body("has_more", equalTo(false))
+            .extract()
+            .path("data[0].id");
+    assertEquals(java.util.Set.of("alpha", "beta"), java.util.Set.of(seen, next));
+    viewer
+        .given()
+        .queryParam("limit", 0)
+        .get("/v1/registry/adapters")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("limit"));
+  }
+
+  @Test
+  void deletingAFineTunedModelArchivesItsVersionAsOpenAiDeletes() {
+    String team = Fixtures.unique("team");
+    TestKeys.Key viewer = TestKeys.issue(team, "viewer");
+    TestKeys.Key trainer = TestKeys.issue(team, "trainer");
+    TestKeys.Key reviewer = TestKeys.issue(team, "reviewer");
+    TestKeys.Key stranger = TestKeys.issue(Fixtures.unique("other"), "admin");
+    String job = Fixtures.unique("ftjob");
+    TestKafka.send(
+        Topics.TRAINING_EVENTS,
+        Fixtures.training(job, team, "retired", "s3://tuneforge/runs/" + job + "/adapter/"));
+    String ft =
+        awaitJson(viewer, "/v1/registry/adapters/retired/versions/1", "job_id", job)
+            .getString("fine_tuned_model");
+
+    trainer.given().delete("/v1/models/" + ft).then().statusCode(403);
+    stranger.given().delete("/v1/models/" + ft).then().statusCode(404);
+    reviewer
+        .given()
+        .delete("/v1/models/" + ft)
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(ft))
+        .body("object", equalTo("model"))
+        .body("deleted", equalTo(true));
+    // the writer's next read sees it: no longer a model, its version archived, not removed
+    reviewer.given().get("/v1/models/" + ft).then().statusCode(404);
+    viewer.given().get("/v1/models").then().body("data.id", not(hasItem(ft)));
+    viewer
+        .given()
+        .get("/v1/registry/adapters/retired/versions/1")
+        .then()
+        .statusCode(200)
+        .body("stage", equalTo("archived"));
+    reviewer.given().delete("/v1/models/" + ft).then().statusCode(404);
   }
 
   static JsonPath awaitJson(TestKeys.Key key, String path, String field, Object expected) {

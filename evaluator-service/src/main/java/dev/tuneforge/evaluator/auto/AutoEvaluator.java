@@ -56,6 +56,7 @@ public class AutoEvaluator {
           });
 
   private volatile long lastStartDelayMillis = -1;
+  private volatile long lastStartAfterArrivalMillis = -1;
   private volatile boolean stopping;
 
   /** What became of a submitted evaluation, so its handler knows whether to acknowledge. */
@@ -93,6 +94,14 @@ public class AutoEvaluator {
   }
 
   /**
+   * Milliseconds from the last evaluated event's arrival at this service to its evaluation's start
+   * (the issue's "starts within 2 s of the event arriving"); -1 before the first.
+   */
+  public long lastStartAfterArrivalMillis() {
+    return lastStartAfterArrivalMillis;
+  }
+
+  /**
    * Runs the on-demand evaluation {@code r} on the worker unless it already has an outcome; the
    * future completes once the outcome is recorded (or it was skipped).
    */
@@ -114,6 +123,7 @@ public class AutoEvaluator {
     long sinceWritten =
         written == null ? sinceArrival : Duration.between(written, Instant.now()).toMillis();
     lastStartDelayMillis = sinceWritten;
+    lastStartAfterArrivalMillis = sinceArrival;
     LOG.infof(
         "evaluation %s of job %s (team %s, base %s) started %d ms after its TrainingCompleted was"
             + " written (%d ms after this service received it)",

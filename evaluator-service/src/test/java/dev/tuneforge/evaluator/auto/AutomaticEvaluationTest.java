@@ -66,6 +66,7 @@ class AutomaticEvaluationTest {
           Map.of("min_exact_match", 0.5, "max_retention_loss_increase", 10.0));
 
   @Inject ArtifactStore artifacts;
+  @Inject AutoEvaluator evaluator;
   ObjectMapper json = new ObjectMapper();
 
   String team;
@@ -120,6 +121,11 @@ class AutomaticEvaluationTest {
 
     EventEnvelope first = Records.withKey(Topics.EVALUATION_EVENTS, jobId, 1).get(0);
     EvaluationCompleted c = first.payloadAs(EvaluationCompleted.class);
+    // The bound: the evaluation starts within 2 s of the TrainingCompleted arriving (the
+    // service's own measure, also logged). Tests run one at a time and the duplicate is skipped
+    // before it is measured, so the last measured start is this job's.
+    long startedAfter = evaluator.lastStartAfterArrivalMillis();
+    assertTrue(startedAfter >= 0 && startedAfter < 2_000, "started after " + startedAfter + " ms");
     assertEquals(EvaluationIds.forJob(jobId), c.evaluationId());
     assertEquals(team, c.team());
     assertEquals(t.outputUri(), c.outputUri());

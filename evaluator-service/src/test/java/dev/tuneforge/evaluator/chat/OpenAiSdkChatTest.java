@@ -11,6 +11,8 @@ import dev.tuneforge.evaluator.testing.Records;
 import dev.tuneforge.evaluator.testing.TinyModels;
 import dev.tuneforge.events.Topics;
 import dev.tuneforge.events.TrainingCompleted;
+import dev.tuneforge.gateway.Gateway;
+import dev.tuneforge.gateway.Routes;
 import dev.tuneforge.storage.artifact.ArtifactStore;
 import dev.tuneforge.testing.RealStackResource;
 import dev.tuneforge.testing.TestKeys;
@@ -31,9 +33,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official OpenAI Node SDK, unchanged, calls the chat endpoint for a fine-tuned model, plain
- * and streamed ({@code scripts/openai-sdk-chat/chat.mjs}). Skipped unless node and the SDK are
- * installed ({@code scripts/openai-sdk-chat/install.sh}); the suite itself needs no Node.
+ * The official OpenAI Node SDK, unchanged, calls the chat endpoint for a fine-tuned model through
+ * the gateway (libs/gateway, as clients reach it), plain and streamed ({@code
+ * scripts/openai-sdk-chat/chat.mjs}). Skipped unless node and the SDK are installed ({@code
+ * scripts/openai-sdk-chat/install.sh}); the suite itself needs no Node.
  */
 @Tag("quarkus") // own JVM: see the surefire executions in pom.xml
 @QuarkusTest
@@ -65,18 +68,33 @@ class OpenAiSdkChatTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> trained.byModelId(model).isPresent());
 
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "node",
-                SCRIPT.toAbsolutePath().toString(),
-                RestAssured.baseURI + ":" + RestAssured.port + "/v1")
-            .redirectErrorStream(true);
-    pb.environment().put("TUNEFORGE_API_KEY", TestKeys.shared(team, "trainer").secret());
-    pb.environment().put("TUNEFORGE_MODEL", model);
-    pb.environment().put("TUNEFORGE_PROMPT", "Double of four");
-    Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the SDK script did not finish");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    // As a client reaches it: through the gateway, which routes /v1/chat to this service. The
+    // other services are not running here; the chat call does not need them.
+    String evaluator = RestAssured.baseURI + ":" + RestAssured.port;
+    Routes routes =
+        Routes.fromEnvironment(
+            Map.of(
+                "TUNEFORGE_DATASET_URL", "http://127.0.0.1:1",
+                "TUNEFORGE_TRAINER_URL", "http://127.0.0.1:1",
+                "TUNEFORGE_EVALUATOR_URL", evaluator,
+                "TUNEFORGE_REGISTRY_URL", "http://127.0.0.1:1"));
+    String out;
+    Process p;
+    try (Gateway gateway = new Gateway("127.0.0.1", 0, routes)) {
+      gateway.start();
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  "node",
+                  SCRIPT.toAbsolutePath().toString(),
+                  "http://127.0.0.1:" + gateway.port() + "/v1")
+              .redirectErrorStream(true);
+      pb.environment().put("TUNEFORGE_API_KEY", TestKeys.shared(team, "trainer").secret());
+      pb.environment().put("TUNEFORGE_MODEL", model);
+      pb.environment().put("TUNEFORGE_PROMPT", "Double of four");
+      p = pb.start();
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the SDK script did not finish");
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
     assertEquals(0, p.exitValue(), out);
     JsonNode r = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
     assertEquals("eight", r.get("plain").asText().strip(), out);

@@ -212,6 +212,37 @@ class OnDemandEvaluationTest {
         .body("data.size()", is(2))
         .body("data[0].id", is(id))
         .body("data[1].trigger", is(EvaluationTrigger.TRAINING_COMPLETED));
+    // paged one at a time, newest first: the cursor is the last id of the previous page
+    viewer
+        .given()
+        .queryParam("job_id", jobId)
+        .queryParam("limit", 1)
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(200)
+        .body("data.size()", is(1))
+        .body("data[0].id", is(id))
+        .body("last_id", is(id))
+        .body("has_more", is(true));
+    viewer
+        .given()
+        .queryParam("job_id", jobId)
+        .queryParam("limit", 1)
+        .queryParam("after", id)
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(200)
+        .body("data.size()", is(1))
+        .body("data[0].id", is(automatic.evaluationId()))
+        .body("has_more", is(false));
+    viewer
+        .given()
+        .queryParam("job_id", jobId)
+        .queryParam("after", "eval-nope")
+        .get("/v1/evaluations")
+        .then()
+        .statusCode(400)
+        .body("error.param", is("after"));
     // the run's automatic evaluation is still its one automatic evaluation
     assertEquals(
         1,
