@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.tuneforge.llm.model.NativeCopy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -59,8 +60,8 @@ public final class Nf4DeviceTensor implements AutoCloseable {
 
   static Nf4DeviceTensor upload(Nf4Tensor t, NDManager manager, Nf4Codebook codebook) {
     int blocks = t.scales().blocks();
-    // straight from the tensor's own array into one direct buffer, which libtorch then uses
-    // without copying: no heap copies, so loading a model does not raise the heap high-water mark
+    // from the tensor's own array through one direct buffer into libtorch-owned memory: no heap
+    // copies (loading does not raise the heap's high-water mark), and no direct memory kept
     NDArray codes =
         uint8(
             manager,
@@ -90,7 +91,7 @@ public final class Nf4DeviceTensor implements AutoCloseable {
       buf.put(pad);
     }
     buf.rewind();
-    return manager.create(buf, new Shape(length), DataType.UINT8);
+    return NativeCopy.of(manager, buf, new Shape(length), DataType.UINT8);
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tuneforge.llm.model.NativeCopy;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -43,7 +44,7 @@ public final class NDArrayReader {
     if (t.numel() * 4 <= chunkBytes || t.shape().length == 0) {
       ByteBuffer data = ckpt.readFloat32(name);
       inspect.accept(data);
-      return manager.create(data, shape, DataType.FLOAT32);
+      return NativeCopy.of(manager, data, shape, DataType.FLOAT32);
     }
     NDArray full = manager.zeros(shape, DataType.FLOAT32);
     long row = t.numel() / t.shape()[0];
