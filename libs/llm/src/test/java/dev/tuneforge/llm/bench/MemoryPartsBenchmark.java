@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code mvn -B -pl libs/llm -am verify -Dtests.excluded=none -Dgroups=benchmark
  * -Dtest=MemoryPartsBenchmark -Dsurefire.failIfNoSpecifiedTests=false} (one method: {@code
  * -Dtest=MemoryPartsBenchmark#sftJobPerPart}; shapes for the scale run: {@code
- * -Dbench.scale.shapes=llama-3.2-1b,llama-3.2-3b}).
+ * -Dbench.scale.shapes=llama-3.2-1b,llama-3.2-3b,llama-3.1-8b}, {@code -Dbench.threads=2}).
  */
 @Tag("benchmark")
 class MemoryPartsBenchmark {
@@ -142,9 +142,12 @@ class MemoryPartsBenchmark {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + System.getProperty("bench.probe.xmx", "1g"));
-    String threads = System.getProperty("ai.djl.pytorch.num_threads");
+    // libtorch threads: -Dbench.threads, else as the tests' JVM runs libtorch (1 in this build,
+    // for shared CI machines); a scale run on a quiet machine wants every core
+    String threads =
+        System.getProperty("bench.threads", System.getProperty("ai.djl.pytorch.num_threads"));
     if (threads != null) {
-      cmd.add("-Dai.djl.pytorch.num_threads=" + threads); // as the tests' JVM runs libtorch
+      cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
