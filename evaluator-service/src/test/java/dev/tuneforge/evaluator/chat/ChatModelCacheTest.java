@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * adapters of one base share it, the least recently used adapter leaves first, and a base leaving
  * the cache takes its adapters with it.
  */
-@Tag("quarkus") // own JVM: see the surefire executions in pom.xml
+// own JVM, apart from the other Quarkus tests: its profile restarts Quarkus in a new class loader,
+// and the native libraries stay with the first (surefire executions in pom.xml)
+@Tag("quarkus-small-caches")
 @QuarkusTest
 @WithTestResource(RealStackResource.class)
 @TestProfile(ChatModelCacheTest.SmallCaches.class)
