@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -188,7 +189,7 @@ class RegistryFlowTest {
             .body("has_more", equalTo(false))
             .extract()
             .path("data[0].id");
-    assertEquals(java.util.Set.of("alpha", "beta"), java.util.Set.of(seen, next));
+    assertEquals(Set.of("alpha", "beta"), Set.of(seen, next));
     viewer
         .given()
         .queryParam("limit", 0)

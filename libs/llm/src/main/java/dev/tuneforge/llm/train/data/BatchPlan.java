@@ -24,7 +24,7 @@ public final class BatchPlan {
   private final long seed;
   private final boolean shuffle;
   private final boolean dropLast;
-  private final boolean groupByLength;
+  private final int[] lengths; // row lengths, for length grouping only (else null)
   private final Collator collator;
   private int cachedEpoch = -1; // the order is O(rows): compute it once per epoch
   private int[][] cachedBatches;
@@ -62,7 +62,10 @@ public final class BatchPlan {
     this.seed = seed;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
-    this.groupByLength = groupByLength && shuffle && batchSize > 1;
+    this.lengths =
+        groupByLength && shuffle && batchSize > 1
+            ? rows.stream().mapToInt(TrainingSequence::length).toArray()
+            : null;
     this.collator = collator;
   }
 
@@ -123,8 +126,8 @@ public final class BatchPlan {
   private int[][] batches(int epoch) {
     if (epoch != cachedEpoch) {
       cachedBatches =
-          groupByLength
-              ? LengthGroups.batches(lengths(), batchSize, seed, epoch, dropLast)
+          lengths != null
+              ? LengthGroups.batches(lengths, batchSize, seed, epoch, dropLast)
               : cut(shuffle ? EpochShuffle.permutation(seed, epoch, rows.size()) : identity());
       cachedEpoch = epoch;
     }
@@ -147,10 +150,6 @@ public final class BatchPlan {
       order[i] = i;
     }
     return order;
-  }
-
-  private int[] lengths() {
-    return rows.stream().mapToInt(TrainingSequence::length).toArray();
   }
 
   /** A batch with the position it was taken from. */

@@ -65,6 +65,9 @@ public final class LengthGroups {
     }
     int[] q = EpochShuffle.permutation(seed ^ BATCH_SALT, epoch, batches.size());
     int[][] out = new int[batches.size()][];
+    if (out.length == 0) {
+      return out; // no rows, or none that fill a batch with dropLast
+    }
     int longest = 0;
     for (int i = 0; i < q.length; i++) {
       out[i] = batches.get(q[i]);

@@ -26,20 +26,7 @@ public record TrainingData(
       boolean dropLast,
       int padId,
       int padToLength,
-      boolean groupByLength) {
-
-    /** Without length grouping. */
-    public Options(
-        boolean samplePacking,
-        int microBatchSize,
-        long seed,
-        boolean shuffle,
-        boolean dropLast,
-        int padId,
-        int padToLength) {
-      this(samplePacking, microBatchSize, seed, shuffle, dropLast, padId, padToLength, false);
-    }
-  }
+      boolean groupByLength) {}
 
   public static TrainingData build(
       List<Example> examples,

@@ -135,7 +135,14 @@ public final class JobRunner {
                   et,
                   tc,
                   new TrainingData.Options(
-                      job.samplePacking(), job.microBatchSize(), job.seed(), false, false, pad, 0));
+                      job.samplePacking(),
+                      job.microBatchSize(),
+                      job.seed(),
+                      false,
+                      false,
+                      pad,
+                      0,
+                      false)); // validation: every record once, in file order
       listener.onMessage(
           trainData.examples()
               + " training examples ("

@@ -77,7 +77,7 @@ class ExampleJsonAndTrainingDataTest {
             ex,
             new ExampleTokenizer(ENCODER, CHATML, cfg),
             cfg,
-            new TrainingData.Options(true, 2, 5, true, false, 0, 0));
+            new TrainingData.Options(true, 2, 5, true, false, 0, 0, false));
     assertEquals(4, data.examples());
     assertEquals(2, data.truncated());
     assertEquals(1, data.droppedNoTarget());
